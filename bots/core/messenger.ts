@@ -1,0 +1,120 @@
+/**
+ * The Messenger port: the neutral shapes every channel translates to and from. Flows see only
+ * these types; each channel adapter parses its platform's events into `Inbound` and renders
+ * `Outbound` in its own way (web bubbles, Lark cards, numbered WeChat text).
+ */
+import { z } from 'zod';
+
+export const channelNames = ['web', 'lark', 'wechat'] as const;
+export type ChannelName = (typeof channelNames)[number];
+
+/** Longest action value a channel may carry back (Lark card values and web buttons alike). */
+export const maxActionValueLength = 512;
+
+export const inboundContentSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  /** A button press: `value` is opaque to the channel; the flow engine decodes and validates it. */
+  z.object({
+    type: z.literal('action'),
+    value: z.string().max(maxActionValueLength),
+    label: z.string().optional(),
+  }),
+]);
+export type InboundContent = z.infer<typeof inboundContentSchema>;
+
+/** One event from a person, as every channel reports it. */
+export const inboundSchema = z.object({
+  channel: z.enum(channelNames),
+  /** Unique per platform delivery, so a re-delivery is recognised and dropped. */
+  dedupeKey: z.string().min(1).max(300),
+  sender: z.object({
+    externalId: z.string().min(1).max(200),
+    displayName: z.string().max(200).optional(),
+    unionId: z.string().max(200).optional(),
+  }),
+  chat: z.object({ id: z.string().min(1).max(200), type: z.enum(['private', 'group']) }),
+  content: inboundContentSchema,
+  /** ISO 8601 time the channel received it. */
+  receivedAt: z.string(),
+});
+export type Inbound = z.infer<typeof inboundSchema>;
+
+const choiceSchema = z.object({ label: z.string(), value: z.string() });
+export type Choice = z.infer<typeof choiceSchema>;
+
+const fieldSchema = z.object({ label: z.string(), value: z.string() });
+export type Field = z.infer<typeof fieldSchema>;
+
+/**
+ * One message to a person, already in their language. `notice` is a line shown above a question,
+ * such as why the last answer was refused; `actions` are quick replies such as 上一步 / 取消.
+ */
+export const outboundSchema = z.discriminatedUnion('type', [
+  /** Plain text; `actions` are optional quick replies such as 上一步 / 取消. */
+  z.object({
+    type: z.literal('text'),
+    text: z.string(),
+    notice: z.string().optional(),
+    hint: z.string().optional(),
+    actions: z.array(choiceSchema).optional(),
+  }),
+  /** A question answered by picking one choice (buttons, or numbered lines). */
+  z.object({
+    type: z.literal('choices'),
+    text: z.string(),
+    notice: z.string().optional(),
+    choices: z.array(choiceSchema).min(1),
+    hint: z.string().optional(),
+    actions: z.array(choiceSchema).optional(),
+  }),
+  /** A summary to approve before something is submitted. */
+  z.object({
+    type: z.literal('confirm'),
+    title: z.string(),
+    notice: z.string().optional(),
+    fields: z.array(fieldSchema),
+    text: z.string(),
+    confirm: choiceSchema,
+    cancel: choiceSchema,
+    actions: z.array(choiceSchema).optional(),
+  }),
+  /** A card of labelled fields: receipts, status changes, lists. */
+  z.object({
+    type: z.literal('summary'),
+    title: z.string(),
+    fields: z.array(fieldSchema),
+    text: z.string().optional(),
+    tone: z.enum(['info', 'success', 'warning']).optional(),
+    actions: z.array(choiceSchema).optional(),
+  }),
+]);
+export type Outbound = z.infer<typeof outboundSchema>;
+
+/** A message on its way out, with the key that makes a retried send harmless. */
+export interface OutboundEnvelope {
+  channel: ChannelName;
+  chatId: string;
+  /** Stable across retries (the outbox row's uuid); platforms that support it deduplicate on it. */
+  idempotencyKey: string;
+  message: Outbound;
+}
+
+/** What a send attempt came to. A retryable failure is tried again later with backoff. */
+export type SendResult =
+  | { ok: true; platformMessageId: string }
+  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+
+/** Implemented by each channel: delivers one rendered message. */
+export interface ChannelSender {
+  readonly channel: ChannelName;
+  send(envelope: OutboundEnvelope): Promise<SendResult>;
+}
+
+/**
+ * The key that orders a conversation's events: the chat in private chats, the chat and the
+ * person in group chats (each person has their own conversation with the bot there).
+ */
+export function conversationKey(inbound: Pick<Inbound, 'channel' | 'chat' | 'sender'>): string {
+  const base = `${inbound.channel}:${inbound.chat.id}`;
+  return inbound.chat.type === 'private' ? base : `${base}:${inbound.sender.externalId}`;
+}

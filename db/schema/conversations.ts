@@ -1,0 +1,30 @@
+/** Where each conversation stands in its flow, so a restart or another instance continues it. */
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt } from './columns.ts';
+import { people } from './people.ts';
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    /** channel + chat (+ person in group chats); the unit of ordering for inbound events. */
+    key: text('key').primaryKey(),
+    channel: text('channel').notNull(),
+    chatId: text('chat_id').notNull(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id),
+    /** Active flow, or null when the person is not in the middle of anything. */
+    flow: text('flow'),
+    flowVersion: integer('flow_version'),
+    step: text('step'),
+    /** The flow's collected answers and the steps behind it (for 上一步/back). */
+    state: jsonb('state').$type<Record<string, unknown>>(),
+    /** When the active flow is abandoned if nothing more arrives. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('conversations_expires_idx').on(t.expiresAt)],
+);
+
+export type ConversationRow = typeof conversations.$inferSelect;

@@ -1,0 +1,35 @@
+/** Every message the bot will send, written in the same transaction as the change that caused it. */
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Idempotency key handed to the channel (Lark: the message `uuid`), so a retry is never shown twice. */
+    uuid: uuid('uuid').notNull().defaultRandom().unique('outbox_uuid_uq'),
+    channel: text('channel').notNull(),
+    /** The chat to deliver to, in the channel's own ids. */
+    chatId: text('chat_id').notNull(),
+    /** The neutral Outbound message (bots/core), already in the recipient's language. */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** pending → sending (leased) → sent, or failed (permanent error or attempts exhausted). */
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    platformMessageId: text('platform_message_id'),
+    /** The inbound event that caused it, when there is one. */
+    inboxId: bigint('inbox_id', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_chat_idx').on(t.channel, t.chatId, t.id),
+  ],
+);
+
+export type OutboxRow = typeof outbox.$inferSelect;

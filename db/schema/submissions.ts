@@ -1,0 +1,36 @@
+/** Items people raise: suggestions (合理化建议) now; motions and help requests share the table. */
+import { boolean, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt } from './columns.ts';
+import { orgUnits } from './org-units.ts';
+import { people } from './people.ts';
+
+export const submissions = pgTable(
+  'submissions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['suggestion'] }).notNull(),
+    /** JY-2026-0001: prefix by kind, year in the union's time zone, sequence per year. */
+    referenceCode: text('reference_code').notNull().unique('submissions_reference_code_uq'),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id),
+    /** Where the person filed it; status notices go back there. */
+    originChannel: text('origin_channel').notNull(),
+    originChatId: text('origin_chat_id').notNull(),
+    status: text('status').notNull(),
+    title: text('title').notNull(),
+    category: text('category').notNull(),
+    details: jsonb('details').$type<Record<string, string>>().notNull(),
+    /** Officers do not see who proposed an anonymous suggestion. */
+    anonymous: boolean('anonymous').notNull().default(false),
+    orgUnitId: uuid('org_unit_id').references(() => orgUnits.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('submissions_person_idx').on(t.personId, t.createdAt),
+    index('submissions_status_idx').on(t.kind, t.status),
+  ],
+);
+
+export type SubmissionRow = typeof submissions.$inferSelect;

@@ -1,0 +1,384 @@
+/**
+ * The flow engine: one turn of a conversation. It owns the words every flow shares (取消, 上一步,
+ * 菜单, language), expiry, stale buttons and re-prompts; then hands the answer to the current
+ * step and performs the effect a completed flow declares. Pure apart from the `EffectPort`.
+ */
+import type { Choice, InboundContent, Outbound } from '../../bots/core/messenger.ts';
+import { decodeAction, encodeAction } from './actions.ts';
+import { inputProblem } from './inputs.ts';
+import { type L10n, type Lang, t } from './l10n.ts';
+import { isWord, matchOption, type Word, wordByName, wordOf } from './matching.ts';
+import { engineWords, engineText as m } from './messages.ts';
+import { prompt } from './prompts.ts';
+import { normalizeText } from './text.ts';
+import type {
+  AnyFlow,
+  CommandDef,
+  Completion,
+  ConversationState,
+  EffectPort,
+  FlowContext,
+  OptionDef,
+  Transition,
+} from './types.ts';
+
+/** The menu is a conversation state of the engine's own, so a number typed after it picks an entry. */
+const MENU = 'menu';
+
+export interface EngineOptions {
+  flows: readonly AnyFlow[];
+  commands: readonly CommandDef[];
+  /** Minutes of silence after which an unfinished flow is abandoned. */
+  timeoutMinutes: number;
+}
+
+export interface Turn {
+  state: ConversationState | null;
+  content: InboundContent;
+  ctx: FlowContext;
+  port: EffectPort;
+}
+
+export interface TurnResult {
+  state: ConversationState | null;
+  replies: Outbound[];
+  /** The person's language after the turn (a language word changes it). */
+  lang: Lang;
+}
+
+type Input =
+  | { kind: 'word'; word: Word; said: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'step'; flow: string; step: string; value: string }
+  | { kind: 'bad_button' }
+  | { kind: 'empty' };
+
+export interface Engine {
+  handle(turn: Turn): Promise<TurnResult>;
+  /** The notice for a conversation abandoned past its expiry, or null when none is owed. */
+  expiryNotice(state: ConversationState, ctx: FlowContext): Outbound | null;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const flows = new Map(options.flows.map((f) => [f.name, f]));
+  const commands = new Map(options.commands.map((c) => [c.name, c]));
+  const timeoutMs = options.timeoutMinutes * 60_000;
+
+  const expiresAt = (ctx: FlowContext) => new Date(ctx.now.getTime() + timeoutMs).toISOString();
+
+  function menuOptions(lang: Lang): OptionDef[] {
+    return [
+      ...options.flows.map((f) => ({ value: `flow:${f.name}`, label: f.title, aliases: f.words })),
+      ...options.commands.map((c) => ({ value: `cmd:${c.name}`, label: c.title, aliases: c.words })),
+      { value: lang === 'zh' ? 'lang_en' : 'lang_zh', label: m.menuLanguage },
+    ];
+  }
+
+  function menuMessage(ctx: FlowContext, notice?: L10n): Outbound {
+    const choices: Choice[] = menuOptions(ctx.lang).map((o) => ({
+      label: t(ctx.lang, o.label),
+      value: encodeAction({ k: 'step', f: MENU, s: 'pick', v: o.value }),
+    }));
+    return { type: 'choices', text: t(ctx.lang, m.menuTitle), choices, ...noticeOf(ctx.lang, notice) };
+  }
+
+  function showMenu(ctx: FlowContext, out: Outbound[], notice?: L10n): TurnResult {
+    out.push(menuMessage(ctx, notice));
+    const state: ConversationState = {
+      flow: MENU,
+      version: 1,
+      step: 'pick',
+      data: null,
+      history: [],
+      expiresAt: expiresAt(ctx),
+    };
+    return { state, replies: out, lang: ctx.lang };
+  }
+
+  /** Restores a stored state, or explains why it cannot be continued. */
+  function load(
+    state: ConversationState | null,
+    ctx: FlowContext,
+    out: Outbound[],
+  ): ConversationState | null {
+    if (!state) return null;
+    if (Date.parse(state.expiresAt) <= ctx.now.getTime()) {
+      const notice = expiryNoticeFor(state, ctx);
+      if (notice) out.push(notice);
+      return null;
+    }
+    if (state.flow === MENU) return state;
+    const flow = flows.get(state.flow);
+    const usable =
+      flow &&
+      flow.version === state.version &&
+      flow.steps[state.step] !== undefined &&
+      flow.data.safeParse(state.data).success &&
+      state.history.every((s) => flow.steps[s] !== undefined);
+    if (!usable) {
+      out.push({ type: 'text', text: t(ctx.lang, m.flowChanged) });
+      return null;
+    }
+    return state;
+  }
+
+  function expiryNoticeFor(state: ConversationState, ctx: FlowContext): Outbound | null {
+    const flow = flows.get(state.flow);
+    if (!flow) return null;
+    return {
+      type: 'text',
+      text: t(ctx.lang, m.expired(flow.title, options.timeoutMinutes)),
+      actions: [wordChoice('menu', ctx.lang)],
+    };
+  }
+
+  function readInput(content: InboundContent, allowGreeting: boolean): Input {
+    if (content.type === 'action') {
+      const action = decodeAction(content.value);
+      if (!action) return { kind: 'bad_button' };
+      if (action.k === 'step') return { kind: 'step', flow: action.f, step: action.s, value: action.v };
+      const word = wordByName(action.v, { flows, commands });
+      return word ? { kind: 'word', word, said: action.v } : { kind: 'bad_button' };
+    }
+    const text = normalizeText(content.text);
+    if (text === '') return { kind: 'empty' };
+    const word = wordOf(text, { allowGreeting, flows, commands });
+    return word ? { kind: 'word', word, said: text } : { kind: 'text', text };
+  }
+
+  async function complete(
+    completion: Completion,
+    ctx: FlowContext,
+    port: EffectPort,
+    out: Outbound[],
+  ): Promise<TurnResult> {
+    const result = completion.effect ? await port.perform(completion.effect) : null;
+    const lang =
+      completion.effect?.type === 'person.language' &&
+      result &&
+      typeof result === 'object' &&
+      'language' in result
+        ? (result.language as Lang)
+        : ctx.lang;
+    out.push(...completion.reply(result, { ...ctx, lang }));
+    return { state: null, replies: out, lang };
+  }
+
+  async function startFlow(flow: AnyFlow, ctx: FlowContext, out: Outbound[]): Promise<TurnResult> {
+    const state: ConversationState = {
+      flow: flow.name,
+      version: flow.version,
+      step: flow.first,
+      data: flow.initial(ctx),
+      history: [],
+      expiresAt: expiresAt(ctx),
+    };
+    out.push(prompt(flow, state, ctx));
+    return { state, replies: out, lang: ctx.lang };
+  }
+
+  /** Runs a menu entry or a start word: a flow, a command or a language switch. */
+  async function launch(target: string, turn: Turn, out: Outbound[]): Promise<TurnResult> {
+    const { ctx, port } = turn;
+    if (target === 'lang_zh' || target === 'lang_en') {
+      const language: Lang = target === 'lang_zh' ? 'zh' : 'en';
+      const result = await port.perform({ type: 'person.language', language });
+      const next = { ...ctx, lang: result.language };
+      return showMenu(next, out, m.languageSet);
+    }
+    const [kind, name] = target.split(':') as [string, string];
+    if (kind === 'flow') {
+      const flow = flows.get(name);
+      if (flow) return startFlow(flow, ctx, out);
+    }
+    if (kind === 'cmd') {
+      const command = commands.get(name);
+      if (command) return complete(command.run(ctx), ctx, port, out);
+    }
+    return showMenu(ctx, out, m.badButton);
+  }
+
+  async function applyTransition(
+    flow: AnyFlow,
+    state: ConversationState,
+    transition: Transition<unknown>,
+    turn: Turn,
+    out: Outbound[],
+  ): Promise<TurnResult> {
+    const { ctx } = turn;
+    if (transition.type === 'invalid') {
+      out.push(prompt(flow, state, ctx, transition.reason));
+      return { state, replies: out, lang: ctx.lang };
+    }
+    if (transition.type === 'goto') {
+      const next: ConversationState = {
+        ...state,
+        step: transition.step,
+        data: transition.data,
+        history: [...state.history, state.step],
+        expiresAt: expiresAt(ctx),
+      };
+      out.push(prompt(flow, next, ctx));
+      return { state: next, replies: out, lang: ctx.lang };
+    }
+    return complete(transition, ctx, turn.port, out);
+  }
+
+  /** Gives the answer to the current step of the active flow. */
+  async function answerStep(
+    flow: AnyFlow,
+    state: ConversationState,
+    input: Input,
+    turn: Turn,
+    out: Outbound[],
+  ): Promise<TurnResult> {
+    const { ctx } = turn;
+    const step = flow.steps[state.step]!;
+    const reprompt = (reason: L10n): TurnResult => {
+      out.push(prompt(flow, state, ctx, reason));
+      return { state, replies: out, lang: ctx.lang };
+    };
+    if (input.kind === 'step' && (input.flow !== flow.name || input.step !== state.step)) {
+      return reprompt(m.staleButton);
+    }
+    const typed = input.kind === 'text' ? input.text : input.kind === 'word' ? input.said : null;
+    const pressed = input.kind === 'step' ? input.value : null;
+
+    if (step.kind === 'text') {
+      if (typed === null) return reprompt(m.staleButton);
+      const skipped = step.optional === true && isWord(typed, engineWords.skip);
+      const value = skipped ? '' : typed;
+      if (!skipped) {
+        const parsed = step.input.safeParse(value);
+        if (!parsed.success) {
+          const problem = inputProblem(parsed.error);
+          if (problem?.reason === 'too_long') return reprompt(m.tooLong(problem.max, problem.given));
+          if (problem?.reason === 'too_short') return reprompt(m.tooShort(problem.min, problem.given));
+          if (problem?.reason === 'empty') return reprompt(m.emptyText);
+          return reprompt(m.invalidInput);
+        }
+      }
+      return applyTransition(flow, state, step.next(value, state.data, ctx), turn, out);
+    }
+
+    if (step.kind === 'choice') {
+      const opts = step.options(state.data, ctx);
+      const value = pressed ?? matchOption(typed ?? '', opts);
+      if (value === null || !opts.some((o) => o.value === value)) return reprompt(m.pickOne(opts.length));
+      return applyTransition(flow, state, step.next(value, state.data, ctx), turn, out);
+    }
+
+    const confirmed =
+      pressed === 'confirm' || (typed !== null && (isWord(typed, engineWords.confirm) || typed === '1'));
+    if (!confirmed) return reprompt(m.confirmOrCancel);
+    return applyTransition(flow, state, step.next(state.data, ctx), turn, out);
+  }
+
+  async function handle(turn: Turn): Promise<TurnResult> {
+    const { ctx } = turn;
+    const out: Outbound[] = [];
+    const state = load(turn.state, ctx, out);
+    const inFlow = state !== null && state.flow !== MENU;
+    const input = readInput(turn.content, !inFlow);
+    const flow = inFlow ? flows.get(state.flow)! : null;
+
+    if (input.kind === 'word') {
+      const { word } = input;
+      if (word === 'cancel') {
+        if (flow) {
+          out.push({
+            type: 'text',
+            text: t(ctx.lang, m.cancelled(flow.title)),
+            actions: [wordChoice('menu', ctx.lang)],
+          });
+        } else {
+          out.push({
+            type: 'text',
+            text: t(ctx.lang, m.nothingToCancel),
+            actions: [wordChoice('menu', ctx.lang)],
+          });
+        }
+        return { state: null, replies: out, lang: ctx.lang };
+      }
+      if (word === 'back') {
+        if (!flow || !state) return showMenu(ctx, out, m.nothingToGoBack);
+        const previous = state.history.at(-1);
+        if (previous === undefined) {
+          out.push(prompt(flow, state, ctx, m.firstStep));
+          return { state, replies: out, lang: ctx.lang };
+        }
+        const back: ConversationState = {
+          ...state,
+          step: previous,
+          history: state.history.slice(0, -1),
+          expiresAt: expiresAt(ctx),
+        };
+        out.push(prompt(flow, back, ctx));
+        return { state: back, replies: out, lang: ctx.lang };
+      }
+      if (word === 'menu' || word === 'greet') {
+        return showMenu(ctx, out, flow ? m.leftFlow(flow.title) : undefined);
+      }
+      if (word === 'lang_zh' || word === 'lang_en') {
+        const language: Lang = word === 'lang_zh' ? 'zh' : 'en';
+        const result = await turn.port.perform({ type: 'person.language', language });
+        const next = { ...ctx, lang: result.language };
+        if (flow && state) {
+          out.push(prompt(flow, state, next, m.languageSet));
+          return { state, replies: out, lang: next.lang };
+        }
+        return showMenu(next, out, m.languageSet);
+      }
+      if (!flow) return launch(word, turn, out);
+      // A start word typed inside a flow is an answer to the step, not a command.
+    }
+
+    if (input.kind === 'bad_button') {
+      if (flow && state) {
+        out.push(prompt(flow, state, ctx, m.badButton));
+        return { state, replies: out, lang: ctx.lang };
+      }
+      return showMenu(ctx, out, m.badButton);
+    }
+
+    if (input.kind === 'empty') {
+      if (flow && state) {
+        out.push(prompt(flow, state, ctx, m.emptyText));
+        return { state, replies: out, lang: ctx.lang };
+      }
+      return showMenu(ctx, out, m.emptyText);
+    }
+
+    if (flow && state) return answerStep(flow, state, input, turn, out);
+
+    // Not in a flow: a menu pick, a press on an old menu, or something we do not understand.
+    if (input.kind === 'step') {
+      if (input.flow === MENU && input.step === 'pick') return launch(input.value, turn, out);
+      return showMenu(ctx, out, m.staleButton);
+    }
+    if (state?.flow === MENU && input.kind === 'text') {
+      const picked = matchOption(input.text, menuOptions(ctx.lang));
+      if (picked) return launch(picked, turn, out);
+    }
+    const said = input.kind === 'text' ? input.text : '';
+    return showMenu(
+      ctx,
+      out,
+      m.notUnderstood(said.length > 20 ? `${[...said].slice(0, 20).join('')}…` : said),
+    );
+  }
+
+  return {
+    handle,
+    expiryNotice: (state, ctx) => (state.flow === MENU ? null : expiryNoticeFor(state, ctx)),
+  };
+}
+
+function noticeOf(lang: Lang, notice: L10n | undefined): { notice?: string } {
+  return notice ? { notice: t(lang, notice) } : {};
+}
+
+/** A quick-reply button for one of the engine's words. */
+export function wordChoice(word: 'menu' | 'back' | 'cancel', lang: Lang): Choice {
+  return { label: t(lang, m[word]), value: encodeAction({ k: 'word', v: word }) };
+}

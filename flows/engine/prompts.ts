@@ -1,0 +1,47 @@
+/** Turns the current step of a flow into the neutral message that asks for it. */
+import type { Choice, Outbound } from '../../bots/core/messenger.ts';
+import { encodeAction } from './actions.ts';
+import { type L10n, type Lang, t } from './l10n.ts';
+import { engineText as m } from './messages.ts';
+import type { AnyFlow, ConversationState, FlowContext } from './types.ts';
+
+function word(wordName: 'back' | 'cancel', lang: Lang): Choice {
+  return { label: t(lang, m[wordName]), value: encodeAction({ k: 'word', v: wordName }) };
+}
+
+/** The question for the state's step, with an optional notice above it (why the last answer was refused). */
+export function prompt(flow: AnyFlow, state: ConversationState, ctx: FlowContext, notice?: L10n): Outbound {
+  const { lang } = ctx;
+  const step = flow.steps[state.step]!;
+  const actions = [...(state.history.length > 0 ? [word('back', lang)] : []), word('cancel', lang)];
+  const noticeText = notice ? { notice: t(lang, notice) } : {};
+  const stepValue = (v: string) => encodeAction({ k: 'step', f: flow.name, s: state.step, v });
+
+  if (step.kind === 'text') {
+    const hint = [t(lang, m.hintMax(step.maxLength)), ...(step.optional ? [t(lang, m.hintSkip)] : [])].join(
+      ' · ',
+    );
+    return { type: 'text', text: t(lang, step.prompt(state.data, ctx)), hint, actions, ...noticeText };
+  }
+  if (step.kind === 'choice') {
+    const choices = step
+      .options(state.data, ctx)
+      .map((o) => ({ label: t(lang, o.label), value: stepValue(o.value) }));
+    return { type: 'choices', text: t(lang, step.prompt(state.data, ctx)), choices, actions, ...noticeText };
+  }
+  return {
+    type: 'confirm',
+    title: t(lang, step.title(state.data, ctx)),
+    fields: step
+      .fields(state.data, ctx)
+      .map((f) => ({
+        label: t(lang, f.label),
+        value: typeof f.value === 'string' ? f.value : t(lang, f.value),
+      })),
+    text: t(lang, step.prompt(state.data, ctx)),
+    confirm: { label: t(lang, step.confirmLabel), value: stepValue('confirm') },
+    cancel: word('cancel', lang),
+    actions: state.history.length > 0 ? [word('back', lang)] : [],
+    ...noticeText,
+  };
+}

@@ -1,0 +1,6 @@
+/** Every flow and command the bot offers, in menu order. */
+import { mineCommand } from './mine.ts';
+import { suggestionFlow } from './suggestion/flow.ts';
+
+export const flows = [suggestionFlow];
+export const commands = [mineCommand];

@@ -1,0 +1,119 @@
+/**
+ * The suggestion flow (合理化建议): title, category, description, expected benefit, anonymity,
+ * confirmation, then a receipt with the reference code.
+ */
+
+import { textInput } from '../engine/inputs.ts';
+import { formatTime, t } from '../engine/l10n.ts';
+import { defineFlow, finish, goto } from '../engine/types.ts';
+import {
+  categoryAliases,
+  categoryLabels,
+  type SuggestionCategory,
+  suggestionCategories,
+} from './categories.ts';
+import {
+  suggestionLimits as limits,
+  type SuggestionData,
+  suggestionDataSchema,
+  suggestionDraftSchema,
+} from './draft.ts';
+import { isSuggestionStatus, statusLabels } from './lifecycle.ts';
+import { suggestionText as m } from './messages.ts';
+
+const clip = (text: string, max: number) =>
+  [...text].length > max ? `${[...text].slice(0, max).join('')}…` : text;
+
+export const suggestionFlow = defineFlow<SuggestionData>({
+  name: 'suggestion',
+  version: 1,
+  title: m.title,
+  words: ['建议', '提建议', '合理化建议', 'suggest', 'suggestion'],
+  data: suggestionDataSchema,
+  initial: () => ({}),
+  first: 'title',
+  steps: {
+    title: {
+      kind: 'text',
+      prompt: () => m.askTitle,
+      maxLength: limits.title.max,
+      input: textInput(limits.title),
+      next: (title, data) => goto('category', { ...data, title }),
+    },
+    category: {
+      kind: 'choice',
+      prompt: () => m.askCategory,
+      options: () =>
+        suggestionCategories.map((value) => ({
+          value,
+          label: categoryLabels[value],
+          aliases: categoryAliases[value],
+        })),
+      next: (value, data) => goto('description', { ...data, category: value as SuggestionCategory }),
+    },
+    description: {
+      kind: 'text',
+      prompt: () => m.askDescription,
+      maxLength: limits.description.max,
+      input: textInput(limits.description),
+      next: (description, data) => goto('benefit', { ...data, description }),
+    },
+    benefit: {
+      kind: 'text',
+      prompt: () => m.askBenefit,
+      maxLength: limits.benefit.max,
+      optional: true,
+      input: textInput({ max: limits.benefit.max }),
+      next: (benefit, data) => goto('anonymous', { ...data, benefit }),
+    },
+    anonymous: {
+      kind: 'choice',
+      prompt: () => m.askAnonymous,
+      options: () => [
+        {
+          value: 'signed',
+          label: m.signed,
+          aliases: ['署名', '实名', 'signed', 'name', '不匿名', '否', 'no'],
+        },
+        { value: 'anonymous', label: m.anonymous, aliases: ['匿名', 'anonymous', '是', 'yes'] },
+      ],
+      next: (value, data) => goto('confirm', { ...data, anonymous: value === 'anonymous' }),
+    },
+    confirm: {
+      kind: 'confirm',
+      title: () => m.confirmTitle,
+      fields: (data) => [
+        { label: m.fieldTitle, value: data.title ?? '' },
+        { label: m.fieldCategory, value: data.category ? categoryLabels[data.category] : '' },
+        { label: m.fieldDescription, value: clip(data.description ?? '', 200) },
+        { label: m.fieldBenefit, value: data.benefit || m.notGiven },
+        { label: m.fieldAnonymous, value: data.anonymous ? m.anonymous : m.signed },
+      ],
+      prompt: () => m.confirmPrompt,
+      confirmLabel: m.submit,
+      next: (data) => {
+        const draft = suggestionDraftSchema.parse(data);
+        return finish({ type: 'suggestion.create', draft }, (receipt, ctx) => [
+          {
+            type: 'summary',
+            tone: 'success',
+            title: t(ctx.lang, m.receiptTitle),
+            fields: [
+              { label: t(ctx.lang, m.fieldReference), value: receipt.referenceCode },
+              { label: t(ctx.lang, m.fieldTitle), value: draft.title },
+              { label: t(ctx.lang, m.fieldCategory), value: t(ctx.lang, categoryLabels[draft.category]) },
+              {
+                label: t(ctx.lang, m.fieldStatus),
+                value: isSuggestionStatus(receipt.status)
+                  ? t(ctx.lang, statusLabels[receipt.status])
+                  : receipt.status,
+              },
+              { label: t(ctx.lang, m.fieldSubmittedAt), value: formatTime(receipt.createdAt, ctx.timeZone) },
+            ],
+            text: t(ctx.lang, m.receiptText),
+          },
+        ]);
+      },
+    },
+  },
+});

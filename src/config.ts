@@ -1,0 +1,79 @@
+/**
+ * Every environment variable the server reads, parsed once by zod. A bad value stops start-up
+ * with one message that names each bad variable and what it expects.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an IANA time zone such as Asia/Shanghai' },
+);
+
+const positiveInt = (what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .positive({
+      error: `expected ${what}`,
+    });
+
+const schema = z.object({
+  PORT: z.coerce
+    .number({ error: 'expected a port number 1-65535' })
+    .int({ error: 'expected a port number 1-65535' })
+    .min(0, { error: 'expected a port number 1-65535' })
+    .max(65535, { error: 'expected a port number 1-65535' })
+    .default(8787),
+  DATA_DIR: z.string().min(1, { error: 'expected a directory path' }).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// or postgresql:// URL' })
+    .optional(),
+  TZ_DEFAULT: timeZone.default('Asia/Shanghai'),
+  ADMIN_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+  WEB_COOKIE_SECRET: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
+    .default('info'),
+  RUN_JOBS: bool.default(true),
+  CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
+  OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(8),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Thrown when the environment is wrong; its message lists every problem, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置有误 / Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Empty strings count as unset, as they do in most `.env` files. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in schema.shape && value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '');
+    const given = present[name];
+    const shown =
+      name.includes('TOKEN') || name.includes('SECRET') || name.includes('URL') ? '' : ` (got "${given}")`;
+    return `${name}: ${issue.message}${given === undefined ? '' : shown}`;
+  });
+  throw new ConfigError(problems);
+}

@@ -1,0 +1,115 @@
+/**
+ * Dialogue scripts for flows: say something, read the replies, press a button. State passes
+ * through JSON between turns to prove it survives storage. Effects go to an in-memory port.
+ */
+import type { Choice, Outbound } from '../../bots/core/messenger.ts';
+import type { Effect, EffectResults, MineItem } from '../../flows/effects.ts';
+import { createEngine } from '../../flows/engine/engine.ts';
+import type { Lang } from '../../flows/engine/l10n.ts';
+import type { ConversationState, EffectPort } from '../../flows/engine/types.ts';
+import { commands, flows } from '../../flows/registry.ts';
+
+export function createDialogue(start = new Date('2026-03-02T01:00:00Z')) {
+  const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
+  let state: ConversationState | null = null;
+  let lang: Lang = 'zh';
+  let now = start;
+  let last: Outbound[] = [];
+  const effects: Effect[] = [];
+  const items: MineItem[] = [];
+
+  const port: EffectPort = {
+    async perform<E extends Effect>(effect: E): Promise<EffectResults[E['type']]> {
+      effects.push(effect);
+      let result: EffectResults[Effect['type']];
+      if (effect.type === 'suggestion.create') {
+        const referenceCode = `JY-2026-${String(items.length + 1).padStart(4, '0')}`;
+        items.unshift({
+          referenceCode,
+          kind: 'suggestion',
+          title: effect.draft.title,
+          status: 'submitted',
+          updatedAt: now.toISOString(),
+        });
+        result = { referenceCode, status: 'submitted', createdAt: now.toISOString() };
+      } else if (effect.type === 'items.mine') {
+        result = { items: items.slice(0, effect.limit), total: items.length };
+      } else {
+        lang = effect.language;
+        result = { language: lang };
+      }
+      return result as EffectResults[E['type']];
+    },
+  };
+
+  async function turn(content: { type: 'text'; text: string } | { type: 'action'; value: string }) {
+    const stored = state === null ? null : (JSON.parse(JSON.stringify(state)) as ConversationState);
+    const result = await engine.handle({
+      state: stored,
+      content,
+      ctx: { now, lang, timeZone: 'Asia/Shanghai', chatType: 'private' },
+      port,
+    });
+    state = result.state === null ? null : JSON.parse(JSON.stringify(result.state));
+    lang = result.lang;
+    last = result.replies;
+    return last;
+  }
+
+  return {
+    say: (text: string) => turn({ type: 'text', text }),
+    /** Presses the button with this label on the latest replies. */
+    press(label: string) {
+      const buttons = last.flatMap(buttonsOf);
+      const button = buttons.find((b) => b.label === label);
+      if (!button) throw new Error(`no button "${label}" among: ${buttons.map((b) => b.label).join(', ')}`);
+      return turn({ type: 'action', value: button.value });
+    },
+    action: (value: string) => turn({ type: 'action', value }),
+    /** Replaces the stored state, as if another version of the server had written it. */
+    restore(next: ConversationState) {
+      state = next;
+    },
+    wait(minutes: number) {
+      now = new Date(now.getTime() + minutes * 60_000);
+    },
+    get state() {
+      return state;
+    },
+    get lang() {
+      return lang;
+    },
+    get last() {
+      return last;
+    },
+    effects,
+    items,
+  };
+}
+
+export function buttonsOf(message: Outbound): Choice[] {
+  switch (message.type) {
+    case 'choices':
+      return [...message.choices, ...(message.actions ?? [])];
+    case 'confirm':
+      return [message.confirm, message.cancel, ...(message.actions ?? [])];
+    default:
+      return message.actions ?? [];
+  }
+}
+
+/** All the words a person would read in these messages, for assertions. */
+export function textOf(messages: Outbound[]): string {
+  return messages
+    .map((m) => {
+      const lines: string[] = [];
+      if ('notice' in m && m.notice) lines.push(m.notice);
+      if (m.type === 'confirm' || m.type === 'summary') lines.push(m.title);
+      if (m.text) lines.push(m.text);
+      if ('fields' in m) lines.push(...m.fields.map((f) => `${f.label}: ${f.value}`));
+      if ('hint' in m && m.hint) lines.push(m.hint);
+      lines.push(...buttonsOf(m).map((b) => `[${b.label}]`));
+      return lines.join('\n');
+    })
+    .join('\n---\n');
+}
