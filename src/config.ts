@@ -49,6 +49,7 @@ const schema = z.object({
   RUN_JOBS: bool.default(true),
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
   OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(8),
+  OUTBOX_LEASE_SECONDS: positiveInt('a whole number of seconds').default(30),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -32,12 +32,10 @@ export function prompt(flow: AnyFlow, state: ConversationState, ctx: FlowContext
   return {
     type: 'confirm',
     title: t(lang, step.title(state.data, ctx)),
-    fields: step
-      .fields(state.data, ctx)
-      .map((f) => ({
-        label: t(lang, f.label),
-        value: typeof f.value === 'string' ? f.value : t(lang, f.value),
-      })),
+    fields: step.fields(state.data, ctx).map((f) => ({
+      label: t(lang, f.label),
+      value: typeof f.value === 'string' ? f.value : t(lang, f.value),
+    })),
     text: t(lang, step.prompt(state.data, ctx)),
     confirm: { label: t(lang, step.confirmLabel), value: stepValue('confirm') },
     cancel: word('cancel', lang),

@@ -1,0 +1,214 @@
+/**
+ * The web chat page: one self-contained HTML document that works on a phone. It long-polls for
+ * new messages, renders bubbles with buttons, and builds the DOM with textContent only, so no
+ * message text is ever interpreted as HTML.
+ */
+
+const style = `
+:root { --bg:#f3f5f7; --card:#fff; --ink:#1f2328; --muted:#5b6470; --brand:#b3261e; --brand-ink:#fff;
+  --line:#dde2e8; --me:#fde7e4; --ok:#1a7f37; --warn:#9a6700; --info:#0b62c4; }
+* { box-sizing:border-box; }
+html,body { height:100%; margin:0; }
+body { font:16px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
+  background:var(--bg); color:var(--ink); display:flex; flex-direction:column; }
+header { background:var(--brand); color:var(--brand-ink); padding:10px 16px; display:flex; align-items:center; gap:10px; }
+header .logo { width:34px; height:34px; border-radius:50%; background:#fff; color:var(--brand); display:grid;
+  place-items:center; font-weight:700; }
+header h1 { font-size:17px; margin:0; line-height:1.2; }
+header p { font-size:12px; margin:0; opacity:.9; }
+main { flex:1; overflow-y:auto; padding:12px 12px 4px; }
+.log { max-width:720px; margin:0 auto; display:flex; flex-direction:column; gap:10px; }
+.msg { max-width:88%; padding:10px 12px; border-radius:14px; background:var(--card); border:1px solid var(--line);
+  white-space:pre-wrap; overflow-wrap:anywhere; }
+.msg.in { align-self:flex-end; background:var(--me); border-color:#f4c7c1; border-bottom-right-radius:4px; }
+.msg.out { align-self:flex-start; border-bottom-left-radius:4px; }
+.msg.success { border-left:4px solid var(--ok); } .msg.warning { border-left:4px solid var(--warn); }
+.msg.info { border-left:4px solid var(--info); }
+.msg.error { align-self:center; background:#fff4f4; border-color:#f1b0b0; color:#8a1c1c; font-size:14px; }
+.title { font-weight:700; margin-bottom:4px; }
+.notice { color:var(--warn); font-size:14px; margin-bottom:6px; }
+.hint { color:var(--muted); font-size:13px; margin-top:6px; }
+dl { margin:6px 0; display:grid; grid-template-columns:max-content 1fr; gap:2px 10px; font-size:15px; }
+dt { color:var(--muted); } dd { margin:0; }
+.buttons { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; white-space:normal; }
+button { font:inherit; cursor:pointer; border-radius:18px; border:1px solid var(--brand); padding:6px 14px;
+  background:var(--card); color:var(--brand); min-height:36px; }
+button.primary { background:var(--brand); color:var(--brand-ink); }
+button:disabled { opacity:.45; cursor:default; }
+button:focus-visible, textarea:focus-visible { outline:3px solid #0b62c4; outline-offset:2px; }
+.time { font-size:11px; color:var(--muted); margin-top:4px; text-align:right; }
+.chips { max-width:720px; margin:0 auto; display:flex; gap:6px; overflow-x:auto; padding:6px 12px 0; }
+.chips button { font-size:14px; padding:4px 12px; min-height:32px; white-space:nowrap; }
+form { display:flex; gap:8px; max-width:720px; margin:0 auto; padding:8px 12px 12px; }
+.composer { background:var(--bg); border-top:1px solid var(--line); padding-bottom:env(safe-area-inset-bottom); }
+textarea { flex:1; font:inherit; resize:none; border:1px solid var(--line); border-radius:12px; padding:8px 10px;
+  min-height:44px; max-height:140px; background:#fff; color:var(--ink); }
+form button { border-radius:12px; min-width:72px; }
+.sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
+`;
+
+const script = `
+(() => {
+  const log = document.getElementById('log');
+  const main = document.querySelector('main');
+  const form = document.getElementById('composer');
+  const input = document.getElementById('text');
+  let lastId = 0;
+  let shown = 0;
+
+  const newId = () => {
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  };
+  const el = (tag, cls, text) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  };
+  const scroll = () => { main.scrollTop = main.scrollHeight; };
+  const clock = (iso) => {
+    const d = new Date(iso);
+    return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+  };
+
+  function bubble(direction, payload, at) {
+    const box = el('div', 'msg ' + direction + (payload.tone ? ' ' + payload.tone : ''));
+    box.setAttribute('data-testid', direction === 'in' ? 'msg-in' : 'msg-out');
+    if (payload.notice) box.append(el('div', 'notice', payload.notice));
+    if (payload.title) box.append(el('div', 'title', payload.title));
+    if (payload.text) box.append(el('div', 'text', payload.text));
+    if (payload.label) box.append(el('div', 'text', payload.label));
+    if (payload.fields && payload.fields.length) {
+      const dl = el('dl');
+      for (const f of payload.fields) { dl.append(el('dt', '', f.label), el('dd', '', f.value)); }
+      box.append(dl);
+    }
+    if (payload.hint) box.append(el('div', 'hint', payload.hint));
+    if (payload.buttons && payload.buttons.length) {
+      const row = el('div', 'buttons');
+      for (const b of payload.buttons) {
+        const button = el('button', b.primary ? 'primary' : '', b.label);
+        button.type = 'button';
+        button.addEventListener('click', () => {
+          for (const other of row.querySelectorAll('button')) other.disabled = true;
+          send({ action: b.value, label: b.label });
+        });
+        row.append(button);
+      }
+      box.append(row);
+    }
+    if (at) box.append(el('div', 'time', clock(at)));
+    log.append(box);
+    shown++;
+    scroll();
+  }
+
+  function showError(text) {
+    const box = el('div', 'msg error', text);
+    box.setAttribute('role', 'alert');
+    log.append(box);
+    scroll();
+  }
+
+  async function send(body) {
+    try {
+      const res = await fetch('/chat/messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: newId(), ...body }),
+        credentials: 'same-origin',
+      });
+      if (!res.ok) {
+        const data = await res.json().catch(() => null);
+        const e = data && data.error;
+        showError(e ? e.message_zh + '\\n' + e.message_en : '发送失败，请重试。 / Sending failed, please try again.');
+        return false;
+      }
+      return true;
+    } catch {
+      showError('网络连接失败，请重试。 / Network error, please try again.');
+      return false;
+    }
+  }
+
+  async function poll(wait) {
+    const res = await fetch('/chat/messages?after=' + lastId + '&wait=' + wait, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error('poll ' + res.status);
+    const data = await res.json();
+    for (const m of data.messages) {
+      lastId = Math.max(lastId, m.id);
+      bubble(m.direction, m.payload, m.at);
+    }
+  }
+
+  async function run() {
+    try { await poll(0); } catch { showError('无法连接服务器。 / Cannot reach the server.'); }
+    if (shown === 0) {
+      bubble('out', {
+        title: '您好！我是同心工会助手 / Hello, I am Tongxin',
+        text: '在这里可以提合理化建议、查看办理进度。点下面的按钮开始，或直接输入“菜单”。\\nMake suggestions and follow them up here. Tap a button below, or type "menu".',
+      });
+    }
+    for (;;) {
+      try { await poll(20); }
+      catch { await new Promise((r) => setTimeout(r, 2000)); }
+    }
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (!text.trim()) { input.focus(); return; }
+    input.value = '';
+    const ok = await send({ text });
+    if (!ok) input.value = text;
+    input.focus();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  for (const chip of document.querySelectorAll('[data-say]')) {
+    chip.addEventListener('click', () => send({ text: chip.getAttribute('data-say') }));
+  }
+  run();
+})();
+`;
+
+export function chatPage(): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta name="color-scheme" content="light">
+<title>同心 · 工会助手 Tongxin</title>
+<style>${style}</style>
+</head>
+<body>
+<header>
+  <div class="logo" aria-hidden="true">同</div>
+  <div><h1>同心 · 工会助手</h1><p>Tongxin union assistant</p></div>
+</header>
+<main><div id="log" class="log" role="log" aria-live="polite" aria-label="对话记录 Conversation"></div></main>
+<div class="composer">
+  <div class="chips" role="toolbar" aria-label="快捷操作 Shortcuts">
+    <button type="button" data-say="菜单">菜单 Menu</button>
+    <button type="button" data-say="建议">提建议 Suggest</button>
+    <button type="button" data-say="我的">我的 Mine</button>
+    <button type="button" data-say="English">English</button>
+    <button type="button" data-say="中文">中文</button>
+  </div>
+  <form id="composer">
+    <label class="sr" for="text">输入消息 Message</label>
+    <textarea id="text" rows="1" placeholder="输入消息… Type a message…" autocomplete="off" enterkeyhint="send"></textarea>
+    <button class="primary" type="submit">发送<span class="sr"> Send</span></button>
+  </form>
+</div>
+<script>${script}</script>
+</body>
+</html>`;
+}

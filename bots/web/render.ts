@@ -1,0 +1,58 @@
+/** Renders neutral messages as web chat bubbles: a title, text, labelled fields and buttons. */
+import type { Choice, Outbound } from '../core/messenger.ts';
+
+export interface WebButton {
+  label: string;
+  value: string;
+  primary: boolean;
+}
+
+export interface WebBubble {
+  title?: string;
+  notice?: string;
+  text?: string;
+  fields?: { label: string; value: string }[];
+  hint?: string;
+  tone?: 'info' | 'success' | 'warning';
+  buttons?: WebButton[];
+}
+
+const buttons = (primary: readonly Choice[], secondary: readonly Choice[] = []): WebButton[] => [
+  ...primary.map((c) => ({ ...c, primary: true })),
+  ...secondary.map((c) => ({ ...c, primary: false })),
+];
+
+export function renderBubble(message: Outbound): WebBubble {
+  switch (message.type) {
+    case 'text':
+      return {
+        notice: message.notice,
+        text: message.text,
+        hint: message.hint,
+        buttons: buttons([], message.actions),
+      };
+    case 'choices':
+      return {
+        notice: message.notice,
+        text: message.text,
+        hint: message.hint,
+        buttons: buttons(message.choices, message.actions),
+      };
+    case 'confirm':
+      return {
+        notice: message.notice,
+        title: message.title,
+        fields: message.fields,
+        text: message.text,
+        buttons: buttons([message.confirm], [...(message.actions ?? []), message.cancel]),
+      };
+    case 'summary':
+      return {
+        title: message.title,
+        fields: message.fields,
+        text: message.text,
+        tone: message.tone,
+        buttons: buttons([], message.actions),
+      };
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Assembles the Hono app from its parts. Everything it needs comes in through `AppDeps`, so
+ * tests, the Node server and other runtimes build the same app over their own resources.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { WebChatHub } from '../bots/web/hub.ts';
+import type { Db } from '../db/client.ts';
+import { officerApi } from './api/officer.ts';
+import { openApiDocument } from './api/openapi.ts';
+import { AppError, errorText } from './errors.ts';
+import { errorBody, handleError } from './http/error-response.ts';
+import type { Logger } from './log.ts';
+import { healthRoutes } from './routes/health.ts';
+import { webChatRoutes } from './routes/web-chat.ts';
+
+export interface AppDeps {
+  db: Db;
+  log: Logger;
+  timeZone: string;
+  adminToken: string | undefined;
+  /** Key of the web chat's signed cookie. */
+  webSecret: string;
+  hub: WebChatHub;
+  /** Wakes the jobs after new work is written (an inbound event, a queued notice). */
+  wake: { inbox(): void; outbox(): void };
+  now?: () => Date;
+}
+
+export const maxBodyBytes = 64 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const now = deps.now ?? (() => new Date());
+  const api = officerApi({
+    db: deps.db,
+    adminToken: deps.adminToken,
+    timeZone: deps.timeZone,
+    log: deps.log,
+    now,
+    wake: deps.wake.outbox,
+  });
+  const openApi = openApiDocument();
+
+  const app = new Hono();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', errorText.tooLarge(maxBodyBytes));
+      },
+    }),
+  );
+  app.route('/', healthRoutes(deps.db));
+  app.get('/', (c) => c.redirect('/chat'));
+  app.route(
+    '/',
+    webChatRoutes({
+      db: deps.db,
+      hub: deps.hub,
+      secret: deps.webSecret,
+      log: deps.log,
+      wake: deps.wake.inbox,
+      now,
+    }),
+  );
+  app.get('/api/openapi.json', (c) => c.json(openApi));
+  app.route('/api', api);
+  app.notFound((c) => c.json(errorBody(c, 'not_found', errorText.notFound), 404));
+  app.onError((error, c) => handleError(error, c, deps.log));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

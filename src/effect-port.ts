@@ -1,0 +1,45 @@
+/** The database side of the flows' effects, performed inside the transaction of one message. */
+import type { Inbound } from '../bots/core/messenger.ts';
+import type { Db } from '../db/client.ts';
+import type { Effect, EffectResults } from '../flows/effects.ts';
+import type { EffectPort } from '../flows/engine/types.ts';
+import { audit } from './store/audit.ts';
+import { setLanguage } from './store/people.ts';
+import { createSuggestion, listMine } from './store/submissions.ts';
+
+export interface EffectScope {
+  personId: string;
+  inbound: Pick<Inbound, 'channel' | 'chat'>;
+  now: Date;
+  timeZone: string;
+}
+
+export function createEffectPort(tx: Db, scope: EffectScope): EffectPort {
+  const perform = async (effect: Effect): Promise<EffectResults[Effect['type']]> => {
+    switch (effect.type) {
+      case 'suggestion.create':
+        return createSuggestion(tx, effect.draft, {
+          personId: scope.personId,
+          channel: scope.inbound.channel,
+          chatId: scope.inbound.chat.id,
+          now: scope.now,
+          timeZone: scope.timeZone,
+        });
+      case 'items.mine':
+        return listMine(tx, scope.personId, effect.limit);
+      case 'person.language':
+        await setLanguage(tx, scope.personId, effect.language);
+        await audit(tx, {
+          at: scope.now,
+          actorType: 'person',
+          actorId: scope.personId,
+          action: 'person.language',
+          subjectType: 'person',
+          subjectId: scope.personId,
+          detail: { language: effect.language },
+        });
+        return { language: effect.language };
+    }
+  };
+  return { perform: perform as EffectPort['perform'] };
+}

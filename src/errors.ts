@@ -1,0 +1,66 @@
+/**
+ * Expected failures of requests: one error type with a code from one list, mapped to an HTTP
+ * status and a message in both languages in one place (the app's onError).
+ */
+import type { L10n } from '../flows/engine/l10n.ts';
+
+export const errorStatus = {
+  bad_request: 400,
+  invalid_json: 400,
+  validation_failed: 400,
+  too_long: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_transition: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly text: L10n,
+    readonly details?: unknown,
+  ) {
+    super(text.en);
+    this.name = 'AppError';
+  }
+
+  get status(): (typeof errorStatus)[ErrorCode] {
+    return errorStatus[this.code];
+  }
+}
+
+export const errorText = {
+  invalidJson: { zh: '请求体不是有效的 JSON。', en: 'The request body is not valid JSON.' },
+  notJson: {
+    zh: '请求体须为 JSON（Content-Type: application/json）。',
+    en: 'The request body must be JSON (Content-Type: application/json).',
+  },
+  validation: (fields: string[]): L10n => ({
+    zh: `请求内容不符合要求：${fields.join('、')}。`,
+    en: `The request is not valid: ${fields.join(', ')}.`,
+  }),
+  tooLarge: (maxBytes: number): L10n => ({
+    zh: `请求体过大，最多 ${Math.round(maxBytes / 1024)} KB。`,
+    en: `The request body is too large; the limit is ${Math.round(maxBytes / 1024)} KB.`,
+  }),
+  unauthorized: {
+    zh: '缺少或错误的访问令牌（Authorization: Bearer …）。',
+    en: 'Missing or wrong access token (Authorization: Bearer …).',
+  },
+  apiDisabled: {
+    zh: '未设置 ADMIN_TOKEN，干部接口未启用。',
+    en: 'ADMIN_TOKEN is not set, so the officer API is disabled.',
+  },
+  notFound: { zh: '找不到该地址。', en: 'Not found.' },
+  unavailable: {
+    zh: '服务暂时不可用（数据库无响应），请稍后重试。',
+    en: 'The service is temporarily unavailable (the database is not answering). Please try again shortly.',
+  },
+  internal: { zh: '服务器内部错误，请稍后重试。', en: 'Internal server error. Please try again later.' },
+} satisfies Record<string, L10n | ((...args: never[]) => L10n)>;

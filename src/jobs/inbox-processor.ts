@@ -1,0 +1,136 @@
+/**
+ * The inbox processor. Takes the oldest pending event of a conversation whose earlier events
+ * are all done (so each conversation is handled in order, by one worker at a time, across any
+ * number of instances) and, in one transaction, advances the flow and writes the new state,
+ * domain rows, timeline, audit and outbox rows, and marks the event done. A crash before the
+ * commit leaves the event pending, to be processed again from scratch: exactly once.
+ */
+import { and, asc, eq, lte, notExists, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { type ChannelName, type Inbound, inboundSchema } from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/client.ts';
+import { type InboxRow, inbox } from '../../db/schema/index.ts';
+import type { Engine } from '../../flows/engine/engine.ts';
+import { createEffectPort } from '../effect-port.ts';
+import { errorFields, type Logger } from '../log.ts';
+import { lockConversation, saveConversation } from '../store/conversations.ts';
+import { enqueue } from '../store/outbox.ts';
+import { resolvePerson } from '../store/people.ts';
+
+export interface InboxProcessorDeps {
+  db: Db;
+  engine: Engine;
+  log: Logger;
+  timeZone: string;
+  now: () => Date;
+  /** Attempts before an event is given up on and the person is told. */
+  maxAttempts?: number;
+}
+
+const apology = {
+  type: 'text' as const,
+  text: '抱歉，处理您的消息时出现问题，请稍后再试或发送“菜单”。\nSorry, something went wrong with your message. Please try again later or send "menu".',
+};
+
+/** Processes at most one event; resolves to true when there was one. */
+export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<boolean> {
+  const { db, log } = deps;
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const earlier = alias(inbox, 'earlier');
+
+  return () =>
+    db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(inbox)
+        .where(
+          and(
+            eq(inbox.status, 'pending'),
+            lte(inbox.nextAttemptAt, sql`now()`),
+            notExists(
+              tx
+                .select({ one: sql`1` })
+                .from(earlier)
+                .where(
+                  and(
+                    eq(earlier.conversationKey, inbox.conversationKey),
+                    eq(earlier.status, 'pending'),
+                    sql`${earlier.id} < ${inbox.id}`,
+                  ),
+                ),
+            ),
+          ),
+        )
+        .orderBy(asc(inbox.id))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!row) return false;
+
+      try {
+        // A savepoint: a failure undoes this event's writes but keeps the lock to record the failure.
+        await tx.transaction((sp) => processEvent(sp, row, deps));
+        await tx.update(inbox).set({ status: 'done', processedAt: new Date() }).where(eq(inbox.id, row.id));
+        log.debug('inbox.processed', { id: row.id, channel: row.channel });
+      } catch (error) {
+        const attempts = row.attempts + 1;
+        const failed = attempts >= maxAttempts;
+        log.error('inbox.error', {
+          id: row.id,
+          channel: row.channel,
+          attempts,
+          failed,
+          ...errorFields(error),
+        });
+        await tx
+          .update(inbox)
+          .set({
+            attempts,
+            status: failed ? 'failed' : 'pending',
+            lastError: errorFields(error).message?.toString() ?? 'error',
+            nextAttemptAt: sql`now() + make_interval(secs => ${2 ** attempts})`,
+          })
+          .where(eq(inbox.id, row.id));
+        if (failed) await tellPersonItFailed(tx, row);
+      }
+      return true;
+    });
+}
+
+async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Promise<void> {
+  const inbound: Inbound = inboundSchema.parse(row.payload);
+  const person = await resolvePerson(tx, inbound);
+  const state = await lockConversation(tx, {
+    key: row.conversationKey,
+    channel: inbound.channel,
+    chatId: inbound.chat.id,
+    personId: person.id,
+  });
+  // The person's time is when they spoke, not when a backlog got to it (never later than now).
+  const now = new Date(Math.min(Date.parse(inbound.receivedAt) || Date.now(), deps.now().getTime()));
+  const ctx = { now, lang: person.language, timeZone: deps.timeZone, chatType: inbound.chat.type };
+  const port = createEffectPort(tx, { personId: person.id, inbound, now, timeZone: deps.timeZone });
+  const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
+  await saveConversation(tx, row.conversationKey, result.state);
+  await enqueue(
+    tx,
+    result.replies.map((message) => ({
+      channel: inbound.channel,
+      chatId: inbound.chat.id,
+      message,
+      inboxId: row.id,
+    })),
+  );
+}
+
+async function tellPersonItFailed(tx: Db, row: InboxRow): Promise<void> {
+  const parsed = inboundSchema.safeParse(row.payload);
+  if (!parsed.success) return;
+  await enqueue(tx, [
+    {
+      channel: parsed.data.channel as ChannelName,
+      chatId: parsed.data.chat.id,
+      message: apology,
+      inboxId: row.id,
+    },
+  ]);
+}

@@ -1,0 +1,74 @@
+/**
+ * A background worker loop: runs a job while it finds work, then sleeps until kicked or until
+ * the idle interval passes. Errors (such as the database going away) back off and retry.
+ */
+import { errorFields, type Logger } from '../log.ts';
+
+export interface Loop {
+  /** Wakes the loop now (new work was just written). */
+  kick(): void;
+  start(): void;
+  /** Stops after the current round; resolves when it has. */
+  stop(): Promise<void>;
+}
+
+export function createLoop(
+  name: string,
+  work: () => Promise<boolean | number>,
+  opts: { idleMs: number; log: Logger },
+): Loop {
+  let running = false;
+  let done: Promise<void> = Promise.resolve();
+  let wake: (() => void) | null = null;
+  let kicked = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (kicked) {
+        kicked = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+    });
+
+  const run = async () => {
+    let failures = 0;
+    while (running) {
+      try {
+        const did = await work();
+        failures = 0;
+        if (did === false || did === 0) await sleep(opts.idleMs);
+      } catch (error) {
+        failures++;
+        opts.log.error('job.error', { job: name, failures, ...errorFields(error) });
+        await sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+      }
+    }
+  };
+
+  return {
+    kick() {
+      if (wake) wake();
+      else kicked = true;
+    },
+    start() {
+      if (running) return;
+      running = true;
+      done = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await done;
+    },
+  };
+}

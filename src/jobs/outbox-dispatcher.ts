@@ -1,0 +1,144 @@
+/**
+ * The outbox dispatcher. Leases due rows (the oldest undelivered row of each chat, so a chat's
+ * messages arrive in order), sends each through its channel with the row's uuid as the
+ * idempotency key, and records the outcome. A crash after sending and before recording leaves
+ * the lease to expire; the resend carries the same key, so the platform shows it once.
+ */
+import { and, asc, eq, inArray, lte, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { type ChannelName, type ChannelSender, outboundSchema } from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/client.ts';
+import { type OutboxRow, outbox } from '../../db/schema/index.ts';
+import { errorFields, type Logger } from '../log.ts';
+
+export interface OutboxDispatcherDeps {
+  db: Db;
+  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  log: Logger;
+  maxAttempts: number;
+  /** How long a claimed row stays reserved for the instance sending it. */
+  leaseSeconds?: number;
+  /** Rows claimed per round. */
+  batchSize?: number;
+  /** First retry delay; doubles per attempt, with jitter, capped at an hour. */
+  baseDelayMs?: number;
+}
+
+/** Sends one batch; resolves to the number of rows handled (0 when nothing was due). */
+export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promise<number> {
+  const { db, log } = deps;
+  const leaseSeconds = deps.leaseSeconds ?? 30;
+  const batchSize = deps.batchSize ?? 20;
+  const baseDelayMs = deps.baseDelayMs ?? 1000;
+  const before = alias(outbox, 'before');
+
+  const claim = () =>
+    db.transaction(async (tx) => {
+      const due = or(
+        and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`)),
+        and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, sql`now()`)),
+      );
+      const earlierUndelivered = tx
+        .select({ one: sql`1` })
+        .from(before)
+        .where(
+          and(
+            eq(before.channel, outbox.channel),
+            eq(before.chatId, outbox.chatId),
+            inArray(before.status, ['pending', 'sending']),
+            sql`${before.id} < ${outbox.id}`,
+          ),
+        );
+      const ids = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(due, notExists(earlierUndelivered)))
+        .orderBy(asc(outbox.id))
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      if (ids.length === 0) return [];
+      return tx
+        .update(outbox)
+        .set({
+          status: 'sending',
+          attempts: sql`${outbox.attempts} + 1`,
+          leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
+        })
+        .where(
+          inArray(
+            outbox.id,
+            ids.map((r) => r.id),
+          ),
+        )
+        .returning();
+    });
+
+  const record = async (row: OutboxRow) => {
+    const sender = deps.senders.get(row.channel as ChannelName);
+    const parsed = outboundSchema.safeParse(row.payload);
+    if (!sender || !parsed.success) {
+      const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
+      log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
+      await db
+        .update(outbox)
+        .set({ status: 'failed', lastError: why, leaseUntil: null })
+        .where(eq(outbox.id, row.id));
+      return;
+    }
+    let result: Awaited<ReturnType<ChannelSender['send']>>;
+    try {
+      result = await sender.send({
+        channel: row.channel as ChannelName,
+        chatId: row.chatId,
+        idempotencyKey: row.uuid,
+        message: parsed.data,
+      });
+    } catch (error) {
+      result = { ok: false, retryable: true, error: String(errorFields(error).message ?? 'send failed') };
+    }
+    if (result.ok) {
+      await db
+        .update(outbox)
+        .set({
+          status: 'sent',
+          sentAt: new Date(),
+          platformMessageId: result.platformMessageId,
+          leaseUntil: null,
+        })
+        .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
+      return;
+    }
+    const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;
+    const delay = result.retryAfterMs ?? backoff(row.attempts, baseDelayMs);
+    log.warn('outbox.send_failed', {
+      id: row.id,
+      channel: row.channel,
+      attempts: row.attempts,
+      retryable: result.retryable,
+      givenUp: giveUp,
+      reason: result.error.slice(0, 200),
+    });
+    await db
+      .update(outbox)
+      .set({
+        status: giveUp ? 'failed' : 'pending',
+        lastError: result.error.slice(0, 1000),
+        leaseUntil: null,
+        nextAttemptAt: sql`now() + make_interval(secs => ${delay / 1000})`,
+      })
+      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
+  };
+
+  return async () => {
+    const rows = await claim();
+    // One chat's rows are never in the same batch (see the claim), so they can go in parallel.
+    await Promise.all(rows.map(record));
+    return rows.length;
+  };
+}
+
+/** Exponential backoff with full jitter: up to base × 2^(attempt-1), capped at an hour. */
+export function backoff(attempt: number, baseMs: number): number {
+  const ceiling = Math.min(3_600_000, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}

@@ -1,0 +1,103 @@
+/**
+ * The web chat's HTTP side: the page, posting a message (inbox write, then 202), and reading
+ * new messages with a long poll. The web adapter (bots/web) does identity, parsing and rendering.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { WebChatHub } from '../../bots/web/hub.ts';
+import { ensureVisitor, readVisitor } from '../../bots/web/identity.ts';
+import { chatPage } from '../../bots/web/page.ts';
+import { parseWebMessage } from '../../bots/web/parse.ts';
+import { messagesAfter, storeIncoming } from '../../bots/web/store.ts';
+import type { Db } from '../../db/client.ts';
+import { AppError } from '../errors.ts';
+import { readJson, validationError } from '../http/json-body.ts';
+import type { Logger } from '../log.ts';
+import { acceptInbound } from '../store/inbox.ts';
+
+export interface WebChatDeps {
+  db: Db;
+  hub: WebChatHub;
+  secret: string;
+  log: Logger;
+  /** Wakes the inbox processor after a write. */
+  wake: () => void;
+  now: () => Date;
+}
+
+const text = {
+  noCookie: {
+    zh: '无法识别您的身份，请刷新页面（需要允许 Cookie）。',
+    en: 'Your session could not be recognised. Please reload the page (cookies must be allowed).',
+  },
+  empty: { zh: '消息不能为空。', en: 'The message is empty.' },
+  tooLong: (max: number, given: number) => ({
+    zh: `消息过长：最多 ${max} 字，您输入了 ${given} 字。`,
+    en: `The message is too long: at most ${max} characters, yours has ${given}.`,
+  }),
+  invalid: { zh: '消息格式不正确。', en: 'The message is not in the expected form.' },
+};
+
+const pollQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  wait: z.coerce.number().int().min(0).max(25).default(0),
+});
+
+export function webChatRoutes(deps: WebChatDeps) {
+  const { db, hub, secret } = deps;
+  const visitorOf = async (c: Parameters<typeof readVisitor>[0]) => {
+    const visitor = await readVisitor(c, secret);
+    if (!visitor) throw new AppError('unauthorized', text.noCookie);
+    return visitor;
+  };
+
+  return new Hono()
+    .get('/chat', async (c) => {
+      await ensureVisitor(c, secret);
+      c.header('cache-control', 'no-store');
+      c.header(
+        'content-security-policy',
+        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+      );
+      c.header('x-content-type-options', 'nosniff');
+      c.header('referrer-policy', 'no-referrer');
+      return c.html(chatPage());
+    })
+    .post('/chat/messages', async (c) => {
+      const visitor = await visitorOf(c);
+      const body = await readJson(c, z.unknown());
+      const parsed = parseWebMessage(body, visitor, deps.now());
+      if (!parsed.ok) {
+        if (parsed.problem === 'empty') throw new AppError('validation_failed', text.empty);
+        if (parsed.problem === 'too_long') {
+          throw new AppError('too_long', text.tooLong(parsed.max, parsed.given), { max: parsed.max });
+        }
+        throw new AppError('validation_failed', text.invalid);
+      }
+      const { inbound } = parsed;
+      const key = inbound.dedupeKey.slice(`web:${visitor}:`.length);
+      const result = await acceptInbound(db, inbound, (tx) => storeIncoming(tx, visitor, key, parsed.shown));
+      if (result.accepted) {
+        deps.log.info('inbox.accepted', { channel: 'web', id: result.id });
+        deps.wake();
+        hub.notify(visitor);
+        return c.json({ accepted: true }, 202);
+      }
+      return c.json({ accepted: false, duplicate: true }, 200);
+    })
+    .get('/chat/messages', async (c) => {
+      const visitor = await visitorOf(c);
+      const query = pollQuery.safeParse(c.req.query());
+      if (!query.success) throw validationError(query.error);
+      const { after, wait } = query.data;
+      let messages = await messagesAfter(db, visitor, after, 200);
+      const deadline = Date.now() + wait * 1000;
+      // Wait for a wake-up from this instance, and look again every second for other instances' writes.
+      while (messages.length === 0 && Date.now() < deadline && !c.req.raw.signal.aborted) {
+        await hub.wait(visitor, Math.min(1000, deadline - Date.now()));
+        messages = await messagesAfter(db, visitor, after, 200);
+      }
+      c.header('cache-control', 'no-store');
+      return c.json({ messages });
+    });
+}

@@ -1,0 +1,64 @@
+/**
+ * The Node entry point (`npm start`): reads the environment, opens the database (embedded
+ * PGlite by default), applies migrations, serves HTTP on PORT and runs the background jobs.
+ */
+import { serve } from '@hono/node-server';
+import { ConfigError, loadConfig } from '../config.ts';
+import { createLogger, errorFields } from '../log.ts';
+import { createServices } from '../services.ts';
+import { openConfiguredDatabase, webCookieSecret } from './boot.ts';
+
+async function main() {
+  const startedAt = performance.now();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const database = await openConfiguredDatabase(config, log);
+  const webSecret = await webCookieSecret(config, database, log);
+  if (!config.ADMIN_TOKEN) log.warn('officer_api.disabled', { hint: 'set ADMIN_TOKEN to enable /api' });
+
+  const services = createServices({ db: database.db, config, log, webSecret });
+  if (config.RUN_JOBS) services.startJobs();
+
+  const server = serve({ fetch: services.app.fetch, port: config.PORT }, (info) => {
+    log.info('server.listening', {
+      port: info.port,
+      database: database.kind,
+      jobs: config.RUN_JOBS,
+      startupMs: Math.round(performance.now() - startedAt),
+    });
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('server.stopping', { signal });
+    server.close();
+    await services.stopJobs();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'error',
+      event: 'server.crashed',
+      ...errorFields(error),
+    }),
+  );
+  process.exit(1);
+});

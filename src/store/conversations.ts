@@ -1,0 +1,56 @@
+/** Loads and saves where a conversation stands, locking its row for the length of the transaction. */
+import { eq } from 'drizzle-orm';
+import type { ChannelName } from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/client.ts';
+import { conversations } from '../../db/schema/index.ts';
+import type { ConversationState } from '../../flows/engine/types.ts';
+
+export interface ConversationRef {
+  key: string;
+  channel: ChannelName;
+  chatId: string;
+  personId: string;
+}
+
+/** The conversation's state, with its row locked until the transaction ends. */
+export async function lockConversation(tx: Db, ref: ConversationRef): Promise<ConversationState | null> {
+  await tx
+    .insert(conversations)
+    .values({ key: ref.key, channel: ref.channel, chatId: ref.chatId, personId: ref.personId })
+    .onConflictDoNothing();
+  const [row] = await tx.select().from(conversations).where(eq(conversations.key, ref.key)).for('update');
+  return row ? stateOf(row) : null;
+}
+
+export function stateOf(row: typeof conversations.$inferSelect): ConversationState | null {
+  if (!row.flow || row.flowVersion === null || !row.step || !row.expiresAt) return null;
+  const stored = (row.state ?? {}) as { data?: unknown; history?: unknown };
+  return {
+    flow: row.flow,
+    version: row.flowVersion,
+    step: row.step,
+    data: stored.data ?? null,
+    history: Array.isArray(stored.history)
+      ? stored.history.filter((s): s is string => typeof s === 'string')
+      : [],
+    expiresAt: row.expiresAt.toISOString(),
+  };
+}
+
+export async function saveConversation(tx: Db, key: string, state: ConversationState | null): Promise<void> {
+  await tx
+    .update(conversations)
+    .set(
+      state
+        ? {
+            flow: state.flow,
+            flowVersion: state.version,
+            step: state.step,
+            state: { data: state.data, history: state.history },
+            expiresAt: new Date(state.expiresAt),
+            updatedAt: new Date(),
+          }
+        : { flow: null, flowVersion: null, step: null, state: null, expiresAt: null, updatedAt: new Date() },
+    )
+    .where(eq(conversations.key, key));
+}

@@ -1,0 +1,23 @@
+/** Reference codes such as JY-2026-0001: one sequence per prefix and year, taken inside the transaction. */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { referenceCounters } from '../../db/schema/index.ts';
+
+export const referencePrefixes = { suggestion: 'JY' } as const;
+
+export async function nextReferenceCode(tx: Db, prefix: string, year: number): Promise<string> {
+  const [row] = await tx
+    .insert(referenceCounters)
+    .values({ prefix, year, last: 1 })
+    .onConflictDoUpdate({
+      target: [referenceCounters.prefix, referenceCounters.year],
+      set: { last: sql`${referenceCounters.last} + 1` },
+    })
+    .returning({ last: referenceCounters.last });
+  return `${prefix}-${year}-${String(row!.last).padStart(4, '0')}`;
+}
+
+/** True when the text has the shape of a reference code. */
+export function looksLikeReferenceCode(text: string): boolean {
+  return /^[A-Z]{2}-\d{4}-\d{4,6}$/.test(text);
+}

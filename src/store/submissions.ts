@@ -1,0 +1,244 @@
+/** Suggestions and their timelines: filing, the person's own list, and officers' reads and status changes. */
+import { and, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import type { ChannelName } from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/client.ts';
+import { people, type SubmissionRow, submissionEvents, submissions } from '../../db/schema/index.ts';
+import type { MineItem } from '../../flows/effects.ts';
+import { yearIn } from '../../flows/engine/l10n.ts';
+import type { SuggestionDraft } from '../../flows/suggestion/draft.ts';
+import {
+  checkTransition,
+  isSuggestionStatus,
+  type SuggestionStatus,
+  suggestionTransitions,
+} from '../../flows/suggestion/lifecycle.ts';
+import { statusChangedNotice } from '../../flows/suggestion/notices.ts';
+import { audit } from './audit.ts';
+import { enqueue } from './outbox.ts';
+import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
+
+export interface FilingContext {
+  personId: string;
+  channel: ChannelName;
+  chatId: string;
+  now: Date;
+  timeZone: string;
+}
+
+export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: FilingContext) {
+  const referenceCode = await nextReferenceCode(
+    tx,
+    referencePrefixes.suggestion,
+    yearIn(at.now, at.timeZone),
+  );
+  const status: SuggestionStatus = 'submitted';
+  const [row] = await tx
+    .insert(submissions)
+    .values({
+      kind: 'suggestion',
+      referenceCode,
+      personId: at.personId,
+      originChannel: at.channel,
+      originChatId: at.chatId,
+      status,
+      title: draft.title,
+      category: draft.category,
+      details: { description: draft.description, benefit: draft.benefit },
+      anonymous: draft.anonymous,
+      createdAt: at.now,
+      updatedAt: at.now,
+    })
+    .returning();
+  await tx.insert(submissionEvents).values({
+    submissionId: row!.id,
+    at: at.now,
+    actorType: 'person',
+    actorId: at.personId,
+    type: 'submitted',
+    toStatus: status,
+  });
+  await audit(tx, {
+    at: at.now,
+    actorType: 'person',
+    actorId: at.personId,
+    action: 'submission.create',
+    subjectType: 'submission',
+    subjectId: referenceCode,
+    detail: { kind: 'suggestion', category: draft.category, anonymous: draft.anonymous },
+  });
+  return { referenceCode, status, createdAt: at.now.toISOString() };
+}
+
+export async function listMine(
+  tx: Db,
+  personId: string,
+  limit: number,
+): Promise<{ items: MineItem[]; total: number }> {
+  const rows = await tx
+    .select({
+      referenceCode: submissions.referenceCode,
+      kind: submissions.kind,
+      title: submissions.title,
+      status: submissions.status,
+      updatedAt: submissions.updatedAt,
+    })
+    .from(submissions)
+    .where(eq(submissions.personId, personId))
+    .orderBy(desc(submissions.updatedAt), desc(submissions.createdAt))
+    .limit(limit);
+  const [total] = await tx.select({ n: count() }).from(submissions).where(eq(submissions.personId, personId));
+  return { items: rows.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })), total: total?.n ?? 0 };
+}
+
+export interface SubmissionFilter {
+  status?: string;
+  kind?: string;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listSubmissions(db: Db, filter: SubmissionFilter) {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(submissions.status, filter.status));
+  if (filter.kind) conditions.push(eq(submissions.kind, filter.kind as SubmissionRow['kind']));
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(
+      or(
+        ilike(submissions.title, pattern),
+        ilike(submissions.referenceCode, pattern),
+        sql`${submissions.details}->>'description' ILIKE ${pattern}`,
+      )!,
+    );
+  }
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  const rows = await db
+    .select({ submission: submissions, proposer: people.displayName })
+    .from(submissions)
+    .innerJoin(people, eq(people.id, submissions.personId))
+    .where(where)
+    .orderBy(desc(submissions.createdAt))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const [total] = await db.select({ n: count() }).from(submissions).where(where);
+  return { items: rows.map((r) => officerView(r.submission, r.proposer)), total: total?.n ?? 0 };
+}
+
+/** What officers see of a submission: the proposer's name is withheld when they chose anonymity. */
+function officerView(row: SubmissionRow, proposer: string) {
+  return {
+    referenceCode: row.referenceCode,
+    kind: row.kind,
+    status: row.status,
+    title: row.title,
+    category: row.category,
+    details: row.details,
+    anonymous: row.anonymous,
+    proposer: row.anonymous ? null : { name: proposer },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    nextStatuses: isSuggestionStatus(row.status) ? [...suggestionTransitions[row.status]] : [],
+  };
+}
+
+export async function getSubmission(db: Db, referenceCode: string) {
+  const [row] = await db
+    .select({ submission: submissions, proposer: people.displayName })
+    .from(submissions)
+    .innerJoin(people, eq(people.id, submissions.personId))
+    .where(eq(submissions.referenceCode, referenceCode));
+  if (!row) return null;
+  const events = await db
+    .select()
+    .from(submissionEvents)
+    .where(eq(submissionEvents.submissionId, row.submission.id))
+    .orderBy(submissionEvents.id);
+  return {
+    ...officerView(row.submission, row.proposer),
+    timeline: events.map((e) => ({
+      at: e.at.toISOString(),
+      type: e.type,
+      actorType: e.actorType,
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      note: e.note,
+    })),
+  };
+}
+
+export type StatusChangeResult =
+  | { ok: true }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'not_allowed'; from: string; allowed: readonly string[] }
+  | { ok: false; reason: 'reply_required' };
+
+export interface StatusChangeRequest {
+  referenceCode: string;
+  to: SuggestionStatus;
+  reply: string;
+  actor: { type: 'officer' | 'admin_token'; id: string | null };
+  now: Date;
+  timeZone: string;
+}
+
+/** Moves a suggestion one allowed step, records it, and tells the proposer where they filed it. */
+export async function changeStatus(db: Db, request: StatusChangeRequest): Promise<StatusChangeResult> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ submission: submissions, language: people.language })
+      .from(submissions)
+      .innerJoin(people, eq(people.id, submissions.personId))
+      .where(eq(submissions.referenceCode, request.referenceCode))
+      .for('update', { of: submissions });
+    if (!row) return { ok: false, reason: 'not_found' } as const;
+    const { submission } = row;
+    const from = submission.status;
+    if (!isSuggestionStatus(from)) return { ok: false, reason: 'not_allowed', from, allowed: [] } as const;
+    const check = checkTransition(from, request.to, request.reply);
+    if (!check.ok) {
+      return check.reason === 'reply_required'
+        ? ({ ok: false, reason: 'reply_required' } as const)
+        : ({ ok: false, reason: 'not_allowed', from, allowed: suggestionTransitions[from] } as const);
+    }
+    await tx
+      .update(submissions)
+      .set({ status: request.to, updatedAt: request.now })
+      .where(eq(submissions.id, submission.id));
+    await tx.insert(submissionEvents).values({
+      submissionId: submission.id,
+      at: request.now,
+      actorType: request.actor.type,
+      actorId: request.actor.id,
+      type: 'status_changed',
+      fromStatus: from,
+      toStatus: request.to,
+      note: request.reply || null,
+    });
+    await audit(tx, {
+      at: request.now,
+      actorType: request.actor.type,
+      actorId: request.actor.id,
+      action: 'submission.status',
+      subjectType: 'submission',
+      subjectId: submission.referenceCode,
+      detail: { from, to: request.to, replied: request.reply !== '' },
+    });
+    const notice = statusChangedNotice(
+      {
+        referenceCode: submission.referenceCode,
+        title: submission.title,
+        from,
+        to: request.to,
+        reply: request.reply,
+        at: request.now,
+      },
+      row.language,
+      request.timeZone,
+    );
+    await enqueue(tx, [
+      { channel: submission.originChannel as ChannelName, chatId: submission.originChatId, message: notice },
+    ]);
+    return { ok: true } as const;
+  });
+}
