@@ -28,8 +28,11 @@ main { flex:1; overflow-y:auto; padding:12px 12px 4px; }
 .title { font-weight:700; margin-bottom:4px; }
 .notice { color:var(--warn); font-size:14px; margin-bottom:6px; }
 .hint { color:var(--muted); font-size:13px; margin-top:6px; }
-dl { margin:6px 0; display:grid; grid-template-columns:max-content 1fr; gap:2px 10px; font-size:15px; }
+dl { margin:6px 0; display:grid; grid-template-columns:fit-content(40%) minmax(0,1fr); gap:2px 10px;
+  font-size:15px; }
 dt { color:var(--muted); } dd { margin:0; }
+dl.stack { display:block; } dl.stack dt { color:var(--ink); }
+dl.stack dd { color:var(--muted); font-size:14px; margin-bottom:6px; }
 .buttons { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; white-space:normal; }
 button { font:inherit; cursor:pointer; border-radius:18px; border:1px solid var(--brand); padding:6px 14px;
   background:var(--card); color:var(--brand); min-height:36px; }
@@ -37,7 +40,7 @@ button.primary { background:var(--brand); color:var(--brand-ink); }
 button:disabled { opacity:.45; cursor:default; }
 button:focus-visible, textarea:focus-visible { outline:3px solid #0b62c4; outline-offset:2px; }
 .time { font-size:11px; color:var(--muted); margin-top:4px; text-align:right; }
-.chips { max-width:720px; margin:0 auto; display:flex; gap:6px; overflow-x:auto; padding:6px 12px 0; }
+.chips { max-width:720px; margin:0 auto; display:flex; flex-wrap:wrap; gap:6px; padding:6px 12px 0; }
 .chips button { font-size:14px; padding:4px 12px; min-height:32px; white-space:nowrap; }
 form { display:flex; gap:8px; max-width:720px; margin:0 auto; padding:8px 12px 12px; }
 .composer { background:var(--bg); border-top:1px solid var(--line); padding-bottom:env(safe-area-inset-bottom); }
@@ -73,6 +76,10 @@ const script = `
   };
 
   function bubble(direction, payload, at) {
+    // Only the latest question's buttons stay live: an old 取消 must not cancel what came after.
+    if (direction === 'out') {
+      for (const old of log.querySelectorAll('.msg.out button')) old.disabled = true;
+    }
     const box = el('div', 'msg ' + direction + (payload.tone ? ' ' + payload.tone : ''));
     box.setAttribute('data-testid', direction === 'in' ? 'msg-in' : 'msg-out');
     if (payload.notice) box.append(el('div', 'notice', payload.notice));
@@ -80,7 +87,8 @@ const script = `
     if (payload.text) box.append(el('div', 'text', payload.text));
     if (payload.label) box.append(el('div', 'text', payload.label));
     if (payload.fields && payload.fields.length) {
-      const dl = el('dl');
+      // Short labels (编号, 状态…) sit beside their values; long ones (a list of items) go above them.
+      const dl = el('dl', payload.fields.some((f) => Array.from(f.label).length > 16) ? 'stack' : '');
       for (const f of payload.fields) { dl.append(el('dt', '', f.label), el('dd', '', f.value)); }
       box.append(dl);
     }
@@ -178,6 +186,9 @@ const script = `
 })();
 `;
 
+/** The page's icon: the character 同 on the union red. */
+export const faviconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#b3261e"/><text x="32" y="45" font-size="38" text-anchor="middle" fill="#fff" font-family="sans-serif">同</text></svg>`;
+
 export function chatPage(): string {
   return `<!doctype html>
 <html lang="zh-CN">
@@ -186,6 +197,7 @@ export function chatPage(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="color-scheme" content="light">
 <title>同心 · 工会助手 Tongxin</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>${style}</style>
 </head>
 <body>

@@ -12,6 +12,12 @@ export interface Loop {
   stop(): Promise<void>;
 }
 
+/** Lets pending I/O (HTTP requests) run before the next round: setImmediate runs right after the poll phase. */
+const yieldToEventLoop = () =>
+  new Promise<void>((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
+
 export function createLoop(
   name: string,
   work: () => Promise<boolean | number>,
@@ -47,6 +53,9 @@ export function createLoop(
         const did = await work();
         failures = 0;
         if (did === false || did === 0) await sleep(opts.idleMs);
+        // Embedded PGlite answers on this thread; without a break for I/O between rounds a long
+        // backlog would starve HTTP requests until it is done.
+        else await yieldToEventLoop();
       } catch (error) {
         failures++;
         opts.log.error('job.error', { job: name, failures, ...errorFields(error) });

@@ -2,11 +2,11 @@
  * The web chat's HTTP side: the page, posting a message (inbox write, then 202), and reading
  * new messages with a long poll. The web adapter (bots/web) does identity, parsing and rendering.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { WebChatHub } from '../../bots/web/hub.ts';
 import { ensureVisitor, readVisitor } from '../../bots/web/identity.ts';
-import { chatPage } from '../../bots/web/page.ts';
+import { chatPage, faviconSvg } from '../../bots/web/page.ts';
 import { parseWebMessage } from '../../bots/web/parse.ts';
 import { messagesAfter, storeIncoming } from '../../bots/web/store.ts';
 import type { Db } from '../../db/client.ts';
@@ -45,13 +45,20 @@ const pollQuery = z.object({
 
 export function webChatRoutes(deps: WebChatDeps) {
   const { db, hub, secret } = deps;
-  const visitorOf = async (c: Parameters<typeof readVisitor>[0]) => {
+  const visitorOf = async (c: Context) => {
     const visitor = await readVisitor(c, secret);
     if (!visitor) throw new AppError('unauthorized', text.noCookie);
     return visitor;
   };
 
+  const icon = (c: Context) => {
+    c.header('cache-control', 'public, max-age=86400');
+    return c.body(faviconSvg, 200, { 'content-type': 'image/svg+xml' });
+  };
+
   return new Hono()
+    .get('/favicon.svg', icon)
+    .get('/favicon.ico', icon)
     .get('/chat', async (c) => {
       await ensureVisitor(c, secret);
       c.header('cache-control', 'no-store');

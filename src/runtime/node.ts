@@ -26,9 +26,10 @@ async function main() {
   if (!config.ADMIN_TOKEN) log.warn('officer_api.disabled', { hint: 'set ADMIN_TOKEN to enable /api' });
 
   const services = createServices({ db: database.db, config, log, webSecret });
-  if (config.RUN_JOBS) services.startJobs();
 
   const server = serve({ fetch: services.app.fetch, port: config.PORT }, (info) => {
+    // Jobs start once the port is open, so health checks answer even while a backlog is worked off.
+    if (config.RUN_JOBS) services.startJobs();
     log.info('server.listening', {
       port: info.port,
       database: database.kind,

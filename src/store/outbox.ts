@@ -12,14 +12,12 @@ export interface Delivery {
 
 export async function enqueue(tx: Db, deliveries: readonly Delivery[]): Promise<void> {
   if (deliveries.length === 0) return;
-  await tx
-    .insert(outbox)
-    .values(
-      deliveries.map((d) => ({
-        channel: d.channel,
-        chatId: d.chatId,
-        payload: d.message,
-        inboxId: d.inboxId,
-      })),
-    );
+  await tx.insert(outbox).values(
+    deliveries.map((d) => ({
+      channel: d.channel,
+      chatId: d.chatId,
+      payload: d.message,
+      inboxId: d.inboxId,
+    })),
+  );
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('config', () => {
+  it('has working defaults for a fresh machine', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 8787,
+      DATA_DIR: './data',
+      TZ_DEFAULT: 'Asia/Shanghai',
+      RUN_JOBS: true,
+      CONVERSATION_TIMEOUT_MINUTES: 30,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('treats empty values as unset and ignores unrelated variables', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', HOME: '/root' }).PORT).toBe(8787);
+  });
+
+  it('names every bad variable and what it expects, in one message, without echoing secrets', () => {
+    const attempt = () =>
+      loadConfig({
+        PORT: 'eighty',
+        TZ_DEFAULT: 'Mars/Olympus',
+        DATABASE_URL: 'mysql://root@db/x',
+        ADMIN_TOKEN: 'short',
+        RUN_JOBS: 'maybe',
+        LOG_LEVEL: 'loud',
+      });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      expect(problems).toHaveLength(6);
+      const message = (error as ConfigError).message;
+      expect(message).toContain('配置有误');
+      expect(message).toContain('PORT: expected a port number 1-65535 (got "eighty")');
+      expect(message).toContain('TZ_DEFAULT: expected an IANA time zone');
+      expect(message).toContain('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+      expect(message).toContain('ADMIN_TOKEN: expected at least 16 characters');
+      expect(message).not.toContain('short');
+      expect(message).not.toContain('mysql://');
+      expect(message).toContain('RUN_JOBS: expected true or false');
+      expect(message).toContain('LOG_LEVEL');
+    }
+  });
+
+  it('reads PostgreSQL and tuning settings', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      PORT: '9000',
+      RUN_JOBS: 'false',
+      CONVERSATION_TIMEOUT_MINUTES: '45',
+    });
+    expect(config).toMatchObject({ PORT: 9000, RUN_JOBS: false, CONVERSATION_TIMEOUT_MINUTES: 45 });
+  });
+});

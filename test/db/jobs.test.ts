@@ -1,0 +1,286 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChannelSender, Inbound, OutboundEnvelope, SendResult } from '../../bots/core/messenger.ts';
+import { queryRows } from '../../db/client.ts';
+import { conversations, inbox, outbox, webChatMessages } from '../../db/schema/index.ts';
+import { createEngine, type Engine } from '../../flows/engine/engine.ts';
+import { commands, flows } from '../../flows/registry.ts';
+import { createExpirySweep } from '../../src/jobs/conversation-expiry.ts';
+import { createInboxProcessor } from '../../src/jobs/inbox-processor.ts';
+import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
+import { createLogger } from '../../src/log.ts';
+import { acceptInbound } from '../../src/store/inbox.ts';
+import { enqueue } from '../../src/store/outbox.ts';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+
+const log = createLogger('error', () => {});
+const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
+
+let seq = 0;
+function inbound(chat: string, text: string, receivedAt = new Date()): Inbound {
+  return {
+    channel: 'web',
+    dedupeKey: `test:${chat}:${++seq}`,
+    sender: { externalId: chat },
+    chat: { id: chat, type: 'private' },
+    content: { type: 'text', text },
+    receivedAt: receivedAt.toISOString(),
+  };
+}
+
+/** A channel that records what it was given and answers from a script of results. */
+function scriptedSender(results: SendResult[] = []): ChannelSender & { sent: OutboundEnvelope[] } {
+  const sent: OutboundEnvelope[] = [];
+  return {
+    channel: 'web',
+    sent,
+    async send(envelope) {
+      sent.push(envelope);
+      return results.shift() ?? { ok: true, platformMessageId: `m${sent.length}` };
+    },
+  };
+}
+
+describe.each(databaseKinds)('jobs on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+  // Each test starts with no work left over from the ones before it.
+  beforeEach(async () => {
+    await database.db.update(inbox).set({ status: 'done' }).where(eq(inbox.status, 'pending'));
+    await database.db
+      .update(outbox)
+      .set({ status: 'sent' })
+      .where(sql`${outbox.status} in ('pending', 'sending')`);
+    await database.db.update(conversations).set({ flow: null, step: null, state: null, expiresAt: null });
+  });
+
+  const processor = (e: Engine = engine) =>
+    createInboxProcessor({
+      db: database.db,
+      engine: e,
+      log,
+      timeZone: 'Asia/Shanghai',
+      now: () => new Date(),
+    });
+
+  const repliesTo = (chat: string) =>
+    database.db.select().from(outbox).where(eq(outbox.chatId, chat)).orderBy(asc(outbox.id));
+
+  it('handles one conversation’s events in order, even with two processors at once', async () => {
+    const chat = `v_order_${kind}`;
+    for (const text of ['建议', '第一个标题', '1', '上一步'])
+      await acceptInbound(database.db, inbound(chat, text));
+    const other = `v_other_${kind}`;
+    await acceptInbound(database.db, inbound(other, '我的'));
+    const a = processor();
+    const b = processor();
+    const run = async (p: () => Promise<boolean>) => {
+      while (await p()) {}
+    };
+    await Promise.all([run(a), run(b)]);
+    const pending = await database.db.select().from(inbox).where(eq(inbox.status, 'pending'));
+    expect(pending).toEqual([]);
+    const replies = (await repliesTo(chat)).map((r) => JSON.stringify(r.payload));
+    expect(replies).toHaveLength(4);
+    expect(replies[0]).toContain('标题');
+    expect(replies[1]).toContain('哪一类');
+    expect(replies[2]).toContain('具体描述');
+    expect(replies[3]).toContain('哪一类');
+    const [state] = await database.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.key, `web:${chat}`));
+    expect(state?.step).toBe('category');
+  });
+
+  it('undoes a failed event’s writes, retries it later, and gives up with an apology', async () => {
+    const chat = `v_fail_${kind}`;
+    let calls = 0;
+    const failing: Engine = {
+      ...engine,
+      async handle(turn) {
+        calls++;
+        // Do real work first, so a rollback has something to undo.
+        await turn.port.perform({ type: 'person.language', language: 'en' });
+        throw new Error('flow exploded');
+      },
+    };
+    await acceptInbound(database.db, inbound(chat, '建议'));
+    const process = processor(failing);
+    expect(await process()).toBe(true);
+    let [row] = await database.db
+      .select()
+      .from(inbox)
+      .where(eq(inbox.conversationKey, `web:${chat}`));
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'flow exploded' });
+    expect(await process()).toBe(false); // waiting out its backoff
+    for (let attempt = 2; attempt <= 5; attempt++) {
+      await database.db.update(inbox).set({ nextAttemptAt: sql`now()` }).where(eq(inbox.id, row!.id));
+      expect(await process()).toBe(true);
+    }
+    [row] = await database.db.select().from(inbox).where(eq(inbox.id, row!.id));
+    expect(row).toMatchObject({ status: 'failed', attempts: 5 });
+    expect(calls).toBe(5);
+    const replies = await repliesTo(chat);
+    expect(replies).toHaveLength(1);
+    expect(JSON.stringify(replies[0]!.payload)).toContain('抱歉');
+    const person = await queryRows<{ language: string }>(
+      database.db,
+      sql`select p.language from people p join channel_identities i on i.person_id = p.id where i.external_id = ${chat}`,
+    );
+    expect(person).toEqual([]);
+  });
+
+  it('lets a conversation’s later events wait behind one that is backing off, but not other conversations', async () => {
+    const chat = `v_block_${kind}`;
+    const first = inbound(chat, '菜单');
+    await acceptInbound(database.db, first);
+    await acceptInbound(database.db, inbound(chat, '我的'));
+    await database.db
+      .update(inbox)
+      .set({ nextAttemptAt: sql`now() + interval '1 hour'` })
+      .where(eq(inbox.dedupeKey, first.dedupeKey));
+    const elsewhere = `v_free_${kind}`;
+    await acceptInbound(database.db, inbound(elsewhere, '菜单'));
+    const process = processor();
+    while (await process()) {}
+    expect(await repliesTo(chat)).toHaveLength(0);
+    expect(await repliesTo(elsewhere)).toHaveLength(1);
+  });
+
+  it('retries a failed send with backoff, keeps the idempotency key, and records the platform id', async () => {
+    const chat = `v_retry_${kind}`;
+    await enqueue(database.db, [{ channel: 'web', chatId: chat, message: { type: 'text', text: 'hello' } }]);
+    const sender = scriptedSender([
+      { ok: false, retryable: true, error: 'HTTP 503' },
+      { ok: false, retryable: true, error: 'HTTP 429', retryAfterMs: 0 },
+    ]);
+    const dispatch = createOutboxDispatcher({
+      db: database.db,
+      senders: new Map([['web', sender]]),
+      log,
+      maxAttempts: 5,
+      baseDelayMs: 0,
+    });
+    for (let i = 0; i < 10 && (await repliesTo(chat))[0]?.status !== 'sent'; i++) {
+      await dispatch();
+    }
+    const [row] = await repliesTo(chat);
+    expect(row).toMatchObject({
+      status: 'sent',
+      attempts: 3,
+      platformMessageId: 'm3',
+      lastError: 'HTTP 429',
+    });
+    expect(new Set(sender.sent.filter((s) => s.chatId === chat).map((s) => s.idempotencyKey))).toEqual(
+      new Set([row!.uuid]),
+    );
+  });
+
+  it('does not retry a permanent failure, and keeps a chat’s later messages in order behind a retry', async () => {
+    const dead = `v_dead_${kind}`;
+    const slow = `v_slow_${kind}`;
+    await enqueue(database.db, [{ channel: 'web', chatId: dead, message: { type: 'text', text: 'x' } }]);
+    await enqueue(database.db, [
+      { channel: 'web', chatId: slow, message: { type: 'text', text: 'first' } },
+      { channel: 'web', chatId: slow, message: { type: 'text', text: 'second' } },
+    ]);
+    const sender: ChannelSender & { sent: string[] } = {
+      channel: 'web',
+      sent: [],
+      async send(envelope) {
+        if (envelope.chatId === dead) return { ok: false, retryable: false, error: 'bot not in chat' };
+        const text = envelope.message.type === 'text' ? envelope.message.text : '';
+        this.sent.push(text);
+        if (text === 'first' && this.sent.length === 1)
+          return { ok: false, retryable: true, error: 'HTTP 500' };
+        return { ok: true, platformMessageId: text };
+      },
+    };
+    const dispatch = createOutboxDispatcher({
+      db: database.db,
+      senders: new Map([['web', sender]]),
+      log,
+      maxAttempts: 5,
+      baseDelayMs: 60_000,
+    });
+    await dispatch();
+    await dispatch();
+    expect(sender.sent).toEqual(['first']);
+    const [deadRow] = await repliesTo(dead);
+    expect(deadRow).toMatchObject({ status: 'failed', attempts: 1, lastError: 'bot not in chat' });
+    await database.db.update(outbox).set({ nextAttemptAt: sql`now()` }).where(eq(outbox.chatId, slow));
+    await dispatch();
+    await dispatch();
+    expect(sender.sent).toEqual(['first', 'first', 'second']);
+    expect((await repliesTo(slow)).map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('sends again after a lease runs out (a crash mid-send), shown once thanks to the key', async () => {
+    const chat = `v_lease_${kind}`;
+    await enqueue(database.db, [{ channel: 'web', chatId: chat, message: { type: 'text', text: 'once' } }]);
+    // As if an instance claimed it, delivered it, and died before recording that.
+    const [row] = await database.db
+      .update(outbox)
+      .set({ status: 'sending', attempts: 1, leaseUntil: sql`now() - interval '1 second'` })
+      .where(eq(outbox.chatId, chat))
+      .returning();
+    await database.db.insert(webChatMessages).values({
+      visitorId: chat,
+      direction: 'out',
+      messageKey: row!.uuid,
+      payload: { text: 'once' },
+    });
+    const { createWebSender } = await import('../../bots/web/sender.ts');
+    const { WebChatHub } = await import('../../bots/web/hub.ts');
+    const dispatch = createOutboxDispatcher({
+      db: database.db,
+      senders: new Map([['web', createWebSender(database.db, new WebChatHub())]]),
+      log,
+      maxAttempts: 5,
+    });
+    expect(await dispatch()).toBe(1);
+    const shown = await database.db
+      .select()
+      .from(webChatMessages)
+      .where(and(eq(webChatMessages.visitorId, chat), eq(webChatMessages.direction, 'out')));
+    expect(shown).toHaveLength(1);
+    expect((await repliesTo(chat))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('ends abandoned conversations and tells the person, unless their messages are still queued', async () => {
+    const idle = `v_idle_${kind}`;
+    const queued = `v_queued_${kind}`;
+    const process = processor();
+    for (const chat of [idle, queued]) {
+      await acceptInbound(database.db, inbound(chat, '建议'));
+      while (await process()) {}
+    }
+    await acceptInbound(database.db, inbound(queued, '还在写'));
+    const later = new Date(Date.now() + 31 * 60_000);
+    const sweep = createExpirySweep({
+      db: database.db,
+      engine,
+      log,
+      timeZone: 'Asia/Shanghai',
+      now: () => later,
+    });
+    expect(await sweep()).toBe(1);
+    const notices = (await repliesTo(idle)).map((r) => JSON.stringify(r.payload));
+    expect(notices.at(-1)).toContain('超过 30 分钟');
+    const [idleRow] = await database.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.key, `web:${idle}`));
+    expect(idleRow?.flow).toBeNull();
+    const [queuedRow] = await database.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.key, `web:${queued}`));
+    expect(queuedRow?.flow).toBe('suggestion');
+    expect(await sweep()).toBe(0);
+  });
+});

@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { channelIdentities, inbox, people } from '../../db/schema/index.ts';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+
+describe.each(databaseKinds)('migrations on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  it('creates every table, and applying again changes nothing', async () => {
+    await database.migrate();
+    const rows = await queryRows<{ table_name: string }>(
+      database.db,
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(rows.map((r) => r.table_name)).toEqual([
+      'app_secrets',
+      'audit_log',
+      'channel_identities',
+      'conversations',
+      'inbox',
+      'org_units',
+      'outbox',
+      'people',
+      'reference_counters',
+      'submission_events',
+      'submissions',
+      'web_chat_messages',
+    ]);
+  });
+
+  it('keeps one identity per channel and external id, as a recognisable unique violation', async () => {
+    const [person] = await database.db.insert(people).values({ displayName: '张师傅' }).returning();
+    const identity = { personId: person!.id, channel: 'lark', externalId: 'ou_123' };
+    await database.db.insert(channelIdentities).values(identity);
+    const error = await database.db
+      .insert(channelIdentities)
+      .values(identity)
+      .then(() => null)
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    await database.db.insert(channelIdentities).values({ ...identity, channel: 'wechat' });
+  });
+
+  it('refuses a second inbox row with the same dedupe key', async () => {
+    const row = { channel: 'web', dedupeKey: 'web:v:1', conversationKey: 'web:v', payload: {} };
+    await database.db.insert(inbox).values(row);
+    const again = await database.db.insert(inbox).values(row).onConflictDoNothing().returning();
+    expect(again).toEqual([]);
+  });
+});

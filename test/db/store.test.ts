@@ -1,0 +1,108 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelIdentities, people, submissions } from '../../db/schema/index.ts';
+import { resolvePerson } from '../../src/store/people.ts';
+import { nextReferenceCode } from '../../src/store/reference-codes.ts';
+import { ensureSecret } from '../../src/store/secrets.ts';
+import { createSuggestion, listMine } from '../../src/store/submissions.ts';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+
+describe.each(databaseKinds)('store on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  it('numbers reference codes per prefix and year, without gaps or repeats under concurrency', async () => {
+    const codes = await Promise.all(
+      Array.from({ length: 20 }, () => database.db.transaction((tx) => nextReferenceCode(tx, 'JY', 2026))),
+    );
+    expect(new Set(codes).size).toBe(20);
+    expect([...codes].sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `JY-2026-${String(i + 1).padStart(4, '0')}`),
+    );
+    expect(await nextReferenceCode(database.db, 'JY', 2027)).toBe('JY-2027-0001');
+    expect(await nextReferenceCode(database.db, 'TA', 2026)).toBe('TA-2026-0001');
+  });
+
+  it('numbers a suggestion filed at 00:30 on 1 January in Shanghai with the new year', async () => {
+    const person = await resolvePerson(database.db, { channel: 'web', sender: { externalId: 'v_newyear' } });
+    const receipt = await database.db.transaction((tx) =>
+      createSuggestion(
+        tx,
+        {
+          title: '新年第一条',
+          category: 'other',
+          description: '新年第一条建议的具体内容。',
+          benefit: '',
+          anonymous: false,
+        },
+        {
+          personId: person.id,
+          channel: 'web',
+          chatId: 'v_newyear',
+          now: new Date('2026-12-31T16:30:00Z'),
+          timeZone: 'Asia/Shanghai',
+        },
+      ),
+    );
+    expect(receipt.referenceCode).toBe('JY-2027-0002');
+  });
+
+  it('creates one person per channel identity, even when asked concurrently', async () => {
+    const inbound = {
+      channel: 'lark' as const,
+      sender: { externalId: 'ou_concurrent', displayName: '李班长' },
+    };
+    const resolved = await Promise.all(
+      Array.from({ length: 5 }, () => database.db.transaction((tx) => resolvePerson(tx, inbound))),
+    );
+    expect(new Set(resolved.map((p) => p.id)).size).toBe(1);
+    const identities = await database.db
+      .select()
+      .from(channelIdentities)
+      .where(eq(channelIdentities.externalId, 'ou_concurrent'));
+    expect(identities).toHaveLength(1);
+    const [person] = await database.db.select().from(people).where(eq(people.id, identities[0]!.personId));
+    expect(person?.displayName).toBe('李班长');
+  });
+
+  it('lists a person’s own items newest first, with the total', async () => {
+    const person = await resolvePerson(database.db, { channel: 'web', sender: { externalId: 'v_mine' } });
+    for (let i = 1; i <= 3; i++) {
+      await database.db.transaction((tx) =>
+        createSuggestion(
+          tx,
+          {
+            title: `建议${i}`,
+            category: 'cost',
+            description: '足够长的描述内容。',
+            benefit: '',
+            anonymous: false,
+          },
+          {
+            personId: person.id,
+            channel: 'web',
+            chatId: 'v_mine',
+            now: new Date(Date.UTC(2026, 2, i)),
+            timeZone: 'Asia/Shanghai',
+          },
+        ),
+      );
+    }
+    const mine = await listMine(database.db, person.id, 2);
+    expect(mine.total).toBe(3);
+    expect(mine.items.map((i) => i.title)).toEqual(['建议3', '建议2']);
+    const rows = await database.db.select().from(submissions).where(eq(submissions.personId, person.id));
+    expect(rows.every((r) => r.status === 'submitted')).toBe(true);
+  });
+
+  it('generates a secret once and returns the same one afterwards', async () => {
+    const first = await ensureSecret(database.db, 'test_secret');
+    const second = await ensureSecret(database.db, 'test_secret');
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ value: first.value, created: false });
+    expect(first.value).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * The whole server over a test database, driven in process: requests go through the real Hono
+ * app, and the jobs are run step by step until there is nothing left to do.
+ */
+import type { ChannelSender } from '../../bots/core/messenger.ts';
+import { createLogger } from '../../src/log.ts';
+import { createServices } from '../../src/services.ts';
+import type { TestDatabase } from './databases.ts';
+
+export const adminToken = 'test-admin-token-0123456789';
+
+export function createStack(
+  database: TestDatabase,
+  opts: { now?: () => Date; senders?: ChannelSender[] } = {},
+) {
+  const logLines: string[] = [];
+  const log = createLogger('debug', (line) => logLines.push(line));
+  const services = createServices({
+    db: database.db,
+    log,
+    webSecret: 'test-web-cookie-secret-0123456789abcdef',
+    config: {
+      TZ_DEFAULT: 'Asia/Shanghai',
+      ADMIN_TOKEN: adminToken,
+      CONVERSATION_TIMEOUT_MINUTES: 30,
+      OUTBOX_MAX_ATTEMPTS: 5,
+      OUTBOX_LEASE_SECONDS: 30,
+    },
+    now: opts.now,
+    senders: opts.senders,
+  });
+
+  /** Runs the inbox processor and the outbox dispatcher until both are idle. */
+  async function drain() {
+    for (let round = 0; round < 1000; round++) {
+      let busy = false;
+      while (await services.jobs.processNext()) busy = true;
+      while ((await services.jobs.dispatch()) > 0) busy = true;
+      if (!busy) return;
+    }
+    throw new Error('jobs did not settle');
+  }
+
+  const request = (path: string, init?: RequestInit) => services.app.request(path, init);
+
+  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const headers = new Headers(init.headers);
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${adminToken}`);
+    if (init.json !== undefined) headers.set('content-type', 'application/json');
+    return request(`/api${path}`, {
+      ...init,
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    });
+  };
+
+  return { services, drain, request, api, logLines };
+}
+
+export type Stack = ReturnType<typeof createStack>;
+
+type Bubble = {
+  title?: string;
+  notice?: string;
+  text?: string;
+  label?: string;
+  fields?: { label: string; value: string }[];
+  hint?: string;
+  buttons?: { label: string; value: string }[];
+};
+
+/** A person in the web chat: keeps the cookie, sends text and presses buttons, reads replies. */
+export async function webVisitor(stack: Stack) {
+  const page = await stack.request('/chat');
+  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  let lastSeen = 0;
+  let seq = 0;
+  let latest: Bubble[] = [];
+
+  const post = (body: unknown) =>
+    stack.request('/chat/messages', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  /** The bot's replies since the last read. */
+  async function replies(): Promise<Bubble[]> {
+    const res = await stack.request(`/chat/messages?after=${lastSeen}`, { headers: { cookie } });
+    const { messages } = (await res.json()) as {
+      messages: { id: number; direction: string; payload: Bubble }[];
+    };
+    if (messages.length > 0) lastSeen = messages.at(-1)!.id;
+    latest = messages.filter((m) => m.direction === 'out').map((m) => m.payload);
+    return latest;
+  }
+
+  async function say(text: string) {
+    const res = await post({ id: `msg-${Date.now()}-${seq++}`, text });
+    if (res.status !== 202) throw new Error(`send failed: ${res.status} ${await res.text()}`);
+    await stack.drain();
+    return replies();
+  }
+
+  async function press(label: string) {
+    const button = latest.flatMap((b) => b.buttons ?? []).find((b) => b.label === label);
+    if (!button) throw new Error(`no button "${label}"`);
+    const res = await post({ id: `msg-${Date.now()}-${seq++}`, action: button.value, label });
+    if (res.status !== 202) throw new Error(`press failed: ${res.status}`);
+    await stack.drain();
+    return replies();
+  }
+
+  return { cookie, post, say, press, replies };
+}
+
+/** Everything a bubble says, for assertions. */
+export function bubbleText(bubbles: Bubble[]): string {
+  return bubbles
+    .map((b) =>
+      [
+        b.notice,
+        b.title,
+        b.text,
+        b.label,
+        ...(b.fields ?? []).map((f) => `${f.label}: ${f.value}`),
+        b.hint,
+        ...(b.buttons ?? []).map((x) => `[${x.label}]`),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    )
+    .join('\n---\n');
+}
