@@ -113,7 +113,13 @@ describe(`crash safety on ${primaryKind}`, () => {
 
     // 2. Restart with the jobs on, and kill it again at a random moment while it works the backlog.
     server = await startServerProcess(env);
-    await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 400));
+    const restarted = server.url;
+    const answered = async () => {
+      const all = await Promise.all(people.map((person) => history(restarted, person)));
+      return all.flat().filter((m) => m.direction === 'out').length;
+    };
+    await until(async () => (await answered()) > 0, 30_000, 'the backlog to start moving');
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 200));
     await server.kill('SIGKILL');
     // The kill must land mid-backlog, or this step would prove nothing.
     const atKill = await inboxProgress();

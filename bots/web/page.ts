@@ -28,6 +28,7 @@ main { flex:1; overflow-y:auto; padding:12px 12px 4px; }
 .title { font-weight:700; margin-bottom:4px; }
 .notice { color:var(--warn); font-size:14px; margin-bottom:6px; }
 .hint { color:var(--muted); font-size:13px; margin-top:6px; }
+.footer { font-size:14px; margin-top:6px; }
 dl { margin:6px 0; display:grid; grid-template-columns:fit-content(40%) minmax(0,1fr); gap:2px 10px;
   font-size:15px; }
 dt { color:var(--muted); } dd { margin:0; }
@@ -92,6 +93,7 @@ const script = `
       for (const f of payload.fields) { dl.append(el('dt', '', f.label), el('dd', '', f.value)); }
       box.append(dl);
     }
+    if (payload.footer) box.append(el('div', 'footer', payload.footer));
     if (payload.hint) box.append(el('div', 'hint', payload.hint));
     if (payload.buttons && payload.buttons.length) {
       const row = el('div', 'buttons');

@@ -13,6 +13,8 @@ export interface WebBubble {
   text?: string;
   fields?: { label: string; value: string }[];
   hint?: string;
+  /** Closing words under the fields of a summary. */
+  footer?: string;
   tone?: 'info' | 'success' | 'warning';
   buttons?: WebButton[];
 }
@@ -50,7 +52,7 @@ export function renderBubble(message: Outbound): WebBubble {
       return {
         title: message.title,
         fields: message.fields,
-        text: message.text,
+        footer: message.text,
         tone: message.tone,
         buttons: buttons([], message.actions),
       };

@@ -66,6 +66,7 @@ type Bubble = {
   label?: string;
   fields?: { label: string; value: string }[];
   hint?: string;
+  footer?: string;
   buttons?: { label: string; value: string }[];
 };
 
@@ -125,6 +126,7 @@ export function bubbleText(bubbles: Bubble[]): string {
         b.label,
         ...(b.fields ?? []).map((f) => `${f.label}: ${f.value}`),
         b.hint,
+        b.footer,
         ...(b.buttons ?? []).map((x) => `[${x.label}]`),
       ]
         .filter(Boolean)
