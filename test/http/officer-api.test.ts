@@ -1,20 +1,13 @@
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, outbox, submissionEvents, submissions } from '../../db/schema/index.ts';
-import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
-import { bubbleText, createStack, type Stack, webVisitor } from '../support/stack.ts';
+import { primaryKind } from '../support/databases.ts';
+import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
 
-let database: TestDatabase;
-let stack: Stack;
-
-beforeAll(async () => {
-  database = await openTestDatabase(primaryKind);
-  stack = createStack(database);
-});
-afterAll(() => database.close());
+const fixture = useStack();
 
 async function fileSuggestion(title: string, opts: { anonymous?: boolean; english?: boolean } = {}) {
-  const person = await webVisitor(stack);
+  const person = await webVisitor(fixture.stack);
   if (opts.english) await person.say('English');
   await person.say(opts.english ? 'suggest' : '建议');
   await person.say(title);
@@ -29,7 +22,7 @@ async function fileSuggestion(title: string, opts: { anonymous?: boolean; englis
 }
 
 const writes = async () => {
-  const db = database.db;
+  const db = fixture.database.db;
   const [[a], [o], [e]] = await Promise.all([
     db.select({ n: count() }).from(auditLog),
     db.select({ n: count() }).from(outbox),
@@ -41,7 +34,7 @@ const writes = async () => {
 describe(`officer API (${primaryKind})`, () => {
   it('refuses a missing or wrong bearer token', async () => {
     for (const authorization of ['', 'Bearer wrong-token-0000000000', 'Basic dGVzdA==', `Bearer  `]) {
-      const res = await stack.request('/api/submissions', {
+      const res = await fixture.stack.request('/api/submissions', {
         headers: authorization ? { authorization } : {},
       });
       expect(res.status).toBe(401);
@@ -49,7 +42,7 @@ describe(`officer API (${primaryKind})`, () => {
       expect(body.error.code).toBe('unauthorized');
       expect(body.error.message).toContain('访问令牌');
     }
-    const english = await stack.request('/api/submissions', {
+    const english = await fixture.stack.request('/api/submissions', {
       headers: { 'accept-language': 'en-US,en;q=0.9' },
     });
     expect(((await english.json()) as { error: { message: string } }).error.message).toContain(
@@ -60,7 +53,7 @@ describe(`officer API (${primaryKind})`, () => {
   it('lists, filters and searches submissions, hiding anonymous proposers', async () => {
     const { code: signed } = await fileSuggestion('巡检改为自动监测');
     const { code: anonymous } = await fileSuggestion('锅炉房余热回收', { anonymous: true });
-    const res = await stack.api('/submissions?limit=100');
+    const res = await fixture.stack.api('/submissions?limit=100');
     expect(res.status).toBe(200);
     const list = (await res.json()) as {
       items: { referenceCode: string; proposer: unknown; category: string }[];
@@ -72,26 +65,32 @@ describe(`officer API (${primaryKind})`, () => {
     expect(byCode.get(anonymous)?.proposer).toBeNull();
     expect(byCode.get(signed)?.category).toBe('technology');
 
-    const searched = (await (await stack.api(`/submissions?q=${encodeURIComponent('余热')}`)).json()) as {
+    const searched = (await (
+      await fixture.stack.api(`/submissions?q=${encodeURIComponent('余热')}`)
+    ).json()) as {
       items: { referenceCode: string }[];
     };
     expect(searched.items.map((i) => i.referenceCode)).toEqual([anonymous]);
-    const byText = (await (await stack.api(`/submissions?q=${encodeURIComponent('传感器')}`)).json()) as {
+    const byText = (await (
+      await fixture.stack.api(`/submissions?q=${encodeURIComponent('传感器')}`)
+    ).json()) as {
       total: number;
     };
     expect(byText.total).toBeGreaterThanOrEqual(2);
-    const noneInReview = (await (await stack.api('/submissions?status=rewarded')).json()) as {
+    const noneInReview = (await (await fixture.stack.api('/submissions?status=rewarded')).json()) as {
       total: number;
     };
     expect(noneInReview.total).toBe(0);
-    const percent = (await (await stack.api(`/submissions?q=${encodeURIComponent('100%_')}`)).json()) as {
+    const percent = (await (
+      await fixture.stack.api(`/submissions?q=${encodeURIComponent('100%_')}`)
+    ).json()) as {
       total: number;
     };
     expect(percent.total).toBe(0);
   });
 
   it('rejects bad list queries with the fields named', async () => {
-    const res = await stack.api('/submissions?status=done&limit=1000');
+    const res = await fixture.stack.api('/submissions?status=done&limit=1000');
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('validation_failed');
@@ -102,7 +101,7 @@ describe(`officer API (${primaryKind})`, () => {
   it('moves a suggestion along its lifecycle and tells the proposer in the web chat', async () => {
     const { person, code } = await fileSuggestion('夜班增加热餐');
     await person.replies();
-    const moved = await stack.api(`/submissions/${code}/status`, {
+    const moved = await fixture.stack.api(`/submissions/${code}/status`, {
       method: 'POST',
       json: { status: 'in_review', reply: '已转后勤科研究' },
     });
@@ -116,7 +115,7 @@ describe(`officer API (${primaryKind})`, () => {
     expect(detail.nextStatuses).toEqual(['accepted', 'not_adopted']);
     expect(detail.timeline.map((e) => e.type)).toEqual(['submitted', 'status_changed']);
 
-    await stack.drain();
+    await fixture.stack.drain();
     const notice = bubbleText(await person.replies());
     expect(notice).toContain('您的合理化建议有新进展');
     expect(notice).toContain(code);
@@ -126,7 +125,10 @@ describe(`officer API (${primaryKind})`, () => {
     const mine = bubbleText(await person.say('我的'));
     expect(mine).toContain('审核中');
 
-    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'submission.status'));
+    const [audit] = await fixture.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'submission.status'));
     expect(audit).toMatchObject({
       actorType: 'admin_token',
       subjectId: code,
@@ -137,8 +139,8 @@ describe(`officer API (${primaryKind})`, () => {
   it('tells an English-speaking proposer in English', async () => {
     const { person, code } = await fileSuggestion('Hot meals for the night shift', { english: true });
     await person.replies();
-    await stack.api(`/submissions/${code}/status`, { method: 'POST', json: { status: 'in_review' } });
-    await stack.drain();
+    await fixture.stack.api(`/submissions/${code}/status`, { method: 'POST', json: { status: 'in_review' } });
+    await fixture.stack.drain();
     const notice = bubbleText(await person.replies());
     expect(notice).toContain('Update on your suggestion');
     expect(notice).toContain('Submitted → In review');
@@ -148,7 +150,7 @@ describe(`officer API (${primaryKind})`, () => {
     const { code } = await fileSuggestion('更衣室加装烘干机');
     const before = await writes();
     const post = (ref: string, json: unknown, init: RequestInit = {}) =>
-      stack.api(`/submissions/${ref}/status`, { method: 'POST', json, ...init });
+      fixture.stack.api(`/submissions/${ref}/status`, { method: 'POST', json, ...init });
 
     const skip = await post(code, { status: 'rewarded' });
     expect(skip.status).toBe(409);
@@ -174,7 +176,7 @@ describe(`officer API (${primaryKind})`, () => {
       '最多 2000 字，您输入了 2001 字',
     );
 
-    const malformed = await stack.api(`/submissions/${code}/status`, {
+    const malformed = await fixture.stack.api(`/submissions/${code}/status`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"status":',
@@ -192,31 +194,36 @@ describe(`officer API (${primaryKind})`, () => {
 
     expect(await writes()).toEqual(afterReview);
     expect(afterReview.events - before.events).toBe(1);
-    const [row] = await database.db.select().from(submissions).where(eq(submissions.referenceCode, code));
+    const [row] = await fixture.database.db
+      .select()
+      .from(submissions)
+      .where(eq(submissions.referenceCode, code));
     expect(row?.status).toBe('in_review');
   });
 
   it('walks the whole lifecycle to closed, and then allows nothing more', async () => {
     const { code } = await fileSuggestion('废旧轮胎回收再利用');
     for (const status of ['in_review', 'accepted', 'implemented', 'rewarded', 'closed']) {
-      const res = await stack.api(`/submissions/${code}/status`, {
+      const res = await fixture.stack.api(`/submissions/${code}/status`, {
         method: 'POST',
         json: { status, reply: '按计划推进' },
       });
       expect(res.status, status).toBe(200);
     }
-    const after = await stack.api(`/submissions/${code}/status`, {
+    const after = await fixture.stack.api(`/submissions/${code}/status`, {
       method: 'POST',
       json: { status: 'in_review' },
     });
     expect(after.status).toBe(409);
     expect(((await after.json()) as { error: { message: string } }).error.message).toContain('已办结');
-    const detail = (await (await stack.api(`/submissions/${code}`)).json()) as { timeline: unknown[] };
+    const detail = (await (await fixture.stack.api(`/submissions/${code}`)).json()) as {
+      timeline: unknown[];
+    };
     expect(detail.timeline).toHaveLength(6);
   });
 
   it('serves its OpenAPI document without a token', async () => {
-    const res = await stack.request('/api/openapi.json');
+    const res = await fixture.stack.request('/api/openapi.json');
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
@@ -228,7 +235,7 @@ describe(`officer API (${primaryKind})`, () => {
   });
 
   it('answers unknown paths with a bilingual 404', async () => {
-    const res = await stack.request('/nowhere');
+    const res = await fixture.stack.request('/nowhere');
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'not_found', message_zh: '找不到该地址。' } });
   });

@@ -1,20 +1,13 @@
 import { count } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inbox, outbox, submissions, webChatMessages } from '../../db/schema/index.ts';
-import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
-import { bubbleText, createStack, type Stack, webVisitor } from '../support/stack.ts';
+import { primaryKind } from '../support/databases.ts';
+import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
 
-let database: TestDatabase;
-let stack: Stack;
-
-beforeAll(async () => {
-  database = await openTestDatabase(primaryKind);
-  stack = createStack(database);
-});
-afterAll(() => database.close());
+const fixture = useStack();
 
 const counts = async () => {
-  const db = database.db;
+  const db = fixture.database.db;
   const [[i], [o], [s], [w]] = await Promise.all([
     db.select({ n: count() }).from(inbox),
     db.select({ n: count() }).from(outbox),
@@ -26,7 +19,7 @@ const counts = async () => {
 
 describe(`web chat over HTTP (${primaryKind})`, () => {
   it('serves the page with a signed, HTTP-only cookie', async () => {
-    const res = await stack.request('/chat');
+    const res = await fixture.stack.request('/chat');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const cookie = res.headers.get('set-cookie') ?? '';
@@ -37,7 +30,7 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
   });
 
   it('files a suggestion, shows the reference code, and lists it under 我的', async () => {
-    const person = await webVisitor(stack);
+    const person = await webVisitor(fixture.stack);
     expect(bubbleText(await person.say('建议'))).toContain('标题');
     await person.say('检修车间增加防滑垫');
     await person.press('安全生产');
@@ -55,32 +48,32 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
   });
 
   it('keeps each person’s items and history to themselves', async () => {
-    const a = await webVisitor(stack);
-    const b = await webVisitor(stack);
+    const a = await webVisitor(fixture.stack);
+    const b = await webVisitor(fixture.stack);
     await a.say('我的');
     expect(bubbleText(await b.say('我的'))).toContain('还没有提交');
-    const history = await stack.request('/chat/messages?after=0', { headers: { cookie: b.cookie } });
+    const history = await fixture.stack.request('/chat/messages?after=0', { headers: { cookie: b.cookie } });
     const { messages } = (await history.json()) as { messages: { payload: { text?: string } }[] };
     expect(messages.every((m) => !JSON.stringify(m).includes(a.cookie))).toBe(true);
     expect(messages.length).toBe(2);
   });
 
   it('acknowledges a repeated message id once and processes it once', async () => {
-    const person = await webVisitor(stack);
+    const person = await webVisitor(fixture.stack);
     const before = await counts();
     const body = { id: 'repeat-0000001', text: '菜单' };
     expect((await person.post(body)).status).toBe(202);
     const again = await person.post(body);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ accepted: false, duplicate: true });
-    await stack.drain();
+    await fixture.stack.drain();
     const after = await counts();
     expect(after.inbox - before.inbox).toBe(1);
     expect(after.outbox - before.outbox).toBe(1);
   });
 
   it('refuses bad input with a clear message and writes nothing', async () => {
-    const person = await webVisitor(stack);
+    const person = await webVisitor(fixture.stack);
     const before = await counts();
     const cases: { body: string; type?: string; cookie?: string; status: number; says: string }[] = [
       { body: JSON.stringify({ id: 'bad-000001', text: '' }), status: 400, says: '消息不能为空' },
@@ -113,7 +106,7 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
       },
     ];
     for (const c of cases) {
-      const res = await stack.request('/chat/messages', {
+      const res = await fixture.stack.request('/chat/messages', {
         method: 'POST',
         headers: { cookie: c.cookie ?? person.cookie, 'content-type': c.type ?? 'application/json' },
         body: c.body,
@@ -127,25 +120,25 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
   });
 
   it('answers in English when the person chooses it, and remembers it', async () => {
-    const person = await webVisitor(stack);
+    const person = await webVisitor(fixture.stack);
     expect(bubbleText(await person.say('English'))).toContain('Language set to English');
     expect(bubbleText(await person.say('mine'))).toContain('You have not submitted anything yet');
     expect(bubbleText(await person.say('blah'))).toContain('Sorry, I did not understand');
   });
 
   it('answers emoji, mixed scripts and unknown words without failing', async () => {
-    const person = await webVisitor(stack);
+    const person = await webVisitor(fixture.stack);
     expect(bubbleText(await person.say('😀 hello 你好 مرحبا'))).toContain('没有听懂');
     expect(bubbleText(await person.say('🤔'))).toContain('没有听懂');
   });
 
   it('wakes a waiting long poll as soon as a message is written', async () => {
-    const person = await webVisitor(stack);
+    const person = await webVisitor(fixture.stack);
     await person.say('菜单');
-    const res = await stack.request('/chat/messages?after=0', { headers: { cookie: person.cookie } });
+    const res = await fixture.stack.request('/chat/messages?after=0', { headers: { cookie: person.cookie } });
     const seen = ((await res.json()) as { messages: { id: number }[] }).messages.at(-1)!.id;
     const started = Date.now();
-    const waiting = stack.request(`/chat/messages?after=${seen}&wait=10`, {
+    const waiting = fixture.stack.request(`/chat/messages?after=${seen}&wait=10`, {
       headers: { cookie: person.cookie },
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -156,15 +149,17 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
   });
 
   it('returns an empty list when a long poll times out', async () => {
-    const person = await webVisitor(stack);
+    const person = await webVisitor(fixture.stack);
     const started = Date.now();
-    const res = await stack.request('/chat/messages?after=0&wait=1', { headers: { cookie: person.cookie } });
+    const res = await fixture.stack.request('/chat/messages?after=0&wait=1', {
+      headers: { cookie: person.cookie },
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(await res.json()).toEqual({ messages: [] });
   });
 
   it('reports health', async () => {
-    const res = await stack.request('/healthz');
+    const res = await fixture.stack.request('/healthz');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });

@@ -2,10 +2,11 @@
  * The whole server over a test database, driven in process: requests go through the real Hono
  * app, and the jobs are run step by step until there is nothing left to do.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
 import { createLogger } from '../../src/log.ts';
 import { createServices } from '../../src/services.ts';
-import type { TestDatabase } from './databases.ts';
+import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts';
 
 export const adminToken = 'test-admin-token-0123456789';
 
@@ -58,6 +59,27 @@ export function createStack(
 }
 
 export type Stack = ReturnType<typeof createStack>;
+
+/** A stack over a fresh database of the primary kind for the whole test file. */
+export function useStack(): { readonly database: TestDatabase; readonly stack: Stack } {
+  let database: TestDatabase | undefined;
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase(primaryKind);
+    stack = createStack(database);
+  });
+  afterAll(() => database?.close());
+  return {
+    get database() {
+      if (!database) throw new Error('the database opens in beforeAll');
+      return database;
+    },
+    get stack() {
+      if (!stack) throw new Error('the stack is built in beforeAll');
+      return stack;
+    },
+  };
+}
 
 type Bubble = {
   title?: string;
