@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase } from '../test/support/scratch-database.ts';
 
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -68,30 +68,6 @@ function summarise(label: string, samples: { ms: number; rssMb: number }[]): Sta
   };
 }
 
-/** A throwaway database on the server at `url`, or null when that server is not reachable. */
-async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const name = `tongxin_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await admin.connect();
-  } catch {
-    return null;
-  }
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  return {
-    url: scratch.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 export async function benchStartup(): Promise<StartupFigure[]> {
   const figures: StartupFigure[] = [];
   const cold: { ms: number; rssMb: number }[] = [];
@@ -108,8 +84,9 @@ export async function benchStartup(): Promise<StartupFigure[]> {
   figures.push(summarise('PGlite, new data directory (initdb)', cold));
   figures.push(summarise('PGlite, existing data directory', warm));
 
-  const scratch = await scratchDatabase(
+  const scratch = await createScratchDatabase(
     process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
+    'tongxin_bench',
   );
   if (scratch) {
     try {

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.ts';
 import { officerApi } from './api/officer.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { AppError, errorText } from './errors.ts';
+import { accessLog } from './http/access-log.ts';
 import { errorBody, handleError } from './http/error-response.ts';
 import type { Logger } from './log.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
   const openApi = openApiDocument();
 
   const app = new Hono();
+  app.use('*', accessLog(deps.log));
   app.use(
     '*',
     bodyLimit({

@@ -164,3 +164,20 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 });
+
+describe('logs', () => {
+  it('write one JSON line per request, and never the words people type', async () => {
+    const person = await webVisitor(fixture.stack);
+    const secret = '我的工号是 A12345，电话 13800138000';
+    await person.say(secret);
+    const lines = fixture.stack.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(
+      lines.some((l) => l.event === 'http.request' && l.path === '/chat/messages' && l.status === 202),
+    ).toBe(true);
+    expect(lines.every((l) => typeof l.time === 'string' && typeof l.level === 'string')).toBe(true);
+    const all = fixture.stack.logLines.join('\n');
+    expect(all).not.toContain('A12345');
+    expect(all).not.toContain('13800138000');
+    expect(all).not.toContain(person.cookie.split('=')[1]!.slice(0, 20));
+  });
+});

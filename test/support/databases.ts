@@ -2,8 +2,8 @@
  * Databases for tests: PGlite in memory always, and PostgreSQL when TEST_DATABASE_URL is set
  * (a fresh database per test file, created from that server and dropped afterwards).
  */
-import pg from 'pg';
 import { type Database, openDatabase } from '../../db/client.ts';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 
 export interface TestDatabase extends Database {
   /** For PostgreSQL, the URL of this file's own database (to hand to a server process). */
@@ -20,24 +20,11 @@ export const databaseKinds: DatabaseKind[] = postgresUrl ? ['pglite', 'postgres'
 /** The kind server-level tests use: PostgreSQL when configured, else PGlite. */
 export const primaryKind: DatabaseKind = postgresUrl ? 'postgres' : 'pglite';
 
-export async function freshPostgresUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshPostgresUrl(): Promise<ScratchDatabase> {
   if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `tongxin_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  const scratch = await createScratchDatabase(postgresUrl, 'tongxin_t');
+  if (!scratch) throw new Error('TEST_DATABASE_URL is set but its server does not answer');
+  return scratch;
 }
 
 /** A migrated, empty database of the given kind; `close` also drops a PostgreSQL one. */
