@@ -15,13 +15,24 @@ export interface MineItem {
   updatedAt: string;
 }
 
+/** One of the person's items in full, for a reference code typed in chat. */
+export interface ItemDetail extends MineItem {
+  category: string;
+  createdAt: string;
+  /** The officers' latest reply, if any. */
+  lastReply: string | null;
+}
+
 export type Effect =
   | { type: 'suggestion.create'; draft: SuggestionDraft }
   | { type: 'items.mine'; limit: number }
+  /** Only the person's own item is found; anyone else's reads as not found. */
+  | { type: 'items.one'; referenceCode: string }
   | { type: 'person.language'; language: Lang };
 
 export interface EffectResults {
   'suggestion.create': { referenceCode: string; status: string; createdAt: string };
   'items.mine': { items: MineItem[]; total: number };
+  'items.one': { item: ItemDetail | null };
   'person.language': { language: Lang };
 }

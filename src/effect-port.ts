@@ -5,7 +5,7 @@ import type { Effect, EffectResults } from '../flows/effects.ts';
 import type { EffectPort } from '../flows/engine/types.ts';
 import { audit } from './store/audit.ts';
 import { setLanguage } from './store/people.ts';
-import { createSuggestion, listMine } from './store/submissions.ts';
+import { createSuggestion, getMine, listMine } from './store/submissions.ts';
 
 export interface EffectScope {
   personId: string;
@@ -27,6 +27,8 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort {
         });
       case 'items.mine':
         return listMine(tx, scope.personId, effect.limit);
+      case 'items.one':
+        return { item: await getMine(tx, scope.personId, effect.referenceCode) };
       case 'person.language':
         await setLanguage(tx, scope.personId, effect.language);
         await audit(tx, {

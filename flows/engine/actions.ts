@@ -9,8 +9,16 @@ import { maxActionValueLength } from '../../bots/core/messenger.ts';
 const actionSchema = z.discriminatedUnion('k', [
   /** An answer to one step of one flow. */
   z.object({ k: z.literal('step'), f: z.string().max(40), s: z.string().max(40), v: z.string().max(200) }),
-  /** A word the engine owns (menu, cancel, back, mine, …), pressed instead of typed. */
-  z.object({ k: z.literal('word'), v: z.string().max(40) }),
+  /**
+   * A word the engine owns (menu, cancel, back, mine, …), pressed instead of typed. Buttons shown
+   * with a question (上一步, 取消) name its flow and step, so an old one cannot act on a newer question.
+   */
+  z.object({
+    k: z.literal('word'),
+    v: z.string().max(40),
+    f: z.string().max(40).optional(),
+    s: z.string().max(40).optional(),
+  }),
 ]);
 export type ActionValue = z.infer<typeof actionSchema>;
 

@@ -47,7 +47,8 @@ export interface TurnResult {
 }
 
 type Input =
-  | { kind: 'word'; word: Word; said: string }
+  /** `pressed` words came from a button; `at` is the question such a button belongs to. */
+  | { kind: 'word'; word: Word; said: string; pressed: boolean; at?: { flow: string; step: string } }
   | { kind: 'text'; text: string }
   | { kind: 'step'; flow: string; step: string; value: string }
   | { kind: 'bad_button' }
@@ -138,12 +139,15 @@ export function createEngine(options: EngineOptions): Engine {
       if (!action) return { kind: 'bad_button' };
       if (action.k === 'step') return { kind: 'step', flow: action.f, step: action.s, value: action.v };
       const word = wordByName(action.v, { flows, commands });
-      return word ? { kind: 'word', word, said: action.v } : { kind: 'bad_button' };
+      if (!word) return { kind: 'bad_button' };
+      const at =
+        action.f !== undefined && action.s !== undefined ? { flow: action.f, step: action.s } : undefined;
+      return { kind: 'word', word, said: action.v, pressed: true, ...(at ? { at } : {}) };
     }
     const text = normalizeText(content.text);
     if (text === '') return { kind: 'empty' };
     const word = wordOf(text, { allowGreeting, flows, commands });
-    return word ? { kind: 'word', word, said: text } : { kind: 'text', text };
+    return word ? { kind: 'word', word, said: text, pressed: false } : { kind: 'text', text };
   }
 
   async function complete(
@@ -178,7 +182,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /** Runs a menu entry or a start word: a flow, a command or a language switch. */
-  async function launch(target: string, turn: Turn, out: Outbound[]): Promise<TurnResult> {
+  async function launch(target: string, turn: Turn, out: Outbound[], said = ''): Promise<TurnResult> {
     const { ctx, port } = turn;
     if (target === 'lang_zh' || target === 'lang_en') {
       const language: Lang = target === 'lang_zh' ? 'zh' : 'en';
@@ -193,7 +197,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
     if (kind === 'cmd') {
       const command = commands.get(name);
-      if (command) return complete(command.run(ctx), ctx, port, out);
+      if (command) return complete(command.run(ctx, said), ctx, port, out);
     }
     return showMenu(ctx, out, m.badButton);
   }
@@ -278,12 +282,21 @@ export function createEngine(options: EngineOptions): Engine {
     const { ctx } = turn;
     const out: Outbound[] = [];
     const state = load(turn.state, ctx, out);
+    // After telling the person their flow ended, a leftover answer gets the menu, not a 没听懂.
+    const toldAlready = out.length > 0;
     const inFlow = state !== null && state.flow !== MENU;
     const input = readInput(turn.content, !inFlow);
     const flow = inFlow ? flows.get(state.flow)! : null;
 
     if (input.kind === 'word') {
       const { word } = input;
+      if (input.at && (!flow || !state || input.at.flow !== flow.name || input.at.step !== state.step)) {
+        if (flow && state) {
+          out.push(prompt(flow, state, ctx, m.staleButton));
+          return { state, replies: out, lang: ctx.lang };
+        }
+        return showMenu(ctx, out, m.staleButton);
+      }
       if (word === 'cancel') {
         if (flow) {
           out.push({
@@ -329,8 +342,20 @@ export function createEngine(options: EngineOptions): Engine {
         }
         return showMenu(next, out, m.languageSet);
       }
-      if (!flow) return launch(word, turn, out);
-      // A start word typed inside a flow is an answer to the step, not a command.
+      if (!flow || !state) return launch(word, turn, out, input.said);
+      if (word.startsWith('cmd:')) {
+        // A command (我的) inside a flow answers at once and the flow carries on where it was.
+        const command = commands.get(word.slice(4))!;
+        const done = await complete(command.run(ctx, input.said), ctx, turn.port, out);
+        const kept = { ...state, expiresAt: expiresAt(ctx) };
+        done.replies.push(prompt(flow, kept, ctx));
+        return { ...done, state: kept };
+      }
+      if (input.pressed) {
+        out.push(prompt(flow, state, ctx, m.finishFirst(flow.title)));
+        return { state, replies: out, lang: ctx.lang };
+      }
+      // Another flow's start word typed inside a flow is an answer to the step.
     }
 
     if (input.kind === 'bad_button') {
@@ -360,6 +385,7 @@ export function createEngine(options: EngineOptions): Engine {
       const picked = matchOption(input.text, menuOptions(ctx.lang));
       if (picked) return launch(picked, turn, out);
     }
+    if (toldAlready) return showMenu(ctx, out);
     const said = input.kind === 'text' ? input.text : '';
     return showMenu(
       ctx,

@@ -38,7 +38,7 @@ export function wordOf(text: string, known: Known & { allowGreeting: boolean }):
     if (isWord(text, flow.words)) return `flow:${flow.name}`;
   }
   for (const command of known.commands.values()) {
-    if (isWord(text, command.words)) return `cmd:${command.name}`;
+    if (isWord(text, command.words) || command.matches?.(text)) return `cmd:${command.name}`;
   }
   return null;
 }

@@ -24,6 +24,10 @@ export const engineText = {
     zh: `已退出“${flow.zh}”，未保存。`,
     en: `Left "${flow.en}" without saving.`,
   }),
+  finishFirst: (flow: L10n): L10n => ({
+    zh: `请先完成或取消当前的“${flow.zh}”。`,
+    en: `Please finish or cancel "${flow.en}" first.`,
+  }),
   firstStep: { zh: '已经是第一步了。', en: 'This is already the first step.' },
   nothingToGoBack: { zh: '当前没有可以返回的步骤。', en: 'There is no step to go back to.' },
   expired: (flow: L10n, minutes: number): L10n => ({
@@ -75,5 +79,4 @@ export const engineWords = {
   lang_en: ['english', 'en', '英文', '英语'],
   skip: ['跳过', 'skip', '无', '没有', 'none', '-'],
   confirm: ['提交', '确认', '确定', '是', '好', 'submit', 'confirm', 'yes', 'y', 'ok'],
-  decline: ['否', '不', 'no', 'n'],
 } as const;

@@ -5,15 +5,20 @@ import { type L10n, type Lang, t } from './l10n.ts';
 import { engineText as m } from './messages.ts';
 import type { AnyFlow, ConversationState, FlowContext } from './types.ts';
 
-function word(wordName: 'back' | 'cancel', lang: Lang): Choice {
-  return { label: t(lang, m[wordName]), value: encodeAction({ k: 'word', v: wordName }) };
+/** 上一步 / 取消 for this question: they name the flow and step they belong to. */
+function word(wordName: 'back' | 'cancel', lang: Lang, flow: string, step: string): Choice {
+  return { label: t(lang, m[wordName]), value: encodeAction({ k: 'word', v: wordName, f: flow, s: step }) };
 }
 
 /** The question for the state's step, with an optional notice above it (why the last answer was refused). */
 export function prompt(flow: AnyFlow, state: ConversationState, ctx: FlowContext, notice?: L10n): Outbound {
   const { lang } = ctx;
   const step = flow.steps[state.step]!;
-  const actions = [...(state.history.length > 0 ? [word('back', lang)] : []), word('cancel', lang)];
+  const here = [flow.name, state.step] as const;
+  const actions = [
+    ...(state.history.length > 0 ? [word('back', lang, ...here)] : []),
+    word('cancel', lang, ...here),
+  ];
   const noticeText = notice ? { notice: t(lang, notice) } : {};
   const stepValue = (v: string) => encodeAction({ k: 'step', f: flow.name, s: state.step, v });
 
@@ -38,8 +43,8 @@ export function prompt(flow: AnyFlow, state: ConversationState, ctx: FlowContext
     })),
     text: t(lang, step.prompt(state.data, ctx)),
     confirm: { label: t(lang, step.confirmLabel), value: stepValue('confirm') },
-    cancel: word('cancel', lang),
-    actions: state.history.length > 0 ? [word('back', lang)] : [],
+    cancel: word('cancel', lang, ...here),
+    actions: state.history.length > 0 ? [word('back', lang, ...here)] : [],
     ...noticeText,
   };
 }

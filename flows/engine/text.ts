@@ -1,11 +1,29 @@
 /** What counts as a person's text: normalised, trimmed, measured in characters as people count them. */
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const controlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const controlCharacters = new RegExp(controlCharacter.source, 'g');
 
-/** NFC-normalises, drops control characters (keeping line breaks and tabs) and trims. */
+/** Invisible format characters (zero-width space, soft hyphen, BOM…), except the joiner inside emoji. */
+const formatCharacters = /(?!\u200D)\p{Cf}/gu;
+
+/**
+ * NFC-normalises, replaces lone surrogates, drops control and invisible format characters
+ * (keeping line breaks and tabs) and trims. Text with nothing visible left becomes empty.
+ */
 export function normalizeText(raw: string): string {
-  return raw.normalize('NFC').replace(controlCharacters, '').trim();
+  const text = raw
+    .toWellFormed()
+    .normalize('NFC')
+    .replace(controlCharacters, '')
+    .replace(formatCharacters, '')
+    .trim();
+  return /^[\s\u200D]*$/u.test(text) ? '' : text;
+}
+
+/** True when a value from outside holds characters no text field should (NUL, controls, lone surrogates). */
+export function hasUnsafeCharacters(value: string): boolean {
+  return !value.isWellFormed() || controlCharacter.test(value);
 }
 
 /** Length in Unicode code points, so an emoji or a Chinese character counts as one. */

@@ -92,7 +92,10 @@ export interface CommandDef {
   name: string;
   title: L10n;
   words: readonly string[];
-  run(ctx: FlowContext): Completion;
+  /** Further texts the command answers, beyond its words (e.g. a reference code). */
+  matches?(text: string): boolean;
+  /** `said` is what the person typed, or the command's name when pressed or picked. */
+  run(ctx: FlowContext, said: string): Completion;
 }
 
 /** Performs declared effects; implemented over the database in one transaction per message. */

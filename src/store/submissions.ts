@@ -1,9 +1,9 @@
 /** Suggestions and their timelines: filing, the person's own list, and officers' reads and status changes. */
-import { and, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, isNotNull, or, type SQL, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { people, type SubmissionRow, submissionEvents, submissions } from '../../db/schema/index.ts';
-import type { MineItem } from '../../flows/effects.ts';
+import type { ItemDetail, MineItem } from '../../flows/effects.ts';
 import { yearIn } from '../../flows/engine/l10n.ts';
 import type { SuggestionDraft } from '../../flows/suggestion/draft.ts';
 import {
@@ -88,6 +88,31 @@ export async function listMine(
     .limit(limit);
   const [total] = await tx.select({ n: count() }).from(submissions).where(eq(submissions.personId, personId));
   return { items: rows.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })), total: total?.n ?? 0 };
+}
+
+/** One of the person's own items with the officers' latest reply; null for anyone else's. */
+export async function getMine(tx: Db, personId: string, referenceCode: string): Promise<ItemDetail | null> {
+  const [row] = await tx
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.referenceCode, referenceCode), eq(submissions.personId, personId)));
+  if (!row) return null;
+  const [reply] = await tx
+    .select({ note: submissionEvents.note })
+    .from(submissionEvents)
+    .where(and(eq(submissionEvents.submissionId, row.id), isNotNull(submissionEvents.note)))
+    .orderBy(desc(submissionEvents.id))
+    .limit(1);
+  return {
+    referenceCode: row.referenceCode,
+    kind: row.kind,
+    title: row.title,
+    status: row.status,
+    category: row.category,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    lastReply: reply?.note ?? null,
+  };
 }
 
 export interface SubmissionFilter {

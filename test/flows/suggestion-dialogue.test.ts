@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDialogue, textOf } from '../support/dialogue.ts';
+import { buttonsOf, createDialogue, textOf } from '../support/dialogue.ts';
 
 const description = '检修车间地面常有油污，雨天更滑，已有两人滑倒。建议在通道铺设防滑垫并每日清理。';
 
@@ -183,5 +183,68 @@ describe('engine words and bad input', () => {
     await d.say('建议');
     d.restore({ ...d.state!, data: { title: 42 } });
     expect(textOf(await d.say('合适的标题'))).toContain('流程已更新');
+  });
+
+  it('answers 我的 inside a flow and carries on with the same question', async () => {
+    const d = createDialogue();
+    await d.say('建议');
+    await d.say('合适的标题');
+    const reply = textOf(await d.say('我的'));
+    expect(reply).toContain('还没有提交');
+    expect(reply).toContain('哪一类');
+    expect(d.state?.step).toBe('category');
+    expect(d.state?.data).toEqual({ title: '合适的标题' });
+  });
+
+  it('never takes a pressed word as an answer', async () => {
+    const d = createDialogue();
+    await d.say('建议');
+    const mine = textOf(await d.action('{"k":"word","v":"cmd:mine"}'));
+    expect(mine).toContain('还没有提交');
+    expect(d.state?.data).toEqual({});
+    const again = textOf(await d.action('{"k":"word","v":"flow:suggestion"}'));
+    expect(again).toContain('请先完成或取消');
+    expect(d.state?.step).toBe('title');
+    expect(d.state?.data).toEqual({});
+  });
+
+  it('treats 取消 and 上一步 from an earlier question as stale', async () => {
+    const d = createDialogue();
+    await d.say('建议');
+    const oldCancel = d.last.flatMap(buttonsOf).find((b) => b.label === '取消')!.value;
+    await d.say('合适的标题');
+    expect(textOf(await d.action(oldCancel))).toContain('按钮已过期');
+    expect(d.state?.step).toBe('category');
+    const cancel = d.last.flatMap(buttonsOf).find((b) => b.label === '取消')!.value;
+    expect(textOf(await d.action(cancel))).toContain('已取消');
+    expect(d.state).toBeNull();
+  });
+
+  it('treats invisible characters alone as an empty message', async () => {
+    const d = createDialogue();
+    await d.say('建议');
+    expect(textOf(await d.say('\u200b\u200b\u2060\u00ad'))).toContain('没有收到内容');
+    expect(d.state?.step).toBe('title');
+    await d.say('防\u200b滑\u00ad垫');
+    expect(d.state?.data).toEqual({ title: '防滑垫' });
+  });
+
+  it('after an expiry notice, shows the menu without saying it did not understand', async () => {
+    const d = createDialogue();
+    await d.say('建议');
+    d.wait(45);
+    const reply = textOf(await d.say('检修车间增加防滑垫'));
+    expect(reply).toContain('超过 30 分钟');
+    expect(reply).not.toContain('没有听懂');
+    expect(reply).toContain('[提合理化建议]');
+  });
+
+  it('shows one of the person’s items when they send its reference code', async () => {
+    const d = createDialogue();
+    await fileSuggestion(d);
+    const reply = textOf(await d.say('jy-2026-0001'));
+    expect(reply).toContain('JY-2026-0001 检修车间增加防滑垫');
+    expect(reply).toContain('状态: 已提交');
+    expect(textOf(await d.say('JY-2026-0999'))).toContain('没有找到您提交的编号为 JY-2026-0999');
   });
 });

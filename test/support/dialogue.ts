@@ -34,6 +34,11 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z')) {
         result = { referenceCode, status: 'submitted', createdAt: now.toISOString() };
       } else if (effect.type === 'items.mine') {
         result = { items: items.slice(0, effect.limit), total: items.length };
+      } else if (effect.type === 'items.one') {
+        const item = items.find((i) => i.referenceCode === effect.referenceCode);
+        result = {
+          item: item ? { ...item, category: 'safety', createdAt: item.updatedAt, lastReply: null } : null,
+        };
       } else {
         lang = effect.language;
         result = { language: lang };
