@@ -43,7 +43,7 @@ export const mineCommand: CommandDef = {
   title: text.title,
   words: ['我的', '我的事项', '进度', 'mine', 'my items', 'status'],
   matches: (said) => referencePattern.test(asReference(said)),
-  run: (ctx, said) => (referencePattern.test(asReference(said)) ? showOne(asReference(said)) : showAll()),
+  run: (_ctx, said) => (referencePattern.test(asReference(said)) ? showOne(asReference(said)) : showAll()),
 };
 
 function showOne(referenceCode: string) {

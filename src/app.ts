@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps) {
       log: deps.log,
       wake: deps.wake.inbox,
       now,
+      timeZone: deps.timeZone,
     }),
   );
   app.get('/api/openapi.json', (c) => c.json(openApi));

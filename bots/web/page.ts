@@ -71,14 +71,14 @@ const script = `
     return node;
   };
   const scroll = () => { main.scrollTop = main.scrollHeight; };
-  const clock = (iso) => {
-    const d = new Date(iso);
-    return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
-  };
+  const timeZone = document.body.getAttribute('data-tz') || undefined;
+  const clockFormat = new Intl.DateTimeFormat('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const clock = (iso) => clockFormat.format(new Date(iso));
 
   function bubble(direction, payload, at) {
     // Only the latest question's buttons stay live: an old 取消 must not cancel what came after.
-    if (direction === 'out') {
+    // A notice without buttons (a status update) leaves the current question's buttons alone.
+    if (direction === 'out' && payload.buttons && payload.buttons.length) {
       for (const old of log.querySelectorAll('.msg.out button')) old.disabled = true;
     }
     const box = el('div', 'msg ' + direction + (payload.tone ? ' ' + payload.tone : ''));
@@ -100,9 +100,10 @@ const script = `
       for (const b of payload.buttons) {
         const button = el('button', b.primary ? 'primary' : '', b.label);
         button.type = 'button';
-        button.addEventListener('click', () => {
+        button.addEventListener('click', async () => {
           for (const other of row.querySelectorAll('button')) other.disabled = true;
-          send({ action: b.value, label: b.label });
+          const ok = await send({ action: b.value, label: b.label });
+          if (!ok) for (const other of row.querySelectorAll('button')) other.disabled = false;
         });
         row.append(button);
       }
@@ -121,14 +122,26 @@ const script = `
     scroll();
   }
 
-  async function send(body) {
+  // A message whose answer was lost on the network keeps its id, so sending it again cannot
+  // make the server process it twice. Sends go one at a time, so they arrive in order.
+  const unconfirmed = new Map();
+  let queue = Promise.resolve(true);
+  function send(body) {
+    queue = queue.then(() => deliver(body), () => deliver(body));
+    return queue;
+  }
+
+  async function deliver(body) {
+    const key = JSON.stringify(body);
+    const id = unconfirmed.get(key) || newId();
     try {
       const res = await fetch('/chat/messages', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id: newId(), ...body }),
+        body: JSON.stringify({ id, ...body }),
         credentials: 'same-origin',
       });
+      unconfirmed.delete(key);
       if (!res.ok) {
         const data = await res.json().catch(() => null);
         const e = data && data.error;
@@ -137,6 +150,7 @@ const script = `
       }
       return true;
     } catch {
+      unconfirmed.set(key, id);
       showError('网络连接失败，请重试。 / Network error, please try again.');
       return false;
     }
@@ -181,8 +195,10 @@ const script = `
       form.requestSubmit();
     }
   });
-  for (const chip of document.querySelectorAll('[data-say]')) {
-    chip.addEventListener('click', () => send({ text: chip.getAttribute('data-say') }));
+  for (const chip of document.querySelectorAll('[data-action]')) {
+    chip.addEventListener('click', () =>
+      send({ action: chip.getAttribute('data-action'), label: chip.getAttribute('data-label') }),
+    );
   }
   run();
 })();
@@ -191,7 +207,26 @@ const script = `
 /** The page's icon: the character 同 on the union red. */
 export const faviconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#b3261e"/><text x="32" y="45" font-size="38" text-anchor="middle" fill="#fff" font-family="sans-serif">同</text></svg>`;
 
-export function chatPage(): string {
+/** A shortcut under the message box: a word pressed rather than typed (菜单, 我的, English…). */
+export interface Shortcut {
+  /** Shown on the chip, Chinese first with English beside. */
+  label: string;
+  /** Shown as the person's own bubble when pressed. */
+  said: string;
+  /** The action value the engine decodes. */
+  value: string;
+}
+
+const attr = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function chatPage(opts: { shortcuts: readonly Shortcut[]; timeZone: string }): string {
+  const chips = opts.shortcuts
+    .map(
+      (s) =>
+        `<button type="button" data-action="${attr(s.value)}" data-label="${attr(s.said)}">${attr(s.label)}</button>`,
+    )
+    .join('\n    ');
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -202,7 +237,7 @@ export function chatPage(): string {
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>${style}</style>
 </head>
-<body>
+<body data-tz="${attr(opts.timeZone)}">
 <header>
   <div class="logo" aria-hidden="true">同</div>
   <div><h1>同心 · 工会助手</h1><p>Tongxin union assistant</p></div>
@@ -210,11 +245,7 @@ export function chatPage(): string {
 <main><div id="log" class="log" role="log" aria-live="polite" aria-label="对话记录 Conversation"></div></main>
 <div class="composer">
   <div class="chips" role="toolbar" aria-label="快捷操作 Shortcuts">
-    <button type="button" data-say="菜单">菜单 Menu</button>
-    <button type="button" data-say="建议">提建议 Suggest</button>
-    <button type="button" data-say="我的">我的 Mine</button>
-    <button type="button" data-say="English">English</button>
-    <button type="button" data-say="中文">中文</button>
+    ${chips}
   </div>
   <form id="composer">
     <label class="sr" for="text">输入消息 Message</label>

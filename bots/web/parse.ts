@@ -1,6 +1,6 @@
 /** Turns a web chat POST body into a neutral inbound event, or says what is wrong with it. */
 import { z } from 'zod';
-import { charCount, normalizeText } from '../../flows/engine/text.ts';
+import { charCount, hasUnsafeCharacters, normalizeText } from '../../flows/engine/text.ts';
 import { type Inbound, maxActionValueLength } from '../core/messenger.ts';
 
 /** Longest message the web chat accepts; flows enforce their own, smaller, limits per answer. */
@@ -41,6 +41,7 @@ export function parseWebMessage(body: unknown, visitor: string, receivedAt: Date
     if (given > maxWebTextLength) return { ok: false, problem: 'too_long', max: maxWebTextLength, given };
     return { ok: true, inbound: { ...base, content: { type: 'text', text } }, shown: { text } };
   }
+  if (hasUnsafeCharacters(message.action)) return { ok: false, problem: 'invalid' };
   const label = normalizeText(message.label).slice(0, 100);
   return {
     ok: true,

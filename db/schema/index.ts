@@ -11,3 +11,4 @@ export * from './reference-counters.ts';
 export * from './submission-events.ts';
 export * from './submissions.ts';
 export * from './web-chat-messages.ts';
+export * from './web-visitors.ts';

@@ -6,14 +6,24 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { WebChatHub } from '../../bots/web/hub.ts';
 import { ensureVisitor, readVisitor } from '../../bots/web/identity.ts';
-import { chatPage, faviconSvg } from '../../bots/web/page.ts';
+import { chatPage, faviconSvg, type Shortcut } from '../../bots/web/page.ts';
 import { parseWebMessage } from '../../bots/web/parse.ts';
 import { messagesAfter, storeIncoming } from '../../bots/web/store.ts';
 import type { Db } from '../../db/client.ts';
+import { encodeAction } from '../../flows/engine/actions.ts';
 import { AppError } from '../errors.ts';
 import { readJson, validationError } from '../http/json-body.ts';
 import type { Logger } from '../log.ts';
 import { acceptInbound } from '../store/inbox.ts';
+
+/** The chips under the message box: words pressed rather than typed, so they never become answers. */
+const shortcuts: Shortcut[] = [
+  { label: '菜单 Menu', said: '菜单', value: encodeAction({ k: 'word', v: 'menu' }) },
+  { label: '提建议 Suggest', said: '提建议', value: encodeAction({ k: 'word', v: 'flow:suggestion' }) },
+  { label: '我的 Mine', said: '我的', value: encodeAction({ k: 'word', v: 'cmd:mine' }) },
+  { label: 'English', said: 'English', value: encodeAction({ k: 'word', v: 'lang_en' }) },
+  { label: '中文', said: '中文', value: encodeAction({ k: 'word', v: 'lang_zh' }) },
+];
 
 export interface WebChatDeps {
   db: Db;
@@ -23,6 +33,7 @@ export interface WebChatDeps {
   /** Wakes the inbox processor after a write. */
   wake: () => void;
   now: () => Date;
+  timeZone: string;
 }
 
 const text = {
@@ -51,6 +62,7 @@ export function webChatRoutes(deps: WebChatDeps) {
     return visitor;
   };
 
+  const page = chatPage({ shortcuts, timeZone: deps.timeZone });
   const icon = (c: Context) => {
     c.header('cache-control', 'public, max-age=86400');
     return c.body(faviconSvg, 200, { 'content-type': 'image/svg+xml' });
@@ -64,11 +76,11 @@ export function webChatRoutes(deps: WebChatDeps) {
       c.header('cache-control', 'no-store');
       c.header(
         'content-security-policy',
-        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       );
       c.header('x-content-type-options', 'nosniff');
       c.header('referrer-policy', 'no-referrer');
-      return c.html(chatPage());
+      return c.html(page);
     })
     .post('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);

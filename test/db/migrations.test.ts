@@ -31,6 +31,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
       'submission_events',
       'submissions',
       'web_chat_messages',
+      'web_visitors',
     ]);
   });
 

@@ -104,6 +104,12 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
         status: 413,
         says: '请求体过大',
       },
+      {
+        body: JSON.stringify({ id: 'bad-000010', action: 'a\u0000b', label: 'x' }),
+        status: 400,
+        says: '格式不正确',
+      },
+      { body: JSON.stringify({ id: 'bad-000011', text: '\u200b\u2060' }), status: 400, says: '消息不能为空' },
     ];
     for (const c of cases) {
       const res = await fixture.stack.request('/chat/messages', {
@@ -130,6 +136,10 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
     const person = await webVisitor(fixture.stack);
     expect(bubbleText(await person.say('😀 hello 你好 مرحبا'))).toContain('没有听懂');
     expect(bubbleText(await person.say('🤔'))).toContain('没有听懂');
+    const loneSurrogate = await person.post({ id: 'surrogate-01', text: 'a\ud800b' });
+    expect(loneSurrogate.status).toBe(202);
+    await fixture.stack.drain();
+    expect(bubbleText(await person.replies())).toContain('没有听懂');
   });
 
   it('wakes a waiting long poll as soon as a message is written', async () => {

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messagesAfter, storeIncoming, storeOutgoing } from '../../bots/web/store.ts';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+
+describe.each(databaseKinds)('web chat store on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  it('never lets a poll that follows its cursor skip a message, under concurrent writes', async () => {
+    const visitor = `v_race_${kind}`;
+    const writes = 60;
+    const seen = new Set<number>();
+    let cursor = 0;
+    let writing = true;
+    const poller = (async () => {
+      while (writing || seen.size < writes) {
+        for (const m of await messagesAfter(database.db, visitor, cursor, 500)) {
+          seen.add(m.id);
+          cursor = Math.max(cursor, m.id);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: writes }, (_, i) =>
+        i % 2 === 0
+          ? database.db.transaction(async (tx) => {
+              await storeIncoming(tx, visitor, `in-${i}`, { text: `m${i}` });
+              // Hold the transaction open a little, as an inbox write does.
+              await tx.execute('select pg_sleep(0.005)' as never);
+            })
+          : storeOutgoing(database.db, visitor, `out-${i}`, { text: `r${i}` }),
+      ),
+    );
+    writing = false;
+    await Promise.race([
+      poller,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('poller stuck')), 10_000)),
+    ]);
+    const all = await messagesAfter(database.db, visitor, 0, 500);
+    expect(all).toHaveLength(writes);
+    expect([...seen].sort((a, b) => a - b)).toEqual(all.map((m) => m.id));
+  });
+
+  it('stores a delivery once per key and returns the same id when repeated', async () => {
+    const first = await storeOutgoing(database.db, 'v_once', 'key-1', { text: 'x' });
+    const again = await storeOutgoing(database.db, 'v_once', 'key-1', { text: 'x' });
+    expect(again).toBe(first);
+    expect(await messagesAfter(database.db, 'v_once', 0, 10)).toHaveLength(1);
+  });
+});
