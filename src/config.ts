@@ -48,7 +48,7 @@ const schema = z.object({
     .default('info'),
   RUN_JOBS: bool.default(true),
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
-  OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(8),
+  OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(20),
   OUTBOX_LEASE_SECONDS: positiveInt('a whole number of seconds').default(30),
 });
 

@@ -6,7 +6,12 @@
  */
 import { and, asc, eq, inArray, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { type ChannelName, type ChannelSender, outboundSchema } from '../../bots/core/messenger.ts';
+import {
+  type ChannelName,
+  type ChannelSender,
+  outboundSchema,
+  type SendResult,
+} from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { type OutboxRow, outbox } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
@@ -20,7 +25,7 @@ export interface OutboxDispatcherDeps {
   leaseSeconds?: number;
   /** Rows claimed per round. */
   batchSize?: number;
-  /** First retry delay; doubles per attempt, with jitter, capped at an hour. */
+  /** First retry delay; doubles per attempt, with jitter, capped at ten minutes. */
   baseDelayMs?: number;
 }
 
@@ -30,6 +35,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
   const leaseSeconds = deps.leaseSeconds ?? 30;
   const batchSize = deps.batchSize ?? 20;
   const baseDelayMs = deps.baseDelayMs ?? 1000;
+  // A send that hangs is abandoned well before its lease ends, so no second claim overlaps it.
+  const sendTimeoutMs = Math.max(1000, leaseSeconds * 1000 * 0.6);
   const before = alias(outbox, 'before');
 
   const claim = () =>
@@ -85,17 +92,27 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
         .where(eq(outbox.id, row.id));
       return;
     }
-    let result: Awaited<ReturnType<ChannelSender['send']>>;
+    let result: SendResult;
     try {
-      result = await sender.send({
-        channel: row.channel as ChannelName,
-        chatId: row.chatId,
-        idempotencyKey: row.uuid,
-        message: parsed.data,
-      });
+      result = await withTimeout(
+        sender.send({
+          channel: row.channel as ChannelName,
+          chatId: row.chatId,
+          idempotencyKey: row.uuid,
+          message: parsed.data,
+        }),
+        sendTimeoutMs,
+      );
     } catch (error) {
       result = { ok: false, retryable: true, error: String(errorFields(error).message ?? 'send failed') };
     }
+    // The attempt number is this claim's fencing token: if the lease ran out and another
+    // instance claimed the row again, this (late) outcome is not recorded over theirs.
+    const stillOurs = and(
+      eq(outbox.id, row.id),
+      eq(outbox.status, 'sending'),
+      eq(outbox.attempts, row.attempts),
+    );
     if (result.ok) {
       await db
         .update(outbox)
@@ -105,7 +122,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
           platformMessageId: result.platformMessageId,
           leaseUntil: null,
         })
-        .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
+        .where(stillOurs);
       return;
     }
     const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;
@@ -126,7 +143,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
         leaseUntil: null,
         nextAttemptAt: sql`now() + make_interval(secs => ${delay / 1000})`,
       })
-      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
+      .where(stillOurs);
   };
 
   return async () => {
@@ -137,8 +154,16 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
   };
 }
 
-/** Exponential backoff with full jitter: up to base × 2^(attempt-1), capped at an hour. */
+/** Exponential backoff with jitter: between half and all of base × 2^(attempt-1), capped at ten minutes. */
 export function backoff(attempt: number, baseMs: number): number {
-  const ceiling = Math.min(3_600_000, baseMs * 2 ** Math.max(0, attempt - 1));
+  const ceiling = Math.min(600_000, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

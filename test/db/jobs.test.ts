@@ -251,6 +251,69 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     expect((await repliesTo(chat))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('does not let a late outcome from an expired claim overwrite the newer claim’s', async () => {
+    const chat = `v_fence_${kind}`;
+    await enqueue(database.db, [{ channel: 'web', chatId: chat, message: { type: 'text', text: 'once' } }]);
+    /** A sender whose one send waits until the test answers it. */
+    const held = () => {
+      let answer: (result: SendResult) => void = () => {};
+      const sender: ChannelSender = {
+        channel: 'web',
+        send: () => new Promise<SendResult>((resolve) => (answer = resolve)),
+      };
+      return { sender, answer: (result: SendResult) => answer(result) };
+    };
+    const first = held();
+    const second = held();
+    const dispatcher = (sender: ChannelSender) =>
+      createOutboxDispatcher({
+        db: database.db,
+        senders: new Map([['web', sender]]),
+        log,
+        maxAttempts: 5,
+        leaseSeconds: 60,
+      });
+    const a = dispatcher(first.sender)();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A's lease runs out while its send hangs, and B claims the row again.
+    await database.db
+      .update(outbox)
+      .set({ leaseUntil: sql`now() - interval '1 second'` })
+      .where(eq(outbox.chatId, chat));
+    const b = dispatcher(second.sender)();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A's late failure arrives while B is still sending, then B succeeds.
+    first.answer({ ok: false, retryable: true, error: 'late failure from A' });
+    await a;
+    second.answer({ ok: true, platformMessageId: 'from-b' });
+    await b;
+    expect((await repliesTo(chat))[0]).toMatchObject({
+      status: 'sent',
+      platformMessageId: 'from-b',
+      attempts: 2,
+    });
+  });
+
+  it('gives up on a send that hangs before its lease ends, and tries again later', async () => {
+    const chat = `v_hang_${kind}`;
+    await enqueue(database.db, [{ channel: 'web', chatId: chat, message: { type: 'text', text: 'x' } }]);
+    const hanging: ChannelSender = { channel: 'web', send: () => new Promise<SendResult>(() => {}) };
+    const dispatch = createOutboxDispatcher({
+      db: database.db,
+      senders: new Map([['web', hanging]]),
+      log,
+      maxAttempts: 5,
+      leaseSeconds: 2,
+    });
+    const started = Date.now();
+    await dispatch();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await repliesTo(chat))[0]).toMatchObject({
+      status: 'pending',
+      lastError: 'send timed out after 1200 ms',
+    });
+  });
+
   it('ends abandoned conversations and tells the person, unless their messages are still queued', async () => {
     const idle = `v_idle_${kind}`;
     const queued = `v_queued_${kind}`;
