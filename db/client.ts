@@ -4,6 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -27,7 +28,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const migrationsFolder = new URL('./migrations', import.meta.url).pathname;
+/** A file path, not a URL path: an install under a folder with spaces or Chinese in its name must work. */
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** Opens the database named by the target. `dataDir: null` keeps PGlite in memory (tests). */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {

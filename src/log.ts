@@ -33,8 +33,16 @@ export function createLogger(
   };
 }
 
-/** A short description of an error for the log: its name, code and message, never its data. */
+/**
+ * A short description of an error for the log: its name, code and message, never its data. A
+ * failed query's wrapper (drizzle's) spells out the parameters, which are people's words, so the
+ * database's own error underneath is reported instead, with the statement but not its values.
+ */
 export function errorFields(error: unknown): LogFields {
+  if (isQueryError(error) && error.cause instanceof Error) {
+    const inner = errorFields(error.cause);
+    return { ...inner, statement: error.query.replace(/\s+/g, ' ').slice(0, 160) };
+  }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return {
@@ -43,5 +51,13 @@ export function errorFields(error: unknown): LogFields {
       message: error.message.slice(0, 300),
     };
   }
-  return { error: String(error).slice(0, 300) };
+  return { error: typeof error };
+}
+
+function isQueryError(error: unknown): error is { query: string; params: unknown[]; cause?: unknown } {
+  return (
+    error instanceof Error &&
+    typeof (error as { query?: unknown }).query === 'string' &&
+    Array.isArray((error as { params?: unknown }).params)
+  );
 }

@@ -67,9 +67,9 @@ export function officerApi(deps: OfficerApiDeps) {
       const result = await listSubmissions(db, { ...filter, limit, offset });
       return c.json({ ...result, limit, offset });
     })
-    .get('/submissions/:ref', async (c) => c.json(await find(c.req.param('ref'))))
+    .get('/submissions/:ref', async (c) => c.json(await find(c.req.param('ref').trim().toUpperCase())))
     .post('/submissions/:ref/status', async (c) => {
-      const ref = c.req.param('ref');
+      const ref = c.req.param('ref').trim().toUpperCase();
       const body = await readJson(c, statusChangeBody);
       const reply = body.reply.trim();
       const given = charCount(reply);

@@ -86,7 +86,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
           .set({
             attempts,
             status: failed ? 'failed' : 'pending',
-            lastError: errorFields(error).message?.toString() ?? 'error',
+            lastError: describe(error),
             nextAttemptAt: sql`now() + make_interval(secs => ${2 ** attempts})`,
           })
           .where(eq(inbox.id, row.id));
@@ -120,6 +120,12 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
       inboxId: row.id,
     })),
   );
+}
+
+/** What is kept on the row about a failure: the error's name, code and message, never its data. */
+function describe(error: unknown): string {
+  const f = errorFields(error);
+  return [f.error, f.code, f.message].filter(Boolean).join(': ').slice(0, 500);
 }
 
 async function tellPersonItFailed(tx: Db, row: InboxRow): Promise<void> {

@@ -115,7 +115,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       .select()
       .from(inbox)
       .where(eq(inbox.conversationKey, `web:${chat}`));
-    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'flow exploded' });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Error: flow exploded' });
     expect(await process()).toBe(false); // waiting out its backoff
     for (let attempt = 2; attempt <= 5; attempt++) {
       await database.db.update(inbox).set({ nextAttemptAt: sql`now()` }).where(eq(inbox.id, row!.id));

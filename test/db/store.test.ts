@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelIdentities, people, submissions } from '../../db/schema/index.ts';
+import { channelIdentities, inbox, people, submissions } from '../../db/schema/index.ts';
+import { errorFields } from '../../src/log.ts';
 import { resolvePerson } from '../../src/store/people.ts';
 import { nextReferenceCode } from '../../src/store/reference-codes.ts';
 import { ensureSecret } from '../../src/store/secrets.ts';
@@ -104,5 +105,21 @@ describe.each(databaseKinds)('store on %s', (kind) => {
     expect(first.created).toBe(true);
     expect(second).toEqual({ value: first.value, created: false });
     expect(first.value).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('logs a failed query by its database error and statement, never by its values', async () => {
+    const secret = '我的工资被拖欠了三个月';
+    const row = { channel: 'web', dedupeKey: 'dup-key', conversationKey: 'web:x', payload: { text: secret } };
+    await database.db.insert(inbox).values(row);
+    const error = await database.db
+      .insert(inbox)
+      .values(row)
+      .then(() => null)
+      .catch((e: unknown) => e);
+    const fields = errorFields(error);
+    expect(fields.code).toBe('23505');
+    expect(String(fields.statement)).toContain('insert into "inbox"');
+    expect(JSON.stringify(fields)).not.toContain(secret);
+    expect(JSON.stringify(fields)).not.toContain('dup-key');
   });
 });

@@ -216,7 +216,7 @@ describe(`officer API (${primaryKind})`, () => {
     });
     expect(after.status).toBe(409);
     expect(((await after.json()) as { error: { message: string } }).error.message).toContain('已办结');
-    const detail = (await (await fixture.stack.api(`/submissions/${code}`)).json()) as {
+    const detail = (await (await fixture.stack.api(`/submissions/${code.toLowerCase()}`)).json()) as {
       timeline: unknown[];
     };
     expect(detail.timeline).toHaveLength(6);
