@@ -30,10 +30,10 @@ const positiveInt = (what: string) =>
 
 const schema = z.object({
   PORT: z.coerce
-    .number({ error: 'expected a port number 1-65535' })
-    .int({ error: 'expected a port number 1-65535' })
-    .min(0, { error: 'expected a port number 1-65535' })
-    .max(65535, { error: 'expected a port number 1-65535' })
+    .number({ error: 'expected a port number 0-65535' })
+    .int({ error: 'expected a port number 0-65535' })
+    .min(0, { error: 'expected a port number 0-65535' })
+    .max(65535, { error: 'expected a port number 0-65535' })
     .default(8787),
   DATA_DIR: z.string().min(1, { error: 'expected a directory path' }).default('./data'),
   DATABASE_URL: z

@@ -37,7 +37,7 @@ describe('config', () => {
       expect(problems).toHaveLength(6);
       const message = (error as ConfigError).message;
       expect(message).toContain('配置有误');
-      expect(message).toContain('PORT: expected a port number 1-65535 (got "eighty")');
+      expect(message).toContain('PORT: expected a port number 0-65535 (got "eighty")');
       expect(message).toContain('TZ_DEFAULT: expected an IANA time zone');
       expect(message).toContain('DATABASE_URL: expected a postgres:// or postgresql:// URL');
       expect(message).toContain('ADMIN_TOKEN: expected at least 16 characters');
