@@ -50,10 +50,19 @@ const schema = z.object({
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
   OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(20),
   OUTBOX_LEASE_SECONDS: positiveInt('a whole number of seconds').default(30),
-  LARK_APP_ID: z.string().regex(/^cli_[A-Za-z0-9]+$/, { error: 'expected an app id such as cli_a1b2c3d4e5f6' }).optional(),
-  LARK_APP_SECRET: z.string().min(8, { error: 'expected the app secret from the developer console' }).optional(),
+  LARK_APP_ID: z
+    .string()
+    .regex(/^cli_[A-Za-z0-9]+$/, { error: 'expected an app id such as cli_a1b2c3d4e5f6' })
+    .optional(),
+  LARK_APP_SECRET: z
+    .string()
+    .min(8, { error: 'expected the app secret from the developer console' })
+    .optional(),
   LARK_ENCRYPT_KEY: z.string().min(1).optional(),
-  LARK_VERIFICATION_TOKEN: z.string().min(8, { error: 'expected the verification token from the developer console' }).optional(),
+  LARK_VERIFICATION_TOKEN: z
+    .string()
+    .min(8, { error: 'expected the verification token from the developer console' })
+    .optional(),
   LARK_API_BASE: z
     .string()
     .regex(/^https?:\/\/[^/\s]+$/, { error: 'expected a scheme and host such as https://open.feishu.cn' })
