@@ -13,6 +13,7 @@ import { accessLog } from './http/access-log.ts';
 import { errorBody, handleError } from './http/error-response.ts';
 import type { Logger } from './log.ts';
 import { healthRoutes } from './routes/health.ts';
+import { type LarkWebhookDeps, larkWebhookRoutes } from './routes/lark-webhook.ts';
 import { webChatRoutes } from './routes/web-chat.ts';
 
 export interface AppDeps {
@@ -25,6 +26,8 @@ export interface AppDeps {
   hub: WebChatHub;
   /** Wakes the jobs after new work is written (an inbound event, a queued notice). */
   wake: { inbox(): void; outbox(): void };
+  /** The Lark webhook, when Lark is configured. */
+  lark?: Omit<LarkWebhookDeps, 'db' | 'log' | 'now' | 'wake'>;
   now?: () => Date;
 }
 
@@ -44,15 +47,16 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono();
   app.use('*', accessLog(deps.log));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', errorText.tooLarge(maxBodyBytes));
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', errorText.tooLarge(maxBodyBytes));
+    },
+  });
+  app.use('/chat/*', limit);
+  app.use('/api/*', limit);
+  // Lark's own limit (1 MiB) is enforced by the webhook; this only stops a body far beyond it.
+  app.use('/webhooks/*', bodyLimit({ maxSize: 2 * 1024 * 1024, onError: (c) => c.json({}, 413) }));
   app.route('/', healthRoutes(deps.db));
   app.get('/', (c) => c.redirect('/chat'));
   app.route(
@@ -67,6 +71,11 @@ export function createApp(deps: AppDeps) {
       timeZone: deps.timeZone,
     }),
   );
+  if (deps.lark)
+    app.route(
+      '/',
+      larkWebhookRoutes({ db: deps.db, log: deps.log, now, wake: deps.wake.inbox, ...deps.lark }),
+    );
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', api);
   app.notFound((c) => c.json(errorBody(c, 'not_found', errorText.notFound), 404));

@@ -28,7 +28,7 @@ const positiveInt = (what: string) =>
       error: `expected ${what}`,
     });
 
-const schema = z.object({
+const fields = z.object({
   PORT: z.coerce
     .number({ error: 'expected a port number 0-65535' })
     .int({ error: 'expected a port number 0-65535' })
@@ -70,6 +70,18 @@ const schema = z.object({
   LARK_MODE: z.enum(['webhook', 'ws'], { error: 'expected webhook or ws' }).default('webhook'),
   /** How old a signed request may be; the platform's retries keep their first timestamp for hours. */
   LARK_TIMESTAMP_WINDOW_SECONDS: positiveInt('a whole number of seconds').default(3600),
+  LARK_RATE_APP_PER_SECOND: positiveInt('a whole number of requests').default(50),
+  LARK_RATE_APP_PER_MINUTE: positiveInt('a whole number of requests').default(1000),
+  LARK_RATE_CHAT_PER_SECOND: positiveInt('a whole number of requests').default(5),
+});
+
+/** Lark needs its settings together: an app id alone would accept nothing and send nothing. */
+const schema = fields.superRefine((config, ctx) => {
+  if (!config.LARK_APP_ID) return;
+  for (const name of ['LARK_APP_SECRET', 'LARK_VERIFICATION_TOKEN'] as const) {
+    if (!config[name])
+      ctx.addIssue({ code: 'custom', path: [name], message: 'required when LARK_APP_ID is set' });
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -85,7 +97,7 @@ export class ConfigError extends Error {
 /** Parses the environment. Empty strings count as unset, as they do in most `.env` files. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key in schema.shape && value !== undefined && value !== ''),
+    Object.entries(env).filter(([key, value]) => key in fields.shape && value !== undefined && value !== ''),
   );
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;

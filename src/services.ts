@@ -3,6 +3,7 @@
  * inbox, dispatch the outbox and end abandoned conversations. Runtimes start and stop them.
  */
 import type { ChannelName, ChannelSender } from '../bots/core/messenger.ts';
+import { createLarkClient } from '../bots/lark/sender.ts';
 import { WebChatHub } from '../bots/web/hub.ts';
 import { createWebSender } from '../bots/web/sender.ts';
 import type { Db } from '../db/client.ts';
@@ -19,6 +20,15 @@ import type { Logger } from './log.ts';
 export type ServiceConfig = Pick<
   Config,
   | 'TZ_DEFAULT'
+  | 'LARK_APP_ID'
+  | 'LARK_APP_SECRET'
+  | 'LARK_ENCRYPT_KEY'
+  | 'LARK_VERIFICATION_TOKEN'
+  | 'LARK_API_BASE'
+  | 'LARK_TIMESTAMP_WINDOW_SECONDS'
+  | 'LARK_RATE_APP_PER_SECOND'
+  | 'LARK_RATE_APP_PER_MINUTE'
+  | 'LARK_RATE_CHAT_PER_SECOND'
   | 'ADMIN_TOKEN'
   | 'CONVERSATION_TIMEOUT_MINUTES'
   | 'OUTBOX_MAX_ATTEMPTS'
@@ -41,6 +51,24 @@ export function createServices(deps: ServiceDeps) {
   const hub = new WebChatHub();
   const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebSender(db, hub)]]);
+  const lark =
+    config.LARK_APP_ID && config.LARK_APP_SECRET && config.LARK_VERIFICATION_TOKEN
+      ? {
+          appId: config.LARK_APP_ID,
+          verificationToken: config.LARK_VERIFICATION_TOKEN,
+          client: createLarkClient({
+            appId: config.LARK_APP_ID,
+            appSecret: config.LARK_APP_SECRET,
+            apiBase: config.LARK_API_BASE,
+            limits: {
+              appPerSecond: config.LARK_RATE_APP_PER_SECOND,
+              appPerMinute: config.LARK_RATE_APP_PER_MINUTE,
+              chatPerSecond: config.LARK_RATE_CHAT_PER_SECOND,
+            },
+          }),
+        }
+      : null;
+  if (lark) senders.set('lark', lark.client.sender);
   for (const sender of deps.senders ?? []) senders.set(sender.channel, sender);
 
   const processNext = createInboxProcessor({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
@@ -82,6 +110,17 @@ export function createServices(deps: ServiceDeps) {
     webSecret: deps.webSecret,
     hub,
     wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick() },
+    ...(lark
+      ? {
+          lark: {
+            appId: lark.appId,
+            verificationToken: lark.verificationToken,
+            encryptKey: config.LARK_ENCRYPT_KEY,
+            windowSeconds: config.LARK_TIMESTAMP_WINDOW_SECONDS,
+            botOpenId: () => lark.client.botOpenId(),
+          },
+        }
+      : {}),
     now,
   });
 

@@ -19,6 +19,10 @@ export const inboundContentSchema = z.discriminatedUnion('type', [
     value: z.string().max(maxActionValueLength),
     label: z.string().optional(),
   }),
+  /** A message the bot cannot read (an image, a file, rich text): answered with a polite "text only". */
+  z.object({ type: z.literal('unsupported'), kind: z.string().max(40) }),
+  /** The person opened a chat with the bot, or the bot joined a group: answered with a welcome. */
+  z.object({ type: z.literal('welcome') }),
 ]);
 export type InboundContent = z.infer<typeof inboundContentSchema>;
 
@@ -111,10 +115,10 @@ export interface ChannelSender {
 }
 
 /**
- * The key that orders a conversation's events: the chat in private chats, the chat and the
- * person in group chats (each person has their own conversation with the bot there).
+ * The key that orders a conversation's events: the chat and the person. In a group each person
+ * has their own conversation with the bot; in a private chat the person is always the same. (A
+ * Lark card callback does not say which kind of chat it came from, so the key cannot depend on it.)
  */
 export function conversationKey(inbound: Pick<Inbound, 'channel' | 'chat' | 'sender'>): string {
-  const base = `${inbound.channel}:${inbound.chat.id}`;
-  return inbound.chat.type === 'private' ? base : `${base}:${inbound.sender.externalId}`;
+  return `${inbound.channel}:${inbound.chat.id}:${inbound.sender.externalId}`;
 }

@@ -52,7 +52,9 @@ type Input =
   | { kind: 'text'; text: string }
   | { kind: 'step'; flow: string; step: string; value: string }
   | { kind: 'bad_button' }
-  | { kind: 'empty' };
+  | { kind: 'empty' }
+  | { kind: 'unsupported' }
+  | { kind: 'welcome' };
 
 export interface Engine {
   handle(turn: Turn): Promise<TurnResult>;
@@ -134,6 +136,8 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function readInput(content: InboundContent, allowGreeting: boolean): Input {
+    if (content.type === 'unsupported') return { kind: 'unsupported' };
+    if (content.type === 'welcome') return { kind: 'welcome' };
     if (content.type === 'action') {
       const action = decodeAction(content.value);
       if (!action) return { kind: 'bad_button' };
@@ -364,6 +368,23 @@ export function createEngine(options: EngineOptions): Engine {
         return { state, replies: out, lang: ctx.lang };
       }
       return showMenu(ctx, out, m.badButton);
+    }
+
+    if (input.kind === 'unsupported') {
+      if (flow && state) {
+        out.push(prompt(flow, state, ctx, m.textOnly));
+        return { state, replies: out, lang: ctx.lang };
+      }
+      return showMenu(ctx, out, m.textOnly);
+    }
+
+    if (input.kind === 'welcome') {
+      if (ctx.chatType === 'group') {
+        out.push({ type: 'text', text: t(ctx.lang, m.groupWelcome) });
+        return { state, replies: out, lang: ctx.lang };
+      }
+      if (flow && state) return { state, replies: out, lang: ctx.lang };
+      return showMenu(ctx, out);
     }
 
     if (input.kind === 'empty') {

@@ -11,6 +11,14 @@ export const engineText = {
     zh: `抱歉，没有听懂“${said}”。`,
     en: `Sorry, I did not understand "${said}".`,
   }),
+  textOnly: {
+    zh: '目前只能处理文字消息，请用文字回复。',
+    en: 'I can only read text for now. Please reply in words.',
+  },
+  groupWelcome: {
+    zh: '大家好，我是同心工会助手。在群里 @我 就能和我对话；提建议、查进度这类个人事务，欢迎私聊我。',
+    en: 'Hello everyone, I am Tongxin, the union assistant. Mention me here to talk to me; for personal matters such as suggestions, message me privately.',
+  },
   emptyText: { zh: '没有收到内容，请输入文字。', en: 'That message was empty. Please type some text.' },
   cancelled: (flow: L10n): L10n => ({
     zh: `已取消“${flow.zh}”，未保存任何内容。发送“菜单”可重新开始。`,

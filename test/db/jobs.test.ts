@@ -92,7 +92,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const [state] = await database.db
       .select()
       .from(conversations)
-      .where(eq(conversations.key, `web:${chat}`));
+      .where(eq(conversations.key, `web:${chat}:${chat}`));
     expect(state?.step).toBe('category');
   });
 
@@ -114,7 +114,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     let [row] = await database.db
       .select()
       .from(inbox)
-      .where(eq(inbox.conversationKey, `web:${chat}`));
+      .where(eq(inbox.conversationKey, `web:${chat}:${chat}`));
     expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Error: flow exploded' });
     expect(await process()).toBe(false); // waiting out its backoff
     for (let attempt = 2; attempt <= 5; attempt++) {
@@ -337,12 +337,12 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const [idleRow] = await database.db
       .select()
       .from(conversations)
-      .where(eq(conversations.key, `web:${idle}`));
+      .where(eq(conversations.key, `web:${idle}:${idle}`));
     expect(idleRow?.flow).toBeNull();
     const [queuedRow] = await database.db
       .select()
       .from(conversations)
-      .where(eq(conversations.key, `web:${queued}`));
+      .where(eq(conversations.key, `web:${queued}:${queued}`));
     expect(queuedRow?.flow).toBe('suggestion');
     expect(await sweep()).toBe(0);
   });

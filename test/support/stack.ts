@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
+import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createServices } from '../../src/services.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts';
@@ -12,7 +13,7 @@ export const adminToken = 'test-admin-token-0123456789';
 
 export function createStack(
   database: TestDatabase,
-  opts: { now?: () => Date; senders?: ChannelSender[] } = {},
+  opts: { now?: () => Date; senders?: ChannelSender[]; env?: Record<string, string> } = {},
 ) {
   const logLines: string[] = [];
   const log = createLogger('debug', (line) => logLines.push(line));
@@ -20,13 +21,8 @@ export function createStack(
     db: database.db,
     log,
     webSecret: 'test-web-cookie-secret-0123456789abcdef',
-    config: {
-      TZ_DEFAULT: 'Asia/Shanghai',
-      ADMIN_TOKEN: adminToken,
-      CONVERSATION_TIMEOUT_MINUTES: 30,
-      OUTBOX_MAX_ATTEMPTS: 5,
-      OUTBOX_LEASE_SECONDS: 30,
-    },
+    // The same parser as the server's, so defaults are the real ones.
+    config: loadConfig({ ADMIN_TOKEN: adminToken, OUTBOX_MAX_ATTEMPTS: '5', ...opts.env }),
     now: opts.now,
     senders: opts.senders,
   });

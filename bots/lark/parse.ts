@@ -1,0 +1,185 @@
+/**
+ * Reads an opened Lark payload (schema 2.0 events, card callbacks, url_verification) into the
+ * neutral inbound event. Pure: the caller supplies the bot's own open_id (for mentions) and the
+ * time; the verification token and app id are compared by the caller with `sameSecret`.
+ */
+import { z } from 'zod';
+import { hasUnsafeCharacters } from '../../flows/engine/text.ts';
+import { type Inbound, maxActionValueLength } from '../core/messenger.ts';
+
+const idSchema = z.object({ open_id: z.string().min(1).max(200), union_id: z.string().max(200).nullish() });
+
+const headerSchema = z.object({
+  event_id: z.string().min(1).max(200),
+  event_type: z.string().min(1).max(200),
+  token: z.string().max(500),
+  app_id: z.string().max(200),
+});
+
+const messageEventSchema = z.object({
+  sender: z.object({ sender_id: idSchema, sender_type: z.string().optional() }),
+  message: z.object({
+    message_id: z.string().min(1).max(200),
+    chat_id: z.string().min(1).max(200),
+    chat_type: z.string(),
+    message_type: z.string().max(40),
+    content: z.string().max(200_000),
+    mentions: z
+      .array(
+        z.object({
+          key: z.string().max(100),
+          id: z.object({ open_id: z.string().nullish() }),
+          name: z.string().max(200).nullish(),
+        }),
+      )
+      .nullish(),
+  }),
+});
+
+const cardActionSchema = z.object({
+  operator: idSchema,
+  action: z.object({ value: z.unknown() }),
+  context: z.object({
+    open_chat_id: z.string().min(1).max(200),
+    open_message_id: z.string().max(200).optional(),
+  }),
+});
+
+const chatEventSchema = z.object({ chat_id: z.string().min(1).max(200), operator_id: idSchema });
+
+/** What a card button carries: the engine's action value, nothing else. */
+export const cardValueSchema = z
+  .object({ v: z.string().min(1).max(maxActionValueLength) })
+  .strict()
+  .refine((value) => !hasUnsafeCharacters(value.v));
+
+export type LarkParsed =
+  | { kind: 'challenge'; token: string; challenge: string }
+  | {
+      kind: 'inbound';
+      token: string;
+      appId: string;
+      eventType: string;
+      inbound: Inbound;
+      /** For card callbacks: the card that was pressed. */
+      messageId?: string;
+    }
+  | {
+      kind: 'ignored';
+      token: string;
+      appId: string;
+      eventType: string;
+      why: 'unknown_event' | 'not_mentioned' | 'from_bot';
+    }
+  | { kind: 'malformed' };
+
+export interface LarkParseContext {
+  /** The bot's own open_id, to tell a mention of the bot from a mention of someone else. */
+  botOpenId: string | null;
+  now: Date;
+}
+
+export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkParseContext): LarkParsed {
+  if (payload.type === 'url_verification') {
+    const { token, challenge } = payload;
+    if (typeof token !== 'string' || typeof challenge !== 'string' || challenge.length > 500)
+      return { kind: 'malformed' };
+    return { kind: 'challenge', token, challenge };
+  }
+  if (payload.schema !== '2.0') return { kind: 'malformed' };
+  const header = headerSchema.safeParse(payload.header);
+  if (!header.success) return { kind: 'malformed' };
+  const { event_id: eventId, event_type: eventType, token, app_id: appId } = header.data;
+  const base = { token, appId, eventType };
+  const receivedAt = ctx.now.toISOString();
+  const sender = (id: z.infer<typeof idSchema>) => ({
+    externalId: id.open_id,
+    ...(id.union_id ? { unionId: id.union_id } : {}),
+  });
+
+  switch (eventType) {
+    case 'im.message.receive_v1': {
+      const event = messageEventSchema.safeParse(payload.event);
+      if (!event.success) return { kind: 'malformed' };
+      const { message } = event.data;
+      if (event.data.sender.sender_type && event.data.sender.sender_type !== 'user') {
+        return { kind: 'ignored', ...base, why: 'from_bot' };
+      }
+      const group = message.chat_type !== 'p2p';
+      const mentions = message.mentions ?? [];
+      const botMention = mentions.find((m) => ctx.botOpenId !== null && m.id.open_id === ctx.botOpenId);
+      if (group && !botMention) return { kind: 'ignored', ...base, why: 'not_mentioned' };
+      const inbound: Inbound = {
+        channel: 'lark',
+        // The platform re-delivers a message for hours, sometimes as a new event: dedupe on the message.
+        dedupeKey: `lark:msg:${message.message_id}`,
+        sender: sender(event.data.sender.sender_id),
+        chat: { id: message.chat_id, type: group ? 'group' : 'private' },
+        content:
+          message.message_type === 'text'
+            ? { type: 'text', text: textOf(message.content, mentions, botMention?.key) }
+            : { type: 'unsupported', kind: message.message_type },
+        receivedAt,
+      };
+      return { kind: 'inbound', ...base, inbound };
+    }
+    case 'card.action.trigger': {
+      const event = cardActionSchema.safeParse(payload.event);
+      if (!event.success) return { kind: 'malformed' };
+      const value = cardValueSchema.safeParse(event.data.action.value);
+      if (!value.success) return { kind: 'malformed' };
+      const inbound: Inbound = {
+        channel: 'lark',
+        dedupeKey: `lark:event:${eventId}`,
+        sender: sender(event.data.operator),
+        // A callback does not say which kind of chat the card is in; the conversation key does not need it.
+        chat: { id: event.data.context.open_chat_id, type: 'private' },
+        content: { type: 'action', value: value.data.v },
+        receivedAt,
+      };
+      const messageId = event.data.context.open_message_id;
+      return { kind: 'inbound', ...base, inbound, ...(messageId ? { messageId } : {}) };
+    }
+    case 'im.chat.member.bot.added_v1':
+    case 'im.chat.access_event.bot_p2p_chat_entered_v1': {
+      const event = chatEventSchema.safeParse(payload.event);
+      if (!event.success) return { kind: 'malformed' };
+      const inbound: Inbound = {
+        channel: 'lark',
+        dedupeKey: `lark:event:${eventId}`,
+        sender: sender(event.data.operator_id),
+        chat: {
+          id: event.data.chat_id,
+          type: eventType === 'im.chat.member.bot.added_v1' ? 'group' : 'private',
+        },
+        content: { type: 'welcome' },
+        receivedAt,
+      };
+      return { kind: 'inbound', ...base, inbound };
+    }
+    default:
+      return { kind: 'ignored', ...base, why: 'unknown_event' };
+  }
+}
+
+/** The typed text, with the bot's mention removed and other mentions shown by name. */
+function textOf(
+  content: string,
+  mentions: readonly { key: string; name?: string | null | undefined }[],
+  botKey: string | undefined,
+): string {
+  let text = '';
+  try {
+    const parsed: unknown = JSON.parse(content);
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { text?: unknown }).text === 'string') {
+      text = (parsed as { text: string }).text;
+    }
+  } catch {
+    return '';
+  }
+  for (const mention of mentions) {
+    const replacement = mention.key === botKey || mention.key === '@_all' ? '' : `@${mention.name ?? ''}`;
+    text = text.split(mention.key).join(replacement);
+  }
+  return text.replace(/\s+/g, ' ').trim();
+}

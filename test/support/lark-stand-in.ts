@@ -1,0 +1,184 @@
+/**
+ * A local stand-in for the Lark Open API, speaking its wire format over real HTTP: tenant token,
+ * send, reply, update card, bot info. It records every call, deduplicates sends on `uuid` as the
+ * platform does, and can refuse a share of calls with 429 (code 99991400) or 5xx, or expire the
+ * token it issued (code 99991663), so senders are tested against the faults they will meet.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface StandInCall {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: Record<string, unknown> | null;
+  authorization: string | undefined;
+  /** What the stand-in answered: HTTP status and Lark code. */
+  status: number;
+  code: number;
+}
+
+export interface SentMessage {
+  messageId: string;
+  receiveIdType: string;
+  receiveId: string;
+  msgType: string;
+  content: Record<string, unknown>;
+  uuid: string | undefined;
+  /** For replies, the message replied to. */
+  replyTo?: string;
+}
+
+export interface StandInOptions {
+  appId: string;
+  appSecret: string;
+  botOpenId?: string;
+}
+
+export interface Faults {
+  /** Share of send/reply/update calls refused (0..1). */
+  rate: number;
+  /** What a refusal looks like. */
+  kind: '429' | '500' | 'mixed';
+  /** Delay added to every send, in ms (for slow-platform tests). */
+  delayMs?: number;
+}
+
+/** Chats the bot is not in: sends there get code 230002 (permanent). */
+export interface StandIn {
+  url: string;
+  calls: StandInCall[];
+  /** Messages the platform accepted, once per uuid. */
+  sent: SentMessage[];
+  updates: { messageId: string; content: Record<string, unknown> }[];
+  faults: Faults;
+  /** Chats where sending fails permanently (bot not in chat). */
+  closedChats: Set<string>;
+  /** Invalidates every issued token, as when it expires. */
+  expireTokens(): void;
+  tokensIssued(): number;
+  close(): Promise<void>;
+}
+
+export async function startLarkStandIn(options: StandInOptions): Promise<StandIn> {
+  const calls: StandInCall[] = [];
+  const sent: SentMessage[] = [];
+  const updates: StandIn['updates'] = [];
+  const byUuid = new Map<string, SentMessage>();
+  const validTokens = new Set<string>();
+  let issued = 0;
+  let messageSeq = 0;
+  const faults: Faults = { rate: 0, kind: '429' };
+  const closedChats = new Set<string>();
+
+  const reply = (res: ServerResponse, status: number, body: Record<string, unknown>, headers = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const readBody = (req: IncomingMessage) =>
+    new Promise<Record<string, unknown> | null>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (chunks.length === 0) return resolve(null);
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+        } catch {
+          resolve(null);
+        }
+      });
+    });
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const body = await readBody(req);
+    const call: StandInCall = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      authorization: req.headers.authorization,
+      status: 200,
+      code: 0,
+    };
+    calls.push(call);
+    const answer = (status: number, code: number, payload: Record<string, unknown>, headers = {}) => {
+      call.status = status;
+      call.code = code;
+      reply(res, status, { code, msg: code === 0 ? 'success' : `error ${code}`, ...payload }, headers);
+    };
+
+    if (call.method === 'POST' && url.pathname === '/open-apis/auth/v3/tenant_access_token/internal') {
+      if (body?.app_id !== options.appId || body?.app_secret !== options.appSecret) {
+        return answer(400, 10014, {});
+      }
+      const token = `t-standin-${++issued}`;
+      validTokens.add(token);
+      return answer(200, 0, { tenant_access_token: token, expire: 7200 });
+    }
+
+    const token = /^Bearer (.+)$/.exec(call.authorization ?? '')?.[1];
+    if (!token || !validTokens.has(token)) return answer(400, 99991663, {});
+
+    if (call.method === 'GET' && url.pathname === '/open-apis/bot/v3/info') {
+      return answer(200, 0, { bot: { open_id: options.botOpenId ?? 'ou_bot_standin', app_name: '同心' } });
+    }
+
+    const isSend = call.method === 'POST' && url.pathname === '/open-apis/im/v1/messages';
+    const replyMatch = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(url.pathname);
+    const updateMatch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(url.pathname);
+    if (!isSend && !(call.method === 'POST' && replyMatch) && !(call.method === 'PATCH' && updateMatch)) {
+      return answer(404, 404, {});
+    }
+
+    if (faults.delayMs) await new Promise((resolve) => setTimeout(resolve, faults.delayMs));
+    if (faults.rate > 0 && Math.random() < faults.rate) {
+      const kind = faults.kind === 'mixed' ? (Math.random() < 0.5 ? '429' : '500') : faults.kind;
+      if (kind === '429') return answer(429, 99991400, {}, { 'x-ogw-ratelimit-reset': '1' });
+      return answer(500, 1, {});
+    }
+
+    if (call.method === 'PATCH' && updateMatch) {
+      updates.push({ messageId: updateMatch[1]!, content: JSON.parse(String(body?.content ?? '{}')) });
+      return answer(200, 0, {});
+    }
+
+    const receiveId = String(body?.receive_id ?? '');
+    if (closedChats.has(receiveId)) return answer(400, 230002, {});
+    const uuid = typeof body?.uuid === 'string' ? body.uuid : undefined;
+    const existing = uuid ? byUuid.get(uuid) : undefined;
+    if (existing) return answer(200, 0, { data: { message_id: existing.messageId } });
+    const message: SentMessage = {
+      messageId: `om_standin_${++messageSeq}`,
+      receiveIdType: call.query.receive_id_type ?? '',
+      receiveId,
+      msgType: String(body?.msg_type ?? ''),
+      content: JSON.parse(String(body?.content ?? '{}')),
+      uuid,
+      ...(replyMatch ? { replyTo: replyMatch[1]! } : {}),
+    };
+    sent.push(message);
+    if (uuid) byUuid.set(uuid, message);
+    return answer(200, 0, {
+      data: { message_id: message.messageId, chat_id: receiveId, msg_type: message.msgType },
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    sent,
+    updates,
+    faults,
+    closedChats,
+    expireTokens: () => validTokens.clear(),
+    tokensIssued: () => issued,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
