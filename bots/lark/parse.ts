@@ -71,7 +71,8 @@ export type LarkParsed =
       eventType: string;
       why: 'unknown_event' | 'not_mentioned' | 'from_bot';
     }
-  | { kind: 'malformed' };
+  /** Unreadable; `token` and `appId` are there when the envelope's header was, so they can be checked first. */
+  | { kind: 'malformed'; token?: string; appId?: string };
 
 export interface LarkParseContext {
   /** The bot's own open_id, to tell a mention of the bot from a mention of someone else. */
@@ -91,6 +92,7 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
   if (!header.success) return { kind: 'malformed' };
   const { event_id: eventId, event_type: eventType, token, app_id: appId } = header.data;
   const base = { token, appId, eventType };
+  const malformed = { kind: 'malformed' as const, token, appId };
   const receivedAt = ctx.now.toISOString();
   const sender = (id: z.infer<typeof idSchema>) => ({
     externalId: id.open_id,
@@ -100,7 +102,7 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
   switch (eventType) {
     case 'im.message.receive_v1': {
       const event = messageEventSchema.safeParse(payload.event);
-      if (!event.success) return { kind: 'malformed' };
+      if (!event.success) return malformed;
       const { message } = event.data;
       if (event.data.sender.sender_type && event.data.sender.sender_type !== 'user') {
         return { kind: 'ignored', ...base, why: 'from_bot' };
@@ -125,9 +127,9 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
     }
     case 'card.action.trigger': {
       const event = cardActionSchema.safeParse(payload.event);
-      if (!event.success) return { kind: 'malformed' };
+      if (!event.success) return malformed;
       const value = cardValueSchema.safeParse(event.data.action.value);
-      if (!value.success) return { kind: 'malformed' };
+      if (!value.success) return malformed;
       const inbound: Inbound = {
         channel: 'lark',
         dedupeKey: `lark:event:${eventId}`,
@@ -143,7 +145,7 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
     case 'im.chat.member.bot.added_v1':
     case 'im.chat.access_event.bot_p2p_chat_entered_v1': {
       const event = chatEventSchema.safeParse(payload.event);
-      if (!event.success) return { kind: 'malformed' };
+      if (!event.success) return malformed;
       const inbound: Inbound = {
         channel: 'lark',
         dedupeKey: `lark:event:${eventId}`,

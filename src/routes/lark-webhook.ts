@@ -55,19 +55,23 @@ export function larkWebhookRoutes(deps: LarkWebhookDeps) {
       throw new AppError('unauthorized', text.refused);
     }
     const parsed = parseLarkPayload(opened.payload, { botOpenId: await deps.botOpenId(), now: deps.now() });
-    if (parsed.kind === 'malformed') {
-      log.warn('lark.refused', { reason: 'malformed' });
-      throw new AppError('validation_failed', text.malformed);
-    }
-    if (!(await sameSecret(parsed.token, deps.verificationToken))) {
+    // Who sent it is judged before what it says: a wrong token is a 401 even on a malformed event.
+    if (parsed.token !== undefined && !(await sameSecret(parsed.token, deps.verificationToken))) {
       log.warn('lark.refused', { reason: 'bad_token' });
       throw new AppError('unauthorized', text.refused);
     }
-    if (parsed.kind === 'challenge') return c.json({ challenge: parsed.challenge });
-    if (parsed.appId !== deps.appId) {
+    if (parsed.kind !== 'challenge' && parsed.appId !== undefined && parsed.appId !== deps.appId) {
       log.warn('lark.refused', { reason: 'bad_app_id' });
       throw new AppError('unauthorized', text.refused);
     }
+    if (parsed.kind === 'malformed') {
+      log.warn('lark.refused', { reason: 'malformed' });
+      throw new AppError(
+        parsed.token === undefined ? 'unauthorized' : 'validation_failed',
+        parsed.token === undefined ? text.refused : text.malformed,
+      );
+    }
+    if (parsed.kind === 'challenge') return c.json({ challenge: parsed.challenge });
     if (parsed.kind === 'ignored') {
       log.info('lark.ignored', { eventType: parsed.eventType.slice(0, 80), why: parsed.why });
       return c.json({});
