@@ -25,6 +25,7 @@ export type ServiceConfig = Pick<
   | 'LARK_ENCRYPT_KEY'
   | 'LARK_VERIFICATION_TOKEN'
   | 'LARK_API_BASE'
+  | 'LARK_MODE'
   | 'LARK_TIMESTAMP_WINDOW_SECONDS'
   | 'LARK_RATE_APP_PER_SECOND'
   | 'LARK_RATE_APP_PER_MINUTE'
@@ -110,7 +111,7 @@ export function createServices(deps: ServiceDeps) {
     webSecret: deps.webSecret,
     hub,
     wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick() },
-    ...(lark
+    ...(lark && config.LARK_MODE === 'webhook'
       ? {
           lark: {
             appId: lark.appId,
@@ -124,9 +125,23 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
 
+  const larkIntake = lark
+    ? {
+        db,
+        log,
+        now,
+        wake: () => inboxLoop.kick(),
+        appId: lark.appId,
+        verificationToken: lark.verificationToken,
+        botOpenId: () => lark.client.botOpenId(),
+      }
+    : null;
+
   return {
     app,
     hub,
+    /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
+    larkIntake,
     /** One step of each job, for tests and tools that drive the work by hand. */
     jobs: { processNext, dispatch, sweep },
     startJobs: () => {

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
 import { openConfiguredDatabase, webCookieSecret } from './boot.ts';
+import { startLarkLongConnection } from './lark-long-connection.ts';
 
 async function main() {
   const startedAt = performance.now();
@@ -27,9 +28,17 @@ async function main() {
 
   const services = createServices({ db: database.db, config, log, webSecret });
 
+  let longConnection: { close(): void } | null = null;
   const server = serve({ fetch: services.app.fetch, port: config.PORT }, (info) => {
     // Jobs start once the port is open, so health checks answer even while a backlog is worked off.
     if (config.RUN_JOBS) services.startJobs();
+    if (services.larkIntake && config.LARK_MODE === 'ws' && config.LARK_APP_ID && config.LARK_APP_SECRET) {
+      longConnection = startLarkLongConnection(services.larkIntake, {
+        appId: config.LARK_APP_ID,
+        appSecret: config.LARK_APP_SECRET,
+        apiBase: config.LARK_API_BASE,
+      });
+    }
     log.info('server.listening', {
       port: info.port,
       database: database.kind,
@@ -44,6 +53,7 @@ async function main() {
     stopping = true;
     log.info('server.stopping', { signal });
     server.close();
+    longConnection?.close();
     await services.stopJobs();
     await database.close();
     process.exit(0);

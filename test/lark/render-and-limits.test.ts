@@ -33,7 +33,12 @@ describe('rate limiter', () => {
 
   it('serves concurrent takers one at a time, so none slips past the limit', async () => {
     let now = 0;
-    const limiter = new RateLimiter({ now: () => now, sleep: async (ms) => void (now += ms) });
+    const limiter = new RateLimiter({
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
     const at: number[] = [];
     await Promise.all(
       Array.from({ length: 6 }, () =>

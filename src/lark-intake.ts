@@ -1,0 +1,101 @@
+/**
+ * Where a Lark payload enters the system, whichever way it came (webhook or long connection):
+ * sender checks, parsing, the deduplicated inbox write, and the answer the platform expects.
+ */
+import { sameSecret } from '../bots/lark/crypto.ts';
+import { parseLarkPayload } from '../bots/lark/parse.ts';
+import type { Db } from '../db/client.ts';
+import { AppError } from './errors.ts';
+import type { Logger } from './log.ts';
+import { acceptInbound } from './store/inbox.ts';
+
+export interface LarkIntakeDeps {
+  db: Db;
+  log: Logger;
+  now: () => Date;
+  wake: () => void;
+  appId: string;
+  verificationToken: string;
+  botOpenId: () => Promise<string | null>;
+}
+
+const text = {
+  refused: { zh: '请求未通过校验。', en: 'The request did not pass verification.' },
+  malformed: { zh: '无法识别的事件内容。', en: 'The event could not be read.' },
+  received: { zh: '已收到', en: 'Received' },
+};
+
+/** What to answer the platform with. */
+export type LarkAnswer = { challenge: string } | { toast: Record<string, unknown> } | Record<string, never>;
+
+/**
+ * Takes an opened payload in. `trusted` payloads came over the long connection, which the app's
+ * own credentials authenticate, so there is no verification token to compare.
+ */
+export async function takeLarkPayload(
+  deps: LarkIntakeDeps,
+  payload: Record<string, unknown>,
+  opts: { trusted: boolean },
+): Promise<LarkAnswer> {
+  const { log } = deps;
+  const parsed = parseLarkPayload(payload, { botOpenId: await deps.botOpenId(), now: deps.now() });
+  // Who sent it is judged before what it says: a wrong token is a 401 even on a malformed event.
+  if (
+    !opts.trusted &&
+    parsed.token !== undefined &&
+    !(await sameSecret(parsed.token, deps.verificationToken))
+  ) {
+    log.warn('lark.refused', { reason: 'bad_token' });
+    throw new AppError('unauthorized', text.refused);
+  }
+  if (parsed.kind !== 'challenge' && parsed.appId !== undefined && parsed.appId !== deps.appId) {
+    log.warn('lark.refused', { reason: 'bad_app_id' });
+    throw new AppError('unauthorized', text.refused);
+  }
+  if (parsed.kind === 'malformed') {
+    log.warn('lark.refused', { reason: 'malformed' });
+    if (parsed.token === undefined && !opts.trusted) throw new AppError('unauthorized', text.refused);
+    throw new AppError('validation_failed', text.malformed);
+  }
+  if (parsed.kind === 'challenge') return { challenge: parsed.challenge };
+  if (parsed.kind === 'ignored') {
+    log.info('lark.ignored', { eventType: parsed.eventType.slice(0, 80), why: parsed.why });
+    return {};
+  }
+  const result = await acceptInbound(deps.db, parsed.inbound);
+  if (result.accepted) {
+    log.info('inbox.accepted', { channel: 'lark', id: result.id, eventType: parsed.eventType });
+    deps.wake();
+  } else {
+    log.info('lark.duplicate', { eventType: parsed.eventType });
+  }
+  if (parsed.eventType === 'card.action.trigger') {
+    return {
+      toast: {
+        type: 'info',
+        content: text.received.zh,
+        i18n: { zh_cn: text.received.zh, en_us: text.received.en },
+      },
+    };
+  }
+  return {};
+}
+
+const headerKeys = ['event_id', 'event_type', 'create_time', 'token', 'app_id', 'tenant_key'] as const;
+
+/**
+ * The SDK hands long-connection handlers the envelope flattened ({schema, ...header, ...event});
+ * this puts it back. In card callbacks the event's own `token` (for delayed updates) has
+ * overwritten the header's, which is why long-connection payloads are taken as trusted.
+ */
+export function unflattenLarkEvent(data: Record<string, unknown>): Record<string, unknown> {
+  const header: Record<string, unknown> = {};
+  const event: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (key === 'schema') continue;
+    if ((headerKeys as readonly string[]).includes(key) && key !== 'token') header[key] = value;
+    else event[key] = value;
+  }
+  header.token = '';
+  return { schema: '2.0', header, event };
+}

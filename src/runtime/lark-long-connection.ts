@@ -1,0 +1,73 @@
+/**
+ * LARK_MODE=ws: events and card callbacks over the SDK's long connection, for deployments
+ * without a public URL. Same intake, same inbox and processing as the webhook. The SDK
+ * reconnects by itself; a ping timeout is set so a dead connection is noticed.
+ */
+import * as lark from '@larksuiteoapi/node-sdk';
+import { type LarkIntakeDeps, takeLarkPayload, unflattenLarkEvent } from '../lark-intake.ts';
+import type { Logger } from '../log.ts';
+
+export const longConnectionEvents = [
+  'im.message.receive_v1',
+  'im.chat.member.bot.added_v1',
+  'im.chat.access_event.bot_p2p_chat_entered_v1',
+  'card.action.trigger',
+] as const;
+
+/** The SDK's logger, quiet but for problems, which go to our log without their payloads. */
+function sdkLogger(log: Logger) {
+  const say =
+    (level: 'warn' | 'error') =>
+    (...parts: unknown[]) =>
+      log[level]('lark.ws', {
+        detail: parts
+          .map((p) => (typeof p === 'string' ? p : ''))
+          .join(' ')
+          .slice(0, 200),
+      });
+  return { error: say('error'), warn: say('warn'), info() {}, debug() {}, trace() {} };
+}
+
+/** Handlers keyed by event type, taking the SDK's flattened data into the intake. */
+export function longConnectionHandlers(deps: LarkIntakeDeps) {
+  const handle = async (data: unknown) => {
+    try {
+      return await takeLarkPayload(deps, unflattenLarkEvent(data as Record<string, unknown>), {
+        trusted: true,
+      });
+    } catch (error) {
+      deps.log.warn('lark.ws_refused', { error: error instanceof Error ? error.name : 'error' });
+      return {};
+    }
+  };
+  return Object.fromEntries(longConnectionEvents.map((type) => [type, handle]));
+}
+
+export function startLarkLongConnection(
+  deps: LarkIntakeDeps,
+  settings: { appId: string; appSecret: string; apiBase: string; pingTimeoutSeconds?: number },
+) {
+  const { log } = deps;
+  const dispatcher = new lark.EventDispatcher({ logger: sdkLogger(log) }).register(
+    longConnectionHandlers(deps),
+  );
+  const client = new lark.WSClient({
+    appId: settings.appId,
+    appSecret: settings.appSecret,
+    domain: settings.apiBase,
+    logger: sdkLogger(log),
+    autoReconnect: true,
+    wsConfig: { pingTimeout: settings.pingTimeoutSeconds ?? 30 },
+    onReady: () => log.info('lark.ws_connected', {}),
+    onReconnecting: () => log.warn('lark.ws_reconnecting', {}),
+    onReconnected: () => log.info('lark.ws_reconnected', {}),
+    onError: (error: Error) =>
+      log.error('lark.ws_error', { error: error.name, message: error.message.slice(0, 200) }),
+  });
+  void client.start({ eventDispatcher: dispatcher });
+  return {
+    close() {
+      client.close({ force: false });
+    },
+  };
+}
