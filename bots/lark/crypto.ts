@@ -40,19 +40,36 @@ export function sameHex(given: string, expected: string): boolean {
   return diff === 0;
 }
 
+const hexDigest = async (text: string) =>
+  toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))));
+
+/** Digests of configured secrets, computed once: they are compared on every request. */
+const expectedDigests = new Map<string, Promise<string>>();
+
 /** Compares two secrets through their digests, so neither length nor content leaks through timing. */
 export async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all(
-    [given, expected].map(async (s) =>
-      toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(s)))),
-    ),
-  );
-  return sameHex(a!, b!);
+  let digest = expectedDigests.get(expected);
+  if (!digest) {
+    digest = hexDigest(expected);
+    if (expectedDigests.size < 16) expectedDigests.set(expected, digest);
+  }
+  const [a, b] = await Promise.all([hexDigest(given), digest]);
+  return sameHex(a, b);
 }
 
-async function aesKey(encryptKey: string, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
-  const raw = await crypto.subtle.digest('SHA-256', encoder.encode(encryptKey));
-  return crypto.subtle.importKey('raw', raw, { name: 'AES-CBC' }, false, [usage]);
+/** Imported keys, one per Encrypt Key and use: importing on every request costs more than decrypting. */
+const aesKeys = new Map<string, Promise<CryptoKey>>();
+
+function aesKey(encryptKey: string, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
+  const id = `${usage}:${encryptKey}`;
+  let key = aesKeys.get(id);
+  if (!key) {
+    key = crypto.subtle
+      .digest('SHA-256', encoder.encode(encryptKey))
+      .then((raw) => crypto.subtle.importKey('raw', raw, { name: 'AES-CBC' }, false, [usage]));
+    if (aesKeys.size < 16) aesKeys.set(id, key);
+  }
+  return key;
 }
 
 function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
