@@ -2,12 +2,16 @@
  * Where a Lark payload enters the system, whichever way it came (webhook or long connection):
  * sender checks, parsing, the deduplicated inbox write, and the answer the platform expects.
  */
+
+import { type Inbound, outboundSchema } from '../bots/core/messenger.ts';
 import { sameSecret } from '../bots/lark/crypto.ts';
 import { parseLarkPayload } from '../bots/lark/parse.ts';
+import { answeredCard } from '../bots/lark/render.ts';
 import type { Db } from '../db/client.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { acceptInbound } from './store/inbox.ts';
+import { findSent } from './store/outbox.ts';
 
 export interface LarkIntakeDeps {
   db: Db;
@@ -26,7 +30,10 @@ const text = {
 };
 
 /** What to answer the platform with. */
-export type LarkAnswer = { challenge: string } | { toast: Record<string, unknown> } | Record<string, never>;
+export type LarkAnswer =
+  | { challenge: string }
+  | { toast: Record<string, unknown>; card?: { type: 'raw'; data: unknown } }
+  | Record<string, never>;
 
 /**
  * Takes an opened payload in. `trusted` payloads came over the long connection, which the app's
@@ -70,15 +77,26 @@ export async function takeLarkPayload(
     log.info('lark.duplicate', { eventType: parsed.eventType });
   }
   if (parsed.eventType === 'card.action.trigger') {
-    return {
-      toast: {
-        type: 'info',
-        content: text.received.zh,
-        i18n: { zh_cn: text.received.zh, en_us: text.received.en },
-      },
+    const toast = {
+      type: 'info',
+      content: text.received.zh,
+      i18n: { zh_cn: text.received.zh, en_us: text.received.en },
     };
+    const card = await pressedCard(deps.db, parsed.messageId, parsed.inbound);
+    return card ? { toast, card: { type: 'raw', data: card } } : { toast };
   }
   return {};
+}
+
+/** The pressed card without its buttons and with the choice shown, when it is a card this server sent to that chat. */
+async function pressedCard(db: Db, messageId: string | undefined, inbound: Inbound): Promise<unknown | null> {
+  if (!messageId || inbound.content.type !== 'action') return null;
+  const sent = await findSent(db, 'lark', messageId);
+  if (!sent || sent.chatId !== inbound.chat.id) return null;
+  const message = outboundSchema.safeParse(sent.payload);
+  if (!message.success) return null;
+  const answered = answeredCard(message.data, inbound.content.value);
+  return answered?.msgType === 'interactive' ? JSON.parse(answered.content) : null;
 }
 
 const headerKeys = ['event_id', 'event_type', 'create_time', 'token', 'app_id', 'tenant_key'] as const;

@@ -133,3 +133,29 @@ export function renderLark(message: Outbound): LarkMessage {
       });
   }
 }
+
+/**
+ * The card as it should look once a button on it was pressed: the same content without buttons,
+ * and the choice made. Null when the value is not one of the card's buttons.
+ */
+export function answeredCard(message: Outbound, pressedValue: string): LarkMessage | null {
+  const buttons: Choice[] =
+    message.type === 'choices'
+      ? [...message.choices, ...(message.actions ?? [])]
+      : message.type === 'confirm'
+        ? [message.confirm, message.cancel, ...(message.actions ?? [])]
+        : [...(message.actions ?? [])];
+  const pressed = buttons.find((b) => b.value === pressedValue);
+  if (!pressed) return null;
+  const chosen = `✓ ${pressed.label}`;
+  switch (message.type) {
+    case 'text':
+      return card({ text: message.text, footer: chosen });
+    case 'choices':
+      return card({ text: message.text, footer: chosen });
+    case 'confirm':
+      return card({ title: message.title, fields: message.fields, text: message.text, footer: chosen });
+    case 'summary':
+      return card({ title: message.title, tone: message.tone, fields: message.fields, footer: chosen });
+  }
+}

@@ -29,6 +29,8 @@ export const outbox = pgTable(
   (t) => [
     index('outbox_due_idx').on(t.status, t.nextAttemptAt),
     index('outbox_chat_idx').on(t.channel, t.chatId, t.id),
+    /** Finds the card a Lark callback was pressed on, within the callback's 3 seconds. */
+    index('outbox_platform_message_idx').on(t.channel, t.platformMessageId),
   ],
 );
 

@@ -1,4 +1,5 @@
 /** Queues messages for delivery, inside the transaction of the change that caused them. */
+import { and, eq } from 'drizzle-orm';
 import type { ChannelName, Outbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { outbox } from '../../db/schema/index.ts';
@@ -20,4 +21,14 @@ export async function enqueue(tx: Db, deliveries: readonly Delivery[]): Promise<
       inboxId: d.inboxId,
     })),
   );
+}
+
+/** A message this server sent, by the id the platform gave it; null for anyone else's. */
+export async function findSent(db: Db, channel: ChannelName, platformMessageId: string) {
+  const [row] = await db
+    .select({ chatId: outbox.chatId, payload: outbox.payload })
+    .from(outbox)
+    .where(and(eq(outbox.channel, channel), eq(outbox.platformMessageId, platformMessageId)))
+    .limit(1);
+  return row ?? null;
 }

@@ -199,11 +199,17 @@ describe(`Lark webhook (${primaryKind})`, () => {
       await settle();
     };
     const press = async (label: string) => {
-      const res = await post(cardAction({ openId, chatId, value: buttonValue(chatId, label) }), {
+      const card = sentTo(chatId).at(-1)!;
+      const value = buttonValue(chatId, label);
+      const res = await post(cardAction({ openId, chatId, value, messageId: card.messageId }), {
         encrypt: true,
       });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ toast: { type: 'info', content: '已收到' } });
+      const answer = (await res.json()) as { toast: unknown; card?: { type: string; data: unknown } };
+      expect(answer).toMatchObject({ toast: { type: 'info', content: '已收到' }, card: { type: 'raw' } });
+      // The pressed card now shows the choice and can no longer be pressed.
+      expect(JSON.stringify(answer.card?.data)).toContain(`✓ ${label}`);
+      expect(JSON.stringify(answer.card?.data)).not.toContain('"behaviors"');
       await settle();
     };
     await post(
@@ -230,6 +236,21 @@ describe(`Lark webhook (${primaryKind})`, () => {
     expect(sentTo(chatId).every((m) => m.receiveIdType === 'chat_id' && typeof m.uuid === 'string')).toBe(
       true,
     );
+  });
+
+  it('never hands back a card from another chat when a callback names it', async () => {
+    const mine = nextId('oc');
+    const theirs = nextId('oc');
+    for (const chatId of [mine, theirs])
+      await post(textMessage({ openId: `ou_${chatId}`, chatId, text: '菜单' }));
+    await settle();
+    const value = buttonValue(mine, '我的事项');
+    const res = await post(
+      cardAction({ openId: `ou_${mine}`, chatId: mine, value, messageId: sentTo(theirs)[0]!.messageId }),
+    );
+    const answer = (await res.json()) as Record<string, unknown>;
+    expect(answer.toast).toBeDefined();
+    expect(answer.card).toBeUndefined();
   });
 
   it('in a group, answers only when the bot is mentioned, with the mention stripped', async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_platform_message_idx" ON "outbox" USING btree ("channel","platform_message_id");
