@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelSender, Inbound, OutboundEnvelope, SendResult } from '../../bots/core/messenger.ts';
 import { queryRows } from '../../db/client.ts';
 import { conversations, inbox, outbox, webChatMessages } from '../../db/schema/index.ts';
@@ -11,7 +11,7 @@ import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
 import { createLogger } from '../../src/log.ts';
 import { acceptInbound } from '../../src/store/inbox.ts';
 import { enqueue } from '../../src/store/outbox.ts';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 const log = createLogger('error', () => {});
 const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
@@ -42,11 +42,7 @@ function scriptedSender(results: SendResult[] = []): ChannelSender & { sent: Out
 }
 
 describe.each(databaseKinds)('jobs on %s', (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(() => database.close());
+  const database = useDatabase(kind);
   // Each test starts with no work left over from the ones before it.
   beforeEach(async () => {
     await database.db.update(inbox).set({ status: 'done' }).where(eq(inbox.status, 'pending'));

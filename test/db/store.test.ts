@@ -1,19 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { channelIdentities, inbox, people, submissions } from '../../db/schema/index.ts';
 import { errorFields } from '../../src/log.ts';
 import { resolvePerson } from '../../src/store/people.ts';
 import { nextReferenceCode } from '../../src/store/reference-codes.ts';
 import { ensureSecret } from '../../src/store/secrets.ts';
 import { createSuggestion, listMine } from '../../src/store/submissions.ts';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 describe.each(databaseKinds)('store on %s', (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(() => database.close());
+  const database = useDatabase(kind);
 
   it('numbers reference codes per prefix and year, without gaps or repeats under concurrency', async () => {
     const codes = await Promise.all(

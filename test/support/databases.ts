@@ -2,6 +2,7 @@
  * Databases for tests: PGlite in memory always, and PostgreSQL when TEST_DATABASE_URL is set
  * (a fresh database per test file, created from that server and dropped afterwards).
  */
+import { afterAll, beforeAll } from 'vitest';
 import { type Database, openDatabase } from '../../db/client.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 
@@ -44,5 +45,27 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
       await database.close();
       await fresh.drop();
     },
+  };
+}
+
+/** A fresh database of this kind for the whole test file (opened before, closed after). */
+export function useDatabase(kind: DatabaseKind): Pick<TestDatabase, 'db' | 'migrate' | 'url'> {
+  let opened: TestDatabase | undefined;
+  beforeAll(async () => {
+    opened = await openTestDatabase(kind);
+  });
+  afterAll(() => opened?.close());
+  const current = () => {
+    if (!opened) throw new Error('the database opens in beforeAll');
+    return opened;
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    get url() {
+      return current().url;
+    },
+    migrate: () => current().migrate(),
   };
 }
