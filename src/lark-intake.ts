@@ -23,7 +23,8 @@ export interface LarkIntakeDeps {
   botOpenId: () => Promise<string | null>;
 }
 
-const text = {
+/** What refusals of Lark deliveries say (the webhook adds its own for the body's size). */
+export const larkText = {
   refused: { zh: '请求未通过校验。', en: 'The request did not pass verification.' },
   malformed: { zh: '无法识别的事件内容。', en: 'The event could not be read.' },
   received: { zh: '已收到', en: 'Received' },
@@ -53,16 +54,16 @@ export async function takeLarkPayload(
     !(await sameSecret(parsed.token, deps.verificationToken))
   ) {
     log.warn('lark.refused', { reason: 'bad_token' });
-    throw new AppError('unauthorized', text.refused);
+    throw new AppError('unauthorized', larkText.refused);
   }
   if (parsed.kind !== 'challenge' && parsed.appId !== undefined && parsed.appId !== deps.appId) {
     log.warn('lark.refused', { reason: 'bad_app_id' });
-    throw new AppError('unauthorized', text.refused);
+    throw new AppError('unauthorized', larkText.refused);
   }
   if (parsed.kind === 'malformed') {
     log.warn('lark.refused', { reason: 'malformed' });
-    if (parsed.token === undefined && !opts.trusted) throw new AppError('unauthorized', text.refused);
-    throw new AppError('validation_failed', text.malformed);
+    if (parsed.token === undefined && !opts.trusted) throw new AppError('unauthorized', larkText.refused);
+    throw new AppError('validation_failed', larkText.malformed);
   }
   if (parsed.kind === 'challenge') return { challenge: parsed.challenge };
   if (parsed.kind === 'ignored') {
@@ -79,8 +80,8 @@ export async function takeLarkPayload(
   if (parsed.eventType === 'card.action.trigger') {
     const toast = {
       type: 'info',
-      content: text.received.zh,
-      i18n: { zh_cn: text.received.zh, en_us: text.received.en },
+      content: larkText.received.zh,
+      i18n: { zh_cn: larkText.received.zh, en_us: larkText.received.en },
     };
     const card = await pressedCard(deps.db, parsed.messageId, parsed.inbound);
     return card ? { toast, card: { type: 'raw', data: card } } : { toast };

@@ -94,10 +94,8 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
         }
         return result;
       } catch (error) {
-        if (
-          attempt === 0 &&
-          classifyLarkFailure(failureOf(error).status, failureOf(error).code).kind === 'token_invalid'
-        ) {
+        const failure = failureOf(error);
+        if (attempt === 0 && classifyLarkFailure(failure.status, failure.code).kind === 'token_invalid') {
           cache.clear();
           continue;
         }

@@ -9,7 +9,7 @@ import { inputProblem } from './inputs.ts';
 import { type L10n, type Lang, t } from './l10n.ts';
 import { isWord, matchOption, type Word, wordByName, wordOf } from './matching.ts';
 import { engineWords, engineText as m } from './messages.ts';
-import { prompt } from './prompts.ts';
+import { prompt, wordChoice } from './prompts.ts';
 import { normalizeText } from './text.ts';
 import type {
   AnyFlow,
@@ -185,15 +185,27 @@ export function createEngine(options: EngineOptions): Engine {
     return { state, replies: out, lang: ctx.lang };
   }
 
+  /** Changes and remembers the person's language; a flow in progress asks its question again in it. */
+  async function switchLanguage(
+    word: 'lang_zh' | 'lang_en',
+    turn: Turn,
+    out: Outbound[],
+    inFlow: { flow: AnyFlow; state: ConversationState } | null,
+  ): Promise<TurnResult> {
+    const result = await turn.port.perform({
+      type: 'person.language',
+      language: word === 'lang_zh' ? 'zh' : 'en',
+    });
+    const next = { ...turn.ctx, lang: result.language };
+    if (!inFlow) return showMenu(next, out, m.languageSet);
+    out.push(prompt(inFlow.flow, inFlow.state, next, m.languageSet));
+    return { state: inFlow.state, replies: out, lang: next.lang };
+  }
+
   /** Runs a menu entry or a start word: a flow, a command or a language switch. */
   async function launch(target: string, turn: Turn, out: Outbound[], said = ''): Promise<TurnResult> {
     const { ctx, port } = turn;
-    if (target === 'lang_zh' || target === 'lang_en') {
-      const language: Lang = target === 'lang_zh' ? 'zh' : 'en';
-      const result = await port.perform({ type: 'person.language', language });
-      const next = { ...ctx, lang: result.language };
-      return showMenu(next, out, m.languageSet);
-    }
+    if (target === 'lang_zh' || target === 'lang_en') return switchLanguage(target, turn, out, null);
     const [kind, name] = target.split(':') as [string, string];
     if (kind === 'flow') {
       const flow = flows.get(name);
@@ -302,19 +314,8 @@ export function createEngine(options: EngineOptions): Engine {
         return showMenu(ctx, out, m.staleButton);
       }
       if (word === 'cancel') {
-        if (flow) {
-          out.push({
-            type: 'text',
-            text: t(ctx.lang, m.cancelled(flow.title)),
-            actions: [wordChoice('menu', ctx.lang)],
-          });
-        } else {
-          out.push({
-            type: 'text',
-            text: t(ctx.lang, m.nothingToCancel),
-            actions: [wordChoice('menu', ctx.lang)],
-          });
-        }
+        const said = flow ? m.cancelled(flow.title) : m.nothingToCancel;
+        out.push({ type: 'text', text: t(ctx.lang, said), actions: [wordChoice('menu', ctx.lang)] });
         return { state: null, replies: out, lang: ctx.lang };
       }
       if (word === 'back') {
@@ -337,14 +338,7 @@ export function createEngine(options: EngineOptions): Engine {
         return showMenu(ctx, out, flow ? m.leftFlow(flow.title) : undefined);
       }
       if (word === 'lang_zh' || word === 'lang_en') {
-        const language: Lang = word === 'lang_zh' ? 'zh' : 'en';
-        const result = await turn.port.perform({ type: 'person.language', language });
-        const next = { ...ctx, lang: result.language };
-        if (flow && state) {
-          out.push(prompt(flow, state, next, m.languageSet));
-          return { state, replies: out, lang: next.lang };
-        }
-        return showMenu(next, out, m.languageSet);
+        return switchLanguage(word, turn, out, flow && state ? { flow, state } : null);
       }
       if (!flow || !state) return launch(word, turn, out, input.said);
       if (word.startsWith('cmd:')) {
@@ -423,9 +417,4 @@ export function createEngine(options: EngineOptions): Engine {
 
 function noticeOf(lang: Lang, notice: L10n | undefined): { notice?: string } {
   return notice ? { notice: t(lang, notice) } : {};
-}
-
-/** A quick-reply button for one of the engine's words. */
-export function wordChoice(word: 'menu' | 'back' | 'cancel', lang: Lang): Choice {
-  return { label: t(lang, m[word]), value: encodeAction({ k: 'word', v: word }) };
 }

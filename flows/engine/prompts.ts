@@ -5,19 +5,29 @@ import { type L10n, type Lang, t } from './l10n.ts';
 import { engineText as m } from './messages.ts';
 import type { AnyFlow, ConversationState, FlowContext } from './types.ts';
 
-/** 上一步 / 取消 for this question: they name the flow and step they belong to. */
-function word(wordName: 'back' | 'cancel', lang: Lang, flow: string, step: string): Choice {
-  return { label: t(lang, m[wordName]), value: encodeAction({ k: 'word', v: wordName, f: flow, s: step }) };
+/**
+ * A button for one of the engine's words. Given the question it belongs to (上一步 / 取消 under a
+ * step), it names that flow and step, so a press on an old one is recognised as stale.
+ */
+export function wordChoice(
+  wordName: 'menu' | 'back' | 'cancel',
+  lang: Lang,
+  at?: { flow: string; step: string },
+): Choice {
+  const value = encodeAction(
+    at ? { k: 'word', v: wordName, f: at.flow, s: at.step } : { k: 'word', v: wordName },
+  );
+  return { label: t(lang, m[wordName]), value };
 }
 
 /** The question for the state's step, with an optional notice above it (why the last answer was refused). */
 export function prompt(flow: AnyFlow, state: ConversationState, ctx: FlowContext, notice?: L10n): Outbound {
   const { lang } = ctx;
   const step = flow.steps[state.step]!;
-  const here = [flow.name, state.step] as const;
+  const here = { flow: flow.name, step: state.step };
   const actions = [
-    ...(state.history.length > 0 ? [word('back', lang, ...here)] : []),
-    word('cancel', lang, ...here),
+    ...(state.history.length > 0 ? [wordChoice('back', lang, here)] : []),
+    wordChoice('cancel', lang, here),
   ];
   const noticeText = notice ? { notice: t(lang, notice) } : {};
   const stepValue = (v: string) => encodeAction({ k: 'step', f: flow.name, s: state.step, v });
@@ -43,8 +53,8 @@ export function prompt(flow: AnyFlow, state: ConversationState, ctx: FlowContext
     })),
     text: t(lang, step.prompt(state.data, ctx)),
     confirm: { label: t(lang, step.confirmLabel), value: stepValue('confirm') },
-    cancel: word('cancel', lang, ...here),
-    actions: state.history.length > 0 ? [word('back', lang, ...here)] : [],
+    cancel: wordChoice('cancel', lang, here),
+    actions: state.history.length > 0 ? [wordChoice('back', lang, here)] : [],
     ...noticeText,
   };
 }

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { maxLarkBodyBytes, openLarkRequest } from '../../bots/lark/verify.ts';
 import { AppError } from '../errors.ts';
-import { type LarkIntakeDeps, takeLarkPayload } from '../lark-intake.ts';
+import { type LarkIntakeDeps, larkText, takeLarkPayload } from '../lark-intake.ts';
 
 export interface LarkWebhookDeps extends LarkIntakeDeps {
   encryptKey: string | undefined;
@@ -14,9 +14,8 @@ export interface LarkWebhookDeps extends LarkIntakeDeps {
 }
 
 const text = {
-  refused: { zh: '请求未通过校验。', en: 'The request did not pass verification.' },
+  ...larkText,
   tooLarge: { zh: '请求体过大（最多 1 MB）。', en: 'The request body is too large (1 MB at most).' },
-  malformed: { zh: '无法识别的事件内容。', en: 'The event could not be read.' },
 };
 
 export function larkWebhookRoutes(deps: LarkWebhookDeps) {

@@ -16,8 +16,3 @@ export async function nextReferenceCode(tx: Db, prefix: string, year: number): P
     .returning({ last: referenceCounters.last });
   return `${prefix}-${year}-${String(row!.last).padStart(4, '0')}`;
 }
-
-/** True when the text has the shape of a reference code. */
-export function looksLikeReferenceCode(text: string): boolean {
-  return /^[A-Z]{2}-\d{4}-\d{4,6}$/.test(text);
-}
