@@ -15,6 +15,8 @@ const root = join(import.meta.dirname, '..');
 const events = Number(process.env.BENCH_EVENTS ?? 3000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Offered load for the latency rounds: the platform sends when events happen, not when the last answer came. */
+export const steadyRate = Number(process.env.BENCH_RATE ?? 500);
 
 export interface AckFigure {
   label: string;
@@ -22,6 +24,9 @@ export interface AckFigure {
   p50Ms: number;
   p99Ms: number;
   peakRssMb: number;
+  /** Acknowledgement latency at a steady offered rate (`steadyRate` events/s). */
+  steadyP50Ms: number;
+  steadyP99Ms: number;
   repliesPerSecond?: number;
 }
 
@@ -142,6 +147,40 @@ async function fire(
   return { eventsPerSecond: prepared.length / seconds, p50: at(0.5), p99: at(0.99), started };
 }
 
+/**
+ * Sends at a fixed rate regardless of answers (open loop) and measures each acknowledgement from
+ * when it was due to be sent, so a stalled server is charged for the requests it delayed.
+ */
+async function fireAtRate(
+  url: string,
+  path: string,
+  prepared: { body: string; headers: Record<string, string> }[],
+  perSecond: number,
+) {
+  const latencies: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const item = prepared[i]!;
+    pending.push(
+      fetch(`${url}${path}`, { method: 'POST', headers: item.headers, body: item.body }).then(async (res) => {
+        await res.arrayBuffer();
+        latencies.push(performance.now() - due);
+        if (res.status !== 200) failures++;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  if (failures > 0) throw new Error(`${failures} of ${prepared.length} events were not acknowledged`);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function waitForReplies(standIn: StandIn, tag: string, count: number, timeoutMs = 300_000) {
@@ -169,13 +208,18 @@ export async function benchLarkAck(): Promise<AckFigure[] | null> {
     LARK_RATE_APP_PER_MINUTE: '10000000',
     LARK_RATE_CHAT_PER_SECOND: '100000',
   };
-  const ours = await start(['--import', 'tsx', 'src/runtime/node.ts'], env, 'healthz');
+  // BENCH_PROFILE=<dir> writes a CPU profile of this server there when it stops.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const ours = await start([...profile, '--import', 'tsx', 'src/runtime/node.ts'], env, 'healthz');
   const peer = await start(['bench/peers/sdk-bot.mjs'], env, 'stdout');
   try {
     const results = {
       ours: [] as Awaited<ReturnType<typeof fire>>[],
       peer: [] as Awaited<ReturnType<typeof fire>>[],
     };
+    const steady = { ours: [] as { p50: number; p99: number }[], peer: [] as { p50: number; p99: number }[] };
     const replies: number[] = [];
     for (let round = 0; round < rounds; round++) {
       const tag = `r${round}`;
@@ -186,10 +230,18 @@ export async function benchLarkAck(): Promise<AckFigure[] | null> {
       await waitForReplies(standIn, `${tag}us`, events);
       replies.push(events / ((performance.now() - run.started) / 1000));
       results.peer.push(await fire(peer.url, '/webhook/event', forPeer));
+      // Latency at a steady offered rate, with fresh events; ours starts with no backlog (every
+      // reply of the saturation run above has arrived).
+      const steadyUs = await prepare(events, `${tag}sus`);
+      const steadyPeer = await prepare(events, `${tag}speer`);
+      steady.ours.push(await fireAtRate(ours.url, '/webhooks/lark', steadyUs, steadyRate));
+      await waitForReplies(standIn, `${tag}sus`, events);
+      steady.peer.push(await fireAtRate(peer.url, '/webhook/event', steadyPeer, steadyRate));
     }
     const figure = (
       label: string,
       runs: Awaited<ReturnType<typeof fire>>[],
+      steadyRuns: { p50: number; p99: number }[],
       child: ChildProcess,
     ): AckFigure => ({
       label,
@@ -197,13 +249,20 @@ export async function benchLarkAck(): Promise<AckFigure[] | null> {
       p50Ms: Number(median(runs.map((r) => r.p50)).toFixed(1)),
       p99Ms: Number(median(runs.map((r) => r.p99)).toFixed(1)),
       peakRssMb: peakRssMb(child),
+      steadyP50Ms: Number(median(steadyRuns.map((r) => r.p50)).toFixed(1)),
+      steadyP99Ms: Number(median(steadyRuns.map((r) => r.p99)).toFixed(1)),
     });
     return [
       {
-        ...figure('Tongxin on PostgreSQL (inbox write before the 200)', results.ours, ours.child),
+        ...figure(
+          'Tongxin on PostgreSQL (inbox write before the 200)',
+          results.ours,
+          steady.ours,
+          ours.child,
+        ),
         repliesPerSecond: Math.round(median(replies)),
       },
-      figure('Bot as the SDK README shows it (no persistence)', results.peer, peer.child),
+      figure('Bot as the SDK README shows it (no persistence)', results.peer, steady.peer, peer.child),
     ];
   } finally {
     ours.child.kill('SIGTERM');
