@@ -47,6 +47,10 @@ const fields = z.object({
     .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
     .default('info'),
   RUN_JOBS: bool.default(true),
+  /** Conversations processed at once; unset: 4 on PostgreSQL, 1 on the embedded database. */
+  INBOX_WORKERS: positiveInt('a whole number of workers')
+    .refine((n) => n <= 32, { error: 'expected at most 32' })
+    .optional(),
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
   OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(20),
   OUTBOX_LEASE_SECONDS: positiveInt('a whole number of seconds').default(30),

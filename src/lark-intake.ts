@@ -4,23 +4,26 @@
  */
 
 import { type Inbound, outboundSchema } from '../bots/core/messenger.ts';
-import { sameSecret } from '../bots/lark/crypto.ts';
+import type { LarkCrypto } from '../bots/lark/crypto.ts';
 import { parseLarkPayload } from '../bots/lark/parse.ts';
 import { answeredCard } from '../bots/lark/render.ts';
 import type { Db } from '../db/client.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { acceptInbound } from './store/inbox.ts';
+import type { InboxWriter } from './store/inbox-writer.ts';
 import { findSent } from './store/outbox.ts';
 
 export interface LarkIntakeDeps {
   db: Db;
+  /** The inbox write that must succeed before the platform is answered. */
+  accept: InboxWriter;
   log: Logger;
   now: () => Date;
   wake: () => void;
   appId: string;
   verificationToken: string;
   botOpenId: () => Promise<string | null>;
+  crypto: LarkCrypto;
 }
 
 /** What refusals of Lark deliveries say (the webhook adds its own for the body's size). */
@@ -51,7 +54,7 @@ export async function takeLarkPayload(
   if (
     !opts.trusted &&
     parsed.token !== undefined &&
-    !(await sameSecret(parsed.token, deps.verificationToken))
+    !(await deps.crypto.sameSecret(parsed.token, deps.verificationToken))
   ) {
     log.warn('lark.refused', { reason: 'bad_token' });
     throw new AppError('unauthorized', larkText.refused);
@@ -70,9 +73,9 @@ export async function takeLarkPayload(
     log.info('lark.ignored', { eventType: parsed.eventType.slice(0, 80), why: parsed.why });
     return {};
   }
-  const result = await acceptInbound(deps.db, parsed.inbound);
+  const result = await deps.accept(parsed.inbound);
   if (result.accepted) {
-    log.info('inbox.accepted', { channel: 'lark', id: result.id, eventType: parsed.eventType });
+    log.debug('inbox.accepted', { channel: 'lark', id: result.id, eventType: parsed.eventType });
     deps.wake();
   } else {
     log.info('lark.duplicate', { eventType: parsed.eventType });

@@ -3,6 +3,8 @@
  * inbox, dispatch the outbox and end abandoned conversations. Runtimes start and stop them.
  */
 import type { ChannelName, ChannelSender } from '../bots/core/messenger.ts';
+import type { LarkCrypto } from '../bots/lark/crypto.ts';
+import { webLarkCrypto } from '../bots/lark/crypto-web.ts';
 import { createLarkClient } from '../bots/lark/sender.ts';
 import { WebChatHub } from '../bots/web/hub.ts';
 import { createWebSender } from '../bots/web/sender.ts';
@@ -13,9 +15,11 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createInboxProcessor } from './jobs/inbox-processor.ts';
+import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.ts';
 import { createLoop } from './jobs/loop.ts';
 import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import type { Logger } from './log.ts';
+import { createInboxWriter } from './store/inbox-writer.ts';
 
 export type ServiceConfig = Pick<
   Config,
@@ -34,6 +38,7 @@ export type ServiceConfig = Pick<
   | 'CONVERSATION_TIMEOUT_MINUTES'
   | 'OUTBOX_MAX_ATTEMPTS'
   | 'OUTBOX_LEASE_SECONDS'
+  | 'INBOX_WORKERS'
 >;
 
 export interface ServiceDeps {
@@ -44,11 +49,17 @@ export interface ServiceDeps {
   now?: () => Date;
   /** Extra channel senders (the web chat's is always there). */
   senders?: readonly ChannelSender[];
+  /** Which database `db` is: sets how many inbox workers run by default. */
+  databaseKind?: 'pglite' | 'postgres';
+  /** The runtime's crypto for Lark requests (Web Crypto when not given). */
+  larkCrypto?: LarkCrypto;
 }
 
 export function createServices(deps: ServiceDeps) {
   const { db, config, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const larkCrypto = deps.larkCrypto ?? webLarkCrypto;
+  const acceptLark = createInboxWriter(db);
   const hub = new WebChatHub();
   const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebSender(db, hub)]]);
@@ -83,15 +94,27 @@ export function createServices(deps: ServiceDeps) {
   const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
 
   const outboxLoop = createLoop('outbox', dispatch, { idleMs: 1000, log });
-  const inboxLoop = createLoop(
-    'inbox',
-    async () => {
-      const did = await processNext();
-      if (did) outboxLoop.kick();
-      return did;
-    },
-    { idleMs: 1000, log },
+  // Several workers only help where the database runs statements side by side (PostgreSQL);
+  // the claim keeps each conversation with one worker and in order.
+  const inboxWorkers = config.INBOX_WORKERS ?? (deps.databaseKind === 'postgres' ? 4 : 1);
+  const pressure = createIntakePressure();
+  const inboxLoops = Array.from({ length: inboxWorkers }, (_, i) =>
+    createLoop(
+      `inbox-${i + 1}`,
+      async () => {
+        const did = await processNext();
+        if (did) outboxLoop.kick();
+        return did;
+      },
+      { idleMs: 1000, log, pause: () => inboxWorkerPause(pressure, i) },
+    ),
   );
+  const inboxLoop = {
+    kick() {
+      pressure.note();
+      for (const loop of inboxLoops) loop.kick();
+    },
+  };
   const expiryLoop = createLoop(
     'expiry',
     async () => {
@@ -101,7 +124,7 @@ export function createServices(deps: ServiceDeps) {
     },
     { idleMs: 30_000, log },
   );
-  const loops = [inboxLoop, outboxLoop, expiryLoop];
+  const loops = [...inboxLoops, outboxLoop, expiryLoop];
 
   const app = createApp({
     db,
@@ -119,6 +142,8 @@ export function createServices(deps: ServiceDeps) {
             encryptKey: config.LARK_ENCRYPT_KEY,
             windowSeconds: config.LARK_TIMESTAMP_WINDOW_SECONDS,
             botOpenId: () => lark.client.botOpenId(),
+            crypto: larkCrypto,
+            accept: acceptLark,
           },
         }
       : {}),
@@ -134,6 +159,8 @@ export function createServices(deps: ServiceDeps) {
         appId: lark.appId,
         verificationToken: lark.verificationToken,
         botOpenId: () => lark.client.botOpenId(),
+        crypto: larkCrypto,
+        accept: acceptLark,
       }
     : null;
 

@@ -3,7 +3,7 @@
  * and decryption. Transport only: what the payload means is parse.ts's business, and the token
  * and app id are checked there, after decryption.
  */
-import { decryptLark, larkSignature, sameHex } from './crypto.ts';
+import { type LarkCrypto, sameHex } from './crypto.ts';
 
 /** Larger bodies are refused before anything else is done with them. */
 export const maxLarkBodyBytes = 1024 * 1024;
@@ -20,6 +20,7 @@ export interface LarkVerifySettings {
   encryptKey: string | undefined;
   windowSeconds: number;
   now: Date;
+  crypto: LarkCrypto;
 }
 
 export type LarkOpened =
@@ -43,22 +44,24 @@ export async function openLarkRequest(
     const skewSeconds = Math.round(settings.now.getTime() / 1000 - Number(timestamp));
     if (Math.abs(skewSeconds) > settings.windowSeconds)
       return { ok: false, status: 401, reason: 'stale', skewSeconds };
-    const expected = await larkSignature(timestamp, nonce, encryptKey, request.rawBody);
+    const expected = await settings.crypto.signature(timestamp, nonce, encryptKey, request.rawBody);
     if (!sameHex(signature, expected)) return { ok: false, status: 401, reason: 'bad_signature' };
   }
   const outer = parseObject(request.rawBody);
   if (!outer) return { ok: false, status: 400, reason: 'not_json' };
   if (typeof outer.encrypt !== 'string') return { ok: true, payload: outer };
   if (!encryptKey) return { ok: false, status: 401, reason: 'undecryptable' };
-  const plain = await decryptLark(encryptKey, outer.encrypt);
-  const inner = plain === null ? null : parseObject(new TextEncoder().encode(plain));
+  const plain = await settings.crypto.decrypt(encryptKey, outer.encrypt);
+  const inner = plain === null ? null : parseObject(plain);
   if (!inner) return { ok: false, status: 401, reason: 'undecryptable' };
   return { ok: true, payload: inner };
 }
 
-function parseObject(bytes: Uint8Array): Record<string, unknown> | null {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseObject(body: Uint8Array | string): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const value: unknown = JSON.parse(typeof body === 'string' ? body : utf8.decode(body));
     return value && typeof value === 'object' && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : null;

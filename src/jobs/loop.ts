@@ -21,12 +21,31 @@ const yieldToEventLoop = () =>
 export function createLoop(
   name: string,
   work: () => Promise<boolean | number>,
-  opts: { idleMs: number; log: Logger },
+  opts: {
+    idleMs: number;
+    log: Logger;
+    /** Milliseconds to hold off before the next round (0: go); kicks do not cut it short. */
+    pause?: () => number;
+  },
 ): Loop {
   let running = false;
   let done: Promise<void> = Promise.resolve();
   let wake: (() => void) | null = null;
   let kicked = false;
+  let endPause: (() => void) | null = null;
+
+  const holdOff = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        endPause = null;
+        resolve();
+      }, ms);
+      endPause = () => {
+        clearTimeout(timer);
+        endPause = null;
+        resolve();
+      };
+    });
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -49,6 +68,11 @@ export function createLoop(
   const run = async () => {
     let failures = 0;
     while (running) {
+      const pause = opts.pause?.() ?? 0;
+      if (pause > 0) {
+        await holdOff(pause);
+        continue;
+      }
       try {
         const did = await work();
         failures = 0;
@@ -77,6 +101,7 @@ export function createLoop(
     async stop() {
       running = false;
       wake?.();
+      endPause?.();
       await done;
     },
   };

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { maxLarkBodyBytes, openLarkRequest } from '../../bots/lark/verify.ts';
 import { AppError } from '../errors.ts';
+import { readRawBody } from '../http/raw-body.ts';
 import { type LarkIntakeDeps, larkText, takeLarkPayload } from '../lark-intake.ts';
 
 export interface LarkWebhookDeps extends LarkIntakeDeps {
@@ -21,8 +22,11 @@ const text = {
 export function larkWebhookRoutes(deps: LarkWebhookDeps) {
   const { log } = deps;
   return new Hono().post('/webhooks/lark', async (c) => {
-    const rawBody = new Uint8Array(await c.req.arrayBuffer());
-    if (rawBody.length > maxLarkBodyBytes) throw new AppError('payload_too_large', text.tooLarge);
+    const rawBody = await readRawBody(c, maxLarkBodyBytes);
+    if (!rawBody) {
+      log.warn('lark.refused', { reason: 'too_large' });
+      throw new AppError('payload_too_large', text.tooLarge);
+    }
     const opened = await openLarkRequest(
       {
         rawBody,
@@ -30,7 +34,12 @@ export function larkWebhookRoutes(deps: LarkWebhookDeps) {
         nonce: c.req.header('x-lark-request-nonce'),
         signature: c.req.header('x-lark-signature'),
       },
-      { encryptKey: deps.encryptKey, windowSeconds: deps.windowSeconds, now: deps.now() },
+      {
+        encryptKey: deps.encryptKey,
+        windowSeconds: deps.windowSeconds,
+        now: deps.now(),
+        crypto: deps.crypto,
+      },
     );
     if (!opened.ok) {
       log.warn('lark.refused', {

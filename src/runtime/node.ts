@@ -3,6 +3,7 @@
  * PGlite by default), applies migrations, serves HTTP on PORT and runs the background jobs.
  */
 import { serve } from '@hono/node-server';
+import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
@@ -26,7 +27,14 @@ async function main() {
   const webSecret = await webCookieSecret(config, database, log);
   if (!config.ADMIN_TOKEN) log.warn('officer_api.disabled', { hint: 'set ADMIN_TOKEN to enable /api' });
 
-  const services = createServices({ db: database.db, config, log, webSecret });
+  const services = createServices({
+    db: database.db,
+    databaseKind: database.kind,
+    config,
+    log,
+    webSecret,
+    larkCrypto: nodeLarkCrypto,
+  });
 
   let longConnection: { close(): void } | null = null;
   const server = serve({ fetch: services.app.fetch, port: config.PORT }, (info) => {

@@ -42,6 +42,25 @@ async function post(payload: unknown, opts: Parameters<typeof delivery>[1] = {})
   return fetch(`${server.url}/webhooks/lark`, { method: 'POST', headers, body });
 }
 
+/** Sends the delivery in pieces without a Content-Length (chunked), as a proxy may. */
+async function postChunked(payload: unknown, pieces = 3) {
+  const { body, headers } = await delivery(payload);
+  const bytes = new TextEncoder().encode(body);
+  const size = Math.ceil(bytes.length / pieces);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let at = 0; at < bytes.length; at += size) controller.enqueue(bytes.slice(at, at + size));
+      controller.close();
+    },
+  });
+  return fetch(`${server.url}/webhooks/lark`, {
+    method: 'POST',
+    headers,
+    body: stream,
+    duplex: 'half',
+  } as RequestInit);
+}
+
 /** Runs the jobs until every outbox row is sent or given up (retries included). */
 async function settle(timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
@@ -160,6 +179,11 @@ describe(`Lark webhook (${primaryKind})`, () => {
       { name: 'undecryptable', send: () => post({ encrypt: btoa('x'.repeat(64)) }), status: 401 },
       { name: 'over 1 MiB', send: () => post({ pad: 'x'.repeat(1024 * 1024) }), status: 413 },
       {
+        name: 'over 1 MiB, chunked without a length',
+        send: () => postChunked({ pad: 'x'.repeat(1024 * 1024) }, 40),
+        status: 413,
+      },
+      {
         name: 'tampered card value',
         send: () => post(cardAction({ openId: 'ou_bad', chatId: 'oc_bad', value: { v: 'x', extra: 1 } })),
         status: 400,
@@ -184,8 +208,9 @@ describe(`Lark webhook (${primaryKind})`, () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({});
     }
-    // The same message again under a new event id (the platform does that too).
-    await post({ ...message, header: { ...message.header, event_id: nextId('ev') } });
+    // The same message again under a new event id (the platform does that too), in chunks.
+    const again = await postChunked({ ...message, header: { ...message.header, event_id: nextId('ev') } });
+    expect(again.status).toBe(200);
     await settle();
     expect(sentTo(chatId)).toHaveLength(1);
     expect(textOfSent(sentTo(chatId)[0]!)).toContain('还没有提交');

@@ -1,5 +1,6 @@
 /** Builds Lark deliveries as the platform sends them: schema 2.0 envelopes, encrypted or not, signed. */
-import { encryptLark, larkSignature } from '../../bots/lark/crypto.ts';
+// Deliveries are made with Web Crypto and opened by the server with node:crypto: each checks the other.
+import { webLarkCrypto } from '../../bots/lark/crypto-web.ts';
 
 export const larkApp = {
   appId: 'cli_a1b2c3d4e5f60718',
@@ -81,11 +82,11 @@ export async function delivery(
 ): Promise<{ body: string; headers: Record<string, string> }> {
   const inner = JSON.stringify(payload);
   const body = opts.encrypt
-    ? JSON.stringify({ encrypt: await encryptLark(larkApp.encryptKey, inner) })
+    ? JSON.stringify({ encrypt: await webLarkCrypto.encrypt(larkApp.encryptKey, inner) })
     : inner;
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = nextId('nonce');
-  const signature = await larkSignature(
+  const signature = await webLarkCrypto.signature(
     timestamp,
     nonce,
     opts.key ?? larkApp.encryptKey,

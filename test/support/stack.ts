@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
+import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createServices } from '../../src/services.ts';
@@ -25,6 +26,7 @@ export function createStack(
     config: loadConfig({ ADMIN_TOKEN: adminToken, OUTBOX_MAX_ATTEMPTS: '5', ...opts.env }),
     now: opts.now,
     senders: opts.senders,
+    larkCrypto: nodeLarkCrypto,
   });
 
   /** Runs the inbox processor and the outbox dispatcher until both are idle. */
