@@ -4,8 +4,9 @@
  * reconnects by itself; a ping timeout is set so a dead connection is noticed.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
+import { AppError } from '../errors.ts';
 import { type LarkIntakeDeps, takeLarkPayload, unflattenLarkEvent } from '../lark-intake.ts';
-import type { Logger } from '../log.ts';
+import { errorFields, type Logger } from '../log.ts';
 
 export const longConnectionEvents = [
   'im.message.receive_v1',
@@ -14,21 +15,30 @@ export const longConnectionEvents = [
   'card.action.trigger',
 ] as const;
 
-/** The SDK's logger, quiet but for problems, which go to our log without their payloads. */
+/**
+ * The SDK's logger, quiet but for problems, which go to our log as their text only (no objects,
+ * which could hold payloads). The SDK passes its arguments as one array.
+ */
 function sdkLogger(log: Logger) {
   const say =
     (level: 'warn' | 'error') =>
     (...parts: unknown[]) =>
       log[level]('lark.ws', {
         detail: parts
-          .map((p) => (typeof p === 'string' ? p : ''))
+          .flat()
+          .map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : ''))
+          .filter(Boolean)
           .join(' ')
           .slice(0, 200),
       });
   return { error: say('error'), warn: say('warn'), info() {}, debug() {}, trace() {} };
 }
 
-/** Handlers keyed by event type, taking the SDK's flattened data into the intake. */
+/**
+ * Handlers keyed by event type, taking the SDK's flattened data into the intake. A refused event
+ * is answered (the platform would only send it again); a failure to store one is thrown, so the
+ * SDK answers 500 and the platform delivers it again later.
+ */
 export function longConnectionHandlers(deps: LarkIntakeDeps) {
   const handle = async (data: unknown) => {
     try {
@@ -36,7 +46,11 @@ export function longConnectionHandlers(deps: LarkIntakeDeps) {
         trusted: true,
       });
     } catch (error) {
-      deps.log.warn('lark.ws_refused', { error: error instanceof Error ? error.name : 'error' });
+      if (!(error instanceof AppError)) {
+        deps.log.error('lark.ws_intake_failed', errorFields(error));
+        throw error;
+      }
+      deps.log.warn('lark.ws_refused', { error: error.code });
       return {};
     }
   };
@@ -57,7 +71,9 @@ export function startLarkLongConnection(
     domain: settings.apiBase,
     logger: sdkLogger(log),
     autoReconnect: true,
+    // A link that stops answering pings is cut and dialled again; so is a stuck handshake.
     wsConfig: { pingTimeout: settings.pingTimeoutSeconds ?? 30 },
+    handshakeTimeoutMs: 10_000,
     onReady: () => log.info('lark.ws_connected', {}),
     onReconnecting: () => log.warn('lark.ws_reconnecting', {}),
     onReconnected: () => log.info('lark.ws_reconnected', {}),

@@ -3,8 +3,10 @@
  * send, reply, update card, bot info. It records every call, deduplicates sends on `uuid` as the
  * platform does, and can refuse a share of calls with 429 (code 99991400) or 5xx, or expire the
  * token it issued (code 99991663), so senders are tested against the faults they will meet.
+ * It also serves the long connection (see lark-ws-gateway.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createLongConnectionGateway, type LongConnectionGateway } from './lark-ws-gateway.ts';
 
 export interface StandInCall {
   method: string;
@@ -56,6 +58,8 @@ export interface StandIn {
   /** Invalidates every issued token, as when it expires. */
   expireTokens(): void;
   tokensIssued(): number;
+  /** The long-connection endpoint and socket. */
+  gateway: LongConnectionGateway;
   close(): Promise<void>;
 }
 
@@ -69,6 +73,8 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
   let messageSeq = 0;
   const faults: Faults = { rate: 0, kind: '429' };
   const closedChats = new Set<string>();
+  let baseUrl = '';
+  const gateway = createLongConnectionGateway({ ...options, baseUrl: () => baseUrl });
 
   const reply = (res: ServerResponse, status: number, body: Record<string, unknown>, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -107,6 +113,15 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
       call.code = code;
       reply(res, status, { code, msg: code === 0 ? 'success' : `error ${code}`, ...payload }, headers);
     };
+
+    const endpoint = call.method === 'POST' ? gateway.endpoint(url.pathname, body) : null;
+    if (endpoint) {
+      const code = (endpoint.body as { code: number }).code;
+      call.code = code;
+      res.writeHead(endpoint.status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(endpoint.body));
+      return;
+    }
 
     if (call.method === 'POST' && url.pathname === '/open-apis/auth/v3/tenant_access_token/internal') {
       if (body?.app_id !== options.appId || body?.app_secret !== options.appSecret) {
@@ -164,10 +179,13 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
     });
   });
 
+  server.on('upgrade', (req, socket, head) => gateway.upgrade(req, socket, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
+  baseUrl = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
+    gateway,
     calls,
     sent,
     updates,
@@ -177,6 +195,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
     tokensIssued: () => issued,
     close: () =>
       new Promise<void>((resolve) => {
+        gateway.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
