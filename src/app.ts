@@ -12,8 +12,10 @@ import { AppError, errorText } from './errors.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorBody, handleError } from './http/error-response.ts';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { type LarkWebhookDeps, larkWebhookRoutes } from './routes/lark-webhook.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { webChatRoutes } from './routes/web-chat.ts';
 
 export interface AppDeps {
@@ -27,8 +29,9 @@ export interface AppDeps {
   /** Wakes the jobs after new work is written (an inbound event, a queued notice). */
   wake: { inbox(): void; outbox(): void };
   /** The Lark webhook, when Lark is configured. */
-  lark?: Omit<LarkWebhookDeps, 'db' | 'log' | 'now' | 'wake'>;
+  lark?: Omit<LarkWebhookDeps, 'db' | 'log' | 'now' | 'wake' | 'metrics'>;
   now?: () => Date;
+  metrics: Metrics;
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -57,6 +60,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', limit);
   // Webhooks enforce their platform's own limit as they read (1 MiB for Lark).
   app.route('/', healthRoutes(deps.db));
+  app.route('/', metricsRoutes({ db: deps.db, metrics: deps.metrics, adminToken: deps.adminToken }));
   app.get('/', (c) => c.redirect('/chat'));
   app.route(
     '/',
@@ -73,7 +77,14 @@ export function createApp(deps: AppDeps) {
   if (deps.lark)
     app.route(
       '/',
-      larkWebhookRoutes({ db: deps.db, log: deps.log, now, wake: deps.wake.inbox, ...deps.lark }),
+      larkWebhookRoutes({
+        db: deps.db,
+        log: deps.log,
+        now,
+        wake: deps.wake.inbox,
+        metrics: deps.metrics,
+        ...deps.lark,
+      }),
     );
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', api);

@@ -10,6 +10,7 @@ import { answeredCard } from '../bots/lark/render.ts';
 import type { Db } from '../db/client.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
 import { findSent } from './store/outbox.ts';
 
@@ -24,6 +25,7 @@ export interface LarkIntakeDeps {
   verificationToken: string;
   botOpenId: () => Promise<string | null>;
   crypto: LarkCrypto;
+  metrics: Metrics;
 }
 
 /** What refusals of Lark deliveries say (the webhook adds its own for the body's size). */
@@ -49,6 +51,10 @@ export async function takeLarkPayload(
   opts: { trusted: boolean },
 ): Promise<LarkAnswer> {
   const { log } = deps;
+  const refuse = (reason: string) => {
+    log.warn('lark.refused', { reason });
+    deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'refused', reason });
+  };
   const parsed = parseLarkPayload(payload, { botOpenId: await deps.botOpenId(), now: deps.now() });
   // Who sent it is judged before what it says: a wrong token is a 401 even on a malformed event.
   if (
@@ -56,24 +62,37 @@ export async function takeLarkPayload(
     parsed.token !== undefined &&
     !(await deps.crypto.sameSecret(parsed.token, deps.verificationToken))
   ) {
-    log.warn('lark.refused', { reason: 'bad_token' });
+    refuse('bad_token');
     throw new AppError('unauthorized', larkText.refused);
   }
   if (parsed.kind !== 'challenge' && parsed.appId !== undefined && parsed.appId !== deps.appId) {
-    log.warn('lark.refused', { reason: 'bad_app_id' });
+    refuse('bad_app_id');
     throw new AppError('unauthorized', larkText.refused);
   }
   if (parsed.kind === 'malformed') {
-    log.warn('lark.refused', { reason: 'malformed' });
+    refuse('malformed');
     if (parsed.token === undefined && !opts.trusted) throw new AppError('unauthorized', larkText.refused);
     throw new AppError('validation_failed', larkText.malformed);
   }
-  if (parsed.kind === 'challenge') return { challenge: parsed.challenge };
+  if (parsed.kind === 'challenge') {
+    deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'verification' });
+    return { challenge: parsed.challenge };
+  }
+  const eventType = parsed.eventType.slice(0, 80);
   if (parsed.kind === 'ignored') {
-    log.info('lark.ignored', { eventType: parsed.eventType.slice(0, 80), why: parsed.why });
+    log.info('lark.ignored', { eventType, why: parsed.why });
+    deps.metrics.count('tongxin_lark_deliveries_total', {
+      outcome: 'ignored',
+      reason: parsed.why,
+      event_type: eventType,
+    });
     return {};
   }
   const result = await deps.accept(parsed.inbound);
+  deps.metrics.count('tongxin_lark_deliveries_total', {
+    outcome: result.accepted ? 'accepted' : 'duplicate',
+    event_type: eventType,
+  });
   if (result.accepted) {
     log.debug('inbox.accepted', { channel: 'lark', id: result.id, eventType: parsed.eventType });
     deps.wake();

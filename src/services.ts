@@ -19,6 +19,7 @@ import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.t
 import { createLoop } from './jobs/loop.ts';
 import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import type { Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
 
 export type ServiceConfig = Pick<
@@ -60,6 +61,7 @@ export function createServices(deps: ServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const larkCrypto = deps.larkCrypto ?? webLarkCrypto;
   const acceptLark = createInboxWriter(db);
+  const metrics = createMetrics();
   const hub = new WebChatHub();
   const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebSender(db, hub)]]);
@@ -148,6 +150,7 @@ export function createServices(deps: ServiceDeps) {
         }
       : {}),
     now,
+    metrics,
   });
 
   const larkIntake = lark
@@ -161,12 +164,14 @@ export function createServices(deps: ServiceDeps) {
         botOpenId: () => lark.client.botOpenId(),
         crypto: larkCrypto,
         accept: acceptLark,
+        metrics,
       }
     : null;
 
   return {
     app,
     hub,
+    metrics,
     /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
     larkIntake,
     /** One step of each job, for tests and tools that drive the work by hand. */

@@ -25,6 +25,7 @@ export function larkWebhookRoutes(deps: LarkWebhookDeps) {
     const rawBody = await readRawBody(c, maxLarkBodyBytes);
     if (!rawBody) {
       log.warn('lark.refused', { reason: 'too_large' });
+      deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'refused', reason: 'too_large' });
       throw new AppError('payload_too_large', text.tooLarge);
     }
     const opened = await openLarkRequest(
@@ -46,6 +47,7 @@ export function larkWebhookRoutes(deps: LarkWebhookDeps) {
         reason: opened.reason,
         skewSeconds: 'skewSeconds' in opened ? opened.skewSeconds : undefined,
       });
+      deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'refused', reason: opened.reason });
       if (opened.status === 413) throw new AppError('payload_too_large', text.tooLarge);
       if (opened.status === 400) throw new AppError('invalid_json', text.malformed);
       throw new AppError('unauthorized', text.refused);

@@ -17,7 +17,7 @@ import {
   textMessage,
 } from '../support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
-import { createStack, type Stack } from '../support/stack.ts';
+import { adminToken, createStack, type Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
@@ -198,6 +198,31 @@ describe(`Lark webhook (${primaryKind})`, () => {
     expect(await unknown.json()).toEqual({});
     expect(await counts()).toEqual(before);
     expect(stack.logLines.some((l) => /"reason":"stale","skewSeconds":720[0-2]\b/.test(l))).toBe(true);
+    // Counted, for the operator: the unknown event as ignored, each refusal by its reason.
+    const unauthenticated = await fetch(`${server.url}/metrics`);
+    expect(unauthenticated.status).toBe(401);
+    const metrics = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toContain(
+      'tongxin_lark_deliveries_total{event_type="contact.user.created_v3",outcome="ignored",reason="unknown_event"} 1',
+    );
+    for (const reason of [
+      'bad_signature',
+      'stale',
+      'unsigned',
+      'bad_token',
+      'bad_app_id',
+      'too_large',
+      'not_json',
+    ]) {
+      expect(text).toMatch(
+        new RegExp(`tongxin_lark_deliveries_total\\{outcome="refused",reason="${reason}"\\} [1-9]`),
+      );
+    }
+    expect(text).toMatch(/tongxin_inbox_events\{status="pending"\} \d+/);
   });
 
   it('processes a message delivered three times once, and replies once', async () => {

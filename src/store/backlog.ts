@@ -1,0 +1,32 @@
+/** How much work is waiting, for the operator's gauges: read from the indexes on status. */
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.ts';
+
+export interface Backlog {
+  inboxPending: number;
+  inboxFailed: number;
+  outboxPending: number;
+  outboxFailed: number;
+  /** Age of the oldest event still waiting to be processed (0 when none). */
+  oldestPendingSeconds: number;
+}
+
+export async function readBacklog(db: Db): Promise<Backlog> {
+  const [row] = await queryRows<Record<keyof Backlog, number | string | null>>(
+    db,
+    sql`select
+      (select count(*) from inbox where status = 'pending')::int as "inboxPending",
+      (select count(*) from inbox where status = 'failed')::int as "inboxFailed",
+      (select count(*) from outbox where status in ('pending', 'sending'))::int as "outboxPending",
+      (select count(*) from outbox where status = 'failed')::int as "outboxFailed",
+      coalesce((select extract(epoch from now() - min(received_at)) from inbox where status = 'pending'), 0)::float8
+        as "oldestPendingSeconds"`,
+  );
+  return {
+    inboxPending: Number(row?.inboxPending ?? 0),
+    inboxFailed: Number(row?.inboxFailed ?? 0),
+    outboxPending: Number(row?.outboxPending ?? 0),
+    outboxFailed: Number(row?.outboxFailed ?? 0),
+    oldestPendingSeconds: Math.max(0, Math.round(Number(row?.oldestPendingSeconds ?? 0))),
+  };
+}
