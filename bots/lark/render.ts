@@ -18,13 +18,20 @@ const plain = (content: string): Element => ({ tag: 'div', text: { tag: 'plain_t
 const clip = (text: string, max: number) =>
   [...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text;
 
-function fieldRow(field: Field): Element {
+/**
+ * Lark refuses card messages over 30 KB; texts are clipped shorter and shorter until the card
+ * fits with room to spare, so a long answer is shortened rather than never delivered.
+ */
+const maxCardBytes = 28 * 1024;
+const utf8 = new TextEncoder();
+
+function fieldRow(field: Field, limit: number): Element {
   return {
     tag: 'column_set',
     horizontal_spacing: '8px',
     columns: [
       { tag: 'column', width: 'auto', elements: [plain(field.label)] },
-      { tag: 'column', width: 'weighted', weight: 3, elements: [plain(clip(field.value, 2000))] },
+      { tag: 'column', width: 'weighted', weight: 3, elements: [plain(clip(field.value, limit))] },
     ],
   };
 }
@@ -58,23 +65,26 @@ function buttonRow(primary: readonly Choice[], secondary: readonly Choice[]): El
 
 const templates = { info: 'blue', success: 'green', warning: 'orange' } as const;
 
-function card(parts: {
-  title?: string;
-  tone?: keyof typeof templates;
-  notice?: string;
-  text?: string;
-  fields?: readonly Field[];
-  footer?: string;
-  hint?: string;
-  primary?: readonly Choice[];
-  secondary?: readonly Choice[];
-}): LarkMessage {
+function card(
+  parts: {
+    title?: string;
+    tone?: keyof typeof templates;
+    notice?: string;
+    text?: string;
+    fields?: readonly Field[];
+    footer?: string;
+    hint?: string;
+    primary?: readonly Choice[];
+    secondary?: readonly Choice[];
+  },
+  limit = 4000,
+): LarkMessage {
   const elements: Element[] = [
-    ...(parts.notice ? [plain(`⚠️ ${parts.notice}`)] : []),
-    ...(parts.text ? [plain(parts.text)] : []),
-    ...(parts.fields ?? []).map(fieldRow),
-    ...(parts.footer ? [plain(parts.footer)] : []),
-    ...(parts.hint ? [plain(parts.hint)] : []),
+    ...(parts.notice ? [plain(`⚠️ ${clip(parts.notice, limit)}`)] : []),
+    ...(parts.text ? [plain(clip(parts.text, limit))] : []),
+    ...(parts.fields ?? []).map((field) => fieldRow(field, Math.min(limit, 2000))),
+    ...(parts.footer ? [plain(clip(parts.footer, limit))] : []),
+    ...(parts.hint ? [plain(clip(parts.hint, limit))] : []),
     ...buttonRow(parts.primary ?? [], parts.secondary ?? []),
   ];
   const body = {
@@ -90,7 +100,9 @@ function card(parts: {
       : {}),
     body: { elements },
   };
-  return { msgType: 'interactive', content: JSON.stringify(body) };
+  const content = JSON.stringify(body);
+  if (limit > 50 && utf8.encode(content).length > maxCardBytes) return card(parts, Math.floor(limit / 2));
+  return { msgType: 'interactive', content };
 }
 
 export function renderLark(message: Outbound): LarkMessage {

@@ -3,6 +3,25 @@ import { RateLimiter } from '../../bots/core/rate-limiter.ts';
 import { classifyLarkFailure } from '../../bots/lark/errors.ts';
 import { renderLark } from '../../bots/lark/render.ts';
 
+describe('Lark cards', () => {
+  it('stay under the platform’s 30 KB and 200 components, however long the texts', () => {
+    const long = '🌟工会'.repeat(3000);
+    const message = renderLark({
+      type: 'summary',
+      title: long,
+      fields: Array.from({ length: 12 }, (_, i) => ({ label: `字段${i}`, value: long })),
+      text: long,
+      actions: [{ label: '菜单', value: 'menu' }],
+    });
+    expect(message.msgType).toBe('interactive');
+    expect(new TextEncoder().encode(message.content).length).toBeLessThanOrEqual(30 * 1024);
+    const components = message.content.match(/"tag":/g)?.length ?? 0;
+    expect(components).toBeLessThanOrEqual(200);
+    // Shortened, not emptied: each text still says something, ending in an ellipsis.
+    expect(message.content).toMatch(/工会…"/);
+  });
+});
+
 describe('rate limiter', () => {
   it('keeps 5 per second per chat and 50 per second overall, waiting instead of refusing', async () => {
     let now = 0;
