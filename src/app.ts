@@ -29,7 +29,7 @@ export interface AppDeps {
   /** Wakes the jobs after new work is written (an inbound event, a queued notice). */
   wake: { inbox(): void; outbox(): void };
   /** The Lark webhook, when Lark is configured. */
-  lark?: Omit<LarkWebhookDeps, 'db' | 'log' | 'now' | 'wake' | 'metrics'>;
+  lark?: LarkWebhookDeps;
   now?: () => Date;
   metrics: Metrics;
 }
@@ -74,18 +74,7 @@ export function createApp(deps: AppDeps) {
       timeZone: deps.timeZone,
     }),
   );
-  if (deps.lark)
-    app.route(
-      '/',
-      larkWebhookRoutes({
-        db: deps.db,
-        log: deps.log,
-        now,
-        wake: deps.wake.inbox,
-        metrics: deps.metrics,
-        ...deps.lark,
-      }),
-    );
+  if (deps.lark) app.route('/', larkWebhookRoutes(deps.lark));
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', api);
   app.notFound((c) => c.json(errorBody(c, 'not_found', errorText.notFound), 404));

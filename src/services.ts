@@ -18,6 +18,7 @@ import { createInboxProcessor } from './jobs/inbox-processor.ts';
 import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.ts';
 import { createLoop } from './jobs/loop.ts';
 import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
+import type { LarkIntakeDeps } from './lark-intake.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
@@ -60,7 +61,6 @@ export function createServices(deps: ServiceDeps) {
   const { db, config, log } = deps;
   const now = deps.now ?? (() => new Date());
   const larkCrypto = deps.larkCrypto ?? webLarkCrypto;
-  const acceptLark = createInboxWriter(db);
   const metrics = createMetrics();
   const hub = new WebChatHub();
   const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
@@ -128,32 +128,7 @@ export function createServices(deps: ServiceDeps) {
   );
   const loops = [...inboxLoops, outboxLoop, expiryLoop];
 
-  const app = createApp({
-    db,
-    log,
-    timeZone: config.TZ_DEFAULT,
-    adminToken: config.ADMIN_TOKEN,
-    webSecret: deps.webSecret,
-    hub,
-    wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick() },
-    ...(lark && config.LARK_MODE === 'webhook'
-      ? {
-          lark: {
-            appId: lark.appId,
-            verificationToken: lark.verificationToken,
-            encryptKey: config.LARK_ENCRYPT_KEY,
-            windowSeconds: config.LARK_TIMESTAMP_WINDOW_SECONDS,
-            botOpenId: () => lark.client.botOpenId(),
-            crypto: larkCrypto,
-            accept: acceptLark,
-          },
-        }
-      : {}),
-    now,
-    metrics,
-  });
-
-  const larkIntake = lark
+  const larkIntake: LarkIntakeDeps | null = lark
     ? {
         db,
         log,
@@ -163,10 +138,31 @@ export function createServices(deps: ServiceDeps) {
         verificationToken: lark.verificationToken,
         botOpenId: () => lark.client.botOpenId(),
         crypto: larkCrypto,
-        accept: acceptLark,
+        accept: createInboxWriter(db),
         metrics,
       }
     : null;
+
+  const app = createApp({
+    db,
+    log,
+    timeZone: config.TZ_DEFAULT,
+    adminToken: config.ADMIN_TOKEN,
+    webSecret: deps.webSecret,
+    hub,
+    wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick() },
+    ...(larkIntake && config.LARK_MODE === 'webhook'
+      ? {
+          lark: {
+            ...larkIntake,
+            encryptKey: config.LARK_ENCRYPT_KEY,
+            windowSeconds: config.LARK_TIMESTAMP_WINDOW_SECONDS,
+          },
+        }
+      : {}),
+    now,
+    metrics,
+  });
 
   return {
     app,
