@@ -2,7 +2,8 @@
  * The effects flows may declare, and what each returns. The engine hands them to an
  * `EffectPort`; the server implements it inside the message's transaction.
  */
-import type { Lang } from './engine/l10n.ts';
+import type { L10n, Lang } from './engine/l10n.ts';
+import type { Role } from './engine/types.ts';
 import type { SuggestionDraft } from './suggestion/draft.ts';
 
 /** One line of 我的/mine. */
@@ -23,16 +24,35 @@ export interface ItemDetail extends MineItem {
   lastReply: string | null;
 }
 
+/** Who a person is in the directory. */
+export interface PersonProfile {
+  memberNo: number;
+  displayName: string;
+  role: Role;
+  unit: L10n | null;
+}
+
+export type AssignOutcome =
+  | { ok: true; person: PersonProfile }
+  | { ok: false; reason: 'no_person' | 'no_unit' | 'own_role' | 'not_officer' }
+  /** More than one unit has that name: these are the candidates. */
+  | { ok: false; reason: 'ambiguous_unit'; units: L10n[] };
+
 export type Effect =
   | { type: 'suggestion.create'; draft: SuggestionDraft }
   | { type: 'items.mine'; limit: number }
   /** Only the person's own item is found; anyone else's reads as not found. */
   | { type: 'items.one'; referenceCode: string }
-  | { type: 'person.language'; language: Lang };
+  | { type: 'person.language'; language: Lang }
+  | { type: 'person.profile' }
+  /** An admin sets someone's role and/or unit (an officer also handles that unit). */
+  | { type: 'person.assign'; memberNo: number; role: Role | null; unitName: string | null };
 
 export interface EffectResults {
   'suggestion.create': { referenceCode: string; status: string; createdAt: string };
   'items.mine': { items: MineItem[]; total: number };
   'items.one': { item: ItemDetail | null };
   'person.language': { language: Lang };
+  'person.profile': { profile: PersonProfile };
+  'person.assign': AssignOutcome;
 }

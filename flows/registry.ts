@@ -1,6 +1,7 @@
 /** Every flow and command the bot offers, in menu order. */
 import { mineCommand } from './mine.ts';
+import { assignCommand, profileCommand } from './people.ts';
 import { suggestionFlow } from './suggestion/flow.ts';
 
 export const flows = [suggestionFlow];
-export const commands = [mineCommand];
+export const commands = [mineCommand, profileCommand, assignCommand];

@@ -3,7 +3,9 @@ import type { Inbound } from '../bots/core/messenger.ts';
 import type { Db } from '../db/client.ts';
 import type { Effect, EffectResults } from '../flows/effects.ts';
 import type { EffectPort } from '../flows/engine/types.ts';
+import { assignFromChat } from './store/assign-from-chat.ts';
 import { audit } from './store/audit.ts';
+import { profileOf, publicProfile } from './store/directory.ts';
 import { setLanguage } from './store/people.ts';
 import { createSuggestion, getMine, listMine } from './store/submissions.ts';
 
@@ -41,6 +43,13 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort {
           detail: { language: effect.language },
         });
         return { language: effect.language };
+      case 'person.profile': {
+        const profile = await profileOf(tx, { personId: scope.personId });
+        if (!profile) throw new Error('the person of this message is gone');
+        return { profile: publicProfile(profile) };
+      }
+      case 'person.assign':
+        return assignFromChat(tx, scope, effect);
     }
   };
   return { perform: perform as EffectPort['perform'] };

@@ -4,6 +4,7 @@ export * from './audit-log.ts';
 export * from './channel-identities.ts';
 export * from './conversations.ts';
 export * from './inbox.ts';
+export * from './officer-units.ts';
 export * from './org-units.ts';
 export * from './outbox.ts';
 export * from './people.ts';

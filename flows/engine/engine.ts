@@ -10,6 +10,7 @@ import { type L10n, type Lang, t } from './l10n.ts';
 import { isWord, matchOption, type Word, wordByName, wordOf } from './matching.ts';
 import { engineWords, engineText as m } from './messages.ts';
 import { prompt, wordChoice } from './prompts.ts';
+import { roleLabels } from './roles.ts';
 import { normalizeText } from './text.ts';
 import type {
   AnyFlow,
@@ -19,6 +20,7 @@ import type {
   EffectPort,
   FlowContext,
   OptionDef,
+  Role,
   Transition,
 } from './types.ts';
 
@@ -69,16 +71,40 @@ export function createEngine(options: EngineOptions): Engine {
 
   const expiresAt = (ctx: FlowContext) => new Date(ctx.now.getTime() + timeoutMs).toISOString();
 
-  function menuOptions(lang: Lang): OptionDef[] {
+  function menuOptions(ctx: FlowContext): OptionDef[] {
     return [
-      ...options.flows.map((f) => ({ value: `flow:${f.name}`, label: f.title, aliases: f.words })),
-      ...options.commands.map((c) => ({ value: `cmd:${c.name}`, label: c.title, aliases: c.words })),
-      { value: lang === 'zh' ? 'lang_en' : 'lang_zh', label: m.menuLanguage },
+      ...options.flows
+        .filter((f) => allowed(f, ctx))
+        .map((f) => ({ value: `flow:${f.name}`, label: f.title, aliases: f.words })),
+      ...options.commands
+        .filter((c) => allowed(c, ctx))
+        .map((c) => ({ value: `cmd:${c.name}`, label: c.title, aliases: c.words })),
+      { value: ctx.lang === 'zh' ? 'lang_en' : 'lang_zh', label: m.menuLanguage },
     ];
   }
 
+  /** Tells someone a flow or command is not theirs to use, and why. */
+  function refuse(
+    what: { title: L10n; roles?: readonly Role[] },
+    ctx: FlowContext,
+    out: Outbound[],
+  ): TurnResult {
+    out.push({
+      type: 'text',
+      text: t(
+        ctx.lang,
+        m.notAllowed(
+          what.title,
+          (what.roles ?? []).map((r) => roleLabels[r]),
+        ),
+      ),
+      actions: [wordChoice('menu', ctx.lang)],
+    });
+    return { state: null, replies: out, lang: ctx.lang };
+  }
+
   function menuMessage(ctx: FlowContext, notice?: L10n): Outbound {
-    const choices: Choice[] = menuOptions(ctx.lang).map((o) => ({
+    const choices: Choice[] = menuOptions(ctx).map((o) => ({
       label: t(ctx.lang, o.label),
       value: encodeAction({ k: 'step', f: MENU, s: 'pick', v: o.value }),
     }));
@@ -209,11 +235,15 @@ export function createEngine(options: EngineOptions): Engine {
     const [kind, name] = target.split(':') as [string, string];
     if (kind === 'flow') {
       const flow = flows.get(name);
-      if (flow) return startFlow(flow, ctx, out);
+      if (flow) return allowed(flow, ctx) ? startFlow(flow, ctx, out) : refuse(flow, ctx, out);
     }
     if (kind === 'cmd') {
       const command = commands.get(name);
-      if (command) return complete(command.run(ctx, said), ctx, port, out);
+      if (command) {
+        return allowed(command, ctx)
+          ? complete(command.run(ctx, said), ctx, port, out)
+          : refuse(command, ctx, out);
+      }
     }
     return showMenu(ctx, out, m.badButton);
   }
@@ -341,14 +371,15 @@ export function createEngine(options: EngineOptions): Engine {
         return switchLanguage(word, turn, out, flow && state ? { flow, state } : null);
       }
       if (!flow || !state) return launch(word, turn, out, input.said);
-      if (word.startsWith('cmd:')) {
+      const command = word.startsWith('cmd:') ? commands.get(word.slice(4))! : null;
+      if (command && allowed(command, ctx)) {
         // A command (我的) inside a flow answers at once and the flow carries on where it was.
-        const command = commands.get(word.slice(4))!;
         const done = await complete(command.run(ctx, input.said), ctx, turn.port, out);
         const kept = { ...state, expiresAt: expiresAt(ctx) };
         done.replies.push(prompt(flow, kept, ctx));
         return { ...done, state: kept };
       }
+      // A command this person may not use, typed inside a flow, is just an answer to the step.
       if (input.pressed) {
         out.push(prompt(flow, state, ctx, m.finishFirst(flow.title)));
         return { state, replies: out, lang: ctx.lang };
@@ -397,7 +428,7 @@ export function createEngine(options: EngineOptions): Engine {
       return showMenu(ctx, out, m.staleButton);
     }
     if (state?.flow === MENU && input.kind === 'text') {
-      const picked = matchOption(input.text, menuOptions(ctx.lang));
+      const picked = matchOption(input.text, menuOptions(ctx));
       if (picked) return launch(picked, turn, out);
     }
     if (toldAlready) return showMenu(ctx, out);
@@ -413,6 +444,11 @@ export function createEngine(options: EngineOptions): Engine {
     handle,
     expiryNotice: (state, ctx) => (state.flow === MENU ? null : expiryNoticeFor(state, ctx)),
   };
+}
+
+/** Whether the person's role lets them use a flow or command. */
+function allowed(what: { roles?: readonly Role[] }, ctx: FlowContext): boolean {
+  return what.roles === undefined || what.roles.includes(ctx.role);
 }
 
 function noticeOf(lang: Lang, notice: L10n | undefined): { notice?: string } {

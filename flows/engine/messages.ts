@@ -7,6 +7,10 @@ export const engineText = {
     en: 'Hello, this is Tongxin, your union assistant. What would you like to do? (reply with a number or words)',
   },
   menuLanguage: { zh: 'English', en: '中文' },
+  notAllowed: (what: L10n, who: readonly L10n[]): L10n => ({
+    zh: `“${what.zh}”仅限${who.map((w) => w.zh).join('或')}使用。`,
+    en: `"${what.en}" is only for ${who.map((w) => w.en).join(' or ')}.`,
+  }),
   notUnderstood: (said: string): L10n => ({
     zh: `抱歉，没有听懂“${said}”。`,
     en: `Sorry, I did not understand "${said}".`,

@@ -8,12 +8,18 @@ import type { Outbound } from '../../bots/core/messenger.ts';
 import type { Effect, EffectResults } from '../effects.ts';
 import type { L10n, Lang } from './l10n.ts';
 
+/** What a person may do: staff, delegate (职工代表), officer (工会干部) or admin. */
+export const roles = ['staff', 'delegate', 'officer', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
 /** Everything a step may know about the moment: time and ids come in here, never from globals. */
 export interface FlowContext {
   now: Date;
   lang: Lang;
   timeZone: string;
   chatType: 'private' | 'group';
+  /** The person's role, for flows and commands only some may use. */
+  role: Role;
 }
 
 export interface OptionDef {
@@ -80,6 +86,8 @@ export interface FlowDef<D> {
   title: L10n;
   /** Words that start the flow when nothing is in progress (建议, suggest, …). */
   words: readonly string[];
+  /** Who may use it (everyone when absent); others are told so and it is not in their menu. */
+  roles?: readonly Role[];
   /** Validates stored data on load. */
   data: z.ZodType<D>;
   initial(ctx: FlowContext): D;
@@ -92,6 +100,8 @@ export interface CommandDef {
   name: string;
   title: L10n;
   words: readonly string[];
+  /** Who may use it (everyone when absent); others are told so and it is not in their menu. */
+  roles?: readonly Role[];
   /** Further texts the command answers, beyond its words (e.g. a reference code). */
   matches?(text: string): boolean;
   /** `said` is what the person typed, or the command's name when pressed or picked. */

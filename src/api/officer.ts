@@ -10,7 +10,9 @@ import { AppError } from '../errors.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { readJson, validationError } from '../http/json-body.ts';
 import type { Logger } from '../log.ts';
+import { unitAndDescendants } from '../store/directory.ts';
 import { changeStatus, getSubmission, listSubmissions } from '../store/submissions.ts';
+import { directoryApi } from './directory.ts';
 import { listQuery, maxReplyLength, statusChangeBody } from './schemas.ts';
 
 export interface OfficerApiDeps {
@@ -60,11 +62,13 @@ export function officerApi(deps: OfficerApiDeps) {
 
   return new Hono()
     .use('*', requireBearer(deps.adminToken))
+    .route('/', directoryApi({ db, log: deps.log, now: deps.now }))
     .get('/submissions', async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);
-      const { limit, offset, ...filter } = query.data;
-      const result = await listSubmissions(db, { ...filter, limit, offset });
+      const { limit, offset, unit, ...filter } = query.data;
+      const unitIds = unit ? await unitAndDescendants(db, unit) : undefined;
+      const result = await listSubmissions(db, { ...filter, ...(unitIds ? { unitIds } : {}), limit, offset });
       return c.json({ ...result, limit, offset });
     })
     .get('/submissions/:ref', async (c) => c.json(await find(c.req.param('ref').trim().toUpperCase())))

@@ -1,6 +1,18 @@
 /** The OpenAPI 3.1 document of the officer API, generated from the same zod schemas that validate it. */
 import { z } from 'zod';
-import { errorResponse, listQuery, statusChangeBody, submissionDetail, submissionList } from './schemas.ts';
+import {
+  errorResponse,
+  listQuery,
+  orgUnitView,
+  peopleQuery,
+  personChangeBody,
+  personView,
+  statusChangeBody,
+  submissionDetail,
+  submissionList,
+  unitCreateBody,
+  unitRenameBody,
+} from './schemas.ts';
 
 const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
   'application/json': { schema: z.toJSONSchema(schema, { io, unrepresentable: 'any' }) },
@@ -14,9 +26,32 @@ const errors = (...codes: number[]) =>
     ]),
   );
 
-const queryParameters = Object.entries(
-  (z.toJSONSchema(listQuery, { io: 'input' }) as { properties: Record<string, object> }).properties,
-).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+const parametersOf = (query: z.ZodType) =>
+  Object.entries(
+    (z.toJSONSchema(query, { io: 'input' }) as { properties: Record<string, object> }).properties,
+  ).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+const queryParameters = parametersOf(listQuery);
+
+const memberNoParameter = {
+  name: 'no',
+  in: 'path',
+  required: true,
+  description: 'Member number (成员号), as the person sees it under 我的信息',
+  schema: { type: 'integer' },
+};
+const unitIdParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+};
+const page = (item: z.ZodType) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });
 
 const refParameter = {
   name: 'ref',
@@ -58,6 +93,70 @@ export function openApiDocument() {
           responses: {
             '200': { description: 'The submission', content: json(submissionDetail) },
             ...errors(401, 404),
+          },
+        },
+      },
+      '/org-units': {
+        get: {
+          summary: '单位树 List org units',
+          responses: {
+            '200': {
+              description: 'Every unit with its path',
+              content: json(z.object({ items: z.array(orgUnitView) })),
+            },
+            ...errors(401),
+          },
+        },
+        post: {
+          summary: '新建单位 Create an org unit',
+          requestBody: { required: true, content: json(unitCreateBody, 'input') },
+          responses: {
+            '201': { description: 'The unit', content: json(orgUnitView) },
+            ...errors(400, 401, 415),
+          },
+        },
+      },
+      '/org-units/{id}': {
+        patch: {
+          summary: '重命名单位 Rename an org unit',
+          parameters: [unitIdParameter],
+          requestBody: { required: true, content: json(unitRenameBody, 'input') },
+          responses: {
+            '200': { description: 'The unit', content: json(orgUnitView) },
+            ...errors(400, 401, 404, 415),
+          },
+        },
+      },
+      '/people': {
+        get: {
+          summary: '人员 List people',
+          description:
+            'Search by name or member number; filter by role or unit (including the units below it).',
+          parameters: parametersOf(peopleQuery),
+          responses: {
+            '200': { description: 'A page of people', content: json(page(personView)) },
+            ...errors(400, 401),
+          },
+        },
+      },
+      '/people/{no}': {
+        get: {
+          summary: '查看人员 Get a person',
+          parameters: [memberNoParameter],
+          responses: {
+            '200': { description: 'The person', content: json(personView) },
+            ...errors(400, 401, 404),
+          },
+        },
+        patch: {
+          summary: '设置角色与单位 Set role, unit and handled units',
+          description:
+            'Officers and admins handle the units in officerUnitIds (and the units below them); anyone else handles none.',
+          parameters: [memberNoParameter],
+          requestBody: { required: true, content: json(personChangeBody, 'input') },
+          responses: {
+            '200': { description: 'The person', content: json(personView) },
+            ...errors(400, 401, 404, 415),
           },
         },
       },

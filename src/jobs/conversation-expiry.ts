@@ -25,7 +25,7 @@ export function createExpirySweep(deps: ExpiryDeps, batch = 50): () => Promise<n
   return () =>
     deps.db.transaction(async (tx) => {
       const rows = await tx
-        .select({ conversation: conversations, language: people.language })
+        .select({ conversation: conversations, language: people.language, role: people.role })
         .from(conversations)
         .innerJoin(people, eq(people.id, conversations.personId))
         .where(
@@ -42,7 +42,7 @@ export function createExpirySweep(deps: ExpiryDeps, batch = 50): () => Promise<n
         )
         .limit(batch)
         .for('update', { of: conversations, skipLocked: true });
-      for (const { conversation, language } of rows) {
+      for (const { conversation, language, role } of rows) {
         const state = stateOf(conversation);
         if (state) {
           const notice = deps.engine.expiryNotice(state, {
@@ -50,6 +50,7 @@ export function createExpirySweep(deps: ExpiryDeps, batch = 50): () => Promise<n
             lang: language,
             timeZone: deps.timeZone,
             chatType: 'private',
+            role,
           });
           if (notice) {
             await enqueue(tx, [

@@ -107,7 +107,13 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
   });
   // The person's time is when they spoke, not when a backlog got to it (never later than now).
   const now = new Date(Math.min(Date.parse(inbound.receivedAt) || Date.now(), deps.now().getTime()));
-  const ctx = { now, lang: person.language, timeZone: deps.timeZone, chatType: inbound.chat.type };
+  const ctx = {
+    now,
+    lang: person.language,
+    timeZone: deps.timeZone,
+    chatType: inbound.chat.type,
+    role: person.role,
+  };
   const port = createEffectPort(tx, { personId: person.id, inbound, now, timeZone: deps.timeZone });
   const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
   await saveConversation(tx, row.conversationKey, result.state);

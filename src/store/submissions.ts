@@ -1,5 +1,5 @@
 /** Suggestions and their timelines: filing, the person's own list, and officers' reads and status changes. */
-import { and, count, desc, eq, ilike, isNotNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, isNotNull, or, type SQL, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { people, type SubmissionRow, submissionEvents, submissions } from '../../db/schema/index.ts';
@@ -45,6 +45,8 @@ export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: Filin
       category: draft.category,
       details: { description: draft.description, benefit: draft.benefit },
       anonymous: draft.anonymous,
+      // Routed to the unit the person belongs to when they file it.
+      orgUnitId: sql`(select ${people.orgUnitId} from ${people} where ${people.id} = ${at.personId})`,
       createdAt: at.now,
       updatedAt: at.now,
     })
@@ -119,6 +121,8 @@ export interface SubmissionFilter {
   status?: string;
   kind?: string;
   q?: string;
+  /** This unit and the units below it. */
+  unitIds?: readonly string[];
   limit: number;
   offset: number;
 }
@@ -127,6 +131,7 @@ export async function listSubmissions(db: Db, filter: SubmissionFilter) {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(submissions.status, filter.status));
   if (filter.kind) conditions.push(eq(submissions.kind, filter.kind as SubmissionRow['kind']));
+  if (filter.unitIds) conditions.push(inArray(submissions.orgUnitId, [...filter.unitIds]));
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(

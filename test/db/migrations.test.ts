@@ -20,6 +20,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
       'channel_identities',
       'conversations',
       'inbox',
+      'officer_units',
       'org_units',
       'outbox',
       'people',

@@ -6,10 +6,11 @@ import type { Choice, Outbound } from '../../bots/core/messenger.ts';
 import type { Effect, EffectResults, MineItem } from '../../flows/effects.ts';
 import { createEngine } from '../../flows/engine/engine.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
-import type { ConversationState, EffectPort } from '../../flows/engine/types.ts';
+import type { ConversationState, EffectPort, Role } from '../../flows/engine/types.ts';
 import { commands, flows } from '../../flows/registry.ts';
 
-export function createDialogue(start = new Date('2026-03-02T01:00:00Z')) {
+export function createDialogue(start = new Date('2026-03-02T01:00:00Z'), opts: { role?: Role } = {}) {
+  const role: Role = opts.role ?? 'staff';
   const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
   let state: ConversationState | null = null;
   let lang: Lang = 'zh';
@@ -39,9 +40,17 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z')) {
         result = {
           item: item ? { ...item, category: 'safety', createdAt: item.updatedAt, lastReply: null } : null,
         };
-      } else {
+      } else if (effect.type === 'person.language') {
         lang = effect.language;
         result = { language: lang };
+      } else if (effect.type === 'person.profile') {
+        result = { profile: { memberNo: 1001, displayName: '测试用户', role, unit: null } };
+      } else {
+        const unit = effect.unitName ? { zh: effect.unitName, en: effect.unitName } : null;
+        result = {
+          ok: true,
+          person: { memberNo: effect.memberNo, displayName: '某职工', role: effect.role ?? 'staff', unit },
+        };
       }
       return result as EffectResults[E['type']];
     },
@@ -52,7 +61,7 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z')) {
     const result = await engine.handle({
       state: stored,
       content,
-      ctx: { now, lang, timeZone: 'Asia/Shanghai', chatType: 'private' },
+      ctx: { now, lang, timeZone: 'Asia/Shanghai', chatType: 'private', role },
       port,
     });
     state = result.state === null ? null : JSON.parse(JSON.stringify(result.state));
