@@ -38,6 +38,8 @@ export type AssignOutcome =
   /** More than one unit has that name: these are the candidates. */
   | { ok: false; reason: 'ambiguous_unit'; units: L10n[] };
 
+export type RateOutcome = { ok: true } | { ok: false; reason: 'not_found' | 'not_closed' | 'already_rated' };
+
 export type Effect =
   | { type: 'suggestion.create'; draft: SuggestionDraft }
   | { type: 'items.mine'; limit: number }
@@ -45,6 +47,10 @@ export type Effect =
   | { type: 'items.one'; referenceCode: string }
   | { type: 'person.language'; language: Lang }
   | { type: 'person.profile' }
+  /** Rates one of the person's own closed items, once. */
+  | { type: 'item.rate'; referenceCode: string; rating: 1 | 2 | 3; comment: string }
+  /** The person's closed items that have not been rated yet. */
+  | { type: 'items.awaiting_rating'; limit: number }
   /** An admin sets someone's role and/or unit (an officer also handles that unit). */
   | { type: 'person.assign'; memberNo: number; role: Role | null; unitName: string | null };
 
@@ -54,5 +60,7 @@ export interface EffectResults {
   'items.one': { item: ItemDetail | null };
   'person.language': { language: Lang };
   'person.profile': { profile: PersonProfile };
+  'item.rate': RateOutcome;
+  'items.awaiting_rating': { items: { referenceCode: string; title: string }[] };
   'person.assign': AssignOutcome;
 }

@@ -1,7 +1,8 @@
 /** Every flow and command the bot offers, in menu order. */
 import { mineCommand } from './mine.ts';
 import { assignCommand, profileCommand } from './people.ts';
+import { rateCommand } from './rating.ts';
 import { suggestionFlow } from './suggestion/flow.ts';
 
 export const flows = [suggestionFlow];
-export const commands = [mineCommand, profileCommand, assignCommand];
+export const commands = [mineCommand, rateCommand, profileCommand, assignCommand];

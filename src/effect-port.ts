@@ -7,7 +7,13 @@ import { assignFromChat } from './store/assign-from-chat.ts';
 import { audit } from './store/audit.ts';
 import { profileOf, publicProfile } from './store/directory.ts';
 import { setLanguage } from './store/people.ts';
-import { createSuggestion, getMine, listMine } from './store/submissions.ts';
+import {
+  createSuggestion,
+  getMine,
+  listAwaitingRating,
+  listMine,
+  rateSubmission,
+} from './store/submissions.ts';
 
 export interface EffectScope {
   personId: string;
@@ -50,6 +56,10 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort {
       }
       case 'person.assign':
         return assignFromChat(tx, scope, effect);
+      case 'item.rate':
+        return rateSubmission(tx, { personId: scope.personId, ...effect, now: scope.now });
+      case 'items.awaiting_rating':
+        return { items: await listAwaitingRating(tx, scope.personId, effect.limit) };
     }
   };
   return { perform: perform as EffectPort['perform'] };

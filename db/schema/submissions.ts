@@ -1,5 +1,5 @@
 /** Items people raise: suggestions (合理化建议) now; motions and help requests share the table. */
-import { boolean, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns.ts';
 import { orgUnits } from './org-units.ts';
 import { people } from './people.ts';
@@ -24,12 +24,19 @@ export const submissions = pgTable(
     /** Officers do not see who proposed an anonymous suggestion. */
     anonymous: boolean('anonymous').notNull().default(false),
     orgUnitId: uuid('org_unit_id').references(() => orgUnits.id),
+    /** 满意度, given once by the person after the item closes: 1 满意, 2 基本满意, 3 不满意. */
+    rating: smallint('rating'),
+    ratingComment: text('rating_comment'),
+    ratedAt: timestamp('rated_at', { withTimezone: true }),
+    /** When it was last closed (the satisfaction figures are grouped by it). */
+    closedAt: timestamp('closed_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index('submissions_person_idx').on(t.personId, t.createdAt),
     index('submissions_status_idx').on(t.kind, t.status),
+    index('submissions_rated_idx').on(t.ratedAt),
   ],
 );
 

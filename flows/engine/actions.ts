@@ -19,6 +19,12 @@ const actionSchema = z.discriminatedUnion('k', [
     f: z.string().max(40).optional(),
     s: z.string().max(40).optional(),
   }),
+  /**
+   * A command with its arguments, on a notification (rate this item, accept this invitation): it
+   * acts whatever the conversation is doing, exactly as if the person had typed `a`, and is
+   * checked the same way.
+   */
+  z.object({ k: z.literal('cmd'), c: z.string().max(40), a: z.string().max(200) }),
 ]);
 export type ActionValue = z.infer<typeof actionSchema>;
 

@@ -168,6 +168,12 @@ export function createEngine(options: EngineOptions): Engine {
       const action = decodeAction(content.value);
       if (!action) return { kind: 'bad_button' };
       if (action.k === 'step') return { kind: 'step', flow: action.f, step: action.s, value: action.v };
+      if (action.k === 'cmd') {
+        const command = wordByName(`cmd:${action.c}`, { flows, commands });
+        return command
+          ? { kind: 'word', word: command, said: action.a, pressed: true }
+          : { kind: 'bad_button' };
+      }
       const word = wordByName(action.v, { flows, commands });
       if (!word) return { kind: 'bad_button' };
       const at =

@@ -10,10 +10,10 @@ import { AppError } from '../errors.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { readJson, validationError } from '../http/json-body.ts';
 import type { Logger } from '../log.ts';
-import { unitAndDescendants } from '../store/directory.ts';
+import { satisfactionReport, unitAndDescendants } from '../store/directory.ts';
 import { changeStatus, getSubmission, listSubmissions } from '../store/submissions.ts';
 import { directoryApi } from './directory.ts';
-import { listQuery, maxReplyLength, statusChangeBody } from './schemas.ts';
+import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './schemas.ts';
 
 export interface OfficerApiDeps {
   db: Db;
@@ -70,6 +70,18 @@ export function officerApi(deps: OfficerApiDeps) {
       const unitIds = unit ? await unitAndDescendants(db, unit) : undefined;
       const result = await listSubmissions(db, { ...filter, ...(unitIds ? { unitIds } : {}), limit, offset });
       return c.json({ ...result, limit, offset });
+    })
+    .get('/satisfaction', async (c) => {
+      const query = satisfactionQuery.safeParse(c.req.query());
+      if (!query.success) throw validationError(query.error);
+      const { unit, ...filter } = query.data;
+      const unitIds = unit ? await unitAndDescendants(db, unit) : undefined;
+      const items = await satisfactionReport(db, {
+        ...filter,
+        ...(unitIds ? { unitIds } : {}),
+        timeZone: deps.timeZone,
+      });
+      return c.json({ by: filter.by, items });
     })
     .get('/submissions/:ref', async (c) => c.json(await find(c.req.param('ref').trim().toUpperCase())))
     .post('/submissions/:ref/status', async (c) => {

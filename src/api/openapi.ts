@@ -7,6 +7,8 @@ import {
   peopleQuery,
   personChangeBody,
   personView,
+  satisfactionQuery,
+  satisfactionReport,
   statusChangeBody,
   submissionDetail,
   submissionList,
@@ -93,6 +95,18 @@ export function openApiDocument() {
           responses: {
             '200': { description: 'The submission', content: json(submissionDetail) },
             ...errors(401, 404),
+          },
+        },
+      },
+      '/satisfaction': {
+        get: {
+          summary: '满意度统计 Satisfaction by period, kind and unit',
+          description:
+            'Ratings people gave after their items closed, grouped by week or month (in TZ_DEFAULT), kind and unit. satisfactionRate = (satisfied + mostlySatisfied) / rated.',
+          parameters: parametersOf(satisfactionQuery),
+          responses: {
+            '200': { description: 'The figures', content: json(satisfactionReport) },
+            ...errors(400, 401),
           },
         },
       },

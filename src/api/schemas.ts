@@ -67,6 +67,34 @@ export const personView = z.object({
   channels: z.array(z.string()),
 });
 
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date such as 2026-11-01' });
+
+export const satisfactionQuery = z
+  .object({
+    unit: z.string().uuid().optional(),
+    kind: z.enum(['suggestion']).optional(),
+    from: day.optional(),
+    to: day.optional(),
+    by: z.enum(['week', 'month']).default('month'),
+  })
+  .strict();
+
+export const satisfactionReport = z.object({
+  by: z.enum(['week', 'month']),
+  items: z.array(
+    z.object({
+      period: z.string(),
+      kind: z.string(),
+      unit: z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() }).nullable(),
+      rated: z.number().int(),
+      satisfied: z.number().int(),
+      mostlySatisfied: z.number().int(),
+      dissatisfied: z.number().int(),
+      satisfactionRate: z.number(),
+    }),
+  ),
+});
+
 export const statusChangeBody = z
   .object({
     status: z.enum(suggestionStatuses),
@@ -96,6 +124,10 @@ export const submissionView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   nextStatuses: z.array(z.enum(suggestionStatuses)),
+  /** 1 满意, 2 基本满意, 3 不满意: given once by the person after the item closed. */
+  rating: z.number().int().min(1).max(3).nullable(),
+  ratingComment: z.string().nullable(),
+  ratedAt: z.string().nullable(),
 });
 
 export const submissionDetail = submissionView.extend({ timeline: z.array(timelineEvent) });

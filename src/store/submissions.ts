@@ -1,10 +1,11 @@
 /** Suggestions and their timelines: filing, the person's own list, and officers' reads and status changes. */
-import { and, count, desc, eq, ilike, inArray, isNotNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { people, type SubmissionRow, submissionEvents, submissions } from '../../db/schema/index.ts';
-import type { ItemDetail, MineItem } from '../../flows/effects.ts';
+import type { ItemDetail, MineItem, RateOutcome } from '../../flows/effects.ts';
 import { yearIn } from '../../flows/engine/l10n.ts';
+import { ratingPrompt } from '../../flows/rating.ts';
 import type { SuggestionDraft } from '../../flows/suggestion/draft.ts';
 import {
   checkTransition,
@@ -169,6 +170,9 @@ function officerView(row: SubmissionRow, proposer: string) {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     nextStatuses: isSuggestionStatus(row.status) ? [...suggestionTransitions[row.status]] : [],
+    rating: row.rating,
+    ratingComment: row.ratingComment,
+    ratedAt: row.ratedAt?.toISOString() ?? null,
   };
 }
 
@@ -233,7 +237,11 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
     }
     await tx
       .update(submissions)
-      .set({ status: request.to, updatedAt: request.now })
+      .set({
+        status: request.to,
+        updatedAt: request.now,
+        ...(request.to === 'closed' ? { closedAt: request.now } : {}),
+      })
       .where(eq(submissions.id, submission.id));
     await tx.insert(submissionEvents).values({
       submissionId: submission.id,
@@ -266,9 +274,61 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
       row.language,
       request.timeZone,
     );
+    const origin = { channel: submission.originChannel as ChannelName, chatId: submission.originChatId };
     await enqueue(tx, [
-      { channel: submission.originChannel as ChannelName, chatId: submission.originChatId, message: notice },
+      { ...origin, message: notice },
+      // Closed: the person is asked, once, whether they are satisfied.
+      ...(request.to === 'closed' ? [{ ...origin, message: ratingPrompt(submission, row.language) }] : []),
     ]);
     return { ok: true } as const;
   });
+}
+
+/** Rates one of the person's own closed items, once; the rating goes on its timeline and in the audit log. */
+export async function rateSubmission(
+  tx: Db,
+  rate: { personId: string; referenceCode: string; rating: 1 | 2 | 3; comment: string; now: Date },
+): Promise<RateOutcome> {
+  const [row] = await tx
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.referenceCode, rate.referenceCode), eq(submissions.personId, rate.personId)))
+    .for('update');
+  if (!row) return { ok: false, reason: 'not_found' };
+  if (row.status !== 'closed') return { ok: false, reason: 'not_closed' };
+  if (row.rating !== null) return { ok: false, reason: 'already_rated' };
+  await tx
+    .update(submissions)
+    .set({ rating: rate.rating, ratingComment: rate.comment || null, ratedAt: rate.now, updatedAt: rate.now })
+    .where(eq(submissions.id, row.id));
+  await tx.insert(submissionEvents).values({
+    submissionId: row.id,
+    at: rate.now,
+    actorType: 'person',
+    actorId: rate.personId,
+    type: 'rated',
+    note: rate.comment || null,
+  });
+  await audit(tx, {
+    at: rate.now,
+    actorType: 'person',
+    actorId: rate.personId,
+    action: 'submission.rate',
+    subjectType: 'submission',
+    subjectId: row.referenceCode,
+    detail: { rating: rate.rating, commented: rate.comment !== '' },
+  });
+  return { ok: true };
+}
+
+/** The person's closed items still waiting for their rating, oldest first. */
+export async function listAwaitingRating(tx: Db, personId: string, limit: number) {
+  return tx
+    .select({ referenceCode: submissions.referenceCode, title: submissions.title })
+    .from(submissions)
+    .where(
+      and(eq(submissions.personId, personId), eq(submissions.status, 'closed'), isNull(submissions.rating)),
+    )
+    .orderBy(asc(submissions.closedAt))
+    .limit(limit);
 }

@@ -53,7 +53,7 @@ beforeAll(async () => {
   database = await openTestDatabase(primaryKind);
   stack = createStack(database, { env: wsEnv() });
   connection = connect(stack);
-  await until(() => standIn.gateway.open() === 1, 'the long connection');
+  await until(() => standIn.gateway.ready() === 1, 'the long connection');
 });
 
 afterAll(async () => {
@@ -97,7 +97,7 @@ describe(`Lark long connection (${primaryKind})`, () => {
   it('reconnects after the connection drops and takes events on the new one', async () => {
     const before = standIn.gateway.connections();
     standIn.gateway.dropAll();
-    await until(() => standIn.gateway.connections() > before && standIn.gateway.open() === 1, 'a reconnect');
+    await until(() => standIn.gateway.connections() > before && standIn.gateway.ready() === 1, 'a reconnect');
     const chatId = nextId('oc');
     expect(
       (await standIn.gateway.push(textMessage({ openId: nextId('ou'), chatId, text: '菜单' }))).code,
@@ -115,7 +115,7 @@ describe(`Lark long connection (${primaryKind})`, () => {
     standIn.gateway.silent = true;
     await until(() => standIn.gateway.connections() > before, 'a reconnect after the ping timeout');
     standIn.gateway.silent = false;
-    await until(() => standIn.gateway.open() === 1, 'one open connection');
+    await until(() => standIn.gateway.ready() === 1, 'one open connection');
     expect(stack.logLines.some((l) => l.includes('"lark.ws"') && l.includes('no pong'))).toBe(true);
     const chatId = nextId('oc');
     expect(
@@ -143,7 +143,7 @@ describe(`Lark long connection (${primaryKind})`, () => {
     const second = connect(brokenStack);
     try {
       // The first connection is closed by now (see above): this one is the only one.
-      await until(() => standIn.gateway.open() === 1, 'the connection over the broken database');
+      await until(() => standIn.gateway.ready() === 1, 'the connection over the broken database');
       const answer = await standIn.gateway.push(
         textMessage({ openId: nextId('ou'), chatId: nextId('oc'), text: '菜单' }),
       );
@@ -178,7 +178,7 @@ describe(`the server in long-connection mode (${primaryKind})`, () => {
     const server = await startServerProcess({ ...dbEnv, ...wsEnv() });
     try {
       await until(
-        () => standIn.gateway.open() === 1 && standIn.gateway.connections() > opened,
+        () => standIn.gateway.ready() === 1 && standIn.gateway.connections() > opened,
         'the server to dial',
       );
       const chatId = nextId('oc');

@@ -18,6 +18,7 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z'), opts: {
   let last: Outbound[] = [];
   const effects: Effect[] = [];
   const items: MineItem[] = [];
+  const rated = new Set<string>();
 
   const port: EffectPort = {
     async perform<E extends Effect>(effect: E): Promise<EffectResults[E['type']]> {
@@ -45,6 +46,22 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z'), opts: {
         result = { language: lang };
       } else if (effect.type === 'person.profile') {
         result = { profile: { memberNo: 1001, displayName: '测试用户', role, unit: null } };
+      } else if (effect.type === 'item.rate') {
+        const item = items.find((i) => i.referenceCode === effect.referenceCode);
+        if (!item) result = { ok: false, reason: 'not_found' };
+        else if (item.status !== 'closed') result = { ok: false, reason: 'not_closed' };
+        else if (rated.has(item.referenceCode)) result = { ok: false, reason: 'already_rated' };
+        else {
+          rated.add(item.referenceCode);
+          result = { ok: true };
+        }
+      } else if (effect.type === 'items.awaiting_rating') {
+        result = {
+          items: items
+            .filter((i) => i.status === 'closed' && !rated.has(i.referenceCode))
+            .slice(0, effect.limit)
+            .map(({ referenceCode, title }) => ({ referenceCode, title })),
+        };
       } else {
         const unit = effect.unitName ? { zh: effect.unitName, en: effect.unitName } : null;
         result = {

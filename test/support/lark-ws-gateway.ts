@@ -62,6 +62,11 @@ export interface LongConnectionGateway {
   connections(): number;
   /** Connections open now. */
   open(): number;
+  /**
+   * Open connections whose client has sent its first ping: the SDK starts listening for events
+   * only after that, so an event pushed earlier would be dropped on the floor by the client.
+   */
+  ready(): number;
   pings(): number;
   /** Close codes of connections the client closed itself. */
   closedByClient: number[];
@@ -82,6 +87,7 @@ export function createLongConnectionGateway(opts: {
 }): LongConnectionGateway {
   const server = new WebSocketServer({ noServer: true });
   const sockets: WebSocket[] = [];
+  const pinged = new WeakSet<WebSocket>();
   const waiting = new Map<string, (answer: ClientAnswer) => void>();
   let accepted = 0;
   let pings = 0;
@@ -96,6 +102,7 @@ export function createLongConnectionGateway(opts: {
     closedByClient: [],
     connections: () => accepted,
     open: () => sockets.filter((s) => s.readyState === s.OPEN).length,
+    ready: () => sockets.filter((s) => s.readyState === s.OPEN && pinged.has(s)).length,
     pings: () => pings,
 
     endpoint(path, body) {
@@ -131,6 +138,7 @@ export function createLongConnectionGateway(opts: {
           const headers = Object.fromEntries((frame.headers ?? []).map((h) => [h.key, h.value]));
           if (frame.method === control && headers.type === 'ping') {
             pings++;
+            pinged.add(ws);
             if (gateway.silent) return;
             send(ws, {
               method: control,
@@ -156,7 +164,7 @@ export function createLongConnectionGateway(opts: {
     },
 
     push(event, { fragments = 1, timeoutMs = 10_000 } = {}) {
-      const ws = [...sockets].reverse().find((s) => s.readyState === s.OPEN);
+      const ws = [...sockets].reverse().find((s) => s.readyState === s.OPEN && pinged.has(s));
       if (!ws) return Promise.reject(new Error('no open long connection'));
       const messageId = `ws_msg_${++pushSeq}`;
       const bytes = new TextEncoder().encode(JSON.stringify(event));

@@ -97,6 +97,8 @@ export async function webVisitor(stack: Stack) {
   let lastSeen = 0;
   let seq = 0;
   let latest: Bubble[] = [];
+  /** Every reply read so far: older buttons stay on the page and can still be pressed. */
+  const seen: Bubble[] = [];
 
   const post = (body: unknown) =>
     stack.request('/chat/messages', {
@@ -113,6 +115,7 @@ export async function webVisitor(stack: Stack) {
     };
     if (messages.length > 0) lastSeen = messages.at(-1)!.id;
     latest = messages.filter((m) => m.direction === 'out').map((m) => m.payload);
+    seen.push(...latest);
     return latest;
   }
 
@@ -123,8 +126,14 @@ export async function webVisitor(stack: Stack) {
     return replies();
   }
 
+  /** Presses the newest button with this label (on the latest replies, else on earlier ones). */
   async function press(label: string) {
-    const button = latest.flatMap((b) => b.buttons ?? []).find((b) => b.label === label);
+    const button =
+      latest.flatMap((b) => b.buttons ?? []).find((b) => b.label === label) ??
+      [...seen]
+        .reverse()
+        .flatMap((b) => b.buttons ?? [])
+        .find((b) => b.label === label);
     if (!button) throw new Error(`no button "${label}"`);
     const res = await post({ id: `msg-${Date.now()}-${seq++}`, action: button.value, label });
     if (res.status !== 202) throw new Error(`press failed: ${res.status}`);
