@@ -4,12 +4,13 @@
  */
 import type { L10n, Lang } from './engine/l10n.ts';
 import type { Role } from './engine/types.ts';
+import type { HelpDraft } from './help/draft.ts';
 import type { SuggestionDraft } from './suggestion/draft.ts';
 
 /** One line of 我的/mine. */
 export interface MineItem {
   referenceCode: string;
-  kind: 'suggestion';
+  kind: 'suggestion' | 'help_request';
   title: string;
   status: string;
   /** ISO time of the last change. */
@@ -42,6 +43,7 @@ export type RateOutcome = { ok: true } | { ok: false; reason: 'not_found' | 'not
 
 export type Effect =
   | { type: 'suggestion.create'; draft: SuggestionDraft }
+  | { type: 'help.create'; draft: HelpDraft }
   | { type: 'items.mine'; limit: number }
   /** Only the person's own item is found; anyone else's reads as not found. */
   | { type: 'items.one'; referenceCode: string }
@@ -56,6 +58,7 @@ export type Effect =
 
 export interface EffectResults {
   'suggestion.create': { referenceCode: string; status: string; createdAt: string };
+  'help.create': { referenceCode: string; status: string; createdAt: string; ackDueAt: string };
   'items.mine': { items: MineItem[]; total: number };
   'items.one': { item: ItemDetail | null };
   'person.language': { language: Lang };

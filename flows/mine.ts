@@ -2,8 +2,9 @@
 import { formatTime, t } from './engine/l10n.ts';
 import type { CommandDef } from './engine/types.ts';
 import { finish } from './engine/types.ts';
+import { type HelpKind, helpKindLabels, helpKinds } from './help/kinds.ts';
+import { statusLabel } from './lifecycles.ts';
 import { categoryLabels, type SuggestionCategory, suggestionCategories } from './suggestion/categories.ts';
-import { isSuggestionStatus, statusLabels } from './suggestion/lifecycle.ts';
 
 const text = {
   title: { zh: '我的事项', en: 'My items' },
@@ -36,6 +37,8 @@ const asReference = (text: string) => text.trim().toUpperCase();
 const isCategory = (value: string): value is SuggestionCategory =>
   (suggestionCategories as readonly string[]).includes(value);
 
+const isHelpKind = (value: string): value is HelpKind => (helpKinds as readonly string[]).includes(value);
+
 const shown = 10;
 
 export const mineCommand: CommandDef = {
@@ -49,8 +52,12 @@ export const mineCommand: CommandDef = {
 function showOne(referenceCode: string) {
   return finish({ type: 'items.one', referenceCode }, ({ item }, ctx) => {
     if (!item) return [{ type: 'text', text: t(ctx.lang, text.notFound(referenceCode)) }];
-    const status = isSuggestionStatus(item.status) ? t(ctx.lang, statusLabels[item.status]) : item.status;
-    const category = isCategory(item.category) ? t(ctx.lang, categoryLabels[item.category]) : item.category;
+    const status = t(ctx.lang, statusLabel(item.kind, item.status));
+    const category = isCategory(item.category)
+      ? t(ctx.lang, categoryLabels[item.category])
+      : isHelpKind(item.category)
+        ? t(ctx.lang, helpKindLabels[item.category])
+        : item.category;
     return [
       {
         type: 'summary',
@@ -76,7 +83,7 @@ function showAll() {
         title: t(ctx.lang, text.listTitle(result.items.length, result.total)),
         fields: result.items.map((item) => ({
           label: `${item.referenceCode} ${item.title}`,
-          value: `${isSuggestionStatus(item.status) ? t(ctx.lang, statusLabels[item.status]) : item.status} · ${t(ctx.lang, text.updated)} ${formatTime(item.updatedAt, ctx.timeZone)}`,
+          value: `${t(ctx.lang, statusLabel(item.kind, item.status))} · ${t(ctx.lang, text.updated)} ${formatTime(item.updatedAt, ctx.timeZone)}`,
         })),
         text: t(ctx.lang, text.footer),
       },

@@ -8,6 +8,7 @@ import type { WebChatHub } from '../bots/web/hub.ts';
 import type { Db } from '../db/client.ts';
 import { officerApi } from './api/officer.ts';
 import { openApiDocument } from './api/openapi.ts';
+import type { KeyRing } from './crypto/sealed.ts';
 import { AppError, errorText } from './errors.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorBody, handleError } from './http/error-response.ts';
@@ -32,6 +33,7 @@ export interface AppDeps {
   lark?: LarkWebhookDeps;
   now?: () => Date;
   metrics: Metrics;
+  keyRing: KeyRing;
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -45,6 +47,7 @@ export function createApp(deps: AppDeps) {
     log: deps.log,
     now,
     wake: deps.wake.outbox,
+    keyRing: deps.keyRing,
   });
   const openApi = openApiDocument();
 
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps) {
       wake: deps.wake.inbox,
       now,
       timeZone: deps.timeZone,
+      sealer: deps.keyRing,
     }),
   );
   if (deps.lark) app.route('/', larkWebhookRoutes(deps.lark));

@@ -3,6 +3,7 @@
  * with one message that names each bad variable and what it expects.
  */
 import { z } from 'zod';
+import { parseDataKeys } from './crypto/sealed.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -43,6 +44,21 @@ const fields = z.object({
   TZ_DEFAULT: timeZone.default('Asia/Shanghai'),
   ADMIN_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
   WEB_COOKIE_SECRET: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
+  /** Keys sealing sensitive text: "id:base64-of-32-bytes", several separated by commas, the first sealing. */
+  DATA_KEY: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseDataKeys(value);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected id:base64 keys of 32 bytes (${(error as Error).message})`,
+        });
+      }
+    }),
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
     .default('info'),
@@ -52,6 +68,8 @@ const fields = z.object({
     .refine((n) => n <= 32, { error: 'expected at most 32' })
     .optional(),
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
+  /** Hours within which an officer must acknowledge a help request before the unit's admins are told. */
+  HELP_ACK_HOURS: positiveInt('a whole number of hours').default(24),
   OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(20),
   OUTBOX_LEASE_SECONDS: positiveInt('a whole number of seconds').default(30),
   LARK_APP_ID: z

@@ -3,9 +3,11 @@ import type { Inbound } from '../bots/core/messenger.ts';
 import type { Db } from '../db/client.ts';
 import type { Effect, EffectResults } from '../flows/effects.ts';
 import type { EffectPort } from '../flows/engine/types.ts';
+import type { KeyRing } from './crypto/sealed.ts';
 import { assignFromChat } from './store/assign-from-chat.ts';
 import { audit } from './store/audit.ts';
 import { profileOf, publicProfile } from './store/directory.ts';
+import { createHelpRequest } from './store/help-requests.ts';
 import { setLanguage } from './store/people.ts';
 import {
   createSuggestion,
@@ -20,9 +22,14 @@ export interface EffectScope {
   inbound: Pick<Inbound, 'channel' | 'chat'>;
   now: Date;
   timeZone: string;
+  keyRing: KeyRing;
+  /** Hours within which an officer must acknowledge a help request. */
+  helpAckHours: number;
 }
 
-export function createEffectPort(tx: Db, scope: EffectScope): EffectPort {
+/** The port, and whether what it read included sealed data (the replies then are sealed too). */
+export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { touchedSealed(): boolean } {
+  let touchedSealed = false;
   const perform = async (effect: Effect): Promise<EffectResults[Effect['type']]> => {
     switch (effect.type) {
       case 'suggestion.create':
@@ -33,10 +40,23 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort {
           now: scope.now,
           timeZone: scope.timeZone,
         });
+      case 'help.create':
+        return createHelpRequest(tx, effect.draft, {
+          personId: scope.personId,
+          channel: scope.inbound.channel,
+          chatId: scope.inbound.chat.id,
+          now: scope.now,
+          timeZone: scope.timeZone,
+          keyRing: scope.keyRing,
+          ackHours: scope.helpAckHours,
+        });
       case 'items.mine':
         return listMine(tx, scope.personId, effect.limit);
-      case 'items.one':
-        return { item: await getMine(tx, scope.personId, effect.referenceCode) };
+      case 'items.one': {
+        const item = await getMine(tx, scope.personId, effect.referenceCode, scope.keyRing);
+        if (item?.kind === 'help_request') touchedSealed = true;
+        return { item };
+      }
       case 'person.language':
         await setLanguage(tx, scope.personId, effect.language);
         await audit(tx, {
@@ -62,5 +82,5 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort {
         return { items: await listAwaitingRating(tx, scope.personId, effect.limit) };
     }
   };
-  return { perform: perform as EffectPort['perform'] };
+  return { perform: perform as EffectPort['perform'], touchedSealed: () => touchedSealed };
 }

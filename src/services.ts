@@ -8,11 +8,13 @@ import { webLarkCrypto } from '../bots/lark/crypto-web.ts';
 import { createLarkClient } from '../bots/lark/sender.ts';
 import { WebChatHub } from '../bots/web/hub.ts';
 import { createWebSender } from '../bots/web/sender.ts';
+import { redactIncoming } from '../bots/web/store.ts';
 import type { Db } from '../db/client.ts';
 import { createEngine } from '../flows/engine/engine.ts';
 import { commands, flows } from '../flows/registry.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import type { KeyRing } from './crypto/sealed.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createInboxProcessor } from './jobs/inbox-processor.ts';
 import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.ts';
@@ -41,6 +43,7 @@ export type ServiceConfig = Pick<
   | 'OUTBOX_MAX_ATTEMPTS'
   | 'OUTBOX_LEASE_SECONDS'
   | 'INBOX_WORKERS'
+  | 'HELP_ACK_HOURS'
 >;
 
 export interface ServiceDeps {
@@ -53,6 +56,8 @@ export interface ServiceDeps {
   senders?: readonly ChannelSender[];
   /** Which database `db` is: sets how many inbox workers run by default. */
   databaseKind?: 'pglite' | 'postgres';
+  /** Seals sensitive text before it is stored. */
+  keyRing: KeyRing;
   /** The runtime's crypto for Lark requests (Web Crypto when not given). */
   larkCrypto?: LarkCrypto;
 }
@@ -64,7 +69,7 @@ export function createServices(deps: ServiceDeps) {
   const metrics = createMetrics();
   const hub = new WebChatHub();
   const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
-  const senders = new Map<ChannelName, ChannelSender>([['web', createWebSender(db, hub)]]);
+  const senders = new Map<ChannelName, ChannelSender>([['web', createWebSender(db, hub, deps.keyRing)]]);
   const lark =
     config.LARK_APP_ID && config.LARK_APP_SECRET && config.LARK_VERIFICATION_TOKEN
       ? {
@@ -85,13 +90,23 @@ export function createServices(deps: ServiceDeps) {
   if (lark) senders.set('lark', lark.client.sender);
   for (const sender of deps.senders ?? []) senders.set(sender.channel, sender);
 
-  const processNext = createInboxProcessor({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
+  const processNext = createInboxProcessor({
+    db,
+    engine,
+    log,
+    timeZone: config.TZ_DEFAULT,
+    now,
+    keyRing: deps.keyRing,
+    helpAckHours: config.HELP_ACK_HOURS,
+    redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
+  });
   const dispatch = createOutboxDispatcher({
     db,
     senders,
     log,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     leaseSeconds: config.OUTBOX_LEASE_SECONDS,
+    sealer: deps.keyRing,
   });
   const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
 
@@ -162,6 +177,7 @@ export function createServices(deps: ServiceDeps) {
       : {}),
     now,
     metrics,
+    keyRing: deps.keyRing,
   });
 
   return {

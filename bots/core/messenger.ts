@@ -101,7 +101,23 @@ export interface OutboundEnvelope {
   /** Stable across retries (the outbox row's uuid); platforms that support it deduplicate on it. */
   idempotencyKey: string;
   message: Outbound;
+  /** It carries sealed data in clear (a reply on a help request): a channel that keeps a copy seals it. */
+  sensitive?: boolean;
 }
+
+/** Sealing of sensitive text, for channels that keep copies of messages (the app's key ring). */
+export interface Sealer {
+  seal(plain: string): Promise<string>;
+  open(sealed: string): Promise<string>;
+  isSealed(value: string): boolean;
+}
+
+/** A stored message payload sealed as a whole: `{ sealed }`. */
+export const isSealedPayload = (payload: unknown): payload is { sealed: string } =>
+  typeof payload === 'object' &&
+  payload !== null &&
+  typeof (payload as { sealed?: unknown }).sealed === 'string' &&
+  Object.keys(payload).length === 1;
 
 /** What a send attempt came to. A retryable failure is tried again later with backoff. */
 export type SendResult =

@@ -2,6 +2,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { webChatMessages, webVisitors } from '../../db/schema/index.ts';
+import { isSealedPayload, type Sealer } from '../core/messenger.ts';
 import type { WebBubble } from './render.ts';
 
 export type IncomingPayload = { text: string } | { label: string };
@@ -36,7 +37,7 @@ export async function storeOutgoing(
   db: Db,
   visitor: string,
   key: string,
-  bubble: WebBubble,
+  bubble: WebBubble | { sealed: string },
 ): Promise<number> {
   return db.transaction(async (tx) => {
     await lockVisitor(tx, visitor);
@@ -60,17 +61,44 @@ export async function storeOutgoing(
   });
 }
 
-export async function messagesAfter(db: Db, visitor: string, afterId: number, limit: number) {
+/** The visitor's messages after an id, sealed ones opened for them. */
+export async function messagesAfter(db: Db, visitor: string, afterId: number, limit: number, sealer: Sealer) {
   const rows = await db
     .select()
     .from(webChatMessages)
     .where(and(eq(webChatMessages.visitorId, visitor), gt(webChatMessages.id, afterId)))
     .orderBy(asc(webChatMessages.id))
     .limit(limit);
-  return rows.map((r) => ({
-    id: r.id,
-    direction: r.direction,
-    payload: r.payload,
-    at: r.createdAt.toISOString(),
-  }));
+  return Promise.all(
+    rows.map(async (r) => ({
+      id: r.id,
+      direction: r.direction,
+      payload: isSealedPayload(r.payload)
+        ? (JSON.parse(await sealer.open(r.payload.sealed)) as Record<string, unknown>)
+        : r.payload,
+      at: r.createdAt.toISOString(),
+    })),
+  );
+}
+
+/** What a redacted message shows in the visitor's history. */
+export const redactedText = '🔒 已加密保存 · Stored encrypted';
+
+/**
+ * Blanks what the visitor sent for one inbound event (answers in a help request): history shows
+ * that something was sent, not what. The event's dedupe key is `web:<visitor>:<message id>`.
+ */
+export async function redactIncoming(tx: Db, visitor: string, dedupeKey: string): Promise<void> {
+  const prefix = `web:${visitor}:`;
+  if (!dedupeKey.startsWith(prefix)) return;
+  await tx
+    .update(webChatMessages)
+    .set({ payload: { text: redactedText, redacted: true } })
+    .where(
+      and(
+        eq(webChatMessages.visitorId, visitor),
+        eq(webChatMessages.direction, 'in'),
+        eq(webChatMessages.messageKey, dedupeKey.slice(prefix.length)),
+      ),
+    );
 }

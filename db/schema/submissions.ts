@@ -8,7 +8,7 @@ export const submissions = pgTable(
   'submissions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['suggestion'] }).notNull(),
+    kind: text('kind', { enum: ['suggestion', 'help_request'] }).notNull(),
     /** JY-2026-0001: prefix by kind, year in the union's time zone, sequence per year. */
     referenceCode: text('reference_code').notNull().unique('submissions_reference_code_uq'),
     personId: uuid('person_id')
@@ -30,6 +30,9 @@ export const submissions = pgTable(
     ratedAt: timestamp('rated_at', { withTimezone: true }),
     /** When it was last closed (the satisfaction figures are grouped by it). */
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Help requests: an officer must acknowledge it by then, or the unit's admins are told. */
+    ackDueAt: timestamp('ack_due_at', { withTimezone: true }),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

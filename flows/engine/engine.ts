@@ -62,6 +62,8 @@ export interface Engine {
   handle(turn: Turn): Promise<TurnResult>;
   /** The notice for a conversation abandoned past its expiry, or null when none is owed. */
   expiryNotice(state: ConversationState, ctx: FlowContext): Outbound | null;
+  /** Whether answers given in this flow are sensitive (see FlowDef.sensitive). */
+  isSensitive(flowName: string | null | undefined): boolean;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -449,6 +451,7 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     handle,
     expiryNotice: (state, ctx) => (state.flow === MENU ? null : expiryNoticeFor(state, ctx)),
+    isSensitive: (flowName) => (flowName ? flows.get(flowName)?.sensitive === true : false),
   };
 }
 

@@ -88,6 +88,11 @@ export interface FlowDef<D> {
   words: readonly string[];
   /** Who may use it (everyone when absent); others are told so and it is not in their menu. */
   roles?: readonly Role[];
+  /**
+   * What the person types in it is sensitive (a help request): its answers are kept sealed
+   * between turns and the messages that carried them are not kept in clear once handled.
+   */
+  sensitive?: boolean;
   /** Validates stored data on load. */
   data: z.ZodType<D>;
   initial(ctx: FlowContext): D;

@@ -5,7 +5,8 @@
 import { Hono } from 'hono';
 import type { Db } from '../../db/client.ts';
 import { charCount } from '../../flows/engine/text.ts';
-import { type SuggestionStatus, statusLabels } from '../../flows/suggestion/lifecycle.ts';
+import { statusLabel } from '../../flows/lifecycles.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError } from '../errors.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { readJson, validationError } from '../http/json-body.ts';
@@ -23,6 +24,8 @@ export interface OfficerApiDeps {
   now: () => Date;
   /** Wakes the outbox dispatcher once a notice is queued. */
   wake: () => void;
+  /** Opens help requests for the audited read of one case, and seals replies to them. */
+  keyRing: KeyRing;
 }
 
 const text = {
@@ -30,21 +33,21 @@ const text = {
     zh: `找不到编号为 ${ref} 的事项。`,
     en: `No item has the reference ${ref}.`,
   }),
-  notAllowed: (from: SuggestionStatus, to: SuggestionStatus, allowed: readonly SuggestionStatus[]) => ({
-    zh: `不能从“${statusLabels[from].zh}”改为“${statusLabels[to].zh}”。${
-      allowed.length > 0
-        ? `可改为：${allowed.map((s) => statusLabels[s].zh).join('、')}。`
-        : '该事项已办结，不能再更改。'
-    }`,
-    en: `Cannot move from "${statusLabels[from].en}" to "${statusLabels[to].en}". ${
-      allowed.length > 0
-        ? `Allowed: ${allowed.map((s) => statusLabels[s].en).join(', ')}.`
-        : 'The item is closed.'
-    }`,
-  }),
-  replyRequired: (to: SuggestionStatus) => ({
-    zh: `改为“${statusLabels[to].zh}”时必须填写答复，说明原因。`,
-    en: `A reply explaining why is required when moving to "${statusLabels[to].en}".`,
+  notAllowed: (kind: string, from: string, to: string, allowed: readonly string[]) => {
+    const zh = (status: string) => statusLabel(kind, status).zh;
+    const en = (status: string) => statusLabel(kind, status).en;
+    return {
+      zh: `不能从“${zh(from)}”改为“${zh(to)}”。${
+        allowed.length > 0 ? `可改为：${allowed.map(zh).join('、')}。` : '该事项已办结，不能再更改。'
+      }`,
+      en: `Cannot move from "${en(from)}" to "${en(to)}". ${
+        allowed.length > 0 ? `Allowed: ${allowed.map(en).join(', ')}.` : 'The item is closed.'
+      }`,
+    };
+  },
+  replyRequired: (kind: string, to: string) => ({
+    zh: `改为“${statusLabel(kind, to).zh}”时必须填写答复，说明原因。`,
+    en: `A reply explaining why is required when moving to "${statusLabel(kind, to).en}".`,
   }),
   replyTooLong: (given: number) => ({
     zh: `答复过长：最多 ${maxReplyLength} 字，您输入了 ${given} 字。`,
@@ -55,7 +58,12 @@ const text = {
 export function officerApi(deps: OfficerApiDeps) {
   const { db } = deps;
   const find = async (ref: string) => {
-    const item = await getSubmission(db, ref);
+    const item = await getSubmission(db, ref, {
+      keyRing: deps.keyRing,
+      actorType: 'admin_token',
+      actorId: null,
+      now: deps.now(),
+    });
     if (!item) throw new AppError('not_found', text.notFound(ref.slice(0, 40)));
     return item;
   };
@@ -98,14 +106,15 @@ export function officerApi(deps: OfficerApiDeps) {
         actor: { type: 'admin_token', id: null },
         now: deps.now(),
         timeZone: deps.timeZone,
+        keyRing: deps.keyRing,
       });
       if (!result.ok) {
         if (result.reason === 'not_found') throw new AppError('not_found', text.notFound(ref.slice(0, 40)));
         if (result.reason === 'reply_required')
-          throw new AppError('validation_failed', text.replyRequired(body.status));
+          throw new AppError('validation_failed', text.replyRequired(result.kind, body.status));
         throw new AppError(
           'invalid_transition',
-          text.notAllowed(result.from as SuggestionStatus, body.status, result.allowed as SuggestionStatus[]),
+          text.notAllowed(result.kind, result.from, body.status, result.allowed),
           { from: result.from, to: body.status, allowed: result.allowed },
         );
       }

@@ -1,14 +1,14 @@
 /** The officer API's request and response shapes: validated at the edge, and described in OpenAPI. */
 import { z } from 'zod';
 import { roles } from '../../flows/engine/types.ts';
-import { suggestionStatuses } from '../../flows/suggestion/lifecycle.ts';
+import { allStatuses, itemKinds } from '../../flows/lifecycles.ts';
 
 export const maxReplyLength = 2000;
 
 export const listQuery = z
   .object({
-    status: z.enum(suggestionStatuses).optional(),
-    kind: z.enum(['suggestion']).optional(),
+    status: z.enum(allStatuses).optional(),
+    kind: z.enum(itemKinds).optional(),
     q: z.string().trim().min(1).max(100).optional(),
     /** Items raised in this unit or any unit below it. */
     unit: z.string().uuid().optional(),
@@ -72,7 +72,7 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date su
 export const satisfactionQuery = z
   .object({
     unit: z.string().uuid().optional(),
-    kind: z.enum(['suggestion']).optional(),
+    kind: z.enum(itemKinds).optional(),
     from: day.optional(),
     to: day.optional(),
     by: z.enum(['week', 'month']).default('month'),
@@ -97,8 +97,8 @@ export const satisfactionReport = z.object({
 
 export const statusChangeBody = z
   .object({
-    status: z.enum(suggestionStatuses),
-    /** Shown to the proposer; required when not adopting. */
+    status: z.enum(allStatuses),
+    /** Shown to the person; required when not adopting a suggestion or declining a help request. */
     reply: z.string().max(100_000).default(''),
   })
   .strict();
@@ -115,7 +115,7 @@ const timelineEvent = z.object({
 export const submissionView = z.object({
   referenceCode: z.string(),
   kind: z.string(),
-  status: z.enum(suggestionStatuses),
+  status: z.enum(allStatuses),
   title: z.string(),
   category: z.string(),
   details: z.record(z.string(), z.string()),
@@ -123,7 +123,7 @@ export const submissionView = z.object({
   proposer: z.object({ name: z.string() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  nextStatuses: z.array(z.enum(suggestionStatuses)),
+  nextStatuses: z.array(z.enum(allStatuses)),
   /** 1 满意, 2 基本满意, 3 不满意: given once by the person after the item closed. */
   rating: z.number().int().min(1).max(3).nullable(),
   ratingComment: z.string().nullable(),

@@ -11,11 +11,13 @@ import { type ChannelName, type Inbound, inboundSchema } from '../../bots/core/m
 import type { Db } from '../../db/client.ts';
 import { type InboxRow, inbox } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { createEffectPort } from '../effect-port.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { lockConversation, saveConversation } from '../store/conversations.ts';
 import { enqueue } from '../store/outbox.ts';
 import { resolvePerson } from '../store/people.ts';
+import { openFlowState, sealFlowState, sealInboundText } from './sensitive.ts';
 
 export interface InboxProcessorDeps {
   db: Db;
@@ -23,6 +25,12 @@ export interface InboxProcessorDeps {
   log: Logger;
   timeZone: string;
   now: () => Date;
+  /** Seals sensitive text the flows hand over (help requests). */
+  keyRing: KeyRing;
+  /** Channels that keep their own copy of what people sent (web chat history) blank it here. */
+  redactors?: ReadonlyMap<ChannelName, (tx: Db, inbound: Inbound) => Promise<void>>;
+  /** Hours within which an officer must acknowledge a help request (default 24). */
+  helpAckHours?: number;
   /** Attempts before an event is given up on and the person is told. */
   maxAttempts?: number;
 }
@@ -99,12 +107,15 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
 async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Promise<void> {
   const inbound: Inbound = inboundSchema.parse(row.payload);
   const person = await resolvePerson(tx, inbound);
-  const state = await lockConversation(tx, {
-    key: row.conversationKey,
-    channel: inbound.channel,
-    chatId: inbound.chat.id,
-    personId: person.id,
-  });
+  const state = await openFlowState(
+    await lockConversation(tx, {
+      key: row.conversationKey,
+      channel: inbound.channel,
+      chatId: inbound.chat.id,
+      personId: person.id,
+    }),
+    deps.keyRing,
+  );
   // The person's time is when they spoke, not when a backlog got to it (never later than now).
   const now = new Date(Math.min(Date.parse(inbound.receivedAt) || Date.now(), deps.now().getTime()));
   const ctx = {
@@ -114,17 +125,39 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
     chatType: inbound.chat.type,
     role: person.role,
   };
-  const port = createEffectPort(tx, { personId: person.id, inbound, now, timeZone: deps.timeZone });
+  const port = createEffectPort(tx, {
+    personId: person.id,
+    inbound,
+    now,
+    timeZone: deps.timeZone,
+    keyRing: deps.keyRing,
+    helpAckHours: deps.helpAckHours ?? 24,
+  });
   const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
-  await saveConversation(tx, row.conversationKey, result.state);
+  const sensitiveAfter = deps.engine.isSensitive(result.state?.flow);
+  await saveConversation(
+    tx,
+    row.conversationKey,
+    result.state && sensitiveAfter ? await sealFlowState(result.state, deps.keyRing) : result.state,
+  );
+  // An answer given inside a sensitive flow is not kept in clear once handled.
+  if (sensitiveAfter || deps.engine.isSensitive(state?.flow)) {
+    await tx
+      .update(inbox)
+      .set({ payload: await sealInboundText(row.payload, deps.keyRing) })
+      .where(eq(inbox.id, row.id));
+    await deps.redactors?.get(inbound.channel)?.(tx, inbound);
+  }
   await enqueue(
     tx,
     result.replies.map((message) => ({
       channel: inbound.channel,
       chatId: inbound.chat.id,
       message,
+      sensitive: port.touchedSealed(),
       inboxId: row.id,
     })),
+    deps.keyRing,
   );
 }
 

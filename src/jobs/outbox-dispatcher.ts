@@ -9,7 +9,9 @@ import { alias } from 'drizzle-orm/pg-core';
 import {
   type ChannelName,
   type ChannelSender,
+  isSealedPayload,
   outboundSchema,
+  type Sealer,
   type SendResult,
 } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
@@ -27,6 +29,8 @@ export interface OutboxDispatcherDeps {
   batchSize?: number;
   /** First retry delay; doubles per attempt, with jitter, capped at ten minutes. */
   baseDelayMs?: number;
+  /** Opens sealed payloads (sensitive messages) just before they are sent. */
+  sealer?: Sealer;
 }
 
 /** Sends one batch; resolves to the number of rows handled (0 when nothing was due). */
@@ -82,7 +86,12 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
 
   const record = async (row: OutboxRow) => {
     const sender = deps.senders.get(row.channel as ChannelName);
-    const parsed = outboundSchema.safeParse(row.payload);
+    const sensitive = isSealedPayload(row.payload);
+    const parsed = outboundSchema.safeParse(
+      sensitive && deps.sealer
+        ? JSON.parse(await deps.sealer.open((row.payload as { sealed: string }).sealed))
+        : row.payload,
+    );
     if (!sender || !parsed.success) {
       const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
       log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
@@ -100,6 +109,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
           chatId: row.chatId,
           idempotencyKey: row.uuid,
           message: parsed.data,
+          ...(sensitive ? { sensitive } : {}),
         }),
         sendTimeoutMs,
       );

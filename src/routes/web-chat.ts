@@ -4,6 +4,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import type { Sealer } from '../../bots/core/messenger.ts';
 import type { WebChatHub } from '../../bots/web/hub.ts';
 import { ensureVisitor, readVisitor } from '../../bots/web/identity.ts';
 import { chatPage, faviconSvg, type Shortcut } from '../../bots/web/page.ts';
@@ -34,6 +35,8 @@ export interface WebChatDeps {
   wake: () => void;
   now: () => Date;
   timeZone: string;
+  /** Opens sealed messages in the visitor's history. */
+  sealer: Sealer;
 }
 
 const text = {
@@ -109,12 +112,12 @@ export function webChatRoutes(deps: WebChatDeps) {
       const query = pollQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);
       const { after, wait } = query.data;
-      let messages = await messagesAfter(db, visitor, after, 200);
+      let messages = await messagesAfter(db, visitor, after, 200, deps.sealer);
       const deadline = Date.now() + wait * 1000;
       // Wait for a wake-up from this instance, and look again every second for other instances' writes.
       while (messages.length === 0 && Date.now() < deadline && !c.req.raw.signal.aborted) {
         await hub.wait(visitor, Math.min(1000, deadline - Date.now()));
-        messages = await messagesAfter(db, visitor, after, 200);
+        messages = await messagesAfter(db, visitor, after, 200, deps.sealer);
       }
       c.header('cache-control', 'no-store');
       return c.json({ messages });

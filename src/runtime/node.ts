@@ -7,7 +7,7 @@ import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
-import { openConfiguredDatabase, webCookieSecret } from './boot.ts';
+import { dataKeyRing, openConfiguredDatabase, webCookieSecret } from './boot.ts';
 import { startLarkLongConnection } from './lark-long-connection.ts';
 
 async function main() {
@@ -25,6 +25,7 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const database = await openConfiguredDatabase(config, log);
   const webSecret = await webCookieSecret(config, database, log);
+  const keyRing = await dataKeyRing(config, log);
   if (!config.ADMIN_TOKEN) log.warn('officer_api.disabled', { hint: 'set ADMIN_TOKEN to enable /api' });
 
   const services = createServices({
@@ -33,6 +34,7 @@ async function main() {
     config,
     log,
     webSecret,
+    keyRing,
     larkCrypto: nodeLarkCrypto,
   });
 

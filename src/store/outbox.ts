@@ -1,6 +1,6 @@
 /** Queues messages for delivery, inside the transaction of the change that caused them. */
 import { and, eq } from 'drizzle-orm';
-import type { ChannelName, Outbound } from '../../bots/core/messenger.ts';
+import type { ChannelName, Outbound, Sealer } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { outbox } from '../../db/schema/index.ts';
 
@@ -9,18 +9,22 @@ export interface Delivery {
   chatId: string;
   message: Outbound;
   inboxId?: number;
+  /** It shows sealed data (a reply on a help request): stored sealed, opened just before sending. */
+  sensitive?: boolean;
 }
 
-export async function enqueue(tx: Db, deliveries: readonly Delivery[]): Promise<void> {
+export async function enqueue(tx: Db, deliveries: readonly Delivery[], sealer?: Sealer): Promise<void> {
   if (deliveries.length === 0) return;
-  await tx.insert(outbox).values(
-    deliveries.map((d) => ({
-      channel: d.channel,
-      chatId: d.chatId,
-      payload: d.message,
-      inboxId: d.inboxId,
-    })),
-  );
+  const payloadOf = async (d: Delivery): Promise<Record<string, unknown>> => {
+    if (!d.sensitive) return d.message;
+    if (!sealer) throw new Error('a sensitive message needs the key ring to be queued');
+    return { sealed: await sealer.seal(JSON.stringify(d.message)) };
+  };
+  const rows = [];
+  for (const d of deliveries) {
+    rows.push({ channel: d.channel, chatId: d.chatId, payload: await payloadOf(d), inboxId: d.inboxId });
+  }
+  await tx.insert(outbox).values(rows);
 }
 
 /** A message this server sent, by the id the platform gave it; null for anyone else's. */

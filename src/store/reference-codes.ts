@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { referenceCounters } from '../../db/schema/index.ts';
 
-export const referencePrefixes = { suggestion: 'JY' } as const;
+export const referencePrefixes = { suggestion: 'JY', motion: 'TA', help_request: 'BF' } as const;
 
 export async function nextReferenceCode(tx: Db, prefix: string, year: number): Promise<string> {
   const [row] = await tx

@@ -5,16 +5,14 @@ import type { Db } from '../../db/client.ts';
 import { people, type SubmissionRow, submissionEvents, submissions } from '../../db/schema/index.ts';
 import type { ItemDetail, MineItem, RateOutcome } from '../../flows/effects.ts';
 import { yearIn } from '../../flows/engine/l10n.ts';
+import { checkMove, nextStatuses } from '../../flows/lifecycles.ts';
+import { statusChangedNotice } from '../../flows/notices.ts';
 import { ratingPrompt } from '../../flows/rating.ts';
 import type { SuggestionDraft } from '../../flows/suggestion/draft.ts';
-import {
-  checkTransition,
-  isSuggestionStatus,
-  type SuggestionStatus,
-  suggestionTransitions,
-} from '../../flows/suggestion/lifecycle.ts';
-import { statusChangedNotice } from '../../flows/suggestion/notices.ts';
+import type { SuggestionStatus } from '../../flows/suggestion/lifecycle.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
+import { openHelpDetails } from './help-requests.ts';
 import { enqueue } from './outbox.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 
@@ -94,7 +92,12 @@ export async function listMine(
 }
 
 /** One of the person's own items with the officers' latest reply; null for anyone else's. */
-export async function getMine(tx: Db, personId: string, referenceCode: string): Promise<ItemDetail | null> {
+export async function getMine(
+  tx: Db,
+  personId: string,
+  referenceCode: string,
+  keyRing: KeyRing,
+): Promise<ItemDetail | null> {
   const [row] = await tx
     .select()
     .from(submissions)
@@ -114,7 +117,9 @@ export async function getMine(tx: Db, personId: string, referenceCode: string): 
     category: row.category,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    lastReply: reply?.note ?? null,
+    // A reply to a help request is sealed; its owner reads it in clear.
+    lastReply:
+      reply?.note && keyRing.isSealed(reply.note) ? await keyRing.open(reply.note) : (reply?.note ?? null),
   };
 }
 
@@ -164,19 +169,28 @@ function officerView(row: SubmissionRow, proposer: string) {
     status: row.status,
     title: row.title,
     category: row.category,
-    details: row.details,
+    // A help request's sealed parts appear only in the audited read of that one case.
+    details: row.kind === 'help_request' ? { urgency: row.details.urgency ?? '' } : row.details,
     anonymous: row.anonymous,
     proposer: row.anonymous ? null : { name: proposer },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    nextStatuses: isSuggestionStatus(row.status) ? [...suggestionTransitions[row.status]] : [],
+    nextStatuses: [...nextStatuses(row.kind, row.status)],
     rating: row.rating,
     ratingComment: row.ratingComment,
     ratedAt: row.ratedAt?.toISOString() ?? null,
   };
 }
 
-export async function getSubmission(db: Db, referenceCode: string) {
+/** Who reads a case, for opening a help request's sealed parts (and recording that they did). */
+export interface CaseReader {
+  keyRing: KeyRing;
+  actorType: 'officer' | 'admin_token';
+  actorId: string | null;
+  now: Date;
+}
+
+export async function getSubmission(db: Db, referenceCode: string, reader?: CaseReader) {
   const [row] = await db
     .select({ submission: submissions, proposer: people.displayName })
     .from(submissions)
@@ -188,35 +202,48 @@ export async function getSubmission(db: Db, referenceCode: string) {
     .from(submissionEvents)
     .where(eq(submissionEvents.submissionId, row.submission.id))
     .orderBy(submissionEvents.id);
+  const view = officerView(row.submission, row.proposer);
+  const sealed = row.submission.kind === 'help_request';
+  const opened = sealed && reader ? await openHelpDetails(db, row.submission, reader) : null;
+  const note = async (value: string | null) =>
+    value && sealed ? (reader?.keyRing.isSealed(value) ? reader.keyRing.open(value) : null) : value;
   return {
-    ...officerView(row.submission, row.proposer),
-    timeline: events.map((e) => ({
-      at: e.at.toISOString(),
-      type: e.type,
-      actorType: e.actorType,
-      fromStatus: e.fromStatus,
-      toStatus: e.toStatus,
-      note: e.note,
-    })),
+    ...view,
+    ...(opened ? { details: opened } : {}),
+    timeline: await Promise.all(
+      events.map(async (e) => ({
+        at: e.at.toISOString(),
+        type: e.type,
+        actorType: e.actorType,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        note: await note(e.note),
+      })),
+    ),
   };
 }
 
 export type StatusChangeResult =
   | { ok: true }
   | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'not_allowed'; from: string; allowed: readonly string[] }
-  | { ok: false; reason: 'reply_required' };
+  | { ok: false; reason: 'not_allowed'; kind: string; from: string; allowed: readonly string[] }
+  | { ok: false; reason: 'reply_required'; kind: string };
 
 export interface StatusChangeRequest {
   referenceCode: string;
-  to: SuggestionStatus;
+  to: string;
   reply: string;
   actor: { type: 'officer' | 'admin_token'; id: string | null };
   now: Date;
   timeZone: string;
+  /** Seals what is written about a help request. */
+  keyRing: KeyRing;
 }
 
-/** Moves a suggestion one allowed step, records it, and tells the proposer where they filed it. */
+/**
+ * Moves an item one allowed step of its kind's lifecycle, records it, and tells the person where
+ * they filed it. On a help request the reply is kept sealed on the timeline.
+ */
 export async function changeStatus(db: Db, request: StatusChangeRequest): Promise<StatusChangeResult> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -228,13 +255,14 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
     if (!row) return { ok: false, reason: 'not_found' } as const;
     const { submission } = row;
     const from = submission.status;
-    if (!isSuggestionStatus(from)) return { ok: false, reason: 'not_allowed', from, allowed: [] } as const;
-    const check = checkTransition(from, request.to, request.reply);
+    const kind = submission.kind;
+    const check = checkMove(kind, from, request.to, request.reply);
     if (!check.ok) {
       return check.reason === 'reply_required'
-        ? ({ ok: false, reason: 'reply_required' } as const)
-        : ({ ok: false, reason: 'not_allowed', from, allowed: suggestionTransitions[from] } as const);
+        ? ({ ok: false, reason: 'reply_required', kind } as const)
+        : ({ ok: false, reason: 'not_allowed', kind, from, allowed: nextStatuses(kind, from) } as const);
     }
+    const sensitive = kind === 'help_request';
     await tx
       .update(submissions)
       .set({
@@ -251,7 +279,7 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
       type: 'status_changed',
       fromStatus: from,
       toStatus: request.to,
-      note: request.reply || null,
+      note: request.reply ? (sensitive ? await request.keyRing.seal(request.reply) : request.reply) : null,
     });
     await audit(tx, {
       at: request.now,
@@ -264,6 +292,7 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
     });
     const notice = statusChangedNotice(
       {
+        kind,
         referenceCode: submission.referenceCode,
         title: submission.title,
         from,
@@ -275,11 +304,16 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
       request.timeZone,
     );
     const origin = { channel: submission.originChannel as ChannelName, chatId: submission.originChatId };
-    await enqueue(tx, [
-      { ...origin, message: notice },
-      // Closed: the person is asked, once, whether they are satisfied.
-      ...(request.to === 'closed' ? [{ ...origin, message: ratingPrompt(submission, row.language) }] : []),
-    ]);
+    await enqueue(
+      tx,
+      [
+        // A reply on a help request is sealed in the outbox too.
+        { ...origin, message: notice, sensitive: sensitive && request.reply !== '' },
+        // Closed: the person is asked, once, whether they are satisfied.
+        ...(request.to === 'closed' ? [{ ...origin, message: ratingPrompt(submission, row.language) }] : []),
+      ],
+      request.keyRing,
+    );
     return { ok: true } as const;
   });
 }

@@ -5,6 +5,7 @@ import { queryRows } from '../../db/client.ts';
 import { conversations, inbox, outbox, webChatMessages } from '../../db/schema/index.ts';
 import { createEngine, type Engine } from '../../flows/engine/engine.ts';
 import { commands, flows } from '../../flows/registry.ts';
+import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { createExpirySweep } from '../../src/jobs/conversation-expiry.ts';
 import { createInboxProcessor } from '../../src/jobs/inbox-processor.ts';
 import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
@@ -60,6 +61,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       log,
       timeZone: 'Asia/Shanghai',
       now: () => new Date(),
+      keyRing: createKeyRing(generateDataKey()),
     });
 
   const repliesTo = (chat: string) =>
@@ -234,7 +236,9 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const { WebChatHub } = await import('../../bots/web/hub.ts');
     const dispatch = createOutboxDispatcher({
       db: database.db,
-      senders: new Map([['web', createWebSender(database.db, new WebChatHub())]]),
+      senders: new Map([
+        ['web', createWebSender(database.db, new WebChatHub(), createKeyRing(generateDataKey()))],
+      ]),
       log,
       maxAttempts: 5,
     });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { messagesAfter, storeIncoming, storeOutgoing } from '../../bots/web/store.ts';
+import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
+
+const sealer = createKeyRing(generateDataKey());
 
 describe.each(databaseKinds)('web chat store on %s', (kind) => {
   const database = useDatabase(kind);
@@ -13,7 +16,7 @@ describe.each(databaseKinds)('web chat store on %s', (kind) => {
     let writing = true;
     const poller = (async () => {
       while (writing || seen.size < writes) {
-        for (const m of await messagesAfter(database.db, visitor, cursor, 500)) {
+        for (const m of await messagesAfter(database.db, visitor, cursor, 500, sealer)) {
           seen.add(m.id);
           cursor = Math.max(cursor, m.id);
         }
@@ -36,7 +39,7 @@ describe.each(databaseKinds)('web chat store on %s', (kind) => {
       poller,
       new Promise((_, reject) => setTimeout(() => reject(new Error('poller stuck')), 10_000)),
     ]);
-    const all = await messagesAfter(database.db, visitor, 0, 500);
+    const all = await messagesAfter(database.db, visitor, 0, 500, sealer);
     expect(all).toHaveLength(writes);
     expect([...seen].sort((a, b) => a - b)).toEqual(all.map((m) => m.id));
   });
@@ -45,6 +48,6 @@ describe.each(databaseKinds)('web chat store on %s', (kind) => {
     const first = await storeOutgoing(database.db, 'v_once', 'key-1', { text: 'x' });
     const again = await storeOutgoing(database.db, 'v_once', 'key-1', { text: 'x' });
     expect(again).toBe(first);
-    expect(await messagesAfter(database.db, 'v_once', 0, 10)).toHaveLength(1);
+    expect(await messagesAfter(database.db, 'v_once', 0, 10, sealer)).toHaveLength(1);
   });
 });

@@ -34,6 +34,17 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z'), opts: {
           updatedAt: now.toISOString(),
         });
         result = { referenceCode, status: 'submitted', createdAt: now.toISOString() };
+      } else if (effect.type === 'help.create') {
+        const referenceCode = `BF-2026-${String(items.length + 1).padStart(4, '0')}`;
+        items.unshift({
+          referenceCode,
+          kind: 'help_request',
+          title: '求助',
+          status: 'new',
+          updatedAt: now.toISOString(),
+        });
+        const ackDueAt = new Date(now.getTime() + 24 * 3_600_000).toISOString();
+        result = { referenceCode, status: 'new', createdAt: now.toISOString(), ackDueAt };
       } else if (effect.type === 'items.mine') {
         result = { items: items.slice(0, effect.limit), total: items.length };
       } else if (effect.type === 'items.one') {

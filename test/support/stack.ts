@@ -6,6 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
 import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { createLogger } from '../../src/log.ts';
 import { createServices } from '../../src/services.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts';
@@ -20,6 +21,7 @@ export function createStack(
   const log = createLogger('debug', (line) => logLines.push(line));
   const services = createServices({
     db: database.db,
+    keyRing: createKeyRing(generateDataKey()),
     log,
     webSecret: 'test-web-cookie-secret-0123456789abcdef',
     // The same parser as the server's, so defaults are the real ones.

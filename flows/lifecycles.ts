@@ -1,0 +1,68 @@
+/**
+ * Every kind of item and its lifecycle, so officers' moves, notices and 我的 treat suggestions
+ * and help requests alike. Each kind lists its statuses, the moves allowed from each, the moves
+ * that must tell the person why, and the names people read.
+ */
+import type { L10n } from './engine/l10n.ts';
+import { helpReplyRequired, helpStatuses, helpStatusLabels, helpTransitions } from './help/lifecycle.ts';
+import {
+  replyRequired as suggestionReplyRequired,
+  suggestionStatuses,
+  statusLabels as suggestionStatusLabels,
+  suggestionTransitions,
+} from './suggestion/lifecycle.ts';
+
+export const itemKinds = ['suggestion', 'help_request'] as const;
+export type ItemKind = (typeof itemKinds)[number];
+
+interface Lifecycle {
+  statuses: readonly string[];
+  transitions: Readonly<Record<string, readonly string[]>>;
+  replyRequired: ReadonlySet<string>;
+  labels: Readonly<Record<string, L10n>>;
+  /** What the item is called in notices. */
+  name: L10n;
+}
+
+export const lifecycles: Record<ItemKind, Lifecycle> = {
+  suggestion: {
+    statuses: suggestionStatuses,
+    transitions: suggestionTransitions,
+    replyRequired: suggestionReplyRequired,
+    labels: suggestionStatusLabels,
+    name: { zh: '合理化建议', en: 'suggestion' },
+  },
+  help_request: {
+    statuses: helpStatuses,
+    transitions: helpTransitions,
+    replyRequired: helpReplyRequired,
+    labels: helpStatusLabels,
+    name: { zh: '求助', en: 'help request' },
+  },
+};
+
+/** Every status of every kind (for validating input before the item's kind is known). */
+export const allStatuses = [...new Set([...suggestionStatuses, ...helpStatuses])] as [string, ...string[]];
+
+export const isItemKind = (kind: string): kind is ItemKind => (itemKinds as readonly string[]).includes(kind);
+
+/** The status as people read it; the raw value for anything unknown. */
+export function statusLabel(kind: string, status: string): L10n {
+  const label = isItemKind(kind) ? lifecycles[kind].labels[status] : undefined;
+  return label ?? { zh: status, en: status };
+}
+
+export function nextStatuses(kind: string, status: string): readonly string[] {
+  return isItemKind(kind) ? (lifecycles[kind].transitions[status] ?? []) : [];
+}
+
+export type MoveCheck = { ok: true } | { ok: false; reason: 'not_allowed' | 'reply_required' };
+
+/** Whether an officer may move an item of this kind from one status to another with this reply. */
+export function checkMove(kind: string, from: string, to: string, reply: string): MoveCheck {
+  if (!nextStatuses(kind, from).includes(to)) return { ok: false, reason: 'not_allowed' };
+  if (isItemKind(kind) && lifecycles[kind].replyRequired.has(to) && reply.trim() === '') {
+    return { ok: false, reason: 'reply_required' };
+  }
+  return { ok: true };
+}

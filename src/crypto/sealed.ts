@@ -1,0 +1,117 @@
+/**
+ * Sensitive text (help requests, contact details, officers' case notes) is sealed with
+ * AES-256-GCM in the application before it reaches the database. A sealed value names the key
+ * that sealed it, so keys can be rotated: the first key of the ring seals, every key opens.
+ * Web Crypto, so every runtime seals the same way.
+ *
+ *   tx1.<key id>.<base64 of 12-byte IV + cipher text + 16-byte tag>
+ */
+
+export interface DataKey {
+  id: string;
+  key: CryptoKey;
+}
+
+export interface KeyRing {
+  /** Seals with the current key. */
+  seal(plain: string): Promise<string>;
+  /** Opens a value sealed with any key of the ring; throws on a value it cannot open. */
+  open(sealed: string): Promise<string>;
+  /** Whether a stored value is sealed (rather than plain text). */
+  isSealed(value: string): boolean;
+  currentId: string;
+}
+
+const prefix = 'tx1';
+const keyIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
+
+export class KeyRingError extends Error {}
+
+/**
+ * Reads DATA_KEY: one or more `id:base64` pairs separated by commas, the first sealing new
+ * values (a bare base64 key gets the id `k1`). Each key is 32 random bytes.
+ */
+export function parseDataKeys(text: string): { id: string; raw: Uint8Array<ArrayBuffer> }[] {
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new KeyRingError('DATA_KEY is empty');
+  const seen = new Set<string>();
+  return entries.map((entry) => {
+    const at = entry.indexOf(':');
+    const id = at === -1 ? 'k1' : entry.slice(0, at);
+    const encoded = at === -1 ? entry : entry.slice(at + 1);
+    if (!keyIdPattern.test(id))
+      throw new KeyRingError(`key id "${id.slice(0, 40)}" should be letters, digits, - or _`);
+    if (seen.has(id)) throw new KeyRingError(`key id "${id}" appears twice`);
+    seen.add(id);
+    let raw: Uint8Array<ArrayBuffer>;
+    try {
+      raw = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+    } catch {
+      throw new KeyRingError(`key "${id}" is not base64`);
+    }
+    if (raw.length !== 32) throw new KeyRingError(`key "${id}" should be 32 bytes, it is ${raw.length}`);
+    return { id, raw };
+  });
+}
+
+/** A new key in DATA_KEY's format. */
+export function generateDataKey(id = 'k1'): string {
+  const raw = crypto.getRandomValues(new Uint8Array(32));
+  let binary = '';
+  for (const b of raw) binary += String.fromCharCode(b);
+  return `${id}:${btoa(binary)}`;
+}
+
+/** A key ring over DATA_KEY's text; a malformed text throws at once (the keys import on first use). */
+export function createKeyRing(dataKeys: string): KeyRing {
+  const parsed = parseDataKeys(dataKeys);
+  const imported = Promise.all(
+    parsed.map(async ({ id, raw }) => {
+      const key = await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, [
+        'encrypt',
+        'decrypt',
+      ]);
+      return [id, key] as const;
+    }),
+  ).then((entries) => new Map(entries));
+  const currentId = parsed[0]!.id;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+
+  return {
+    currentId,
+    async seal(plain) {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const cipher = new Uint8Array(
+        await crypto.subtle.encrypt(
+          { name: 'AES-GCM', iv, additionalData: encoder.encode(currentId) },
+          (await imported).get(currentId)!,
+          encoder.encode(plain),
+        ),
+      );
+      const joined = new Uint8Array(iv.length + cipher.length);
+      joined.set(iv);
+      joined.set(cipher, iv.length);
+      let binary = '';
+      for (const b of joined) binary += String.fromCharCode(b);
+      return `${prefix}.${currentId}.${btoa(binary)}`;
+    },
+    async open(sealed) {
+      const [tag, id, body] = sealed.split('.');
+      if (tag !== prefix || !id || body === undefined) throw new KeyRingError('not a sealed value');
+      const key = (await imported).get(id);
+      if (!key) throw new KeyRingError(`no key "${id}" in DATA_KEY to open this value`);
+      const data = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: data.slice(0, 12), additionalData: encoder.encode(id) },
+        key,
+        data.slice(12),
+      );
+      return decoder.decode(plain);
+    },
+    isSealed: (value) => value.startsWith(`${prefix}.`),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Help requests (帮扶/救助, 维权咨询): the situation and the contact details are sealed with the
+ * data key before they are written; reading them back is for officers and every read is audited.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { ChannelName } from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/client.ts';
+import { people, submissionEvents, submissions } from '../../db/schema/index.ts';
+import { yearIn } from '../../flows/engine/l10n.ts';
+import type { HelpDraft } from '../../flows/help/draft.ts';
+import { helpKindLabels } from '../../flows/help/kinds.ts';
+import type { HelpStatus } from '../../flows/help/lifecycle.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
+import { type AuditEntry, audit } from './audit.ts';
+import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
+
+export interface HelpFilingContext {
+  personId: string;
+  channel: ChannelName;
+  chatId: string;
+  now: Date;
+  timeZone: string;
+  keyRing: KeyRing;
+  /** Hours within which an officer must acknowledge it. */
+  ackHours: number;
+}
+
+export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFilingContext) {
+  const referenceCode = await nextReferenceCode(
+    tx,
+    referencePrefixes.help_request,
+    yearIn(at.now, at.timeZone),
+  );
+  const status: HelpStatus = 'new';
+  const ackDueAt = new Date(at.now.getTime() + at.ackHours * 3_600_000);
+  const contact = draft.contact.way === 'phone' ? `phone:${draft.contact.phone}` : 'chat';
+  const [row] = await tx
+    .insert(submissions)
+    .values({
+      kind: 'help_request',
+      referenceCode,
+      personId: at.personId,
+      originChannel: at.channel,
+      originChatId: at.chatId,
+      status,
+      // The kind's name is all the title says; what happened is in the sealed details.
+      title: helpKindLabels[draft.kind].zh,
+      category: draft.kind,
+      details: {
+        situation: await at.keyRing.seal(draft.situation),
+        contact: await at.keyRing.seal(contact),
+        urgency: draft.urgency,
+      },
+      orgUnitId: sql`(select ${people.orgUnitId} from ${people} where ${people.id} = ${at.personId})`,
+      ackDueAt,
+      createdAt: at.now,
+      updatedAt: at.now,
+    })
+    .returning();
+  await tx.insert(submissionEvents).values({
+    submissionId: row!.id,
+    at: at.now,
+    actorType: 'person',
+    actorId: at.personId,
+    type: 'submitted',
+    toStatus: status,
+  });
+  await audit(tx, {
+    at: at.now,
+    actorType: 'person',
+    actorId: at.personId,
+    action: 'submission.create',
+    subjectType: 'submission',
+    subjectId: referenceCode,
+    detail: { kind: 'help_request', helpKind: draft.kind, urgency: draft.urgency },
+  });
+  return { referenceCode, status, createdAt: at.now.toISOString(), ackDueAt: ackDueAt.toISOString() };
+}
+
+/** The sealed parts of a help request in clear, for an officer allowed to read it; the read is audited. */
+export async function openHelpDetails(
+  tx: Db,
+  row: { id: string; referenceCode: string; details: Record<string, string> },
+  reader: Pick<AuditEntry, 'actorType' | 'actorId'> & { keyRing: KeyRing; now: Date },
+): Promise<{ situation: string; contact: string; urgency: string }> {
+  const open = async (value: string | undefined) =>
+    value && reader.keyRing.isSealed(value) ? reader.keyRing.open(value) : (value ?? '');
+  await audit(tx, {
+    at: reader.now,
+    actorType: reader.actorType,
+    actorId: reader.actorId,
+    action: 'help_request.read',
+    subjectType: 'submission',
+    subjectId: row.referenceCode,
+  });
+  return {
+    situation: await open(row.details.situation),
+    contact: await open(row.details.contact),
+    urgency: row.details.urgency ?? '',
+  };
+}
+
+/** Help requests nobody acknowledged in time and not yet escalated, oldest first. */
+export async function overdueHelpRequests(db: Db, now: Date, limit = 50) {
+  return db
+    .select({
+      id: submissions.id,
+      referenceCode: submissions.referenceCode,
+      orgUnitId: submissions.orgUnitId,
+    })
+    .from(submissions)
+    .where(
+      sql`${submissions.kind} = 'help_request' and ${submissions.status} = 'new'
+          and ${submissions.ackDueAt} <= ${now.toISOString()} and ${submissions.escalatedAt} is null`,
+    )
+    .orderBy(submissions.ackDueAt)
+    .limit(limit);
+}
+
+export async function markEscalated(tx: Db, id: string, now: Date) {
+  await tx.update(submissions).set({ escalatedAt: now }).where(eq(submissions.id, id));
+}
