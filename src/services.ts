@@ -16,6 +16,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
+import { createHelpEscalation } from './jobs/help-escalation.ts';
 import { createInboxProcessor } from './jobs/inbox-processor.ts';
 import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.ts';
 import { createLoop } from './jobs/loop.ts';
@@ -109,6 +110,7 @@ export function createServices(deps: ServiceDeps) {
     sealer: deps.keyRing,
   });
   const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
+  const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS });
 
   const outboxLoop = createLoop('outbox', dispatch, { idleMs: 1000, log });
   // Several workers only help where the database runs statements side by side (PostgreSQL);
@@ -141,7 +143,17 @@ export function createServices(deps: ServiceDeps) {
     },
     { idleMs: 30_000, log },
   );
-  const loops = [...inboxLoops, outboxLoop, expiryLoop];
+  const escalationLoop = createLoop(
+    'help-escalation',
+    async () => {
+      const n = await escalate();
+      if (n > 0) outboxLoop.kick();
+      // One pass a minute is on time for deadlines counted in hours.
+      return 0;
+    },
+    { idleMs: 60_000, log },
+  );
+  const loops = [...inboxLoops, outboxLoop, expiryLoop, escalationLoop];
 
   const larkIntake: LarkIntakeDeps | null = lark
     ? {
@@ -187,7 +199,7 @@ export function createServices(deps: ServiceDeps) {
     /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
     larkIntake,
     /** One step of each job, for tests and tools that drive the work by hand. */
-    jobs: { processNext, dispatch, sweep },
+    jobs: { processNext, dispatch, sweep, escalate },
     startJobs: () => {
       for (const loop of loops) loop.start();
     },

@@ -10,6 +10,8 @@ export const conversations = pgTable(
     key: text('key').primaryKey(),
     channel: text('channel').notNull(),
     chatId: text('chat_id').notNull(),
+    /** private or group: officers are reached in their latest private chat with the bot. */
+    chatType: text('chat_type', { enum: ['private', 'group'] }),
     personId: uuid('person_id')
       .notNull()
       .references(() => people.id),
@@ -24,7 +26,10 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('conversations_expires_idx').on(t.expiresAt)],
+  (t) => [
+    index('conversations_expires_idx').on(t.expiresAt),
+    index('conversations_person_idx').on(t.personId, t.updatedAt),
+  ],
 );
 
 export type ConversationRow = typeof conversations.$inferSelect;

@@ -113,6 +113,7 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
       channel: inbound.channel,
       chatId: inbound.chat.id,
       personId: person.id,
+      chatType: inbound.chat.type,
     }),
     deps.keyRing,
   );

@@ -1,5 +1,5 @@
 /** Loads and saves where a conversation stands, locking its row for the length of the transaction. */
-import { eq } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { conversations } from '../../db/schema/index.ts';
@@ -10,14 +10,26 @@ export interface ConversationRef {
   channel: ChannelName;
   chatId: string;
   personId: string;
+  chatType: 'private' | 'group';
 }
 
 /** The conversation's state, with its row locked until the transaction ends. */
 export async function lockConversation(tx: Db, ref: ConversationRef): Promise<ConversationState | null> {
   await tx
     .insert(conversations)
-    .values({ key: ref.key, channel: ref.channel, chatId: ref.chatId, personId: ref.personId })
-    .onConflictDoNothing();
+    .values({
+      key: ref.key,
+      channel: ref.channel,
+      chatId: ref.chatId,
+      personId: ref.personId,
+      chatType: ref.chatType,
+    })
+    // Rows from before chat types were kept learn theirs from the next message.
+    .onConflictDoUpdate({
+      target: conversations.key,
+      set: { chatType: ref.chatType },
+      setWhere: isNull(conversations.chatType),
+    });
   const [row] = await tx.select().from(conversations).where(eq(conversations.key, ref.key)).for('update');
   return row ? stateOf(row) : null;
 }

@@ -2,7 +2,7 @@
  * Help requests (帮扶/救助, 维权咨询): the situation and the contact details are sealed with the
  * data key before they are written; reading them back is for officers and every read is audited.
  */
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { people, submissionEvents, submissions } from '../../db/schema/index.ts';
@@ -115,8 +115,4 @@ export async function overdueHelpRequests(db: Db, now: Date, limit = 50) {
     )
     .orderBy(submissions.ackDueAt)
     .limit(limit);
-}
-
-export async function markEscalated(tx: Db, id: string, now: Date) {
-  await tx.update(submissions).set({ escalatedAt: now }).where(eq(submissions.id, id));
 }

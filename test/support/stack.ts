@@ -61,12 +61,15 @@ export function createStack(
 export type Stack = ReturnType<typeof createStack>;
 
 /** A stack over a fresh database of the primary kind for the whole test file. */
-export function useStack(): { readonly database: TestDatabase; readonly stack: Stack } {
+export function useStack(opts: Parameters<typeof createStack>[1] = {}): {
+  readonly database: TestDatabase;
+  readonly stack: Stack;
+} {
   let database: TestDatabase | undefined;
   let stack: Stack | undefined;
   beforeAll(async () => {
     database = await openTestDatabase(primaryKind);
-    stack = createStack(database);
+    stack = createStack(database, opts);
   });
   afterAll(() => database?.close());
   return {

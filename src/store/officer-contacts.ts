@@ -1,0 +1,67 @@
+/**
+ * Reaching officers and admins: who is responsible for a unit (bound to it or to a unit above
+ * it), and the private chat each was last seen in, where notices for them go.
+ */
+import { sql } from 'drizzle-orm';
+import type { ChannelName } from '../../bots/core/messenger.ts';
+import { type Db, queryRows } from '../../db/client.ts';
+import type { Lang } from '../../flows/engine/l10n.ts';
+import type { Role } from '../../flows/engine/types.ts';
+
+export interface Contact {
+  personId: string;
+  language: Lang;
+  channel: ChannelName;
+  chatId: string;
+}
+
+/**
+ * People of these roles who handle the unit or a unit above it, each with their latest private
+ * chat. With no unit (or nobody bound), every person of these roles. People never seen in a
+ * private chat cannot be reached and are left out.
+ */
+export async function responsibleContacts(
+  db: Db,
+  unitId: string | null,
+  roles: readonly Role[],
+): Promise<Contact[]> {
+  const roleList = sql.join(
+    roles.map((r) => sql`${r}`),
+    sql`, `,
+  );
+  const bound = unitId
+    ? await queryRows<{ person_id: string }>(
+        db,
+        sql`with recursive up(id, parent_id) as (
+              select id, parent_id from org_units where id = ${unitId}
+              union
+              select u.id, u.parent_id from org_units u join up on u.id = up.parent_id)
+            select distinct ou.person_id from officer_units ou
+            join up on up.id = ou.org_unit_id
+            join people p on p.id = ou.person_id and p.role in (${roleList})`,
+      )
+    : [];
+  const people =
+    bound.length > 0
+      ? bound.map((b) => b.person_id)
+      : (await queryRows<{ id: string }>(db, sql`select id from people where role in (${roleList})`)).map(
+          (r) => r.id,
+        );
+  if (people.length === 0) return [];
+  const rows = await queryRows<{ person_id: string; language: Lang; channel: ChannelName; chat_id: string }>(
+    db,
+    sql`select distinct on (c.person_id) c.person_id, p.language, c.channel, c.chat_id
+        from conversations c join people p on p.id = c.person_id
+        where c.chat_type = 'private' and c.person_id in (${sql.join(
+          people.map((id) => sql`${id}`),
+          sql`, `,
+        )})
+        order by c.person_id, c.updated_at desc`,
+  );
+  return rows.map((r) => ({
+    personId: r.person_id,
+    language: r.language,
+    channel: r.channel,
+    chatId: r.chat_id,
+  }));
+}
