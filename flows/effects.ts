@@ -41,6 +41,26 @@ export type AssignOutcome =
 
 export type RateOutcome = { ok: true } | { ok: false; reason: 'not_found' | 'not_closed' | 'already_rated' };
 
+/** An item as an officer sees it in chat. */
+export interface CaseView {
+  kind: string;
+  referenceCode: string;
+  title: string;
+  /** Suggestion category or help kind. */
+  category: string;
+  status: string;
+  nextStatuses: string[];
+  proposer: string | null;
+  /** Field name → value (a help request's opened situation and contact included). */
+  details: Record<string, string>;
+  createdAt: string;
+}
+
+export type CaseOutcome =
+  | { ok: true; item: CaseView }
+  | { ok: false; reason: 'not_found' | 'not_yours' | 'reply_required' }
+  | { ok: false; reason: 'not_allowed'; kind: string; from: string; allowed: string[] };
+
 export type Effect =
   | { type: 'suggestion.create'; draft: SuggestionDraft }
   | { type: 'help.create'; draft: HelpDraft }
@@ -51,6 +71,13 @@ export type Effect =
   | { type: 'person.profile' }
   /** Rates one of the person's own closed items, once. */
   | { type: 'item.rate'; referenceCode: string; rating: 1 | 2 | 3; comment: string }
+  /** An officer reads an item of a unit they handle (a help request's read is audited). */
+  | { type: 'case.view'; referenceCode: string }
+  /**
+   * An officer moves an item on. `said` is what followed the reference: a status (its id or its
+   * name in either language), then the reply the person is sent.
+   */
+  | { type: 'case.move'; referenceCode: string; said: string }
   /** The person's closed items that have not been rated yet. */
   | { type: 'items.awaiting_rating'; limit: number }
   /** An admin sets someone's role and/or unit (an officer also handles that unit). */
@@ -64,6 +91,8 @@ export interface EffectResults {
   'person.language': { language: Lang };
   'person.profile': { profile: PersonProfile };
   'item.rate': RateOutcome;
+  'case.view': CaseOutcome;
+  'case.move': CaseOutcome;
   'items.awaiting_rating': { items: { referenceCode: string; title: string }[] };
   'person.assign': AssignOutcome;
 }

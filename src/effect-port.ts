@@ -2,10 +2,11 @@
 import type { Inbound } from '../bots/core/messenger.ts';
 import type { Db } from '../db/client.ts';
 import type { Effect, EffectResults } from '../flows/effects.ts';
-import type { EffectPort } from '../flows/engine/types.ts';
+import type { EffectPort, Role } from '../flows/engine/types.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { assignFromChat } from './store/assign-from-chat.ts';
 import { audit } from './store/audit.ts';
+import { moveCase, viewCase } from './store/cases.ts';
 import { profileOf, publicProfile } from './store/directory.ts';
 import { createHelpRequest } from './store/help-requests.ts';
 import { setLanguage } from './store/people.ts';
@@ -25,6 +26,8 @@ export interface EffectScope {
   keyRing: KeyRing;
   /** Hours within which an officer must acknowledge a help request. */
   helpAckHours: number;
+  /** The person's role (officers' commands check what they may handle). */
+  role: Role;
 }
 
 /** The port, and whether what it read included sealed data (the replies then are sealed too). */
@@ -78,6 +81,22 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
         return assignFromChat(tx, scope, effect);
       case 'item.rate':
         return rateSubmission(tx, { personId: scope.personId, ...effect, now: scope.now });
+      case 'case.view':
+      case 'case.move': {
+        const officer = {
+          personId: scope.personId,
+          role: scope.role,
+          keyRing: scope.keyRing,
+          now: scope.now,
+          timeZone: scope.timeZone,
+        };
+        const outcome =
+          effect.type === 'case.view'
+            ? await viewCase(tx, effect.referenceCode, officer)
+            : await moveCase(tx, effect, officer);
+        if (outcome.ok && outcome.item.kind === 'help_request') touchedSealed = true;
+        return outcome;
+      }
       case 'items.awaiting_rating':
         return { items: await listAwaitingRating(tx, scope.personId, effect.limit) };
     }

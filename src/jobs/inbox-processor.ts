@@ -133,6 +133,7 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
     timeZone: deps.timeZone,
     keyRing: deps.keyRing,
     helpAckHours: deps.helpAckHours ?? 24,
+    role: person.role,
   });
   const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
   const sensitiveAfter = deps.engine.isSensitive(result.state?.flow);

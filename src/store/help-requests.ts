@@ -12,6 +12,7 @@ import { helpKindLabels } from '../../flows/help/kinds.ts';
 import type { HelpStatus } from '../../flows/help/lifecycle.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { type AuditEntry, audit } from './audit.ts';
+import { notifyNewItem } from './officer-contacts.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 
 export interface HelpFilingContext {
@@ -74,6 +75,12 @@ export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFiling
     subjectId: referenceCode,
     detail: { kind: 'help_request', helpKind: draft.kind, urgency: draft.urgency },
   });
+  await notifyNewItem(
+    tx,
+    { kind: 'help_request', referenceCode, title: row!.title, category: draft.kind, urgency: draft.urgency },
+    row!.orgUnitId,
+    at.personId,
+  );
   return { referenceCode, status, createdAt: at.now.toISOString(), ackDueAt: ackDueAt.toISOString() };
 }
 

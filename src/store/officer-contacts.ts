@@ -7,6 +7,8 @@ import type { ChannelName } from '../../bots/core/messenger.ts';
 import { type Db, queryRows } from '../../db/client.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import type { Role } from '../../flows/engine/types.ts';
+import { newItemNotice } from '../../flows/officer.ts';
+import { enqueue } from './outbox.ts';
 
 export interface Contact {
   personId: string;
@@ -64,4 +66,44 @@ export async function responsibleContacts(
     channel: r.channel,
     chatId: r.chat_id,
   }));
+}
+
+/**
+ * Whether this officer may handle an item of that unit: admins handle everything; officers the
+ * units they are bound to and every unit below; an item of no unit, any officer.
+ */
+export async function mayHandle(
+  db: Db,
+  officer: { personId: string; role: Role },
+  unitId: string | null,
+): Promise<boolean> {
+  if (officer.role === 'admin') return true;
+  if (officer.role !== 'officer') return false;
+  if (!unitId) return true;
+  const rows = await queryRows<{ ok: number }>(
+    db,
+    sql`with recursive up(id, parent_id) as (
+          select id, parent_id from org_units where id = ${unitId}
+          union
+          select u.id, u.parent_id from org_units u join up on u.id = up.parent_id)
+        select 1 as ok from officer_units ou join up on up.id = ou.org_unit_id
+        where ou.person_id = ${officer.personId} limit 1`,
+  );
+  return rows.length > 0;
+}
+
+/** Tells the officers and admins of the item's unit that it arrived (not the person who filed it). */
+export async function notifyNewItem(
+  tx: Db,
+  item: { kind: string; referenceCode: string; title: string; category: string; urgency?: string },
+  unitId: string | null,
+  filedBy: string,
+): Promise<void> {
+  const contacts = (await responsibleContacts(tx, unitId, ['officer', 'admin'])).filter(
+    (c) => c.personId !== filedBy,
+  );
+  await enqueue(
+    tx,
+    contacts.map((c) => ({ channel: c.channel, chatId: c.chatId, message: newItemNotice(item, c.language) })),
+  );
 }

@@ -13,6 +13,7 @@ import type { SuggestionStatus } from '../../flows/suggestion/lifecycle.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
 import { openHelpDetails } from './help-requests.ts';
+import { notifyNewItem } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 
@@ -67,6 +68,12 @@ export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: Filin
     subjectId: referenceCode,
     detail: { kind: 'suggestion', category: draft.category, anonymous: draft.anonymous },
   });
+  await notifyNewItem(
+    tx,
+    { kind: 'suggestion', referenceCode, title: draft.title, category: draft.category },
+    row!.orgUnitId,
+    at.personId,
+  );
   return { referenceCode, status, createdAt: at.now.toISOString() };
 }
 

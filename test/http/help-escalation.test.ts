@@ -50,6 +50,12 @@ describe(`help request deadlines (${primaryKind})`, () => {
 
     const late = await askForHelp(staff.visitor);
     const answered = await askForHelp(staff.visitor);
+    // Told at once that they arrived, without what they say; the unbound admin is not.
+    const arrived = bubbleText(await admin.visitor.replies());
+    expect(arrived).toContain(`新的求助：${late}`);
+    expect(arrived).toContain(`新的求助：${answered}`);
+    expect(arrived).not.toContain('暖气');
+    expect(bubbleText(await otherAdmin.visitor.replies())).toBe('');
     hours(2);
     expect(
       (await api(`/submissions/${answered}/status`, { method: 'POST', json: { status: 'acknowledged' } }))

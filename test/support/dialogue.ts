@@ -73,6 +73,8 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z'), opts: {
             .slice(0, effect.limit)
             .map(({ referenceCode, title }) => ({ referenceCode, title })),
         };
+      } else if (effect.type === 'case.view' || effect.type === 'case.move') {
+        result = { ok: false, reason: 'not_found' };
       } else {
         const unit = effect.unitName ? { zh: effect.unitName, en: effect.unitName } : null;
         result = {

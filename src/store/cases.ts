@@ -1,0 +1,115 @@
+/**
+ * Officers handling items from chat: reading one (within the units they handle; a help request's
+ * read is audited) and moving it on with a reply that reaches the person where they filed it.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { people, submissions } from '../../db/schema/index.ts';
+import type { CaseOutcome, CaseView } from '../../flows/effects.ts';
+import type { Role } from '../../flows/engine/types.ts';
+import { isItemKind, lifecycles, nextStatuses } from '../../flows/lifecycles.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
+import { openHelpDetails } from './help-requests.ts';
+import { mayHandle } from './officer-contacts.ts';
+import { changeStatus } from './submissions.ts';
+
+export interface OfficerScope {
+  personId: string;
+  role: Role;
+  keyRing: KeyRing;
+  now: Date;
+  timeZone: string;
+}
+
+async function findCase(tx: Db, referenceCode: string, officer: OfficerScope) {
+  const [row] = await tx
+    .select({ submission: submissions, proposer: people.displayName })
+    .from(submissions)
+    .innerJoin(people, eq(people.id, submissions.personId))
+    .where(eq(submissions.referenceCode, referenceCode));
+  if (!row) return { ok: false, reason: 'not_found' } as const;
+  if (!(await mayHandle(tx, officer, row.submission.orgUnitId)))
+    return { ok: false, reason: 'not_yours' } as const;
+  return { ok: true, row } as const;
+}
+
+export async function viewCase(tx: Db, referenceCode: string, officer: OfficerScope): Promise<CaseOutcome> {
+  const found = await findCase(tx, referenceCode, officer);
+  if (!found.ok) return found;
+  const { submission, proposer } = found.row;
+  const details =
+    submission.kind === 'help_request'
+      ? await openHelpDetails(tx, submission, {
+          keyRing: officer.keyRing,
+          actorType: 'officer',
+          actorId: officer.personId,
+          now: officer.now,
+        })
+      : submission.details;
+  const item: CaseView = {
+    kind: submission.kind,
+    referenceCode: submission.referenceCode,
+    title: submission.title,
+    category: submission.category,
+    status: submission.status,
+    nextStatuses: [...nextStatuses(submission.kind, submission.status)],
+    proposer: submission.anonymous ? null : proposer,
+    details: { ...details },
+    createdAt: submission.createdAt.toISOString(),
+  };
+  return { ok: true, item };
+}
+
+/**
+ * The status named at the start of `said` (its id, or its name in either language; the longest
+ * name wins, so 未采纳 is not read as 采纳…) and the reply after it.
+ */
+export function splitStatus(kind: string, said: string): { status: string; reply: string } | null {
+  if (!isItemKind(kind)) return null;
+  const lifecycle = lifecycles[kind];
+  const text = said.trim();
+  const lowered = text.toLowerCase();
+  const names = lifecycle.statuses
+    .flatMap((status) =>
+      [status, lifecycle.labels[status]?.zh ?? '', (lifecycle.labels[status]?.en ?? '').toLowerCase()].map(
+        (name) => ({ status, name }),
+      ),
+    )
+    .filter((n) => n.name !== '')
+    .sort((a, b) => b.name.length - a.name.length);
+  for (const { status, name } of names) {
+    if (!lowered.startsWith(name)) continue;
+    const rest = text.slice(name.length);
+    // A Latin name must end at a word boundary; a Chinese one may run into the reply.
+    if (/^[a-z_]/.test(name) && rest !== '' && !/^\s/.test(rest)) continue;
+    return { status, reply: rest.trim() };
+  }
+  return null;
+}
+
+export async function moveCase(
+  tx: Db,
+  change: { referenceCode: string; said: string },
+  officer: OfficerScope,
+): Promise<CaseOutcome> {
+  const found = await findCase(tx, change.referenceCode, officer);
+  if (!found.ok) return found;
+  const { kind, status } = found.row.submission;
+  const named = splitStatus(kind, change.said);
+  if (!named)
+    return { ok: false, reason: 'not_allowed', kind, from: status, allowed: [...nextStatuses(kind, status)] };
+  const result = await changeStatus(tx, {
+    referenceCode: change.referenceCode,
+    to: named.status,
+    reply: named.reply,
+    actor: { type: 'officer', id: officer.personId },
+    now: officer.now,
+    timeZone: officer.timeZone,
+    keyRing: officer.keyRing,
+  });
+  if (!result.ok) {
+    if (result.reason === 'not_allowed') return { ...result, allowed: [...result.allowed] };
+    return { ok: false, reason: result.reason };
+  }
+  return viewCase(tx, change.referenceCode, officer);
+}
