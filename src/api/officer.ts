@@ -14,6 +14,7 @@ import type { Logger } from '../log.ts';
 import { satisfactionReport, unitAndDescendants } from '../store/directory.ts';
 import { changeStatus, getSubmission, listSubmissions } from '../store/submissions.ts';
 import { directoryApi } from './directory.ts';
+import { exportApi } from './export.ts';
 import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './schemas.ts';
 
 export interface OfficerApiDeps {
@@ -71,6 +72,7 @@ export function officerApi(deps: OfficerApiDeps) {
   return new Hono()
     .use('*', requireBearer(deps.adminToken))
     .route('/', directoryApi({ db, log: deps.log, now: deps.now }))
+    .route('/', exportApi({ db, keyRing: deps.keyRing, timeZone: deps.timeZone, now: deps.now }))
     .get('/submissions', async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);

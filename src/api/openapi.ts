@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document of the officer API, generated from the same zod schemas that validate it. */
 import { z } from 'zod';
+import { exportQuery } from './export.ts';
 import {
   errorResponse,
   listQuery,
@@ -95,6 +96,18 @@ export function openApiDocument() {
           responses: {
             '200': { description: 'The submission', content: json(submissionDetail) },
             ...errors(401, 404),
+          },
+        },
+      },
+      '/submissions.csv': {
+        get: {
+          summary: '导出事项 Export items as CSV',
+          description:
+            'UTF-8 with a byte-order mark, for Excel. sensitive=true adds the situation and contact of help requests; each such case read is audited.',
+          parameters: parametersOf(exportQuery),
+          responses: {
+            '200': { description: 'The CSV file', content: { 'text/csv': { schema: { type: 'string' } } } },
+            ...errors(400, 401),
           },
         },
       },

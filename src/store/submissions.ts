@@ -2,7 +2,13 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
-import { people, type SubmissionRow, submissionEvents, submissions } from '../../db/schema/index.ts';
+import {
+  orgUnits,
+  people,
+  type SubmissionRow,
+  submissionEvents,
+  submissions,
+} from '../../db/schema/index.ts';
 import type { ItemDetail, MineItem, RateOutcome } from '../../flows/effects.ts';
 import { yearIn } from '../../flows/engine/l10n.ts';
 import { checkMove, nextStatuses } from '../../flows/lifecycles.ts';
@@ -372,4 +378,28 @@ export async function listAwaitingRating(tx: Db, personId: string, limit: number
     )
     .orderBy(asc(submissions.closedAt))
     .limit(limit);
+}
+
+/** Rows for a CSV export: every matching item with its proposer and unit, newest first. */
+export async function exportSubmissions(
+  db: Db,
+  filter: Omit<SubmissionFilter, 'limit' | 'offset'>,
+  max = 50_000,
+) {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(submissions.status, filter.status));
+  if (filter.kind) conditions.push(eq(submissions.kind, filter.kind as SubmissionRow['kind']));
+  if (filter.unitIds) conditions.push(inArray(submissions.orgUnitId, [...filter.unitIds]));
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(or(ilike(submissions.title, pattern), ilike(submissions.referenceCode, pattern))!);
+  }
+  return db
+    .select({ submission: submissions, proposer: people.displayName, unitZh: orgUnits.nameZh })
+    .from(submissions)
+    .innerJoin(people, eq(people.id, submissions.personId))
+    .leftJoin(orgUnits, eq(orgUnits.id, submissions.orgUnitId))
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(submissions.createdAt))
+    .limit(max);
 }
