@@ -5,12 +5,13 @@
 import type { L10n, Lang } from './engine/l10n.ts';
 import type { Role } from './engine/types.ts';
 import type { HelpDraft } from './help/draft.ts';
+import type { MotionDraft } from './motion/draft.ts';
 import type { SuggestionDraft } from './suggestion/draft.ts';
 
 /** One line of 我的/mine. */
 export interface MineItem {
   referenceCode: string;
-  kind: 'suggestion' | 'help_request';
+  kind: 'suggestion' | 'help_request' | 'motion';
   title: string;
   status: string;
   /** ISO time of the last change. */
@@ -64,6 +65,9 @@ export type CaseOutcome =
 export type Effect =
   | { type: 'suggestion.create'; draft: SuggestionDraft }
   | { type: 'help.create'; draft: HelpDraft }
+  | { type: 'motion.create'; draft: MotionDraft }
+  /** A delegate answers an invitation to co-sign. */
+  | { type: 'motion.cosign'; referenceCode: string; accept: boolean }
   | { type: 'items.mine'; limit: number }
   /** Only the person's own item is found; anyone else's reads as not found. */
   | { type: 'items.one'; referenceCode: string }
@@ -86,6 +90,16 @@ export type Effect =
 export interface EffectResults {
   'suggestion.create': { referenceCode: string; status: string; createdAt: string };
   'help.create': { referenceCode: string; status: string; createdAt: string; ackDueAt: string };
+  'motion.create': {
+    referenceCode: string;
+    cosignDueAt: string;
+    needed: number;
+    invited: number[];
+    rejected: number[];
+  };
+  'motion.cosign':
+    | { ok: true; accepted: number; needed: number }
+    | { ok: false; reason: 'not_found' | 'not_invited' | 'own' | 'already' | 'closed' };
   'items.mine': { items: MineItem[]; total: number };
   'items.one': { item: ItemDetail | null };
   'person.language': { language: Lang };

@@ -6,13 +6,19 @@
 import type { L10n } from './engine/l10n.ts';
 import { helpReplyRequired, helpStatuses, helpStatusLabels, helpTransitions } from './help/lifecycle.ts';
 import {
+  motionReplyRequired,
+  motionStatuses,
+  motionStatusLabels,
+  motionTransitions,
+} from './motion/lifecycle.ts';
+import {
   replyRequired as suggestionReplyRequired,
   suggestionStatuses,
   statusLabels as suggestionStatusLabels,
   suggestionTransitions,
 } from './suggestion/lifecycle.ts';
 
-export const itemKinds = ['suggestion', 'help_request'] as const;
+export const itemKinds = ['suggestion', 'help_request', 'motion'] as const;
 export type ItemKind = (typeof itemKinds)[number];
 
 interface Lifecycle {
@@ -32,6 +38,13 @@ export const lifecycles: Record<ItemKind, Lifecycle> = {
     labels: suggestionStatusLabels,
     name: { zh: '合理化建议', en: 'suggestion' },
   },
+  motion: {
+    statuses: motionStatuses,
+    transitions: motionTransitions,
+    replyRequired: motionReplyRequired,
+    labels: motionStatusLabels,
+    name: { zh: '职代会提案', en: 'congress motion' },
+  },
   help_request: {
     statuses: helpStatuses,
     transitions: helpTransitions,
@@ -42,7 +55,10 @@ export const lifecycles: Record<ItemKind, Lifecycle> = {
 };
 
 /** Every status of every kind (for validating input before the item's kind is known). */
-export const allStatuses = [...new Set([...suggestionStatuses, ...helpStatuses])] as [string, ...string[]];
+export const allStatuses = [...new Set([...suggestionStatuses, ...helpStatuses, ...motionStatuses])] as [
+  string,
+  ...string[],
+];
 
 export const isItemKind = (kind: string): kind is ItemKind => (itemKinds as readonly string[]).includes(kind);
 

@@ -70,6 +70,9 @@ const fields = z.object({
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
   /** Hours within which an officer must acknowledge a help request before the unit's admins are told. */
   HELP_ACK_HOURS: positiveInt('a whole number of hours').default(24),
+  /** Delegates who must co-sign a motion, and the days they have to do it. */
+  MOTION_COSIGNERS: positiveInt('a whole number of delegates').default(2),
+  MOTION_COSIGN_DAYS: positiveInt('a whole number of days').default(7),
   OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(20),
   OUTBOX_LEASE_SECONDS: positiveInt('a whole number of seconds').default(30),
   LARK_APP_ID: z

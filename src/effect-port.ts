@@ -9,6 +9,7 @@ import { audit } from './store/audit.ts';
 import { moveCase, viewCase } from './store/cases.ts';
 import { profileOf, publicProfile } from './store/directory.ts';
 import { createHelpRequest } from './store/help-requests.ts';
+import { answerInvitation, createMotion, type MotionRules } from './store/motions.ts';
 import { setLanguage } from './store/people.ts';
 import {
   createSuggestion,
@@ -28,6 +29,7 @@ export interface EffectScope {
   helpAckHours: number;
   /** The person's role (officers' commands check what they may handle). */
   role: Role;
+  motionRules: MotionRules;
 }
 
 /** The port, and whether what it read included sealed data (the replies then are sealed too). */
@@ -52,6 +54,23 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
           timeZone: scope.timeZone,
           keyRing: scope.keyRing,
           ackHours: scope.helpAckHours,
+        });
+      case 'motion.create':
+        return createMotion(tx, effect.draft, {
+          personId: scope.personId,
+          channel: scope.inbound.channel,
+          chatId: scope.inbound.chat.id,
+          now: scope.now,
+          timeZone: scope.timeZone,
+          ...scope.motionRules,
+        });
+      case 'motion.cosign':
+        return answerInvitation(tx, {
+          personId: scope.personId,
+          referenceCode: effect.referenceCode,
+          accept: effect.accept,
+          now: scope.now,
+          rules: scope.motionRules,
         });
       case 'items.mine':
         return listMine(tx, scope.personId, effect.limit);

@@ -25,6 +25,7 @@ import type { LarkIntakeDeps } from './lark-intake.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
+import { convertUnsupportedMotions } from './store/motions.ts';
 
 export type ServiceConfig = Pick<
   Config,
@@ -45,6 +46,8 @@ export type ServiceConfig = Pick<
   | 'OUTBOX_LEASE_SECONDS'
   | 'INBOX_WORKERS'
   | 'HELP_ACK_HOURS'
+  | 'MOTION_COSIGNERS'
+  | 'MOTION_COSIGN_DAYS'
 >;
 
 export interface ServiceDeps {
@@ -91,6 +94,7 @@ export function createServices(deps: ServiceDeps) {
   if (lark) senders.set('lark', lark.client.sender);
   for (const sender of deps.senders ?? []) senders.set(sender.channel, sender);
 
+  const motionRules = { cosigners: config.MOTION_COSIGNERS, cosignDays: config.MOTION_COSIGN_DAYS };
   const processNext = createInboxProcessor({
     db,
     engine,
@@ -99,6 +103,7 @@ export function createServices(deps: ServiceDeps) {
     now,
     keyRing: deps.keyRing,
     helpAckHours: config.HELP_ACK_HOURS,
+    motionRules,
     redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
   });
   const dispatch = createOutboxDispatcher({
@@ -111,6 +116,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
   const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS });
+  const convertMotions = () => convertUnsupportedMotions(db, now(), motionRules, config.TZ_DEFAULT);
 
   const outboxLoop = createLoop('outbox', dispatch, { idleMs: 1000, log });
   // Several workers only help where the database runs statements side by side (PostgreSQL);
@@ -144,9 +150,9 @@ export function createServices(deps: ServiceDeps) {
     { idleMs: 30_000, log },
   );
   const escalationLoop = createLoop(
-    'help-escalation',
+    'deadlines',
     async () => {
-      const n = await escalate();
+      const n = (await escalate()) + (await convertMotions());
       if (n > 0) outboxLoop.kick();
       // One pass a minute is on time for deadlines counted in hours.
       return 0;
@@ -199,7 +205,7 @@ export function createServices(deps: ServiceDeps) {
     /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
     larkIntake,
     /** One step of each job, for tests and tools that drive the work by hand. */
-    jobs: { processNext, dispatch, sweep, escalate },
+    jobs: { processNext, dispatch, sweep, escalate, convertMotions },
     startJobs: () => {
       for (const loop of loops) loop.start();
     },

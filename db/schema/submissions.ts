@@ -1,6 +1,7 @@
 /** Items people raise: suggestions (合理化建议) now; motions and help requests share the table. */
 import { boolean, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns.ts';
+import { congressSessions } from './congress-sessions.ts';
 import { orgUnits } from './org-units.ts';
 import { people } from './people.ts';
 
@@ -8,7 +9,7 @@ export const submissions = pgTable(
   'submissions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['suggestion', 'help_request'] }).notNull(),
+    kind: text('kind', { enum: ['suggestion', 'help_request', 'motion'] }).notNull(),
     /** JY-2026-0001: prefix by kind, year in the union's time zone, sequence per year. */
     referenceCode: text('reference_code').notNull().unique('submissions_reference_code_uq'),
     personId: uuid('person_id')
@@ -33,6 +34,9 @@ export const submissions = pgTable(
     /** Help requests: an officer must acknowledge it by then, or the unit's admins are told. */
     ackDueAt: timestamp('ack_due_at', { withTimezone: true }),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    /** Motions: the congress session, and by when enough delegates must have co-signed. */
+    sessionId: uuid('session_id').references(() => congressSessions.id),
+    cosignDueAt: timestamp('cosign_due_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -15,6 +15,7 @@ import type { KeyRing } from '../crypto/sealed.ts';
 import { createEffectPort } from '../effect-port.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { lockConversation, saveConversation } from '../store/conversations.ts';
+import type { MotionRules } from '../store/motions.ts';
 import { enqueue } from '../store/outbox.ts';
 import { resolvePerson } from '../store/people.ts';
 import { openFlowState, sealFlowState, sealInboundText } from './sensitive.ts';
@@ -31,6 +32,8 @@ export interface InboxProcessorDeps {
   redactors?: ReadonlyMap<ChannelName, (tx: Db, inbound: Inbound) => Promise<void>>;
   /** Hours within which an officer must acknowledge a help request (default 24). */
   helpAckHours?: number;
+  /** Co-signers a motion needs and the days to gather them (default 2 in 7 days). */
+  motionRules?: MotionRules;
   /** Attempts before an event is given up on and the person is told. */
   maxAttempts?: number;
 }
@@ -134,6 +137,7 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
     keyRing: deps.keyRing,
     helpAckHours: deps.helpAckHours ?? 24,
     role: person.role,
+    motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7 },
   });
   const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
   const sensitiveAfter = deps.engine.isSensitive(result.state?.flow);

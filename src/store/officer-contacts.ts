@@ -107,3 +107,14 @@ export async function notifyNewItem(
     contacts.map((c) => ({ channel: c.channel, chatId: c.chatId, message: newItemNotice(item, c.language) })),
   );
 }
+
+/** A person's latest private chat with the bot, where notices for them go; null if never seen there. */
+export async function privateChatOf(db: Db, personId: string): Promise<Contact | null> {
+  const [row] = await queryRows<{ language: Lang; channel: ChannelName; chat_id: string }>(
+    db,
+    sql`select p.language, c.channel, c.chat_id from conversations c join people p on p.id = c.person_id
+        where c.person_id = ${personId} and c.chat_type = 'private'
+        order by c.updated_at desc limit 1`,
+  );
+  return row ? { personId, language: row.language, channel: row.channel, chatId: row.chat_id } : null;
+}

@@ -73,6 +73,16 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z'), opts: {
             .slice(0, effect.limit)
             .map(({ referenceCode, title }) => ({ referenceCode, title })),
         };
+      } else if (effect.type === 'motion.create') {
+        result = {
+          referenceCode: 'TA-2026-0001',
+          cosignDueAt: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+          needed: 2,
+          invited: effect.draft.cosigners,
+          rejected: [],
+        };
+      } else if (effect.type === 'motion.cosign') {
+        result = { ok: true, accepted: 1, needed: 2 };
       } else if (effect.type === 'case.view' || effect.type === 'case.move') {
         result = { ok: false, reason: 'not_found' };
       } else {

@@ -1,0 +1,295 @@
+/**
+ * Congress motions: filing with invitations to co-sign, the delegates' answers, and converting a
+ * motion that did not gather enough co-signers by its deadline into a suggestion.
+ */
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import type { ChannelName } from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/client.ts';
+import {
+  congressSessions,
+  motionCosigners,
+  people,
+  submissionEvents,
+  submissions,
+} from '../../db/schema/index.ts';
+import type { EffectResults } from '../../flows/effects.ts';
+import { yearIn } from '../../flows/engine/l10n.ts';
+import { cosignInvitation, motionNotices } from '../../flows/motion/cosign.ts';
+import type { MotionDraft } from '../../flows/motion/draft.ts';
+import { audit } from './audit.ts';
+import { privateChatOf } from './officer-contacts.ts';
+import { enqueue } from './outbox.ts';
+import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
+
+export interface MotionRules {
+  /** Co-signers needed (default 2). */
+  cosigners: number;
+  /** Days to gather them (default 7). */
+  cosignDays: number;
+}
+
+export interface MotionFilingContext extends MotionRules {
+  personId: string;
+  channel: ChannelName;
+  chatId: string;
+  now: Date;
+  timeZone: string;
+}
+
+export async function createMotion(
+  tx: Db,
+  draft: MotionDraft,
+  at: MotionFilingContext,
+): Promise<EffectResults['motion.create']> {
+  const referenceCode = await nextReferenceCode(tx, referencePrefixes.motion, yearIn(at.now, at.timeZone));
+  const cosignDueAt = new Date(at.now.getTime() + at.cosignDays * 86_400_000);
+  const [session] = await tx
+    .select({ id: congressSessions.id })
+    .from(congressSessions)
+    .where(eq(congressSessions.open, true))
+    .limit(1);
+  const [row] = await tx
+    .insert(submissions)
+    .values({
+      kind: 'motion',
+      referenceCode,
+      personId: at.personId,
+      originChannel: at.channel,
+      originChatId: at.chatId,
+      status: 'submitted',
+      title: draft.title,
+      category: 'motion',
+      details: { reasons: draft.reasons, measures: draft.measures, department: draft.department },
+      orgUnitId: sql`(select ${people.orgUnitId} from ${people} where ${people.id} = ${at.personId})`,
+      sessionId: session?.id ?? null,
+      cosignDueAt,
+      createdAt: at.now,
+      updatedAt: at.now,
+    })
+    .returning();
+  const [author] = await tx
+    .select({ name: people.displayName })
+    .from(people)
+    .where(eq(people.id, at.personId));
+  // Delegates only, and not the author.
+  const found = await tx
+    .select({ id: people.id, memberNo: people.memberNo, role: people.role })
+    .from(people)
+    .where(inArray(people.memberNo, draft.cosigners));
+  const invited = found.filter((p) => p.role === 'delegate' && p.id !== at.personId);
+  const rejected = draft.cosigners.filter((no) => !invited.some((p) => p.memberNo === no));
+  if (invited.length > 0) {
+    await tx
+      .insert(motionCosigners)
+      .values(invited.map((p) => ({ submissionId: row!.id, personId: p.id, createdAt: at.now })));
+  }
+  for (const delegate of invited) {
+    const chat = await privateChatOf(tx, delegate.id);
+    if (!chat) continue;
+    await enqueue(tx, [
+      {
+        channel: chat.channel,
+        chatId: chat.chatId,
+        message: cosignInvitation(
+          { ...draft, referenceCode, author: author?.name ?? '', dueAt: cosignDueAt },
+          chat.language,
+          at.timeZone,
+        ),
+      },
+    ]);
+  }
+  await tx.insert(submissionEvents).values({
+    submissionId: row!.id,
+    at: at.now,
+    actorType: 'person',
+    actorId: at.personId,
+    type: 'submitted',
+    toStatus: 'submitted',
+  });
+  await audit(tx, {
+    at: at.now,
+    actorType: 'person',
+    actorId: at.personId,
+    action: 'submission.create',
+    subjectType: 'submission',
+    subjectId: referenceCode,
+    detail: { kind: 'motion', invited: invited.length },
+  });
+  return {
+    referenceCode,
+    cosignDueAt: cosignDueAt.toISOString(),
+    needed: at.cosigners,
+    invited: invited.map((p) => p.memberNo).sort((a, b) => a - b),
+    rejected,
+  };
+}
+
+const acceptedCount = async (tx: Db, submissionId: string) =>
+  (
+    await tx
+      .select({ n: count() })
+      .from(motionCosigners)
+      .where(and(eq(motionCosigners.submissionId, submissionId), eq(motionCosigners.status, 'accepted')))
+  )[0]!.n;
+
+export async function answerInvitation(
+  tx: Db,
+  answer: { personId: string; referenceCode: string; accept: boolean; now: Date; rules: MotionRules },
+): Promise<EffectResults['motion.cosign']> {
+  const [motion] = await tx
+    .select({ submission: submissions, language: people.language })
+    .from(submissions)
+    .innerJoin(people, eq(people.id, submissions.personId))
+    .where(and(eq(submissions.referenceCode, answer.referenceCode), eq(submissions.kind, 'motion')))
+    .for('update', { of: submissions });
+  if (!motion) return { ok: false, reason: 'not_found' };
+  const { submission } = motion;
+  if (submission.personId === answer.personId) return { ok: false, reason: 'own' };
+  const [invitation] = await tx
+    .select()
+    .from(motionCosigners)
+    .where(
+      and(eq(motionCosigners.submissionId, submission.id), eq(motionCosigners.personId, answer.personId)),
+    );
+  if (!invitation) return { ok: false, reason: 'not_invited' };
+  if (invitation.status !== 'invited') return { ok: false, reason: 'already' };
+  if (submission.status !== 'submitted' || (submission.cosignDueAt && submission.cosignDueAt <= answer.now)) {
+    return { ok: false, reason: 'closed' };
+  }
+  await tx
+    .update(motionCosigners)
+    .set({ status: answer.accept ? 'accepted' : 'declined', respondedAt: answer.now })
+    .where(
+      and(eq(motionCosigners.submissionId, submission.id), eq(motionCosigners.personId, answer.personId)),
+    );
+  await tx.insert(submissionEvents).values({
+    submissionId: submission.id,
+    at: answer.now,
+    actorType: 'person',
+    actorId: answer.personId,
+    type: answer.accept ? 'cosigned' : 'cosign_declined',
+  });
+  await audit(tx, {
+    at: answer.now,
+    actorType: 'person',
+    actorId: answer.personId,
+    action: answer.accept ? 'motion.cosign' : 'motion.cosign_decline',
+    subjectType: 'submission',
+    subjectId: submission.referenceCode,
+  });
+  const accepted = await acceptedCount(tx, submission.id);
+  if (answer.accept && accepted === answer.rules.cosigners) {
+    await enqueue(tx, [
+      {
+        channel: submission.originChannel as ChannelName,
+        chatId: submission.originChatId,
+        message: motionNotices.enough(submission.referenceCode, accepted, motion.language),
+      },
+    ]);
+  }
+  return { ok: true, accepted, needed: answer.rules.cosigners };
+}
+
+/**
+ * Motions past their co-signing deadline with too few co-signers become suggestions (with a new
+ * JY reference, the motion pointing to it), and their authors are told why. Resolves to how many.
+ */
+export async function convertUnsupportedMotions(
+  db: Db,
+  now: Date,
+  rules: MotionRules,
+  timeZone: string,
+): Promise<number> {
+  const due = await db
+    .select({ id: submissions.id })
+    .from(submissions)
+    .where(
+      sql`${submissions.kind} = 'motion' and ${submissions.status} = 'submitted' and ${submissions.cosignDueAt} <= ${now.toISOString()}`,
+    )
+    .limit(50);
+  let converted = 0;
+  for (const { id } of due) {
+    const done = await db.transaction(async (tx) => {
+      const [motion] = await tx
+        .select({ submission: submissions, language: people.language })
+        .from(submissions)
+        .innerJoin(people, eq(people.id, submissions.personId))
+        .where(and(eq(submissions.id, id), eq(submissions.status, 'submitted')))
+        .for('update', { of: submissions, skipLocked: true });
+      if (!motion) return false;
+      const { submission } = motion;
+      const accepted = await acceptedCount(tx, id);
+      if (accepted >= rules.cosigners) return false;
+      const suggestionCode = await nextReferenceCode(tx, referencePrefixes.suggestion, yearIn(now, timeZone));
+      const details = submission.details;
+      const [suggestion] = await tx
+        .insert(submissions)
+        .values({
+          kind: 'suggestion',
+          referenceCode: suggestionCode,
+          personId: submission.personId,
+          originChannel: submission.originChannel,
+          originChatId: submission.originChatId,
+          status: 'submitted',
+          title: submission.title,
+          category: 'management',
+          details: {
+            description: `${details.reasons ?? ''}\n\n${details.measures ?? ''}`.trim(),
+            benefit: '',
+            fromMotion: submission.referenceCode,
+          },
+          orgUnitId: submission.orgUnitId,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: submissions.id });
+      await tx
+        .update(submissions)
+        .set({ status: 'converted', updatedAt: now, details: { ...details, convertedTo: suggestionCode } })
+        .where(eq(submissions.id, id));
+      await tx.insert(submissionEvents).values([
+        {
+          submissionId: id,
+          at: now,
+          actorType: 'system',
+          type: 'status_changed',
+          fromStatus: 'submitted',
+          toStatus: 'converted',
+          note: suggestionCode,
+        },
+        {
+          submissionId: suggestion!.id,
+          at: now,
+          actorType: 'system',
+          type: 'submitted',
+          toStatus: 'submitted',
+        },
+      ]);
+      await audit(tx, {
+        at: now,
+        actorType: 'system',
+        actorId: null,
+        action: 'motion.converted',
+        subjectType: 'submission',
+        subjectId: submission.referenceCode,
+        detail: { accepted, needed: rules.cosigners, suggestion: suggestionCode },
+      });
+      await enqueue(tx, [
+        {
+          channel: submission.originChannel as ChannelName,
+          chatId: submission.originChatId,
+          message: motionNotices.converted(
+            submission.referenceCode,
+            accepted,
+            rules.cosigners,
+            suggestionCode,
+            motion.language,
+          ),
+        },
+      ]);
+      return true;
+    });
+    if (done) converted++;
+  }
+  return converted;
+}

@@ -1,0 +1,103 @@
+/**
+ * Congress motions: only delegates file them; invited delegates co-sign or decline by button or
+ * words (never twice, never their own, never uninvited); at the deadline a motion with too few
+ * co-signers becomes a suggestion and its author is told why; one with enough goes to review.
+ */
+import { describe, expect, it } from 'vitest';
+import { primaryKind } from '../support/databases.ts';
+import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
+
+let clock = new Date('2026-11-20T02:00:00Z');
+const fixture = useStack({ now: () => clock });
+const api = (path: string, init: RequestInit & { json?: unknown } = {}) => fixture.stack.api(path, init);
+const days = (n: number) => {
+  clock = new Date(clock.getTime() + n * 86_400_000);
+};
+
+async function person(role?: string) {
+  const visitor = await webVisitor(fixture.stack);
+  const memberNo = Number(/成员号: (\d+)/.exec(bubbleText(await visitor.say('我的信息')))![1]);
+  if (role) await api(`/people/${memberNo}`, { method: 'PATCH', json: { role } });
+  return { visitor, memberNo };
+}
+
+async function fileMotion(author: Awaited<ReturnType<typeof person>>, title: string, invite: number[]) {
+  await author.visitor.say('提案');
+  await author.visitor.say(title);
+  await author.visitor.say('职工通勤班车线路多年未调整，新建小区的职工上下班很不方便。');
+  await author.visitor.say('调查职工住址分布，增设新区站点，并在冬季提前十分钟发车。');
+  await author.visitor.say('行政后勤部');
+  await author.visitor.say(invite.join(' '));
+  return bubbleText(await author.visitor.say('提交'));
+}
+
+describe(`congress motions (${primaryKind})`, () => {
+  it('gathers co-signers and converts a motion that did not get enough by the deadline', async () => {
+    const author = await person('delegate');
+    const b = await person('delegate');
+    const c = await person('delegate');
+    const staff = await person();
+
+    expect(bubbleText(await staff.visitor.say('提案'))).toContain('仅限职工代表使用');
+
+    const receipt = await fileMotion(author, '调整职工通勤班车线路', [
+      b.memberNo,
+      c.memberNo,
+      staff.memberNo,
+      author.memberNo,
+    ]);
+    const code = /TA-\d{4}-\d{4}/.exec(receipt)![0];
+    expect(receipt).toContain(`已邀请：${[b.memberNo, c.memberNo].sort((x, y) => x - y).join(' ')}`);
+    expect(receipt).toContain(`未能邀请`);
+    expect(receipt).toContain(String(staff.memberNo));
+
+    const invitation = bubbleText(await b.visitor.replies());
+    expect(invitation).toContain(`邀请您附议职代会提案：${code}「调整职工通勤班车线路」`);
+    expect(invitation).toContain('[附议]\n[不附议]');
+    expect(bubbleText(await b.visitor.press('附议'))).toContain(`已记录您对 ${code} 的附议（目前 1/2 位）`);
+    expect(bubbleText(await b.visitor.press('附议'))).toContain('已经回复过');
+    expect(bubbleText(await c.visitor.say(`附议 ${code} 不同意`))).toContain(`您不附议 ${code}`);
+    expect(bubbleText(await staff.visitor.say(`附议 ${code} 同意`))).toContain('仅限职工代表使用');
+    expect(bubbleText(await author.visitor.say(`附议 ${code} 同意`))).toContain('不能附议自己的提案');
+
+    days(6);
+    expect(await fixture.stack.services.jobs.convertMotions()).toBe(0);
+    days(2);
+    expect(await fixture.stack.services.jobs.convertMotions()).toBe(1);
+    expect(await fixture.stack.services.jobs.convertMotions()).toBe(0);
+    await fixture.stack.drain();
+    const told = bubbleText(await author.visitor.replies());
+    expect(told).toContain('提案已转为合理化建议');
+    expect(told).toContain('附议人数为 1 位，未达到 2 位');
+    const suggestion = /JY-\d{4}-\d{4}/.exec(told)![0];
+    const motion = (await (await api(`/submissions/${code}`)).json()) as { status: string };
+    expect(motion.status).toBe('converted');
+    const converted = (await (await api(`/submissions/${suggestion}`)).json()) as {
+      kind: string;
+      title: string;
+    };
+    expect(converted).toMatchObject({ kind: 'suggestion', title: '调整职工通勤班车线路' });
+    // Too late to co-sign now.
+    expect(bubbleText(await c.visitor.say(`附议 ${code} 同意`))).toContain('已经回复过');
+  });
+
+  it('sends a motion with enough co-signers to review, and tells its author', async () => {
+    const author = await person('delegate');
+    const b = await person('delegate');
+    const c = await person('delegate');
+    const code = /TA-\d{4}-\d{4}/.exec(
+      await fileMotion(author, '增设职工子女托管班', [b.memberNo, c.memberNo]),
+    )![0];
+    await b.visitor.say(`附议 ${code} 同意`);
+    await c.visitor.say(`附议 ${code} 同意`);
+    await fixture.stack.drain();
+    expect(bubbleText(await author.visitor.replies())).toContain(`${code} 已有 2 位代表附议，已提交审查`);
+    days(8);
+    expect(await fixture.stack.services.jobs.convertMotions()).toBe(0);
+    const motion = (await (await api(`/submissions/${code}`)).json()) as {
+      status: string;
+      nextStatuses: string[];
+    };
+    expect(motion).toMatchObject({ status: 'submitted', nextStatuses: ['registered', 'declined'] });
+  });
+});
