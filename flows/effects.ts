@@ -59,7 +59,16 @@ export interface CaseView {
 
 export type CaseOutcome =
   | { ok: true; item: CaseView }
-  | { ok: false; reason: 'not_found' | 'not_yours' | 'reply_required' }
+  | {
+      ok: false;
+      reason:
+        | 'not_found'
+        | 'not_yours'
+        | 'reply_required'
+        | 'not_cosigned'
+        | 'grade_required'
+        | 'send_back_closed';
+    }
   | { ok: false; reason: 'not_allowed'; kind: string; from: string; allowed: string[] };
 
 export type Effect =

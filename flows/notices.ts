@@ -25,7 +25,16 @@ export interface StatusChange {
   to: string;
   reply: string;
   at: Date;
+  /** A motion's answer grade. */
+  grade?: 'A' | 'B' | 'C' | 'D';
 }
+
+export const gradeLabels = {
+  A: { zh: 'A 已解决', en: 'A solved' },
+  B: { zh: 'B 正在解决', en: 'B in progress' },
+  C: { zh: 'C 暂不具备条件', en: 'C not possible now' },
+  D: { zh: 'D 留作参考', en: 'D for reference' },
+} as const;
 
 export function statusChangedNotice(change: StatusChange, lang: Lang, timeZone: string): Outbound {
   return {
@@ -39,6 +48,9 @@ export function statusChangedNotice(change: StatusChange, lang: Lang, timeZone: 
         label: t(lang, text.change),
         value: `${t(lang, statusLabel(change.kind, change.from))} → ${t(lang, statusLabel(change.kind, change.to))}`,
       },
+      ...(change.grade
+        ? [{ label: lang === 'zh' ? '答复类别' : 'Grade', value: t(lang, gradeLabels[change.grade]) }]
+        : []),
       ...(change.reply ? [{ label: t(lang, text.reply), value: change.reply }] : []),
       { label: t(lang, text.at), value: formatTime(change.at, timeZone) },
     ],

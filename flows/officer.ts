@@ -46,6 +46,12 @@ const text = {
     zh: `当前状态“${from}”下${allowed ? `可改为：${allowed}` : '不能再更改'}。`,
     en: `From "${from}" ${allowed ? `it can move to: ${allowed}` : 'it cannot move any more'}.`,
   }),
+  notCosigned: { zh: '附议人数还不够，不能立案。', en: 'Not enough co-signers to register it.' },
+  gradeRequired: {
+    zh: '答复提案要写明类别：办理 编号 已答复 A/B/C/D 答复内容。',
+    en: 'A motion answer needs a grade: handle <ref> answered A/B/C/D <reply>.',
+  },
+  sendBackClosed: { zh: '交办已超过 7 天，不能再退回。', en: 'Too late to send it back (7 days).' },
   status: { zh: '状态', en: 'Status' },
   proposer: { zh: '提出人', en: 'Raised by' },
   anonymous: { zh: '匿名', en: 'Anonymous' },
@@ -113,6 +119,9 @@ export function caseMessage(outcome: CaseOutcome, referenceCode: string, ctx: Fl
             not_found: text.notFound(referenceCode),
             not_yours: text.notYours(referenceCode),
             reply_required: text.replyRequired,
+            not_cosigned: text.notCosigned,
+            grade_required: text.gradeRequired,
+            send_back_closed: text.sendBackClosed,
           }[outcome.reason];
     return { type: 'text', text: t(lang, why) };
   }
@@ -171,12 +180,14 @@ export function newItemNotice(
 ): Outbound {
   const name = isItemKind(item.kind) ? t(lang, lifecycles[item.kind].name) : item.kind;
   const category =
-    item.kind === 'help_request'
-      ? t(lang, helpKindLabels[item.category as HelpKind] ?? { zh: item.category, en: item.category })
-      : t(
-          lang,
-          categoryLabels[item.category as SuggestionCategory] ?? { zh: item.category, en: item.category },
-        );
+    item.kind === 'motion'
+      ? item.category
+      : item.kind === 'help_request'
+        ? t(lang, helpKindLabels[item.category as HelpKind] ?? { zh: item.category, en: item.category })
+        : t(
+            lang,
+            categoryLabels[item.category as SuggestionCategory] ?? { zh: item.category, en: item.category },
+          );
   const first = isItemKind(item.kind)
     ? lifecycles[item.kind].transitions[item.kind === 'help_request' ? 'new' : 'submitted']?.[0]
     : undefined;

@@ -34,6 +34,7 @@ export interface AppDeps {
   now?: () => Date;
   metrics: Metrics;
   keyRing: KeyRing;
+  motionRules: { cosigners: number; answerDays: number };
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps) {
     now,
     wake: deps.wake.outbox,
     keyRing: deps.keyRing,
+    motionRules: deps.motionRules,
   });
   const openApi = openApiDocument();
 

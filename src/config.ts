@@ -73,6 +73,8 @@ const fields = z.object({
   /** Delegates who must co-sign a motion, and the days they have to do it. */
   MOTION_COSIGNERS: positiveInt('a whole number of delegates').default(2),
   MOTION_COSIGN_DAYS: positiveInt('a whole number of days').default(7),
+  /** Days within which a registered motion must be answered. */
+  MOTION_ANSWER_DAYS: positiveInt('a whole number of days').default(90),
   OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(20),
   OUTBOX_LEASE_SECONDS: positiveInt('a whole number of seconds').default(30),
   LARK_APP_ID: z

@@ -103,6 +103,7 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
       case 'case.view':
       case 'case.move': {
         const officer = {
+          motionRules: scope.motionRules,
           personId: scope.personId,
           role: scope.role,
           keyRing: scope.keyRing,

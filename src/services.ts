@@ -48,6 +48,7 @@ export type ServiceConfig = Pick<
   | 'HELP_ACK_HOURS'
   | 'MOTION_COSIGNERS'
   | 'MOTION_COSIGN_DAYS'
+  | 'MOTION_ANSWER_DAYS'
 >;
 
 export interface ServiceDeps {
@@ -94,7 +95,11 @@ export function createServices(deps: ServiceDeps) {
   if (lark) senders.set('lark', lark.client.sender);
   for (const sender of deps.senders ?? []) senders.set(sender.channel, sender);
 
-  const motionRules = { cosigners: config.MOTION_COSIGNERS, cosignDays: config.MOTION_COSIGN_DAYS };
+  const motionRules = {
+    cosigners: config.MOTION_COSIGNERS,
+    cosignDays: config.MOTION_COSIGN_DAYS,
+    answerDays: config.MOTION_ANSWER_DAYS,
+  };
   const processNext = createInboxProcessor({
     db,
     engine,
@@ -196,6 +201,7 @@ export function createServices(deps: ServiceDeps) {
     now,
     metrics,
     keyRing: deps.keyRing,
+    motionRules,
   });
 
   return {

@@ -37,6 +37,11 @@ export const submissions = pgTable(
     /** Motions: the congress session, and by when enough delegates must have co-signed. */
     sessionId: uuid('session_id').references(() => congressSessions.id),
     cosignDueAt: timestamp('cosign_due_at', { withTimezone: true }),
+    /** Motions: when it went to its department (it may be sent back within 7 days), the answer's deadline, and its grade. */
+    assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    answerDueAt: timestamp('answer_due_at', { withTimezone: true }),
+    /** A solved, B in progress, C not possible now, D for reference. */
+    grade: text('grade', { enum: ['A', 'B', 'C', 'D'] }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -21,7 +21,8 @@ export const motionTransitions: Readonly<Record<MotionStatus, readonly MotionSta
   registered: ['assigned'],
   converted: [],
   declined: [],
-  assigned: ['answered'],
+  // Back to registered: the department sends it back within its window.
+  assigned: ['answered', 'registered'],
   answered: ['closed', 'assigned'],
   closed: [],
 };

@@ -27,6 +27,7 @@ export interface OfficerApiDeps {
   wake: () => void;
   /** Opens help requests for the audited read of one case, and seals replies to them. */
   keyRing: KeyRing;
+  motionRules: { cosigners: number; answerDays: number };
 }
 
 const text = {
@@ -50,6 +51,18 @@ const text = {
     zh: `改为“${statusLabel(kind, to).zh}”时必须填写答复，说明原因。`,
     en: `A reply explaining why is required when moving to "${statusLabel(kind, to).en}".`,
   }),
+  not_cosigned: {
+    zh: '附议人数还不够，不能立案。',
+    en: 'The motion does not have enough co-signers to be registered.',
+  },
+  grade_required: {
+    zh: '答复提案必须给出答复类别（A 已解决、B 正在解决、C 暂不具备条件、D 留作参考）。',
+    en: 'Answering a motion needs a grade (A solved, B in progress, C not possible now, D for reference).',
+  },
+  send_back_closed: {
+    zh: '交办已超过 7 天，不能再退回。',
+    en: 'More than 7 days have passed since it was assigned; it can no longer be sent back.',
+  },
   replyTooLong: (given: number) => ({
     zh: `答复过长：最多 ${maxReplyLength} 字，您输入了 ${given} 字。`,
     en: `The reply is too long: at most ${maxReplyLength} characters, yours has ${given}.`,
@@ -109,11 +122,15 @@ export function officerApi(deps: OfficerApiDeps) {
         now: deps.now(),
         timeZone: deps.timeZone,
         keyRing: deps.keyRing,
+        ...(body.grade ? { grade: body.grade } : {}),
+        ...(body.department ? { department: body.department } : {}),
+        motionRules: deps.motionRules,
       });
       if (!result.ok) {
         if (result.reason === 'not_found') throw new AppError('not_found', text.notFound(ref.slice(0, 40)));
         if (result.reason === 'reply_required')
           throw new AppError('validation_failed', text.replyRequired(result.kind, body.status));
+        if (result.reason !== 'not_allowed') throw new AppError('invalid_transition', text[result.reason]);
         throw new AppError(
           'invalid_transition',
           text.notAllowed(result.kind, result.from, body.status, result.allowed),

@@ -98,8 +98,12 @@ export const satisfactionReport = z.object({
 export const statusChangeBody = z
   .object({
     status: z.enum(allStatuses),
-    /** Shown to the person; required when not adopting a suggestion or declining a help request. */
+    /** Shown to the person; required when not adopting a suggestion, declining, or answering a motion. */
     reply: z.string().max(100_000).default(''),
+    /** A motion's answer: A solved, B in progress, C not possible now, D for reference. */
+    grade: z.enum(['A', 'B', 'C', 'D']).optional(),
+    /** A motion being assigned: the department that handles it (default: the one proposed). */
+    department: z.string().trim().min(2).max(60).optional(),
   })
   .strict();
 

@@ -137,7 +137,7 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
     keyRing: deps.keyRing,
     helpAckHours: deps.helpAckHours ?? 24,
     role: person.role,
-    motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7 },
+    motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
   });
   const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
   const sensitiveAfter = deps.engine.isSensitive(result.state?.flow);

@@ -19,6 +19,7 @@ export interface OfficerScope {
   keyRing: KeyRing;
   now: Date;
   timeZone: string;
+  motionRules: { cosigners: number; answerDays: number };
 }
 
 async function findCase(tx: Db, referenceCode: string, officer: OfficerScope) {
@@ -98,10 +99,17 @@ export async function moveCase(
   const named = splitStatus(kind, change.said);
   if (!named)
     return { ok: false, reason: 'not_allowed', kind, from: status, allowed: [...nextStatuses(kind, status)] };
+  // A motion's answer starts with its grade: "办理 TA-… 已答复 B 已列入明年计划".
+  const graded =
+    kind === 'motion' && named.status === 'answered'
+      ? /^([ABCDabcd])(?:\s+|$)(.*)$/s.exec(named.reply)
+      : null;
   const result = await changeStatus(tx, {
     referenceCode: change.referenceCode,
     to: named.status,
-    reply: named.reply,
+    reply: graded ? graded[2]!.trim() : named.reply,
+    ...(graded ? { grade: graded[1]!.toUpperCase() as 'A' | 'B' | 'C' | 'D' } : {}),
+    motionRules: officer.motionRules,
     actor: { type: 'officer', id: officer.personId },
     now: officer.now,
     timeZone: officer.timeZone,

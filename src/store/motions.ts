@@ -17,7 +17,7 @@ import { yearIn } from '../../flows/engine/l10n.ts';
 import { cosignInvitation, motionNotices } from '../../flows/motion/cosign.ts';
 import type { MotionDraft } from '../../flows/motion/draft.ts';
 import { audit } from './audit.ts';
-import { privateChatOf } from './officer-contacts.ts';
+import { notifyNewItem, privateChatOf } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 
@@ -26,6 +26,8 @@ export interface MotionRules {
   cosigners: number;
   /** Days to gather them (default 7). */
   cosignDays: number;
+  /** Days a registered motion has for its answer (default 90). */
+  answerDays: number;
 }
 
 export interface MotionFilingContext extends MotionRules {
@@ -115,6 +117,12 @@ export async function createMotion(
     subjectId: referenceCode,
     detail: { kind: 'motion', invited: invited.length },
   });
+  await notifyNewItem(
+    tx,
+    { kind: 'motion', referenceCode, title: draft.title, category: draft.department },
+    row!.orgUnitId,
+    at.personId,
+  );
   return {
     referenceCode,
     cosignDueAt: cosignDueAt.toISOString(),

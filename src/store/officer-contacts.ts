@@ -118,3 +118,37 @@ export async function privateChatOf(db: Db, personId: string): Promise<Contact |
   );
   return row ? { personId, language: row.language, channel: row.channel, chatId: row.chat_id } : null;
 }
+
+/** Tells the officers and admins of a motion's unit that its author was not satisfied with the answer. */
+export async function notifyReopened(
+  tx: Db,
+  motion: { referenceCode: string; title: string; comment: string },
+  unitId: string | null,
+): Promise<void> {
+  const contacts = await responsibleContacts(tx, unitId, ['officer', 'admin']);
+  await enqueue(
+    tx,
+    contacts.map((c) => ({
+      channel: c.channel,
+      chatId: c.chatId,
+      message: {
+        type: 'summary' as const,
+        tone: 'warning' as const,
+        title:
+          c.language === 'zh'
+            ? `提案人对答复不满意：${motion.referenceCode}`
+            : `The author is not satisfied with the answer: ${motion.referenceCode}`,
+        fields: [
+          { label: c.language === 'zh' ? '标题' : 'Title', value: motion.title },
+          ...(motion.comment
+            ? [{ label: c.language === 'zh' ? '意见' : 'Comment', value: motion.comment }]
+            : []),
+        ],
+        text:
+          c.language === 'zh'
+            ? '已退回承办中，请重新答复。'
+            : 'It is back with the department for another answer.',
+      },
+    })),
+  );
+}

@@ -19,7 +19,8 @@ import type { SuggestionStatus } from '../../flows/suggestion/lifecycle.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
 import { openHelpDetails } from './help-requests.ts';
-import { notifyNewItem } from './officer-contacts.ts';
+import { checkMotionMove, type Grade } from './motion-rules.ts';
+import { notifyNewItem, notifyReopened } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 
@@ -240,7 +241,8 @@ export type StatusChangeResult =
   | { ok: true }
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'not_allowed'; kind: string; from: string; allowed: readonly string[] }
-  | { ok: false; reason: 'reply_required'; kind: string };
+  | { ok: false; reason: 'reply_required'; kind: string }
+  | { ok: false; reason: 'not_cosigned' | 'grade_required' | 'send_back_closed' };
 
 export interface StatusChangeRequest {
   referenceCode: string;
@@ -251,6 +253,10 @@ export interface StatusChangeRequest {
   timeZone: string;
   /** Seals what is written about a help request. */
   keyRing: KeyRing;
+  /** Motions: the answer's grade, the department it is assigned to, and the rules. */
+  grade?: Grade;
+  department?: string;
+  motionRules?: { cosigners: number; answerDays: number };
 }
 
 /**
@@ -276,12 +282,25 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
         : ({ ok: false, reason: 'not_allowed', kind, from, allowed: nextStatuses(kind, from) } as const);
     }
     const sensitive = kind === 'help_request';
+    const motion =
+      kind === 'motion'
+        ? await checkMotionMove(tx, submission, {
+            to: request.to,
+            now: request.now,
+            ...(request.grade ? { grade: request.grade } : {}),
+            ...(request.department ? { department: request.department } : {}),
+            cosigners: request.motionRules?.cosigners ?? 2,
+            answerDays: request.motionRules?.answerDays ?? 90,
+          })
+        : ({ ok: true, set: {} } as const);
+    if (!motion.ok) return { ok: false, reason: motion.reason } as const;
     await tx
       .update(submissions)
       .set({
         status: request.to,
         updatedAt: request.now,
         ...(request.to === 'closed' ? { closedAt: request.now } : {}),
+        ...motion.set,
       })
       .where(eq(submissions.id, submission.id));
     await tx.insert(submissionEvents).values({
@@ -312,6 +331,7 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
         to: request.to,
         reply: request.reply,
         at: request.now,
+        ...(request.grade && request.to === 'answered' ? { grade: request.grade } : {}),
       },
       row.language,
       request.timeZone,
@@ -323,7 +343,10 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
         // A reply on a help request is sealed in the outbox too.
         { ...origin, message: notice, sensitive: sensitive && request.reply !== '' },
         // Closed: the person is asked, once, whether they are satisfied.
-        ...(request.to === 'closed' ? [{ ...origin, message: ratingPrompt(submission, row.language) }] : []),
+        // Asked once it is closed; a motion's answer is rated as soon as it is given.
+        ...((kind === 'motion' ? request.to === 'answered' : request.to === 'closed')
+          ? [{ ...origin, message: ratingPrompt(submission, row.language) }]
+          : []),
       ],
       request.keyRing,
     );
@@ -342,12 +365,43 @@ export async function rateSubmission(
     .where(and(eq(submissions.referenceCode, rate.referenceCode), eq(submissions.personId, rate.personId)))
     .for('update');
   if (!row) return { ok: false, reason: 'not_found' };
-  if (row.status !== 'closed') return { ok: false, reason: 'not_closed' };
-  if (row.rating !== null) return { ok: false, reason: 'already_rated' };
+  // A motion is rated on each answer: satisfied closes it, 不满意 sends it back for another answer.
+  const motion = row.kind === 'motion';
+  if (motion ? row.status === 'closed' : row.status === 'closed' && row.rating !== null) {
+    return { ok: false, reason: 'already_rated' };
+  }
+  if (motion ? row.status !== 'answered' : row.status !== 'closed')
+    return { ok: false, reason: 'not_closed' };
+  const next = motion ? (rate.rating === 3 ? 'assigned' : 'closed') : row.status;
   await tx
     .update(submissions)
-    .set({ rating: rate.rating, ratingComment: rate.comment || null, ratedAt: rate.now, updatedAt: rate.now })
+    .set({
+      rating: rate.rating,
+      ratingComment: rate.comment || null,
+      ratedAt: rate.now,
+      updatedAt: rate.now,
+      status: next,
+      ...(motion && next === 'closed' ? { closedAt: rate.now } : {}),
+    })
     .where(eq(submissions.id, row.id));
+  if (motion) {
+    await tx.insert(submissionEvents).values({
+      submissionId: row.id,
+      at: rate.now,
+      actorType: 'person',
+      actorId: rate.personId,
+      type: next === 'closed' ? 'status_changed' : 'reopened',
+      fromStatus: row.status,
+      toStatus: next,
+    });
+    if (next === 'assigned') {
+      await notifyReopened(
+        tx,
+        { referenceCode: row.referenceCode, title: row.title, comment: rate.comment },
+        row.orgUnitId,
+      );
+    }
+  }
   await tx.insert(submissionEvents).values({
     submissionId: row.id,
     at: rate.now,
@@ -374,7 +428,17 @@ export async function listAwaitingRating(tx: Db, personId: string, limit: number
     .select({ referenceCode: submissions.referenceCode, title: submissions.title })
     .from(submissions)
     .where(
-      and(eq(submissions.personId, personId), eq(submissions.status, 'closed'), isNull(submissions.rating)),
+      and(
+        eq(submissions.personId, personId),
+        or(
+          and(
+            eq(submissions.status, 'closed'),
+            isNull(submissions.rating),
+            sql`${submissions.kind} <> 'motion'`,
+          ),
+          and(eq(submissions.kind, 'motion'), eq(submissions.status, 'answered')),
+        ),
+      ),
     )
     .orderBy(asc(submissions.closedAt))
     .limit(limit);

@@ -100,4 +100,91 @@ describe(`congress motions (${primaryKind})`, () => {
     };
     expect(motion).toMatchObject({ status: 'submitted', nextStatuses: ['registered', 'declined'] });
   });
+
+  it('goes the whole way: registered, assigned, answered B, not satisfied, answered again, satisfied, closed', async () => {
+    const unit = (
+      (await (
+        await api('/org-units', { method: 'POST', json: { nameZh: '九号林场', nameEn: 'Nine' } })
+      ).json()) as {
+        id: string;
+      }
+    ).id;
+    const elsewhere = (
+      (await (
+        await api('/org-units', { method: 'POST', json: { nameZh: '十号林场', nameEn: 'Ten' } })
+      ).json()) as {
+        id: string;
+      }
+    ).id;
+    const author = await person('delegate');
+    const b = await person('delegate');
+    const c = await person('delegate');
+    const officer = await person();
+    const outsider = await person();
+    await api(`/people/${author.memberNo}`, { method: 'PATCH', json: { orgUnitId: unit } });
+    await api(`/people/${officer.memberNo}`, {
+      method: 'PATCH',
+      json: { role: 'officer', officerUnitIds: [unit] },
+    });
+    await api(`/people/${outsider.memberNo}`, {
+      method: 'PATCH',
+      json: { role: 'officer', officerUnitIds: [elsewhere] },
+    });
+    await officer.visitor.replies();
+
+    const code = /TA-\d{4}-\d{4}/.exec(
+      await fileMotion(author, '建设职工健身活动室', [b.memberNo, c.memberNo]),
+    )![0];
+    expect(bubbleText(await officer.visitor.replies())).toContain(`新的职代会提案：${code}`);
+    // Not yet co-signed: it cannot be registered.
+    expect(bubbleText(await officer.visitor.say(`办理 ${code} 已立案`))).toContain('附议人数还不够');
+    expect(bubbleText(await b.visitor.replies())).toContain(code);
+    await b.visitor.press('附议');
+    await c.visitor.say(`附议 ${code} 同意`);
+    await fixture.stack.drain();
+    expect(bubbleText(await author.visitor.replies())).toContain('已有 2 位代表附议');
+
+    expect(bubbleText(await officer.visitor.say(`办理 ${code} 已立案`))).toContain('状态: 已立案');
+    expect(bubbleText(await author.visitor.replies())).toContain('征集附议 → 已立案');
+    expect(bubbleText(await officer.visitor.say(`办理 ${code} 承办中 请工会办公室牵头`))).toContain(
+      '状态: 承办中',
+    );
+    expect(bubbleText(await author.visitor.replies())).toContain('已立案 → 承办中');
+
+    // Only the unit's officer may answer, and only with a grade from A to D.
+    expect(bubbleText(await outsider.visitor.say(`办理 ${code} 已答复 B 好的`))).toContain(
+      '不属于您负责的单位',
+    );
+    expect(bubbleText(await officer.visitor.say(`办理 ${code} 已答复 已在安排`))).toContain('要写明类别');
+    const badGrade = await api(`/submissions/${code}/status`, {
+      method: 'POST',
+      json: { status: 'answered', reply: '好', grade: 'E' },
+    });
+    expect(badGrade.status).toBe(400);
+
+    await officer.visitor.say(`办理 ${code} 已答复 B 已列入明年预算，选址在二号楼一层`);
+    let told = bubbleText(await author.visitor.replies());
+    expect(told).toContain('承办中 → 已答复');
+    expect(told).toContain('答复类别: B 正在解决');
+    expect(told).toContain('已列入明年预算');
+    expect(told).toContain('您对办理结果满意吗');
+
+    // Not satisfied: back to the department, and the officer is told.
+    const reopened = bubbleText(await author.visitor.say(`评价 ${code} 不满意 明年太晚了`));
+    expect(reopened).toContain('感谢您的评价');
+    const officerTold = bubbleText(await officer.visitor.replies());
+    expect(officerTold).toContain(`提案人对答复不满意：${code}`);
+    expect(officerTold).toContain('明年太晚了');
+    let detail = (await (await api(`/submissions/${code}`)).json()) as { status: string; rating: number };
+    expect(detail).toMatchObject({ status: 'assigned', rating: 3 });
+    expect(bubbleText(await author.visitor.say(`评价 ${code} 满意`))).toContain('还没有办结');
+
+    await officer.visitor.say(`办理 ${code} 已答复 A 已调剂工会活动经费，本季度内建成`);
+    told = bubbleText(await author.visitor.replies());
+    expect(told).toContain('答复类别: A 已解决');
+    await author.visitor.press('满意');
+    detail = (await (await api(`/submissions/${code}`)).json()) as { status: string; rating: number };
+    expect(detail).toMatchObject({ status: 'closed', rating: 1 });
+    expect(bubbleText(await author.visitor.say(`评价 ${code} 不满意`))).toContain('已经评价过了');
+  });
 });
