@@ -105,8 +105,17 @@ export const cosignCommand: CommandDef = {
   },
 };
 
-/** What the author is told when the motion has its co-signers, or when it is converted. */
+/** What the author is told when the motion has its co-signers, is converted, or gets more time. */
 export const motionNotices = {
+  extended: (ref: string, due: Date, reason: string, lang: Lang, timeZone: string): Outbound => ({
+    type: 'summary',
+    title: lang === 'zh' ? '提案答复期限已延长' : 'More time for the answer to your motion',
+    fields: [
+      { label: lang === 'zh' ? '提案' : 'Motion', value: ref },
+      { label: lang === 'zh' ? '新的期限' : 'New deadline', value: formatTime(due, timeZone) },
+      { label: lang === 'zh' ? '原因' : 'Reason', value: reason },
+    ],
+  }),
   enough: (ref: string, n: number, lang: Lang): Outbound => ({
     type: 'text',
     text:

@@ -15,6 +15,7 @@ import { satisfactionReport, unitAndDescendants } from '../store/directory.ts';
 import { changeStatus, getSubmission, listSubmissions } from '../store/submissions.ts';
 import { directoryApi } from './directory.ts';
 import { exportApi } from './export.ts';
+import { motionsApi } from './motions.ts';
 import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './schemas.ts';
 
 export interface OfficerApiDeps {
@@ -86,6 +87,7 @@ export function officerApi(deps: OfficerApiDeps) {
     .use('*', requireBearer(deps.adminToken))
     .route('/', directoryApi({ db, log: deps.log, now: deps.now }))
     .route('/', exportApi({ db, keyRing: deps.keyRing, timeZone: deps.timeZone, now: deps.now }))
+    .route('/', motionsApi({ db, now: deps.now, timeZone: deps.timeZone, wake: deps.wake }))
     .get('/submissions', async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);

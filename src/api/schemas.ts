@@ -132,6 +132,9 @@ export const submissionView = z.object({
   rating: z.number().int().min(1).max(3).nullable(),
   ratingComment: z.string().nullable(),
   ratedAt: z.string().nullable(),
+  cosignDueAt: z.string().nullable(),
+  answerDueAt: z.string().nullable(),
+  grade: z.enum(['A', 'B', 'C', 'D']).nullable(),
 });
 
 export const submissionDetail = submissionView.extend({ timeline: z.array(timelineEvent) });

@@ -9,6 +9,7 @@ import type { CaseOutcome, CaseView } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { isItemKind, lifecycles, nextStatuses } from '../../flows/lifecycles.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
+import { audit } from './audit.ts';
 import { openHelpDetails } from './help-requests.ts';
 import { mayHandle } from './officer-contacts.ts';
 import { changeStatus } from './submissions.ts';
@@ -29,8 +30,20 @@ async function findCase(tx: Db, referenceCode: string, officer: OfficerScope) {
     .innerJoin(people, eq(people.id, submissions.personId))
     .where(eq(submissions.referenceCode, referenceCode));
   if (!row) return { ok: false, reason: 'not_found' } as const;
-  if (!(await mayHandle(tx, officer, row.submission.orgUnitId)))
+  if (!(await mayHandle(tx, officer, row.submission.orgUnitId))) {
+    // A refused attempt on a help request is recorded: it touches sensitive data.
+    if (row.submission.kind === 'help_request') {
+      await audit(tx, {
+        at: officer.now,
+        actorType: 'officer',
+        actorId: officer.personId,
+        action: 'help_request.read_refused',
+        subjectType: 'submission',
+        subjectId: row.submission.referenceCode,
+      });
+    }
     return { ok: false, reason: 'not_yours' } as const;
+  }
   return { ok: true, row } as const;
 }
 

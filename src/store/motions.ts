@@ -301,3 +301,110 @@ export async function convertUnsupportedMotions(
   }
   return converted;
 }
+
+export type ExtendResult = { ok: true; answerDueAt: Date } | { ok: false; reason: 'not_found' | 'not_open' };
+
+/** Moves a registered motion's answer deadline later, with the reason, and tells its author. */
+export async function extendMotion(
+  db: Db,
+  change: { referenceCode: string; days: number; reason: string; now: Date; timeZone: string },
+): Promise<ExtendResult> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ submission: submissions, language: people.language })
+      .from(submissions)
+      .innerJoin(people, eq(people.id, submissions.personId))
+      .where(and(eq(submissions.referenceCode, change.referenceCode), eq(submissions.kind, 'motion')))
+      .for('update', { of: submissions });
+    if (!row) return { ok: false, reason: 'not_found' } as const;
+    const { submission } = row;
+    if (!['registered', 'assigned'].includes(submission.status) || !submission.answerDueAt) {
+      return { ok: false, reason: 'not_open' } as const;
+    }
+    const answerDueAt = new Date(submission.answerDueAt.getTime() + change.days * 86_400_000);
+    await tx
+      .update(submissions)
+      .set({ answerDueAt, updatedAt: change.now })
+      .where(eq(submissions.id, submission.id));
+    await tx.insert(submissionEvents).values({
+      submissionId: submission.id,
+      at: change.now,
+      actorType: 'admin_token',
+      type: 'extended',
+      note: change.reason,
+    });
+    await audit(tx, {
+      at: change.now,
+      actorType: 'admin_token',
+      actorId: null,
+      action: 'motion.extend',
+      subjectType: 'submission',
+      subjectId: submission.referenceCode,
+      detail: { days: change.days },
+    });
+    await enqueue(tx, [
+      {
+        channel: submission.originChannel as ChannelName,
+        chatId: submission.originChatId,
+        message: motionNotices.extended(
+          submission.referenceCode,
+          answerDueAt,
+          change.reason,
+          row.language,
+          change.timeZone,
+        ),
+      },
+    ]);
+    return { ok: true, answerDueAt } as const;
+  });
+}
+
+export async function listSessions(db: Db) {
+  return db.select().from(congressSessions).orderBy(congressSessions.createdAt);
+}
+
+/** Creates a session; opening one closes whichever was open (new motions join the open one). */
+export async function saveSession(
+  db: Db,
+  session: { id?: string; nameZh?: string; nameEn?: string; open?: boolean },
+  now: Date,
+): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    if (session.open)
+      await tx.update(congressSessions).set({ open: false }).where(eq(congressSessions.open, true));
+    let id = session.id;
+    if (id) {
+      const updated = await tx
+        .update(congressSessions)
+        .set({
+          ...(session.nameZh ? { nameZh: session.nameZh } : {}),
+          ...(session.nameEn ? { nameEn: session.nameEn } : {}),
+          ...(session.open !== undefined ? { open: session.open } : {}),
+        })
+        .where(eq(congressSessions.id, id))
+        .returning({ id: congressSessions.id });
+      if (updated.length === 0) return null;
+    } else {
+      const [row] = await tx
+        .insert(congressSessions)
+        .values({
+          nameZh: session.nameZh!,
+          nameEn: session.nameEn!,
+          open: session.open ?? false,
+          createdAt: now,
+        })
+        .returning({ id: congressSessions.id });
+      id = row!.id;
+    }
+    await audit(tx, {
+      at: now,
+      actorType: 'admin_token',
+      actorId: null,
+      action: 'congress_session.save',
+      subjectType: 'congress_session',
+      subjectId: id,
+      detail: { open: session.open },
+    });
+    return id;
+  });
+}

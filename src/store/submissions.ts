@@ -193,6 +193,10 @@ function officerView(row: SubmissionRow, proposer: string) {
     rating: row.rating,
     ratingComment: row.ratingComment,
     ratedAt: row.ratedAt?.toISOString() ?? null,
+    /** Motions: the co-signing and answer deadlines and the answer's grade. */
+    cosignDueAt: row.cosignDueAt?.toISOString() ?? null,
+    answerDueAt: row.answerDueAt?.toISOString() ?? null,
+    grade: row.grade,
   };
 }
 

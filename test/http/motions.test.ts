@@ -3,7 +3,9 @@
  * words (never twice, never their own, never uninvited); at the deadline a motion with too few
  * co-signers becomes a suggestion and its author is told why; one with enough goes to review.
  */
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { submissions } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
 
@@ -186,5 +188,60 @@ describe(`congress motions (${primaryKind})`, () => {
     detail = (await (await api(`/submissions/${code}`)).json()) as { status: string; rating: number };
     expect(detail).toMatchObject({ status: 'closed', rating: 1 });
     expect(bubbleText(await author.visitor.say(`评价 ${code} 不满意`))).toContain('已经评价过了');
+  });
+
+  it('groups motions by the open congress session and gives a registered one more time, with the reason', async () => {
+    const first = await api('/congress-sessions', {
+      method: 'POST',
+      json: { nameZh: '第十届三次职代会', nameEn: '10th Congress, 3rd Session', open: true },
+    });
+    expect(first.status).toBe(201);
+    const session = (await first.json()) as { id: string; open: boolean };
+    expect(session.open).toBe(true);
+    expect(
+      (await api('/congress-sessions', { method: 'POST', json: { nameZh: '', nameEn: 'x' } })).status,
+    ).toBe(400);
+
+    const author = await person('delegate');
+    const b = await person('delegate');
+    const c = await person('delegate');
+    const code = /TA-\d{4}-\d{4}/.exec(
+      await fileMotion(author, '职工食堂延长晚餐时间', [b.memberNo, c.memberNo]),
+    )![0];
+    const [row] = await fixture.database.db
+      .select({ sessionId: submissions.sessionId })
+      .from(submissions)
+      .where(eq(submissions.referenceCode, code));
+    expect(row?.sessionId).toBe(session.id);
+
+    // Not registered yet: no deadline to move.
+    const early = await api(`/submissions/${code}/extend`, {
+      method: 'POST',
+      json: { days: 30, reason: '需要调研' },
+    });
+    expect(early.status).toBe(409);
+    await b.visitor.say(`附议 ${code} 同意`);
+    await c.visitor.say(`附议 ${code} 同意`);
+    expect(
+      (await api(`/submissions/${code}/status`, { method: 'POST', json: { status: 'registered' } })).status,
+    ).toBe(200);
+    const due = ((await (await api(`/submissions/${code}`)).json()) as { answerDueAt: string }).answerDueAt;
+    expect(Date.parse(due) - clock.getTime()).toBe(90 * 86_400_000);
+
+    expect(
+      (await api(`/submissions/${code}/extend`, { method: 'POST', json: { days: 0, reason: 'x' } })).status,
+    ).toBe(400);
+    const extended = await api(`/submissions/${code}/extend`, {
+      method: 'POST',
+      json: { days: 30, reason: '需与餐饮公司重新签订合同' },
+    });
+    expect(extended.status).toBe(200);
+    expect(
+      Date.parse(((await extended.json()) as { answerDueAt: string }).answerDueAt) - Date.parse(due),
+    ).toBe(30 * 86_400_000);
+    await fixture.stack.drain();
+    const told = bubbleText(await author.visitor.replies());
+    expect(told).toContain('提案答复期限已延长');
+    expect(told).toContain('需与餐饮公司重新签订合同');
   });
 });

@@ -95,6 +95,19 @@ describe(`officers in chat (${primaryKind})`, () => {
     const code = /BF-\d{4}-\d{4}/.exec(bubbleText(await staff.visitor.say('提交')))![0];
     expect(bubbleText(await officer.visitor.replies())).toContain(`新的求助：${code}`);
 
+    // An officer of another unit is refused, and the attempt is recorded.
+    const outsider = await person();
+    await api(`/people/${outsider.memberNo}`, {
+      method: 'PATCH',
+      json: { role: 'officer', officerUnitIds: [await unit('十一号林场')] },
+    });
+    expect(bubbleText(await outsider.visitor.say(`查看 ${code}`))).toContain('不属于您负责的单位');
+    const refused = await fixture.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'help_request.read_refused'), eq(auditLog.subjectId, code)));
+    expect(refused).toHaveLength(1);
+
     const view = bubbleText(await officer.visitor.press('查看'));
     expect(view).toContain('上周在林场摔伤住院');
     expect(view).toContain('[已受理]');

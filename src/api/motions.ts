@@ -1,0 +1,72 @@
+/** Motions in the officer API: congress sessions, and more time for an answer with the reason. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { charCount } from '../../flows/engine/text.ts';
+import { AppError } from '../errors.ts';
+import { readJson } from '../http/json-body.ts';
+import { extendMotion, listSessions, saveSession } from '../store/motions.ts';
+
+const name = z.string().trim().min(2).max(60);
+export const sessionBody = z
+  .object({ nameZh: name, nameEn: name, open: z.boolean().default(false) })
+  .strict();
+export const sessionChangeBody = z
+  .object({ nameZh: name.optional(), nameEn: name.optional(), open: z.boolean().optional() })
+  .strict();
+export const extendBody = z
+  .object({ days: z.number().int().min(1).max(365), reason: z.string().trim().min(1).max(100_000) })
+  .strict();
+
+const text = {
+  noSession: { zh: '找不到该届次。', en: 'No such congress session.' },
+  noMotion: (ref: string) => ({
+    zh: `找不到编号为 ${ref} 的提案。`,
+    en: `No motion has the reference ${ref}.`,
+  }),
+  notOpen: {
+    zh: '只有已立案、尚未答复的提案可以延期。',
+    en: 'Only a registered motion that has not been answered can get more time.',
+  },
+  reasonTooLong: (n: number) => ({
+    zh: `原因过长：最多 500 字，您写了 ${n} 字。`,
+    en: `The reason is too long: at most 500 characters, yours has ${n}.`,
+  }),
+};
+
+export function motionsApi(deps: { db: Db; now: () => Date; timeZone: string; wake: () => void }) {
+  const { db } = deps;
+  const view = async (id: string) => (await listSessions(db)).find((s) => s.id === id);
+  return new Hono()
+    .get('/congress-sessions', async (c) => c.json({ items: await listSessions(db) }))
+    .post('/congress-sessions', async (c) => {
+      const body = await readJson(c, sessionBody);
+      const id = await saveSession(db, body, deps.now());
+      return c.json(await view(id!), 201);
+    })
+    .patch('/congress-sessions/:id', async (c) => {
+      const body = await readJson(c, sessionChangeBody);
+      const id = c.req.param('id');
+      const saved = /^[0-9a-f-]{36}$/i.test(id) ? await saveSession(db, { id, ...body }, deps.now()) : null;
+      if (!saved) throw new AppError('not_found', text.noSession);
+      return c.json(await view(saved));
+    })
+    .post('/submissions/:ref/extend', async (c) => {
+      const ref = c.req.param('ref').trim().toUpperCase();
+      const body = await readJson(c, extendBody);
+      const given = charCount(body.reason);
+      if (given > 500) throw new AppError('too_long', text.reasonTooLong(given), { max: 500 });
+      const result = await extendMotion(db, {
+        referenceCode: ref,
+        ...body,
+        now: deps.now(),
+        timeZone: deps.timeZone,
+      });
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw new AppError('not_found', text.noMotion(ref.slice(0, 40)));
+        throw new AppError('invalid_transition', text.notOpen);
+      }
+      deps.wake();
+      return c.json({ referenceCode: ref, answerDueAt: result.answerDueAt.toISOString() });
+    });
+}
