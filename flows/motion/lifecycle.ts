@@ -17,7 +17,7 @@ export const motionStatuses = [
 export type MotionStatus = (typeof motionStatuses)[number];
 
 export const motionTransitions: Readonly<Record<MotionStatus, readonly MotionStatus[]>> = {
-  submitted: ['registered', 'declined'],
+  submitted: ['registered', 'converted', 'declined'],
   registered: ['assigned'],
   converted: [],
   declined: [],

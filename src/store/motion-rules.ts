@@ -6,6 +6,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { motionCosigners, type SubmissionRow } from '../../db/schema/index.ts';
+import { spawnSuggestion } from './motions.ts';
 
 export const grades = ['A', 'B', 'C', 'D'] as const;
 export type Grade = (typeof grades)[number];
@@ -19,6 +20,7 @@ export interface MotionMove {
   cosigners: number;
   /** Days an answer is due after registering (MOTION_ANSWER_DAYS). */
   answerDays: number;
+  timeZone: string;
 }
 
 export const sendBackDays = 7;
@@ -39,6 +41,11 @@ export async function checkMotionMove(
       .where(and(eq(motionCosigners.submissionId, motion.id), eq(motionCosigners.status, 'accepted')));
     if ((row?.n ?? 0) < move.cosigners) return { ok: false, reason: 'not_cosigned' };
     return { ok: true, set: { answerDueAt: new Date(move.now.getTime() + move.answerDays * 86_400_000) } };
+  }
+  if (move.to === 'converted') {
+    // Officers may handle it as a suggestion instead: one is made, and the motion points to it.
+    const code = await spawnSuggestion(tx, motion, move.now, move.timeZone);
+    return { ok: true, set: { details: { ...motion.details, convertedTo: code } } };
   }
   if (move.to === 'assigned' && motion.status === 'registered') {
     return {

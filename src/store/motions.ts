@@ -9,6 +9,7 @@ import {
   congressSessions,
   motionCosigners,
   people,
+  type SubmissionRow,
   submissionEvents,
   submissions,
 } from '../../db/schema/index.ts';
@@ -228,51 +229,24 @@ export async function convertUnsupportedMotions(
       const { submission } = motion;
       const accepted = await acceptedCount(tx, id);
       if (accepted >= rules.cosigners) return false;
-      const suggestionCode = await nextReferenceCode(tx, referencePrefixes.suggestion, yearIn(now, timeZone));
-      const details = submission.details;
-      const [suggestion] = await tx
-        .insert(submissions)
-        .values({
-          kind: 'suggestion',
-          referenceCode: suggestionCode,
-          personId: submission.personId,
-          originChannel: submission.originChannel,
-          originChatId: submission.originChatId,
-          status: 'submitted',
-          title: submission.title,
-          category: 'management',
-          details: {
-            description: `${details.reasons ?? ''}\n\n${details.measures ?? ''}`.trim(),
-            benefit: '',
-            fromMotion: submission.referenceCode,
-          },
-          orgUnitId: submission.orgUnitId,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning({ id: submissions.id });
+      const suggestionCode = await spawnSuggestion(tx, submission, now, timeZone);
       await tx
         .update(submissions)
-        .set({ status: 'converted', updatedAt: now, details: { ...details, convertedTo: suggestionCode } })
+        .set({
+          status: 'converted',
+          updatedAt: now,
+          details: { ...submission.details, convertedTo: suggestionCode },
+        })
         .where(eq(submissions.id, id));
-      await tx.insert(submissionEvents).values([
-        {
-          submissionId: id,
-          at: now,
-          actorType: 'system',
-          type: 'status_changed',
-          fromStatus: 'submitted',
-          toStatus: 'converted',
-          note: suggestionCode,
-        },
-        {
-          submissionId: suggestion!.id,
-          at: now,
-          actorType: 'system',
-          type: 'submitted',
-          toStatus: 'submitted',
-        },
-      ]);
+      await tx.insert(submissionEvents).values({
+        submissionId: id,
+        at: now,
+        actorType: 'system',
+        type: 'status_changed',
+        fromStatus: 'submitted',
+        toStatus: 'converted',
+        note: suggestionCode,
+      });
       await audit(tx, {
         at: now,
         actorType: 'system',
@@ -300,6 +274,45 @@ export async function convertUnsupportedMotions(
     if (done) converted++;
   }
   return converted;
+}
+
+/** A suggestion made from a motion (its reasons and measures as the description); resolves to its reference. */
+export async function spawnSuggestion(
+  tx: Db,
+  motion: SubmissionRow,
+  now: Date,
+  timeZone: string,
+): Promise<string> {
+  const code = await nextReferenceCode(tx, referencePrefixes.suggestion, yearIn(now, timeZone));
+  const [suggestion] = await tx
+    .insert(submissions)
+    .values({
+      kind: 'suggestion',
+      referenceCode: code,
+      personId: motion.personId,
+      originChannel: motion.originChannel,
+      originChatId: motion.originChatId,
+      status: 'submitted',
+      title: motion.title,
+      category: 'management',
+      details: {
+        description: `${motion.details.reasons ?? ''}\n\n${motion.details.measures ?? ''}`.trim(),
+        benefit: '',
+        fromMotion: motion.referenceCode,
+      },
+      orgUnitId: motion.orgUnitId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: submissions.id });
+  await tx.insert(submissionEvents).values({
+    submissionId: suggestion!.id,
+    at: now,
+    actorType: 'system',
+    type: 'submitted',
+    toStatus: 'submitted',
+  });
+  return code;
 }
 
 export type ExtendResult = { ok: true; answerDueAt: Date } | { ok: false; reason: 'not_found' | 'not_open' };

@@ -295,6 +295,7 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
             ...(request.department ? { department: request.department } : {}),
             cosigners: request.motionRules?.cosigners ?? 2,
             answerDays: request.motionRules?.answerDays ?? 90,
+            timeZone: request.timeZone,
           })
         : ({ ok: true, set: {} } as const);
     if (!motion.ok) return { ok: false, reason: motion.reason } as const;
@@ -347,8 +348,16 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
         // A reply on a help request is sealed in the outbox too.
         { ...origin, message: notice, sensitive: sensitive && request.reply !== '' },
         // Closed: the person is asked, once, whether they are satisfied.
-        // Asked once it is closed; a motion's answer is rated as soon as it is given.
-        ...((kind === 'motion' ? request.to === 'answered' : request.to === 'closed')
+        // When to ask: a motion on each answer; a help request at its follow-up (or on closing,
+        // if it closes without one and is not rated yet); anything else once it is closed.
+        ...((
+          kind === 'motion'
+            ? request.to === 'answered'
+            : kind === 'help_request'
+              ? request.to === 'follow_up' ||
+                (request.to === 'closed' && submission.rating === null && from !== 'follow_up')
+              : request.to === 'closed'
+        )
           ? [{ ...origin, message: ratingPrompt(submission, row.language) }]
           : []),
       ],
@@ -371,12 +380,14 @@ export async function rateSubmission(
   if (!row) return { ok: false, reason: 'not_found' };
   // A motion is rated on each answer: satisfied closes it, 不满意 sends it back for another answer.
   const motion = row.kind === 'motion';
+  // A help request in follow-up is closed by its rating.
+  const followUp = row.kind === 'help_request' && row.status === 'follow_up';
   if (motion ? row.status === 'closed' : row.status === 'closed' && row.rating !== null) {
     return { ok: false, reason: 'already_rated' };
   }
-  if (motion ? row.status !== 'answered' : row.status !== 'closed')
+  if (motion ? row.status !== 'answered' : row.status !== 'closed' && !followUp)
     return { ok: false, reason: 'not_closed' };
-  const next = motion ? (rate.rating === 3 ? 'assigned' : 'closed') : row.status;
+  const next = motion ? (rate.rating === 3 ? 'assigned' : 'closed') : followUp ? 'closed' : row.status;
   await tx
     .update(submissions)
     .set({
@@ -385,10 +396,10 @@ export async function rateSubmission(
       ratedAt: rate.now,
       updatedAt: rate.now,
       status: next,
-      ...(motion && next === 'closed' ? { closedAt: rate.now } : {}),
+      ...((motion || followUp) && next === 'closed' ? { closedAt: rate.now } : {}),
     })
     .where(eq(submissions.id, row.id));
-  if (motion) {
+  if (motion || followUp) {
     await tx.insert(submissionEvents).values({
       submissionId: row.id,
       at: rate.now,
@@ -441,6 +452,7 @@ export async function listAwaitingRating(tx: Db, personId: string, limit: number
             sql`${submissions.kind} <> 'motion'`,
           ),
           and(eq(submissions.kind, 'motion'), eq(submissions.status, 'answered')),
+          and(eq(submissions.kind, 'help_request'), eq(submissions.status, 'follow_up')),
         ),
       ),
     )

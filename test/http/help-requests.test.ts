@@ -97,6 +97,25 @@ describe(`help requests (${primaryKind})`, () => {
     expect(dump).not.toContain('工会办公室213室');
     expect(dump).not.toContain('已核实情况');
 
+    // Another goes the whole way: at its follow-up the person is asked, and their rating closes it.
+    await person.say('求助');
+    await person.say('越冬');
+    await person.say('家里冬季取暖费缺口较大，想申请越冬救助。');
+    await person.say('一般');
+    await person.say('这里');
+    const second = /BF-\d{4}-\d{4}/.exec(bubbleText(await person.say('提交')))![0];
+    for (const status of ['acknowledged', 'verifying', 'approved', 'delivered', 'follow_up']) {
+      const res = await api(`/submissions/${second}/status`, { method: 'POST', json: { status } });
+      expect(res.status, status).toBe(200);
+    }
+    await fixture.stack.drain();
+    const asked = bubbleText(await person.replies());
+    expect(asked.split('您对办理结果满意吗').length - 1).toBe(1);
+    expect(bubbleText(await person.press('满意'))).toContain(`感谢您的评价：${second} 满意`);
+    const closed = (await (await api(`/submissions/${second}`)).json()) as { status: string; rating: number };
+    expect(closed).toMatchObject({ status: 'closed', rating: 1 });
+    expect(bubbleText(await person.say(`评价 ${second} 满意`))).toContain('已经评价过了');
+
     // Under 我的, with its own statuses.
     expect(bubbleText(await person.say('我的'))).toContain(`${code} 日常困难救助`);
   });

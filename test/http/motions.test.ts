@@ -100,7 +100,21 @@ describe(`congress motions (${primaryKind})`, () => {
       status: string;
       nextStatuses: string[];
     };
-    expect(motion).toMatchObject({ status: 'submitted', nextStatuses: ['registered', 'declined'] });
+    expect(motion).toMatchObject({
+      status: 'submitted',
+      nextStatuses: ['registered', 'converted', 'declined'],
+    });
+    // In review an officer may handle it as a suggestion instead; the author finds both under 我的.
+    const res = await api(`/submissions/${code}/status`, {
+      method: 'POST',
+      json: { status: 'converted', reply: '属于后勤日常管理事项，按合理化建议办理' },
+    });
+    expect(res.status).toBe(200);
+    await fixture.stack.drain();
+    expect(bubbleText(await author.visitor.replies())).toContain('征集附议 → 已转为建议');
+    const mine = bubbleText(await author.visitor.say('我的'));
+    expect(mine).toContain(`${code} 增设职工子女托管班`);
+    expect(mine).toMatch(/JY-\d{4}-\d{4} 增设职工子女托管班/);
   });
 
   it('goes the whole way: registered, assigned, answered B, not satisfied, answered again, satisfied, closed', async () => {
