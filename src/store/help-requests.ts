@@ -5,14 +5,14 @@
 import { sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
-import { people, submissionEvents, submissions } from '../../db/schema/index.ts';
+import { people, submissions } from '../../db/schema/index.ts';
 import { yearIn } from '../../flows/engine/l10n.ts';
 import type { HelpDraft } from '../../flows/help/draft.ts';
 import { helpKindLabels } from '../../flows/help/kinds.ts';
 import type { HelpStatus } from '../../flows/help/lifecycle.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { type AuditEntry, audit } from './audit.ts';
-import { notifyNewItem } from './officer-contacts.ts';
+import { recordFiling } from './filing.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 
 export interface HelpFilingContext {
@@ -58,29 +58,12 @@ export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFiling
       updatedAt: at.now,
     })
     .returning();
-  await tx.insert(submissionEvents).values({
-    submissionId: row!.id,
-    at: at.now,
-    actorType: 'person',
-    actorId: at.personId,
-    type: 'submitted',
-    toStatus: status,
+  await recordFiling(tx, row!, {
+    now: at.now,
+    category: draft.kind,
+    urgency: draft.urgency,
+    detail: { helpKind: draft.kind, urgency: draft.urgency },
   });
-  await audit(tx, {
-    at: at.now,
-    actorType: 'person',
-    actorId: at.personId,
-    action: 'submission.create',
-    subjectType: 'submission',
-    subjectId: referenceCode,
-    detail: { kind: 'help_request', helpKind: draft.kind, urgency: draft.urgency },
-  });
-  await notifyNewItem(
-    tx,
-    { kind: 'help_request', referenceCode, title: row!.title, category: draft.kind, urgency: draft.urgency },
-    row!.orgUnitId,
-    at.personId,
-  );
   return { referenceCode, status, createdAt: at.now.toISOString(), ackDueAt: ackDueAt.toISOString() };
 }
 

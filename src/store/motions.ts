@@ -18,7 +18,8 @@ import { yearIn } from '../../flows/engine/l10n.ts';
 import { cosignInvitation, motionNotices } from '../../flows/motion/cosign.ts';
 import type { MotionDraft } from '../../flows/motion/draft.ts';
 import { audit } from './audit.ts';
-import { notifyNewItem, privateChatOf } from './officer-contacts.ts';
+import { recordFiling } from './filing.ts';
+import { privateChatOf } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 
@@ -101,29 +102,11 @@ export async function createMotion(
       },
     ]);
   }
-  await tx.insert(submissionEvents).values({
-    submissionId: row!.id,
-    at: at.now,
-    actorType: 'person',
-    actorId: at.personId,
-    type: 'submitted',
-    toStatus: 'submitted',
+  await recordFiling(tx, row!, {
+    now: at.now,
+    category: draft.department,
+    detail: { invited: invited.length },
   });
-  await audit(tx, {
-    at: at.now,
-    actorType: 'person',
-    actorId: at.personId,
-    action: 'submission.create',
-    subjectType: 'submission',
-    subjectId: referenceCode,
-    detail: { kind: 'motion', invited: invited.length },
-  });
-  await notifyNewItem(
-    tx,
-    { kind: 'motion', referenceCode, title: draft.title, category: draft.department },
-    row!.orgUnitId,
-    at.personId,
-  );
   return {
     referenceCode,
     cosignDueAt: cosignDueAt.toISOString(),

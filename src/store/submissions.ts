@@ -18,9 +18,10 @@ import type { SuggestionDraft } from '../../flows/suggestion/draft.ts';
 import type { SuggestionStatus } from '../../flows/suggestion/lifecycle.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
+import { recordFiling } from './filing.ts';
 import { openHelpDetails } from './help-requests.ts';
 import { checkMotionMove, type Grade } from './motion-rules.ts';
-import { notifyNewItem, notifyReopened } from './officer-contacts.ts';
+import { notifyReopened } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 
@@ -58,29 +59,11 @@ export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: Filin
       updatedAt: at.now,
     })
     .returning();
-  await tx.insert(submissionEvents).values({
-    submissionId: row!.id,
-    at: at.now,
-    actorType: 'person',
-    actorId: at.personId,
-    type: 'submitted',
-    toStatus: status,
+  await recordFiling(tx, row!, {
+    now: at.now,
+    category: draft.category,
+    detail: { category: draft.category, anonymous: draft.anonymous },
   });
-  await audit(tx, {
-    at: at.now,
-    actorType: 'person',
-    actorId: at.personId,
-    action: 'submission.create',
-    subjectType: 'submission',
-    subjectId: referenceCode,
-    detail: { kind: 'suggestion', category: draft.category, anonymous: draft.anonymous },
-  });
-  await notifyNewItem(
-    tx,
-    { kind: 'suggestion', referenceCode, title: draft.title, category: draft.category },
-    row!.orgUnitId,
-    at.personId,
-  );
   return { referenceCode, status, createdAt: at.now.toISOString() };
 }
 
