@@ -258,4 +258,43 @@ describe(`congress motions (${primaryKind})`, () => {
     expect(told).toContain('提案答复期限已延长');
     expect(told).toContain('需与餐饮公司重新签订合同');
   });
+
+  it('declines only with a reason, and lets the department send a motion back within 7 days only', async () => {
+    const author = await person('delegate');
+    const b = await person('delegate');
+    const c = await person('delegate');
+    const move = (code: string, json: Record<string, unknown>) =>
+      api(`/submissions/${code}/status`, { method: 'POST', json });
+    const file = async (title: string) => {
+      const code = /TA-\d{4}-\d{4}/.exec(await fileMotion(author, title, [b.memberNo, c.memberNo]))![0];
+      await b.visitor.say(`附议 ${code} 同意`);
+      await c.visitor.say(`附议 ${code} 同意`);
+      return code;
+    };
+
+    const declined = await file('统一更换办公座椅');
+    const noReason = await move(declined, { status: 'declined' });
+    expect(noReason.status).toBe(400);
+    expect(((await noReason.json()) as { error: { message: string } }).error.message).toContain('不予立案');
+    expect(
+      (await move(declined, { status: 'declined', reply: '已列入行政年度采购计划，不需立案' })).status,
+    ).toBe(200);
+    await fixture.stack.drain();
+    expect(bubbleText(await author.visitor.replies())).toContain('已列入行政年度采购计划');
+
+    const code = await file('完善夜班补贴标准');
+    expect((await move(code, { status: 'registered' })).status).toBe(200);
+    expect((await move(code, { status: 'assigned', department: '人力资源部' })).status).toBe(200);
+    const assigned = (await (await api(`/submissions/${code}`)).json()) as {
+      details: { department: string };
+    };
+    expect(assigned.details.department).toBe('人力资源部');
+    days(3);
+    expect((await move(code, { status: 'registered', reply: '不属于本部门职责' })).status).toBe(200);
+    expect((await move(code, { status: 'assigned', department: '财务部' })).status).toBe(200);
+    days(8);
+    const late = await move(code, { status: 'registered', reply: '请改派' });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toContain('超过 7 天');
+  });
 });
