@@ -1,0 +1,156 @@
+/**
+ * Five-field cron expressions (minute hour day-of-month month day-of-week), evaluated by this
+ * project's own code in a named time zone, so every runtime fires at the same wall-clock times.
+ * Fields take `*`, numbers, ranges (1-5), lists (1,3,5), steps (*\/15, 8-18/2) and names (MON-FRI,
+ * JAN-DEC). Day of week is 0-7 with both 0 and 7 Sunday. As in classic cron, when both day fields
+ * are restricted a day matches either of them.
+ */
+
+export interface CronSchedule {
+  minutes: ReadonlySet<number>;
+  hours: ReadonlySet<number>;
+  days: ReadonlySet<number>;
+  months: ReadonlySet<number>;
+  weekdays: ReadonlySet<number>;
+  /** Whether each day field was restricted (not `*`). */
+  daysRestricted: boolean;
+  weekdaysRestricted: boolean;
+}
+
+export class CronError extends Error {}
+
+const monthNames = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const dayNames = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+function field(text: string, min: number, max: number, names: string[] = [], nameBase = 0): Set<number> {
+  const value = (token: string): number => {
+    const named = names.indexOf(token.toUpperCase());
+    if (named !== -1) return named + nameBase;
+    if (!/^\d{1,2}$/.test(token))
+      throw new CronError(`"${token}" is not a number${names.length ? ' or a name' : ''}`);
+    const n = Number(token);
+    if (n < min || n > max) throw new CronError(`${n} is outside ${min}-${max}`);
+    return n;
+  };
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const [range, stepText] = part.split('/');
+    if (range === undefined || range === '') throw new CronError(`empty part in "${text}"`);
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (!Number.isInteger(step) || step < 1)
+      throw new CronError(`step "${stepText}" should be a positive number`);
+    let from: number;
+    let to: number;
+    if (range === '*') {
+      from = min;
+      to = max;
+    } else if (range.includes('-')) {
+      const [a, b] = range.split('-');
+      from = value(a ?? '');
+      to = value(b ?? '');
+      if (from > to) throw new CronError(`range ${range} runs backwards`);
+    } else {
+      from = value(range);
+      to = stepText === undefined ? from : max;
+    }
+    for (let n = from; n <= to; n += step) out.add(n);
+  }
+  return out;
+}
+
+export function parseCron(expression: string): CronSchedule {
+  const parts = expression.trim().split(/\s+/);
+  if (parts.length !== 5)
+    throw new CronError(`expected 5 fields (minute hour day month weekday), got ${parts.length}`);
+  const [minute, hour, day, month, weekday] = parts as [string, string, string, string, string];
+  const weekdays = field(weekday, 0, 7, dayNames);
+  if (weekdays.has(7)) {
+    weekdays.delete(7);
+    weekdays.add(0);
+  }
+  return {
+    minutes: field(minute, 0, 59),
+    hours: field(hour, 0, 23),
+    days: field(day, 1, 31),
+    months: field(month, 1, 12, monthNames, 1),
+    weekdays,
+    daysRestricted: day !== '*',
+    weekdaysRestricted: weekday !== '*',
+  };
+}
+
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function wallClock(at: Date, timeZone: string): Wall {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+  };
+}
+
+/** The instant a wall-clock time has in the zone; null when that time does not exist there (a DST gap). */
+function instantOf(wall: Wall, timeZone: string): Date | null {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  let guess = asUtc;
+  for (let i = 0; i < 3; i++) {
+    const seen = wallClock(new Date(guess), timeZone);
+    const seenUtc = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute);
+    if (seenUtc === asUtc) return new Date(guess);
+    guess += asUtc - seenUtc;
+  }
+  return null;
+}
+
+function dayMatches(schedule: CronSchedule, year: number, month: number, day: number): boolean {
+  if (!schedule.months.has(month)) return false;
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  const byDay = schedule.days.has(day);
+  const byWeekday = schedule.weekdays.has(weekday);
+  if (schedule.daysRestricted && schedule.weekdaysRestricted) return byDay || byWeekday;
+  return byDay && byWeekday;
+}
+
+/** The first fire time strictly after `after`, in the zone; null when none comes within ~5 years. */
+export function nextFireTime(schedule: CronSchedule, after: Date, timeZone: string): Date | null {
+  const start = wallClock(after, timeZone);
+  const hours = [...schedule.hours].sort((a, b) => a - b);
+  const minutes = [...schedule.minutes].sort((a, b) => a - b);
+  const cursor = new Date(Date.UTC(start.year, start.month - 1, start.day));
+  for (let d = 0; d < 366 * 5; d++, cursor.setUTCDate(cursor.getUTCDate() + 1)) {
+    const year = cursor.getUTCFullYear();
+    const month = cursor.getUTCMonth() + 1;
+    const day = cursor.getUTCDate();
+    if (!dayMatches(schedule, year, month, day)) continue;
+    for (const hour of hours) {
+      for (const minute of minutes) {
+        const at = instantOf({ year, month, day, hour, minute }, timeZone);
+        if (at && at.getTime() > after.getTime()) return at;
+      }
+    }
+  }
+  return null;
+}
