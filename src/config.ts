@@ -73,6 +73,8 @@ const fields = z.object({
   /** Delegates who must co-sign a motion, and the days they have to do it. */
   MOTION_COSIGNERS: positiveInt('a whole number of delegates').default(2),
   MOTION_COSIGN_DAYS: positiveInt('a whole number of days').default(7),
+  /** Minutes within which a missed schedule fire (e.g. while stopped) is still run late, once. */
+  SCHEDULE_CATCH_UP_MINUTES: positiveInt('a whole number of minutes').default(60),
   /** Days within which a registered motion must be answered. */
   MOTION_ANSWER_DAYS: positiveInt('a whole number of days').default(90),
   OUTBOX_MAX_ATTEMPTS: positiveInt('a whole number of attempts').default(20),

@@ -24,6 +24,8 @@ import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import type { LarkIntakeDeps } from './lark-intake.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { scheduleHandlers } from './schedule/handlers.ts';
+import { createScheduleTick } from './schedule/tick.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
 import { convertUnsupportedMotions } from './store/motions.ts';
 
@@ -49,6 +51,7 @@ export type ServiceConfig = Pick<
   | 'MOTION_COSIGNERS'
   | 'MOTION_COSIGN_DAYS'
   | 'MOTION_ANSWER_DAYS'
+  | 'SCHEDULE_CATCH_UP_MINUTES'
 >;
 
 export interface ServiceDeps {
@@ -121,6 +124,13 @@ export function createServices(deps: ServiceDeps) {
   });
   const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
   const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS });
+  const tick = createScheduleTick({
+    db,
+    log,
+    now,
+    handlers: scheduleHandlers,
+    catchUpMinutes: config.SCHEDULE_CATCH_UP_MINUTES,
+  });
   const convertMotions = () => convertUnsupportedMotions(db, now(), motionRules, config.TZ_DEFAULT);
 
   const outboxLoop = createLoop('outbox', dispatch, { idleMs: 1000, log });
@@ -211,7 +221,11 @@ export function createServices(deps: ServiceDeps) {
     /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
     larkIntake,
     /** One step of each job, for tests and tools that drive the work by hand. */
-    jobs: { processNext, dispatch, sweep, escalate, convertMotions },
+    jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick },
+    /** Runs one schedule tick and wakes the dispatcher when it queued anything (every minute, by the runtime). */
+    async tickSchedules() {
+      if ((await tick()) > 0) outboxLoop.kick();
+    },
     startJobs: () => {
       for (const loop of loops) loop.start();
     },

@@ -11,6 +11,7 @@ export * from './org-units.ts';
 export * from './outbox.ts';
 export * from './people.ts';
 export * from './reference-counters.ts';
+export * from './schedules.ts';
 export * from './submission-events.ts';
 export * from './submissions.ts';
 export * from './web-chat-messages.ts';

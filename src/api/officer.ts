@@ -16,6 +16,7 @@ import { changeStatus, getSubmission, listSubmissions } from '../store/submissio
 import { directoryApi } from './directory.ts';
 import { exportApi } from './export.ts';
 import { motionsApi } from './motions.ts';
+import { schedulesApi } from './schedules.ts';
 import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './schemas.ts';
 
 export interface OfficerApiDeps {
@@ -88,6 +89,7 @@ export function officerApi(deps: OfficerApiDeps) {
     .route('/', directoryApi({ db, log: deps.log, now: deps.now }))
     .route('/', exportApi({ db, keyRing: deps.keyRing, timeZone: deps.timeZone, now: deps.now }))
     .route('/', motionsApi({ db, now: deps.now, timeZone: deps.timeZone, wake: deps.wake }))
+    .route('/', schedulesApi({ db, now: deps.now, timeZone: deps.timeZone }))
     .get('/submissions', async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);

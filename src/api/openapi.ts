@@ -2,6 +2,19 @@
 import { z } from 'zod';
 import { exportQuery } from './export.ts';
 import { extendBody, sessionBody, sessionChangeBody } from './motions.ts';
+import { scheduleBody, scheduleChangeBody } from './schedules.ts';
+
+const scheduleView = z.object({
+  id: z.string(),
+  name: z.string(),
+  cron: z.string(),
+  timeZone: z.string(),
+  kind: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  nextFireAt: z.string().nullable(),
+  createdAt: z.string(),
+});
 
 const sessionView = z.object({
   id: z.string(),
@@ -118,6 +131,39 @@ export function openApiDocument() {
           responses: {
             '200': { description: 'The CSV file', content: { 'text/csv': { schema: { type: 'string' } } } },
             ...errors(400, 401),
+          },
+        },
+      },
+      '/schedules': {
+        get: {
+          summary: '定时任务 List schedules',
+          responses: {
+            '200': {
+              description: 'Every schedule',
+              content: json(z.object({ items: z.array(scheduleView) })),
+            },
+            ...errors(401),
+          },
+        },
+        post: {
+          summary: '新建定时任务 Create a schedule',
+          description:
+            'A five-field cron expression (minute hour day month weekday, names such as MON-FRI allowed) in timeZone (default TZ_DEFAULT). Each fire time is claimed once across all instances.',
+          requestBody: { required: true, content: json(scheduleBody, 'input') },
+          responses: {
+            '201': { description: 'The schedule', content: json(scheduleView) },
+            ...errors(400, 401, 415),
+          },
+        },
+      },
+      '/schedules/{id}': {
+        patch: {
+          summary: '启用或停用 Enable or disable a schedule',
+          parameters: [unitIdParameter],
+          requestBody: { required: true, content: json(scheduleChangeBody, 'input') },
+          responses: {
+            '200': { description: 'The schedule', content: json(scheduleView) },
+            ...errors(400, 401, 404, 415),
           },
         },
       },

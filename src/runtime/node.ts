@@ -3,6 +3,7 @@
  * PGlite by default), applies migrations, serves HTTP on PORT and runs the background jobs.
  */
 import { serve } from '@hono/node-server';
+import cron from 'node-cron';
 import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
@@ -39,9 +40,16 @@ async function main() {
   });
 
   let longConnection: { close(): void } | null = null;
+  let scheduleTask: { stop(): unknown } | null = null;
   const server = serve({ fetch: services.app.fetch, port: config.PORT }, (info) => {
     // Jobs start once the port is open, so health checks answer even while a backlog is worked off.
-    if (config.RUN_JOBS) services.startJobs();
+    if (config.RUN_JOBS) {
+      services.startJobs();
+      // The schedule tick: every minute, on every instance; each fire time is claimed once.
+      scheduleTask = cron.schedule('* * * * *', () =>
+        services.tickSchedules().catch((error) => log.error('schedule.tick_failed', errorFields(error))),
+      );
+    }
     if (services.larkIntake && config.LARK_MODE === 'ws' && config.LARK_APP_ID && config.LARK_APP_SECRET) {
       longConnection = startLarkLongConnection(services.larkIntake, {
         appId: config.LARK_APP_ID,
@@ -63,6 +71,7 @@ async function main() {
     stopping = true;
     log.info('server.stopping', { signal });
     server.close();
+    scheduleTask?.stop();
     longConnection?.close();
     await services.stopJobs();
     await database.close();

@@ -27,6 +27,8 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
       'outbox',
       'people',
       'reference_counters',
+      'schedule_runs',
+      'schedules',
       'submission_events',
       'submissions',
       'web_chat_messages',

@@ -1,0 +1,37 @@
+/**
+ * Schedules kept in the database: a cron expression in a time zone, what kind of work it queues
+ * and with what payload, and when it next fires. Each fire time is claimed once in
+ * schedule_runs, whichever instance's tick gets there first.
+ */
+import { boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.ts';
+
+export const schedules = pgTable('schedules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  /** Five fields: minute hour day month weekday (src/schedule/cron.ts). */
+  cron: text('cron').notNull(),
+  timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
+  /** What a fire queues (e.g. message). */
+  kind: text('kind').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  nextFireAt: timestamp('next_fire_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+export const scheduleRuns = pgTable(
+  'schedule_runs',
+  {
+    scheduleId: uuid('schedule_id')
+      .notNull()
+      .references(() => schedules.id),
+    fireAt: timestamp('fire_at', { withTimezone: true }).notNull(),
+    /** claimed (its work was queued) or missed (too old to catch up). */
+    status: text('status', { enum: ['claimed', 'missed'] }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.fireAt] })],
+);
+
+export type ScheduleRow = typeof schedules.$inferSelect;
