@@ -188,9 +188,9 @@ export function newItemNotice(
             lang,
             categoryLabels[item.category as SuggestionCategory] ?? { zh: item.category, en: item.category },
           );
-  const first = isItemKind(item.kind)
-    ? lifecycles[item.kind].transitions[item.kind === 'help_request' ? 'new' : 'submitted']?.[0]
-    : undefined;
+  // The first step from the status every item of this kind starts in.
+  const lifecycle = isItemKind(item.kind) ? lifecycles[item.kind] : null;
+  const first = lifecycle ? lifecycle.transitions[lifecycle.statuses[0]!]?.[0] : undefined;
   return {
     type: 'summary',
     tone: item.urgency === 'very_urgent' ? 'warning' : 'info',

@@ -9,7 +9,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const timeZone = z.string().refine(
+/** An IANA time zone name (Asia/Shanghai). */
+export const timeZone = z.string().refine(
   (tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });

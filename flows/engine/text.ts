@@ -41,3 +41,9 @@ export function foldForMatch(text: string): string {
     .replace(/[\s\u3000]+/g, ' ')
     .replace(/^[「“"'《]+|[」”"'》。.!！?？]+$/g, '');
 }
+
+/** The text cut to `max` characters (code points), with an ellipsis when it was longer. */
+export function clipText(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}

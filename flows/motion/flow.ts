@@ -4,6 +4,7 @@
  */
 import { textInput } from '../engine/inputs.ts';
 import { formatTime, t } from '../engine/l10n.ts';
+import { clipText } from '../engine/text.ts';
 import { defineFlow, finish, goto, invalid } from '../engine/types.ts';
 import {
   motionLimits as limits,
@@ -16,9 +17,6 @@ import { motionText as m } from './messages.ts';
 
 /** Co-signers a motion needs (the server checks the same number; see MOTION_COSIGNERS). */
 export const defaultCosignersNeeded = 2;
-
-const clip = (text: string, max: number) =>
-  [...text].length > max ? `${[...text].slice(0, max).join('')}…` : text;
 
 export const motionFlow = defineFlow<MotionData>({
   name: 'motion',
@@ -75,8 +73,8 @@ export const motionFlow = defineFlow<MotionData>({
       title: () => m.confirmTitle,
       fields: (data) => [
         { label: m.fieldTitle, value: data.title ?? '' },
-        { label: m.fieldReasons, value: clip(data.reasons ?? '', 200) },
-        { label: m.fieldMeasures, value: clip(data.measures ?? '', 200) },
+        { label: m.fieldReasons, value: clipText(data.reasons ?? '', 200) },
+        { label: m.fieldMeasures, value: clipText(data.measures ?? '', 200) },
         { label: m.fieldDepartment, value: data.department ?? '' },
         { label: m.fieldCosigners, value: (data.cosigners ?? []).join(' ') },
       ],

@@ -5,6 +5,7 @@
 
 import { textInput } from '../engine/inputs.ts';
 import { formatTime, t } from '../engine/l10n.ts';
+import { clipText } from '../engine/text.ts';
 import { defineFlow, finish, goto } from '../engine/types.ts';
 import {
   categoryAliases,
@@ -20,9 +21,6 @@ import {
 } from './draft.ts';
 import { isSuggestionStatus, statusLabels } from './lifecycle.ts';
 import { suggestionText as m } from './messages.ts';
-
-const clip = (text: string, max: number) =>
-  [...text].length > max ? `${[...text].slice(0, max).join('')}…` : text;
 
 export const suggestionFlow = defineFlow<SuggestionData>({
   name: 'suggestion',
@@ -85,7 +83,7 @@ export const suggestionFlow = defineFlow<SuggestionData>({
       fields: (data) => [
         { label: m.fieldTitle, value: data.title ?? '' },
         { label: m.fieldCategory, value: data.category ? categoryLabels[data.category] : '' },
-        { label: m.fieldDescription, value: clip(data.description ?? '', 200) },
+        { label: m.fieldDescription, value: clipText(data.description ?? '', 200) },
         { label: m.fieldBenefit, value: data.benefit || m.notGiven },
         { label: m.fieldAnonymous, value: data.anonymous ? m.anonymous : m.signed },
       ],

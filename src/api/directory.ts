@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../errors.ts';
+import { isUuid } from '../http/ids.ts';
 import { readJson, validationError } from '../http/json-body.ts';
 import type { Logger } from '../log.ts';
 import {
@@ -65,7 +66,7 @@ export function directoryApi(deps: DirectoryApiDeps) {
     .patch('/org-units/:id', async (c) => {
       const body = await readJson(c, unitRenameBody);
       const id = c.req.param('id');
-      const ok = /^[0-9a-f-]{36}$/i.test(id) && (await renameUnit(db, id, body, admin, deps.now()));
+      const ok = isUuid(id) && (await renameUnit(db, id, body, admin, deps.now()));
       if (!ok) throw new AppError('not_found', text.noUnit);
       return c.json((await listUnits(db)).find((u) => u.id === id));
     })

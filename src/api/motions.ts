@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { charCount } from '../../flows/engine/text.ts';
 import { AppError } from '../errors.ts';
+import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
 import { extendMotion, listSessions, saveSession } from '../store/motions.ts';
 
@@ -47,7 +48,7 @@ export function motionsApi(deps: { db: Db; now: () => Date; timeZone: string; wa
     .patch('/congress-sessions/:id', async (c) => {
       const body = await readJson(c, sessionChangeBody);
       const id = c.req.param('id');
-      const saved = /^[0-9a-f-]{36}$/i.test(id) ? await saveSession(db, { id, ...body }, deps.now()) : null;
+      const saved = isUuid(id) ? await saveSession(db, { id, ...body }, deps.now()) : null;
       if (!saved) throw new AppError('not_found', text.noSession);
       return c.json(await view(saved));
     })

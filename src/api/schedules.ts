@@ -4,22 +4,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { schedules } from '../../db/schema/index.ts';
+import { timeZone } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
 import { CronError, nextFireTime, parseCron } from '../schedule/cron.ts';
 import { messagePayload } from '../schedule/handlers.ts';
-
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: 'expected an IANA time zone such as Asia/Shanghai' },
-);
 
 export const scheduleBody = z
   .object({
@@ -74,7 +64,7 @@ export function schedulesApi(deps: { db: Db; now: () => Date; timeZone: string }
     .patch('/schedules/:id', async (c) => {
       const body = await readJson(c, scheduleChangeBody);
       const id = c.req.param('id');
-      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('not_found', text.notFound);
+      if (!isUuid(id)) throw new AppError('not_found', text.notFound);
       const [current] = await db.select().from(schedules).where(eq(schedules.id, id));
       if (!current) throw new AppError('not_found', text.notFound);
       // Re-enabled, it fires from now on: what it missed while off is not run late.

@@ -8,6 +8,7 @@ import { channelIdentities, officerUnits, orgUnits, people } from '../../db/sche
 import type { PersonProfile } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { type AuditEntry, audit } from './audit.ts';
+import { containsPattern } from './like.ts';
 
 export interface OrgUnit {
   id: string;
@@ -169,7 +170,7 @@ export async function listPeople(db: Db, filter: PeopleFilter) {
   if (filter.role) conditions.push(eq(people.role, filter.role));
   if (filter.unitId) conditions.push(inArray(people.orgUnitId, await unitAndDescendants(db, filter.unitId)));
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(filter.q);
     const number = /^\d{1,12}$/.test(filter.q) ? Number(filter.q) : null;
     conditions.push(
       or(ilike(people.displayName, pattern), ...(number !== null ? [eq(people.memberNo, number)] : []))!,
@@ -273,7 +274,7 @@ export async function findUnitsByName(
   db: Db,
   name: string,
 ): Promise<{ id: string; nameZh: string; nameEn: string }[]> {
-  const pattern = `%${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = containsPattern(name);
   const rows = await db
     .select({ id: orgUnits.id, nameZh: orgUnits.nameZh, nameEn: orgUnits.nameEn })
     .from(orgUnits)

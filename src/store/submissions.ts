@@ -20,6 +20,7 @@ import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
 import { recordFiling } from './filing.ts';
 import { openHelpDetails } from './help-requests.ts';
+import { containsPattern } from './like.ts';
 import { checkMotionMove, type Grade } from './motion-rules.ts';
 import { notifyReopened } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
@@ -130,13 +131,14 @@ export interface SubmissionFilter {
   offset: number;
 }
 
-export async function listSubmissions(db: Db, filter: SubmissionFilter) {
+/** The WHERE of an officers' list (and its CSV export): status, kind, unit subtree and words. */
+function submissionWhere(filter: Omit<SubmissionFilter, 'limit' | 'offset'>): SQL | undefined {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(submissions.status, filter.status));
   if (filter.kind) conditions.push(eq(submissions.kind, filter.kind as SubmissionRow['kind']));
   if (filter.unitIds) conditions.push(inArray(submissions.orgUnitId, [...filter.unitIds]));
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(filter.q);
     conditions.push(
       or(
         ilike(submissions.title, pattern),
@@ -145,7 +147,11 @@ export async function listSubmissions(db: Db, filter: SubmissionFilter) {
       )!,
     );
   }
-  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
+
+export async function listSubmissions(db: Db, filter: SubmissionFilter) {
+  const where = submissionWhere(filter);
   const rows = await db
     .select({ submission: submissions, proposer: people.displayName })
     .from(submissions)
@@ -449,20 +455,12 @@ export async function exportSubmissions(
   filter: Omit<SubmissionFilter, 'limit' | 'offset'>,
   max = 50_000,
 ) {
-  const conditions: SQL[] = [];
-  if (filter.status) conditions.push(eq(submissions.status, filter.status));
-  if (filter.kind) conditions.push(eq(submissions.kind, filter.kind as SubmissionRow['kind']));
-  if (filter.unitIds) conditions.push(inArray(submissions.orgUnitId, [...filter.unitIds]));
-  if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(ilike(submissions.title, pattern), ilike(submissions.referenceCode, pattern))!);
-  }
   return db
     .select({ submission: submissions, proposer: people.displayName, unitZh: orgUnits.nameZh })
     .from(submissions)
     .innerJoin(people, eq(people.id, submissions.personId))
     .leftJoin(orgUnits, eq(orgUnits.id, submissions.orgUnitId))
-    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .where(submissionWhere(filter))
     .orderBy(desc(submissions.createdAt))
     .limit(max);
 }

@@ -6,7 +6,7 @@ import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, officerUnits, people } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
-import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
+import { bubbleText, useStack, webPerson } from '../support/stack.ts';
 
 const fixture = useStack();
 
@@ -31,13 +31,7 @@ async function createUnit(nameZh: string, nameEn: string, parentId: string | nul
 }
 
 /** A new person in the web chat, and their member number as they read it under 我的信息. */
-async function newPerson() {
-  const visitor = await webVisitor(fixture.stack);
-  const profile = bubbleText(await visitor.say('我的信息'));
-  const memberNo = Number(/成员号: (\d+)/.exec(profile)?.[1]);
-  expect(memberNo).toBeGreaterThan(1000);
-  return { visitor, memberNo };
-}
+const newPerson = () => webPerson(fixture.stack);
 
 const auditCount = async () => (await fixture.database.db.select({ n: count() }).from(auditLog))[0]!.n;
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { primaryKind } from '../support/databases.ts';
-import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
+import { bubbleText, useStack, webPerson } from '../support/stack.ts';
 
 let clock = new Date('2026-11-20T02:00:00Z');
 const fixture = useStack({ now: () => clock });
@@ -14,11 +14,7 @@ const hours = (n: number) => {
   clock = new Date(clock.getTime() + n * 3_600_000);
 };
 
-async function person() {
-  const visitor = await webVisitor(fixture.stack);
-  const memberNo = Number(/成员号: (\d+)/.exec(bubbleText(await visitor.say('我的信息')))![1]);
-  return { visitor, memberNo };
-}
+const person = () => webPerson(fixture.stack);
 
 async function askForHelp(visitor: Awaited<ReturnType<typeof person>>['visitor']) {
   await visitor.say('求助');

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { submissions } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
-import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
+import { bubbleText, useStack, webPerson } from '../support/stack.ts';
 
 let clock = new Date('2026-11-20T02:00:00Z');
 const fixture = useStack({ now: () => clock });
@@ -17,10 +17,9 @@ const days = (n: number) => {
 };
 
 async function person(role?: string) {
-  const visitor = await webVisitor(fixture.stack);
-  const memberNo = Number(/成员号: (\d+)/.exec(bubbleText(await visitor.say('我的信息')))![1]);
-  if (role) await api(`/people/${memberNo}`, { method: 'PATCH', json: { role } });
-  return { visitor, memberNo };
+  const someone = await webPerson(fixture.stack);
+  if (role) await api(`/people/${someone.memberNo}`, { method: 'PATCH', json: { role } });
+  return someone;
 }
 
 async function fileMotion(author: Awaited<ReturnType<typeof person>>, title: string, invite: number[]) {

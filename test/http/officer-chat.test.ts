@@ -7,16 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
-import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
+import { bubbleText, useStack, webPerson } from '../support/stack.ts';
 
 const fixture = useStack();
 const api = (path: string, init: RequestInit & { json?: unknown } = {}) => fixture.stack.api(path, init);
 
-async function person() {
-  const visitor = await webVisitor(fixture.stack);
-  const memberNo = Number(/成员号: (\d+)/.exec(bubbleText(await visitor.say('我的信息')))![1]);
-  return { visitor, memberNo };
-}
+const person = () => webPerson(fixture.stack);
 
 const unit = async (nameZh: string) =>
   (

@@ -168,3 +168,11 @@ export function bubbleText(bubbles: Bubble[]): string {
     )
     .join('\n---\n');
 }
+
+/** A new person in the web chat and the member number they read under 我的信息. */
+export async function webPerson(stack: Stack) {
+  const visitor = await webVisitor(stack);
+  const memberNo = Number(/成员号: (\d+)/.exec(bubbleText(await visitor.say('我的信息')))?.[1]);
+  if (!(memberNo > 1000)) throw new Error('no member number under 我的信息');
+  return { visitor, memberNo };
+}
