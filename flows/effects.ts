@@ -6,6 +6,7 @@ import type { L10n, Lang } from './engine/l10n.ts';
 import type { Role } from './engine/types.ts';
 import type { HelpDraft } from './help/draft.ts';
 import type { MotionDraft } from './motion/draft.ts';
+import type { NewsTopic } from './news/topics.ts';
 import type { SuggestionDraft } from './suggestion/draft.ts';
 
 /** One line of 我的/mine. */
@@ -24,6 +25,30 @@ export interface ItemDetail extends MineItem {
   createdAt: string;
   /** The officers' latest reply, if any. */
   lastReply: string | null;
+}
+
+/** A published news item as chat shows it. */
+export interface NewsBrief {
+  id: string;
+  topic: NewsTopic;
+  title: string;
+  summary: string;
+  /** The item's page. */
+  url: string;
+  /** ISO time it went out. */
+  publishedAt: string;
+}
+
+/** A schedule as officers see it in chat. */
+export interface ScheduleBrief {
+  no: number;
+  name: string;
+  cron: string;
+  timeZone: string;
+  kind: string;
+  enabled: boolean;
+  /** ISO time, or null when it never fires again. */
+  nextFireAt: string | null;
 }
 
 /** Who a person is in the directory. */
@@ -94,7 +119,21 @@ export type Effect =
   /** The person's closed items that have not been rated yet. */
   | { type: 'items.awaiting_rating'; limit: number }
   /** An admin sets someone's role and/or unit (an officer also handles that unit). */
-  | { type: 'person.assign'; memberNo: number; role: Role | null; unitName: string | null };
+  | { type: 'person.assign'; memberNo: number; role: Role | null; unitName: string | null }
+  /** The latest news the person may read. */
+  | { type: 'news.latest'; limit: number }
+  /** Turns a topic (or all) on or off for the person, when `change` is given; lists their opt-outs. */
+  | { type: 'news.subscriptions'; change: { topic: NewsTopic | 'all'; on: boolean } | null }
+  | { type: 'schedules.list' }
+  /** run: fires at the next tick (within a minute), once, whatever its cron says (a paused one is resumed). */
+  | { type: 'schedules.act'; no: number; action: 'pause' | 'resume' | 'run' }
+  /** A message to this chat on a cron, in the default time zone. */
+  | { type: 'schedules.create'; cron: string; text: string }
+  /** The person's own daily digest: shown, moved to a time of day, or turned on or off. */
+  | {
+      type: 'digest.settings';
+      change: { hour: number; minute: number } | { enabled: boolean } | null;
+    };
 
 export interface EffectResults {
   'suggestion.create': { referenceCode: string; status: string; createdAt: string };
@@ -118,4 +157,14 @@ export interface EffectResults {
   'case.move': CaseOutcome;
   'items.awaiting_rating': { items: { referenceCode: string; title: string }[] };
   'person.assign': AssignOutcome;
+  'news.latest': { items: NewsBrief[] };
+  'news.subscriptions': { optedOut: NewsTopic[] };
+  'schedules.list': { items: ScheduleBrief[] };
+  'schedules.act': { ok: true; item: ScheduleBrief } | { ok: false; reason: 'not_found' };
+  'schedules.create':
+    | { ok: true; item: ScheduleBrief }
+    | { ok: false; reason: 'never' }
+    | { ok: false; reason: 'bad_cron'; detail: string };
+  /** time: HH:MM when the digest runs once a day at a fixed time, else null. */
+  'digest.settings': { ok: true; item: ScheduleBrief; time: string | null } | { ok: false };
 }

@@ -3,18 +3,24 @@ import { helpFlow } from './help/flow.ts';
 import { mineCommand } from './mine.ts';
 import { cosignCommand } from './motion/cosign.ts';
 import { motionFlow } from './motion/flow.ts';
+import { newsCommand, subscribeCommand } from './news/news.ts';
 import { handleCommand, viewCommand } from './officer.ts';
 import { assignCommand, profileCommand } from './people.ts';
 import { rateCommand } from './rating.ts';
+import { digestCommand, schedulesCommand } from './schedules.ts';
 import { suggestionFlow } from './suggestion/flow.ts';
 
 export const flows = [suggestionFlow, motionFlow, helpFlow];
 export const commands = [
   mineCommand,
+  newsCommand,
+  subscribeCommand,
   rateCommand,
   profileCommand,
   cosignCommand,
   viewCommand,
   handleCommand,
   assignCommand,
+  digestCommand,
+  schedulesCommand,
 ];

@@ -17,6 +17,7 @@ import type { Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { type LarkWebhookDeps, larkWebhookRoutes } from './routes/lark-webhook.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { newsPageRoutes } from './routes/news-page.ts';
 import { webChatRoutes } from './routes/web-chat.ts';
 
 export interface AppDeps {
@@ -28,13 +29,17 @@ export interface AppDeps {
   webSecret: string;
   hub: WebChatHub;
   /** Wakes the jobs after new work is written (an inbound event, a queued notice). */
-  wake: { inbox(): void; outbox(): void };
+  wake: { inbox(): void; outbox(): void; news?(): void };
   /** The Lark webhook, when Lark is configured. */
   lark?: LarkWebhookDeps;
   now?: () => Date;
   metrics: Metrics;
   keyRing: KeyRing;
   motionRules: { cosigners: number; answerDays: number };
+  /** Where people reach this server (links to news pages). */
+  publicUrl: string;
+  /** Runs a schedule now (the officer API's run-now). */
+  runSchedule: (id: string) => Promise<boolean>;
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -50,6 +55,9 @@ export function createApp(deps: AppDeps) {
     wake: deps.wake.outbox,
     keyRing: deps.keyRing,
     motionRules: deps.motionRules,
+    publicUrl: deps.publicUrl,
+    wakeNews: () => deps.wake.news?.(),
+    runSchedule: deps.runSchedule,
   });
   const openApi = openApiDocument();
 
@@ -80,6 +88,7 @@ export function createApp(deps: AppDeps) {
       sealer: deps.keyRing,
     }),
   );
+  app.route('/', newsPageRoutes({ db: deps.db, timeZone: deps.timeZone, now }));
   if (deps.lark) app.route('/', larkWebhookRoutes(deps.lark));
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', api);

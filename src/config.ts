@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDataKeys } from './crypto/sealed.ts';
+import { parseCron } from './schedule/cron.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -21,6 +22,18 @@ export const timeZone = z.string().refine(
   },
   { error: 'expected an IANA time zone such as Asia/Shanghai' },
 );
+
+/** Five cron fields (minute hour day month weekday), as src/schedule/cron.ts reads them. */
+const cronExpression = z.string().superRefine((value, ctx) => {
+  try {
+    parseCron(value);
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected five cron fields such as "30 8 * * *" (${(error as Error).message})`,
+    });
+  }
+});
 
 const positiveInt = (what: string) =>
   z.coerce
@@ -44,6 +57,15 @@ const fields = z.object({
     .optional(),
   TZ_DEFAULT: timeZone.default('Asia/Shanghai'),
   ADMIN_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+  /** Where people reach this server (links to news pages); unset: http://localhost:PORT. */
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s?#]+$/, { error: 'expected a URL such as https://tongxin.example.com' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  /** When officers get their daily digest and admins their weekly summary (cron, in TZ_DEFAULT). */
+  DIGEST_CRON: cronExpression.default('30 8 * * *'),
+  WEEKLY_SUMMARY_CRON: cronExpression.default('0 9 * * 1'),
   WEB_COOKIE_SECRET: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
   /** Keys sealing sensitive text: "id:base64-of-32-bytes", several separated by commas, the first sealing. */
   DATA_KEY: z

@@ -10,7 +10,9 @@ import { moveCase, viewCase } from './store/cases.ts';
 import { profileOf, publicProfile } from './store/directory.ts';
 import { createHelpRequest } from './store/help-requests.ts';
 import { answerInvitation, createMotion, type MotionRules } from './store/motions.ts';
+import { changeSubscriptions, latestNews } from './store/news.ts';
 import { setLanguage } from './store/people.ts';
+import { actFromChat, createFromChat, digestSettings, listForChat } from './store/schedule-chat.ts';
 import {
   createSuggestion,
   getMine,
@@ -30,6 +32,7 @@ export interface EffectScope {
   /** The person's role (officers' commands check what they may handle). */
   role: Role;
   motionRules: MotionRules;
+  publicUrl: string;
 }
 
 /** The port, and whether what it read included sealed data (the replies then are sealed too). */
@@ -119,6 +122,28 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
       }
       case 'items.awaiting_rating':
         return { items: await listAwaitingRating(tx, scope.personId, effect.limit) };
+      case 'news.latest':
+        return { items: await latestNews(tx, scope.personId, effect.limit, scope.publicUrl) };
+      case 'news.subscriptions':
+        return { optedOut: await changeSubscriptions(tx, scope.personId, effect.change, scope.now) };
+      case 'schedules.list':
+        return listForChat(tx);
+      case 'schedules.act':
+        return actFromChat(tx, effect.no, effect.action, scope.now);
+      case 'schedules.create':
+        return createFromChat(
+          tx,
+          {
+            cron: effect.cron,
+            text: effect.text,
+            channel: scope.inbound.channel,
+            chatId: scope.inbound.chat.id,
+            timeZone: scope.timeZone,
+          },
+          scope.now,
+        );
+      case 'digest.settings':
+        return digestSettings(tx, scope.personId, effect.change, scope.now);
     }
   };
   return { perform: perform as EffectPort['perform'], touchedSealed: () => touchedSealed };

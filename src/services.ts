@@ -20,12 +20,14 @@ import { createHelpEscalation } from './jobs/help-escalation.ts';
 import { createInboxProcessor } from './jobs/inbox-processor.ts';
 import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.ts';
 import { createLoop } from './jobs/loop.ts';
+import { createNewsBroadcast } from './jobs/news-broadcast.ts';
 import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import type { LarkIntakeDeps } from './lark-intake.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
-import { scheduleHandlers } from './schedule/handlers.ts';
-import { createScheduleTick } from './schedule/tick.ts';
+import { createScheduleHandlers } from './schedule/handlers.ts';
+import { ensureSystemSchedules } from './schedule/system.ts';
+import { createRunNow, createScheduleTick } from './schedule/tick.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
 import { convertUnsupportedMotions } from './store/motions.ts';
 
@@ -52,6 +54,10 @@ export type ServiceConfig = Pick<
   | 'MOTION_COSIGN_DAYS'
   | 'MOTION_ANSWER_DAYS'
   | 'SCHEDULE_CATCH_UP_MINUTES'
+  | 'PUBLIC_URL'
+  | 'PORT'
+  | 'DIGEST_CRON'
+  | 'WEEKLY_SUMMARY_CRON'
 >;
 
 export interface ServiceDeps {
@@ -103,6 +109,7 @@ export function createServices(deps: ServiceDeps) {
     cosignDays: config.MOTION_COSIGN_DAYS,
     answerDays: config.MOTION_ANSWER_DAYS,
   };
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const processNext = createInboxProcessor({
     db,
     engine,
@@ -112,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
     keyRing: deps.keyRing,
     helpAckHours: config.HELP_ACK_HOURS,
     motionRules,
+    publicUrl,
     redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
   });
   const dispatch = createOutboxDispatcher({
@@ -124,13 +132,28 @@ export function createServices(deps: ServiceDeps) {
   });
   const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
   const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS });
+  const scheduleHandlers = createScheduleHandlers({
+    engine,
+    timeZone: config.TZ_DEFAULT,
+    // Half the time a form is kept: the reminder comes while it can still be finished.
+    reminderIdleMinutes: Math.max(1, Math.floor(config.CONVERSATION_TIMEOUT_MINUTES / 2)),
+  });
+  const runSchedule = createRunNow({ db, log, now, handlers: scheduleHandlers });
   const tick = createScheduleTick({
     db,
     log,
     now,
     handlers: scheduleHandlers,
+    prepare: (at) =>
+      ensureSystemSchedules(db, {
+        digestCron: config.DIGEST_CRON,
+        weeklyCron: config.WEEKLY_SUMMARY_CRON,
+        timeZone: config.TZ_DEFAULT,
+        now: at,
+      }),
     catchUpMinutes: config.SCHEDULE_CATCH_UP_MINUTES,
   });
+  const broadcast = createNewsBroadcast({ db, log, now, publicUrl, timeZone: config.TZ_DEFAULT });
   const convertMotions = () => convertUnsupportedMotions(db, now(), motionRules, config.TZ_DEFAULT);
 
   const outboxLoop = createLoop('outbox', dispatch, { idleMs: 1000, log });
@@ -174,7 +197,18 @@ export function createServices(deps: ServiceDeps) {
     },
     { idleMs: 60_000, log },
   );
-  const loops = [...inboxLoops, outboxLoop, expiryLoop, escalationLoop];
+  const newsLoop = createLoop(
+    'news',
+    async () => {
+      const n = await broadcast();
+      if (n > 0) outboxLoop.kick();
+      return n;
+    },
+    // Sent items are checked for every few seconds: a scheduled one goes out on time, and a
+    // broadcast waiting for the outbox to drain continues soon after.
+    { idleMs: 5000, log },
+  );
+  const loops = [...inboxLoops, outboxLoop, expiryLoop, escalationLoop, newsLoop];
 
   const larkIntake: LarkIntakeDeps | null = lark
     ? {
@@ -198,7 +232,7 @@ export function createServices(deps: ServiceDeps) {
     adminToken: config.ADMIN_TOKEN,
     webSecret: deps.webSecret,
     hub,
-    wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick() },
+    wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick(), news: () => newsLoop.kick() },
     ...(larkIntake && config.LARK_MODE === 'webhook'
       ? {
           lark: {
@@ -212,6 +246,8 @@ export function createServices(deps: ServiceDeps) {
     metrics,
     keyRing: deps.keyRing,
     motionRules,
+    publicUrl,
+    runSchedule,
   });
 
   return {
@@ -221,7 +257,7 @@ export function createServices(deps: ServiceDeps) {
     /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
     larkIntake,
     /** One step of each job, for tests and tools that drive the work by hand. */
-    jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick },
+    jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule },
     /** Runs one schedule tick and wakes the dispatcher when it queued anything (every minute, by the runtime). */
     async tickSchedules() {
       if ((await tick()) > 0) outboxLoop.kick();

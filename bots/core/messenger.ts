@@ -91,6 +91,16 @@ export const outboundSchema = z.discriminatedUnion('type', [
     tone: z.enum(['info', 'success', 'warning']).optional(),
     actions: z.array(choiceSchema).optional(),
   }),
+  /** A news item: its topic, title and summary, with a link to read it in full. */
+  z.object({
+    type: z.literal('article'),
+    topic: z.string(),
+    title: z.string(),
+    /** The summary. */
+    text: z.string(),
+    url: z.string().url(),
+    readMore: z.string(),
+  }),
 ]);
 export type Outbound = z.infer<typeof outboundSchema>;
 

@@ -143,7 +143,34 @@ export function renderLark(message: Outbound): LarkMessage {
         footer: message.text,
         secondary: message.actions,
       });
+    case 'article':
+      return articleCard(message);
   }
+}
+
+/** A news card: topic and summary as plain text, and a button that opens the item's page. */
+function articleCard(message: Extract<Outbound, { type: 'article' }>): LarkMessage {
+  const content = JSON.stringify({
+    schema: '2.0',
+    config: { update_multi: true },
+    header: {
+      title: { tag: 'plain_text', content: clip(message.title, 100) },
+      subtitle: { tag: 'plain_text', content: clip(message.topic, 40) },
+      template: 'red',
+    },
+    body: {
+      elements: [
+        plain(clip(message.text, 2000)),
+        {
+          tag: 'button',
+          type: 'primary',
+          text: { tag: 'plain_text', content: clip(message.readMore, 100) },
+          behaviors: [{ type: 'open_url', default_url: message.url }],
+        },
+      ],
+    },
+  });
+  return { msgType: 'interactive', content };
 }
 
 /**
@@ -156,7 +183,9 @@ export function answeredCard(message: Outbound, pressedValue: string): LarkMessa
       ? [...message.choices, ...(message.actions ?? [])]
       : message.type === 'confirm'
         ? [message.confirm, message.cancel, ...(message.actions ?? [])]
-        : [...(message.actions ?? [])];
+        : message.type === 'article'
+          ? []
+          : [...(message.actions ?? [])];
   const pressed = buttons.find((b) => b.value === pressedValue);
   if (!pressed) return null;
   const chosen = `✓ ${pressed.label}`;
@@ -169,5 +198,7 @@ export function answeredCard(message: Outbound, pressedValue: string): LarkMessa
       return card({ title: message.title, fields: message.fields, text: message.text, footer: chosen });
     case 'summary':
       return card({ title: message.title, tone: message.tone, fields: message.fields, footer: chosen });
+    case 'article':
+      return null;
   }
 }

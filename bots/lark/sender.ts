@@ -116,7 +116,8 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
       try {
         const result = await call(() =>
           client.im.message.create({
-            params: { receive_id_type: 'chat_id' },
+            // A person the bot has not chatted with yet is reached by open_id (ou_…); chats by chat_id (oc_…).
+            params: { receive_id_type: envelope.chatId.startsWith('ou_') ? 'open_id' : 'chat_id' },
             data: {
               receive_id: envelope.chatId,
               msg_type: rendered.msgType,

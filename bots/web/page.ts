@@ -29,6 +29,7 @@ main { flex:1; overflow-y:auto; padding:12px 12px 4px; }
 .notice { color:var(--warn); font-size:14px; margin-bottom:6px; }
 .hint { color:var(--muted); font-size:13px; margin-top:6px; }
 .footer { font-size:14px; margin-top:6px; }
+a.link { display:inline-block; margin-top:8px; color:var(--brand); font-weight:600; }
 dl { margin:6px 0; display:grid; grid-template-columns:fit-content(40%) minmax(0,1fr); gap:2px 10px;
   font-size:15px; }
 dt { color:var(--muted); } dd { margin:0; }
@@ -95,6 +96,13 @@ const script = `
     }
     if (payload.footer) box.append(el('div', 'footer', payload.footer));
     if (payload.hint) box.append(el('div', 'hint', payload.hint));
+    if (payload.link && /^https?:///.test(payload.link.url)) {
+      const a = el('a', 'link', payload.link.label);
+      a.href = payload.link.url;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      box.append(a);
+    }
     if (payload.buttons && payload.buttons.length) {
       const row = el('div', 'buttons');
       for (const b of payload.buttons) {

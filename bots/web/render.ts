@@ -17,6 +17,8 @@ export interface WebBubble {
   footer?: string;
   tone?: 'info' | 'success' | 'warning';
   buttons?: WebButton[];
+  /** A link out of the chat (a news item's page). */
+  link?: { label: string; url: string };
 }
 
 const buttons = (primary: readonly Choice[], secondary: readonly Choice[] = []): WebButton[] => [
@@ -55,6 +57,13 @@ export function renderBubble(message: Outbound): WebBubble {
         footer: message.text,
         tone: message.tone,
         buttons: buttons([], message.actions),
+      };
+    case 'article':
+      return {
+        title: message.title,
+        notice: message.topic,
+        text: message.text,
+        link: { label: message.readMore, url: message.url },
       };
   }
 }

@@ -23,6 +23,8 @@ export const conversations = pgTable(
     state: jsonb('state').$type<Record<string, unknown>>(),
     /** When the active flow is abandoned if nothing more arrives. */
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** When the person was reminded of the half-done flow (once per flow; cleared when it moves on). */
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

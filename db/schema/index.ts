@@ -6,6 +6,7 @@ export * from './congress-sessions.ts';
 export * from './conversations.ts';
 export * from './inbox.ts';
 export * from './motion-cosigners.ts';
+export * from './news.ts';
 export * from './officer-units.ts';
 export * from './org-units.ts';
 export * from './outbox.ts';

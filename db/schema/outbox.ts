@@ -1,5 +1,5 @@
 /** Every message the bot will send, written in the same transaction as the change that caused it. */
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const outbox = pgTable(
   'outbox',
@@ -21,6 +21,8 @@ export const outbox = pgTable(
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
     lastError: text('last_error'),
     platformMessageId: text('platform_message_id'),
+    /** 0 for replies and notices; 1 for bulk sends (news), which wait while replies are due. */
+    priority: smallint('priority').notNull().default(0),
     /** The inbound event that caused it, when there is one. */
     inboxId: bigint('inbox_id', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -3,12 +3,16 @@
  * and with what payload, and when it next fires. Each fire time is claimed once in
  * schedule_runs, whichever instance's tick gets there first.
  */
-import { boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.ts';
 
 export const schedules = pgTable('schedules', {
   id: uuid('id').primaryKey().defaultRandom(),
+  /** A short number officers can type in chat (定时 暂停 3). */
+  no: integer('no').notNull().generatedAlwaysAsIdentity().unique('schedules_no_uq'),
   name: text('name').notNull(),
+  /** Set for schedules the server keeps itself (digest:<person>, weekly:<person>, reminders), so each exists once. */
+  systemKey: text('system_key').unique('schedules_system_key_uq'),
   /** Five fields: minute hour day month weekday (src/schedule/cron.ts). */
   cron: text('cron').notNull(),
   timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
@@ -27,8 +31,8 @@ export const scheduleRuns = pgTable(
       .notNull()
       .references(() => schedules.id),
     fireAt: timestamp('fire_at', { withTimezone: true }).notNull(),
-    /** claimed (its work was queued) or missed (too old to catch up). */
-    status: text('status', { enum: ['claimed', 'missed'] }).notNull(),
+    /** claimed (its work was queued), missed (too old to catch up) or manual (run now by an officer). */
+    status: text('status', { enum: ['claimed', 'missed', 'manual'] }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.scheduleId, t.fireAt] })],

@@ -29,6 +29,8 @@ export const submissions = pgTable(
     rating: smallint('rating'),
     ratingComment: text('rating_comment'),
     ratedAt: timestamp('rated_at', { withTimezone: true }),
+    /** When the author was reminded, once, to rate an answered item. */
+    ratingRemindedAt: timestamp('rating_reminded_at', { withTimezone: true }),
     /** When it was last closed (the satisfaction figures are grouped by it). */
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** Help requests: an officer must acknowledge it by then, or the unit's admins are told. */

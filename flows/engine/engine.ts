@@ -6,7 +6,7 @@
 import type { Choice, InboundContent, Outbound } from '../../bots/core/messenger.ts';
 import { decodeAction, encodeAction } from './actions.ts';
 import { inputProblem } from './inputs.ts';
-import { type L10n, type Lang, t } from './l10n.ts';
+import { formatTime, type L10n, type Lang, t } from './l10n.ts';
 import { isWord, matchOption, type Word, wordByName, wordOf } from './matching.ts';
 import { engineWords, engineText as m } from './messages.ts';
 import { prompt, wordChoice } from './prompts.ts';
@@ -62,6 +62,8 @@ export interface Engine {
   handle(turn: Turn): Promise<TurnResult>;
   /** The notice for a conversation abandoned past its expiry, or null when none is owed. */
   expiryNotice(state: ConversationState, ctx: FlowContext): Outbound | null;
+  /** The current question again, with a notice that the flow is waiting and when it ends (null if it cannot be shown). */
+  reminder(state: ConversationState, ctx: FlowContext): Outbound | null;
   /** Whether answers given in this flow are sensitive (see FlowDef.sensitive). */
   isSensitive(flowName: string | null | undefined): boolean;
 }
@@ -161,6 +163,15 @@ export function createEngine(options: EngineOptions): Engine {
       text: t(ctx.lang, m.expired(flow.title, options.timeoutMinutes)),
       actions: [wordChoice('menu', ctx.lang)],
     };
+  }
+
+  function reminderFor(state: ConversationState, ctx: FlowContext): Outbound | null {
+    const out: Outbound[] = [];
+    const usable = load(state, ctx, out);
+    if (!usable || usable.flow === MENU) return null;
+    const flow = flows.get(usable.flow);
+    if (!flow) return null;
+    return prompt(flow, usable, ctx, m.reminder(flow.title, formatTime(usable.expiresAt, ctx.timeZone)));
   }
 
   function readInput(content: InboundContent, allowGreeting: boolean): Input {
@@ -451,6 +462,7 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     handle,
     expiryNotice: (state, ctx) => (state.flow === MENU ? null : expiryNoticeFor(state, ctx)),
+    reminder: reminderFor,
     isSensitive: (flowName) => (flowName ? flows.get(flowName)?.sensitive === true : false),
   };
 }

@@ -46,6 +46,10 @@ export const engineText = {
     zh: `“${flow.zh}”已超过 ${minutes} 分钟没有继续，已自动结束，未保存。需要时请重新开始。`,
     en: `"${flow.en}" was left unfinished for over ${minutes} minutes and has ended without saving. Please start again when you are ready.`,
   }),
+  reminder: (flow: L10n, until: string): L10n => ({
+    zh: `您的“${flow.zh}”还没有填完，将于 ${until} 自动结束。请回答下面的问题继续，或发送“取消”放弃。`,
+    en: `Your "${flow.en}" is not finished and will end at ${until}. Answer the question below to go on, or send "cancel".`,
+  }),
   flowChanged: {
     zh: '这个流程已更新，之前填写的内容无法继续，请重新开始。',
     en: 'This form has been updated and your earlier answers cannot be continued. Please start again.',

@@ -16,6 +16,7 @@ import { changeStatus, getSubmission, listSubmissions } from '../store/submissio
 import { directoryApi } from './directory.ts';
 import { exportApi } from './export.ts';
 import { motionsApi } from './motions.ts';
+import { newsApi } from './news.ts';
 import { schedulesApi } from './schedules.ts';
 import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './schemas.ts';
 
@@ -30,6 +31,11 @@ export interface OfficerApiDeps {
   /** Opens help requests for the audited read of one case, and seals replies to them. */
   keyRing: KeyRing;
   motionRules: { cosigners: number; answerDays: number };
+  publicUrl: string;
+  /** Wakes the news broadcast once an item is due. */
+  wakeNews: () => void;
+  /** Runs a schedule now (its work queued in one transaction). */
+  runSchedule: (id: string) => Promise<boolean>;
 }
 
 const text = {
@@ -89,7 +95,20 @@ export function officerApi(deps: OfficerApiDeps) {
     .route('/', directoryApi({ db, log: deps.log, now: deps.now }))
     .route('/', exportApi({ db, keyRing: deps.keyRing, timeZone: deps.timeZone, now: deps.now }))
     .route('/', motionsApi({ db, now: deps.now, timeZone: deps.timeZone, wake: deps.wake }))
-    .route('/', schedulesApi({ db, now: deps.now, timeZone: deps.timeZone }))
+    .route(
+      '/',
+      schedulesApi({
+        db,
+        now: deps.now,
+        timeZone: deps.timeZone,
+        runNow: deps.runSchedule,
+        wake: () => {
+          deps.wake();
+          deps.wakeNews();
+        },
+      }),
+    )
+    .route('/', newsApi({ db, now: deps.now, publicUrl: deps.publicUrl, wake: deps.wakeNews }))
     .get('/submissions', async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);

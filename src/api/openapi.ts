@@ -2,11 +2,14 @@
 import { z } from 'zod';
 import { exportQuery } from './export.ts';
 import { extendBody, sessionBody, sessionChangeBody } from './motions.ts';
+import { newsBody } from './news.ts';
 import { scheduleBody, scheduleChangeBody } from './schedules.ts';
 
 const scheduleView = z.object({
   id: z.string(),
+  no: z.number().int(),
   name: z.string(),
+  systemKey: z.string().nullable(),
   cron: z.string(),
   timeZone: z.string(),
   kind: z.string(),
@@ -14,6 +17,23 @@ const scheduleView = z.object({
   enabled: z.boolean(),
   nextFireAt: z.string().nullable(),
   createdAt: z.string(),
+});
+
+const newsView = z.object({
+  id: z.string(),
+  topic: z.string(),
+  title: z.string(),
+  body: z.string(),
+  imageUrl: z.string().nullable(),
+  audience: z.record(z.string(), z.unknown()),
+  publishAt: z.string(),
+  status: z.enum(['scheduled', 'sending', 'sent', 'cancelled']),
+  queued: z.number().int(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  url: z.string(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
 });
 
 const sessionView = z.object({
@@ -156,9 +176,64 @@ export function openApiDocument() {
           },
         },
       },
+      '/schedules/{id}/run': {
+        post: {
+          summary: '立即执行 Run a schedule now',
+          description: 'Queues its work now, once, recorded as a manual run; its cron times are unchanged.',
+          parameters: [unitIdParameter],
+          responses: {
+            '202': {
+              description: 'Queued',
+              content: json(z.object({ ran: z.literal(true), schedule: scheduleView })),
+            },
+            ...errors(401, 404),
+          },
+        },
+      },
+      '/news': {
+        get: {
+          summary: '工会动态 List news items with their delivery progress',
+          responses: {
+            '200': {
+              description: 'The latest 100 items',
+              content: json(z.object({ items: z.array(newsView) })),
+            },
+            ...errors(401),
+          },
+        },
+        post: {
+          summary: '发布动态 Publish a news item',
+          description:
+            'Body in Markdown. Audience: everyone, org units (and the units below), or chosen chats. publishAt in the future schedules it; absent, it goes out now. People who turned the topic off are skipped. imageUrl must be a public http(s) address.',
+          requestBody: { required: true, content: json(newsBody, 'input') },
+          responses: {
+            '201': { description: 'The item', content: json(newsView) },
+            ...errors(400, 401, 415),
+          },
+        },
+      },
+      '/news/{id}': {
+        get: {
+          summary: '查看动态 Get a news item with its delivery progress',
+          parameters: [unitIdParameter],
+          responses: { '200': { description: 'The item', content: json(newsView) }, ...errors(401, 404) },
+        },
+      },
+      '/news/{id}/cancel': {
+        post: {
+          summary: '撤销动态 Cancel a news item not yet sent',
+          parameters: [unitIdParameter],
+          responses: {
+            '200': { description: 'The item', content: json(newsView) },
+            ...errors(401, 404, 409),
+          },
+        },
+      },
       '/schedules/{id}': {
         patch: {
-          summary: '启用或停用 Enable or disable a schedule',
+          summary: '修改、暂停或启用 Change, pause or resume a schedule',
+          description:
+            'Changed or resumed, it fires from now on; slots passed while paused are not run late.',
           parameters: [unitIdParameter],
           requestBody: { required: true, content: json(scheduleChangeBody, 'input') },
           responses: {

@@ -34,6 +34,8 @@ export interface InboxProcessorDeps {
   helpAckHours?: number;
   /** Co-signers a motion needs and the days to gather them (default 2 in 7 days). */
   motionRules?: MotionRules;
+  /** Where people reach this server (links to news pages). */
+  publicUrl?: string;
   /** Attempts before an event is given up on and the person is told. */
   maxAttempts?: number;
 }
@@ -138,6 +140,7 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
     helpAckHours: deps.helpAckHours ?? 24,
     role: person.role,
     motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
+    publicUrl: deps.publicUrl ?? 'http://localhost:8787',
   });
   const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
   const sensitiveAfter = deps.engine.isSensitive(result.state?.flow);

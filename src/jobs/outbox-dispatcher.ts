@@ -1,6 +1,6 @@
 /**
  * The outbox dispatcher. Leases due rows (the oldest undelivered row of each chat, so a chat's
- * messages arrive in order), sends each through its channel with the row's uuid as the
+ * messages arrive in order; replies and notices before bulk news), sends each through its channel with the row's uuid as the
  * idempotency key, and records the outcome. A crash after sending and before recording leaves
  * the lease to expire; the resend carries the same key, so the platform shows it once.
  */
@@ -64,7 +64,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
         .select({ id: outbox.id })
         .from(outbox)
         .where(and(due, notExists(earlierUndelivered)))
-        .orderBy(asc(outbox.id))
+        .orderBy(asc(outbox.priority), asc(outbox.id))
         .limit(batchSize)
         .for('update', { skipLocked: true });
       if (ids.length === 0) return [];

@@ -1,6 +1,16 @@
-/** What each kind of schedule queues when it fires (more kinds come with news, polls and digests). */
+/**
+ * What each kind of schedule queues when it fires, inside the transaction that claimed the fire
+ * time: a message to a chat, an officer's daily digest, an admin's weekly summary, reminders.
+ */
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { channelNames } from '../../bots/core/messenger.ts';
+import { people, scheduleRuns } from '../../db/schema/index.ts';
+import { digestMessage, weeklyMessage } from '../../flows/digest.ts';
+import type { Engine } from '../../flows/engine/engine.ts';
+import { sendReminders } from '../jobs/reminders.ts';
+import { digestData, handledUnits, weeklyData } from '../store/digest.ts';
+import { privateChatOf } from '../store/officer-contacts.ts';
 import { enqueue } from '../store/outbox.ts';
 import type { ScheduleHandler } from './tick.ts';
 
@@ -13,21 +23,98 @@ export const messagePayload = z
   })
   .strict();
 
-export const scheduleKinds = ['message'] as const;
+/** Whose digest or summary it is. */
+export const personPayload = z.object({ personId: z.uuid() }).strict();
 
-export const scheduleHandlers: ReadonlyMap<string, ScheduleHandler> = new Map<string, ScheduleHandler>([
-  [
-    'message',
-    async (tx, schedule) => {
-      const payload = messagePayload.safeParse(schedule.payload);
-      if (!payload.success) return;
-      await enqueue(tx, [
-        {
-          channel: payload.data.channel,
-          chatId: payload.data.chatId,
-          message: { type: 'text', text: payload.data.text },
-        },
-      ]);
-    },
-  ],
-]);
+/** Kinds officers may create through the API; the others the server keeps itself. */
+export const scheduleKinds = ['message'] as const;
+export const systemScheduleKinds = ['digest', 'weekly_summary', 'reminders'] as const;
+
+export interface HandlerDeps {
+  engine: Engine;
+  timeZone: string;
+  /** Minutes a half-filled form waits before its one reminder. */
+  reminderIdleMinutes: number;
+}
+
+const day = 86_400_000;
+
+export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, ScheduleHandler> {
+  /** When this schedule last ran before `fireAt` (a digest covers what came since). */
+  const previousRun = async (tx: Parameters<ScheduleHandler>[0], scheduleId: string, fireAt: Date) => {
+    const [row] = await tx
+      .select({ fireAt: scheduleRuns.fireAt })
+      .from(scheduleRuns)
+      .where(
+        and(
+          eq(scheduleRuns.scheduleId, scheduleId),
+          lt(scheduleRuns.fireAt, fireAt),
+          // A missed slot sent nothing.
+          inArray(scheduleRuns.status, ['claimed', 'manual']),
+        ),
+      )
+      .orderBy(desc(scheduleRuns.fireAt))
+      .limit(1);
+    return row?.fireAt ?? null;
+  };
+
+  /** The officer or admin a digest is for, with their private chat; null when neither applies any more. */
+  const reader = async (tx: Parameters<ScheduleHandler>[0], payload: unknown, roles: readonly string[]) => {
+    const parsed = personPayload.safeParse(payload);
+    if (!parsed.success) return null;
+    const [person] = await tx.select().from(people).where(eq(people.id, parsed.data.personId));
+    if (!person || !roles.includes(person.role)) return null;
+    const chat = await privateChatOf(tx, person.id);
+    return chat ? { person, chat } : null;
+  };
+
+  return new Map<string, ScheduleHandler>([
+    [
+      'message',
+      async (tx, schedule) => {
+        const payload = messagePayload.safeParse(schedule.payload);
+        if (!payload.success) return;
+        await enqueue(tx, [
+          {
+            channel: payload.data.channel,
+            chatId: payload.data.chatId,
+            message: { type: 'text', text: payload.data.text },
+          },
+        ]);
+      },
+    ],
+    [
+      'digest',
+      async (tx, schedule, fireAt) => {
+        const who = await reader(tx, schedule.payload, ['officer', 'admin']);
+        if (!who) return;
+        const since = (await previousRun(tx, schedule.id, fireAt)) ?? new Date(fireAt.getTime() - day);
+        const units = await handledUnits(tx, who.person.id, who.person.role);
+        const data = await digestData(tx, { units, since, until: fireAt });
+        const message = digestMessage(data, who.person.language, schedule.timeZone);
+        if (message) await enqueue(tx, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
+      },
+    ],
+    [
+      'weekly_summary',
+      async (tx, schedule, fireAt) => {
+        const who = await reader(tx, schedule.payload, ['admin']);
+        if (!who) return;
+        const since = (await previousRun(tx, schedule.id, fireAt)) ?? new Date(fireAt.getTime() - 7 * day);
+        const data = await weeklyData(tx, { since, until: fireAt });
+        const message = weeklyMessage(data, who.person.language, schedule.timeZone);
+        if (message) await enqueue(tx, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
+      },
+    ],
+    [
+      'reminders',
+      async (tx, _schedule, fireAt) => {
+        await sendReminders(tx, fireAt, {
+          engine: deps.engine,
+          timeZone: deps.timeZone,
+          idleMinutes: deps.reminderIdleMinutes,
+        });
+      },
+    ],
+  ]);
+}

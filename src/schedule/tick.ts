@@ -21,12 +21,33 @@ export interface TickDeps {
   handlers: ReadonlyMap<string, ScheduleHandler>;
   /** Fire times older than this are recorded as missed instead of run late. */
   catchUpMinutes: number;
+  /** Runs first on every tick (creates the schedules the server keeps for itself). */
+  prepare?: (now: Date) => Promise<void>;
+}
+
+/**
+ * Runs a schedule now, whatever its cron says (an officer's 立即执行): the run is recorded as
+ * manual at this instant and its work queued in the same transaction. False when there is no
+ * such schedule or no handler for its kind.
+ */
+export function createRunNow(deps: Omit<TickDeps, 'catchUpMinutes' | 'prepare'>) {
+  return (scheduleId: string) =>
+    deps.db.transaction(async (tx) => {
+      const [schedule] = await tx.select().from(schedules).where(eq(schedules.id, scheduleId));
+      const handler = schedule && deps.handlers.get(schedule.kind);
+      if (!schedule || !handler) return false;
+      const at = deps.now();
+      await tx.insert(scheduleRuns).values({ scheduleId, fireAt: at, status: 'manual', at });
+      await handler(tx, schedule, at);
+      return true;
+    });
 }
 
 /** Runs one tick; resolves to the number of fire times claimed. */
 export function createScheduleTick(deps: TickDeps): () => Promise<number> {
   return async () => {
     const now = deps.now();
+    await deps.prepare?.(now);
     const due = await deps.db
       .select({ id: schedules.id })
       .from(schedules)

@@ -1,5 +1,5 @@
 /** Loads and saves where a conversation stands, locking its row for the length of the transaction. */
-import { eq, isNull } from 'drizzle-orm';
+import { eq, isNull, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { conversations } from '../../db/schema/index.ts';
@@ -61,8 +61,18 @@ export async function saveConversation(tx: Db, key: string, state: ConversationS
             state: { data: state.data, history: state.history },
             expiresAt: new Date(state.expiresAt),
             updatedAt: new Date(),
+            // A new flow may be reminded of once more; the same flow going on keeps its one reminder.
+            remindedAt: sql`case when ${conversations.flow} is distinct from ${state.flow} then null else ${conversations.remindedAt} end`,
           }
-        : { flow: null, flowVersion: null, step: null, state: null, expiresAt: null, updatedAt: new Date() },
+        : {
+            flow: null,
+            flowVersion: null,
+            step: null,
+            state: null,
+            expiresAt: null,
+            updatedAt: new Date(),
+            remindedAt: null,
+          },
     )
     .where(eq(conversations.key, key));
 }

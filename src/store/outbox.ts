@@ -11,6 +11,10 @@ export interface Delivery {
   inboxId?: number;
   /** It shows sealed data (a reply on a help request): stored sealed, opened just before sending. */
   sensitive?: boolean;
+  /** Bulk sends (news) wait while replies and notices are due. */
+  bulk?: boolean;
+  /** The idempotency key, when the caller recorded it elsewhere first (news recipients). */
+  uuid?: string;
 }
 
 export async function enqueue(tx: Db, deliveries: readonly Delivery[], sealer?: Sealer): Promise<void> {
@@ -22,7 +26,14 @@ export async function enqueue(tx: Db, deliveries: readonly Delivery[], sealer?: 
   };
   const rows = [];
   for (const d of deliveries) {
-    rows.push({ channel: d.channel, chatId: d.chatId, payload: await payloadOf(d), inboxId: d.inboxId });
+    rows.push({
+      channel: d.channel,
+      chatId: d.chatId,
+      payload: await payloadOf(d),
+      inboxId: d.inboxId,
+      ...(d.bulk ? { priority: 1 } : {}),
+      ...(d.uuid ? { uuid: d.uuid } : {}),
+    });
   }
   await tx.insert(outbox).values(rows);
 }

@@ -426,25 +426,20 @@ export async function rateSubmission(
   return { ok: true };
 }
 
+/** Items answered and waiting for their author's rating: closed and unrated, an answered motion, a help request in follow-up. */
+export const awaitingRating = () =>
+  or(
+    and(eq(submissions.status, 'closed'), isNull(submissions.rating), sql`${submissions.kind} <> 'motion'`),
+    and(eq(submissions.kind, 'motion'), eq(submissions.status, 'answered')),
+    and(eq(submissions.kind, 'help_request'), eq(submissions.status, 'follow_up')),
+  );
+
 /** The person's closed items still waiting for their rating, oldest first. */
 export async function listAwaitingRating(tx: Db, personId: string, limit: number) {
   return tx
     .select({ referenceCode: submissions.referenceCode, title: submissions.title })
     .from(submissions)
-    .where(
-      and(
-        eq(submissions.personId, personId),
-        or(
-          and(
-            eq(submissions.status, 'closed'),
-            isNull(submissions.rating),
-            sql`${submissions.kind} <> 'motion'`,
-          ),
-          and(eq(submissions.kind, 'motion'), eq(submissions.status, 'answered')),
-          and(eq(submissions.kind, 'help_request'), eq(submissions.status, 'follow_up')),
-        ),
-      ),
-    )
+    .where(and(eq(submissions.personId, personId), awaitingRating()))
     .orderBy(asc(submissions.closedAt))
     .limit(limit);
 }

@@ -3,14 +3,20 @@
  * through JSON between turns to prove it survives storage. Effects go to an in-memory port.
  */
 import type { Choice, Outbound } from '../../bots/core/messenger.ts';
-import type { Effect, EffectResults, MineItem } from '../../flows/effects.ts';
+import type { Effect, EffectResults, MineItem, NewsBrief } from '../../flows/effects.ts';
 import { createEngine } from '../../flows/engine/engine.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import type { ConversationState, EffectPort, Role } from '../../flows/engine/types.ts';
+import { type NewsTopic, newsTopics } from '../../flows/news/topics.ts';
 import { commands, flows } from '../../flows/registry.ts';
 
-export function createDialogue(start = new Date('2026-03-02T01:00:00Z'), opts: { role?: Role } = {}) {
+export function createDialogue(
+  start = new Date('2026-03-02T01:00:00Z'),
+  opts: { role?: Role; news?: NewsBrief[] } = {},
+) {
   const role: Role = opts.role ?? 'staff';
+  const news = opts.news ?? [];
+  const optedOut = new Set<NewsTopic>();
   const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
   let state: ConversationState | null = null;
   let lang: Lang = 'zh';
@@ -85,6 +91,19 @@ export function createDialogue(start = new Date('2026-03-02T01:00:00Z'), opts: {
         result = { ok: true, accepted: 1, needed: 2 };
       } else if (effect.type === 'case.view' || effect.type === 'case.move') {
         result = { ok: false, reason: 'not_found' };
+      } else if (effect.type === 'news.latest') {
+        result = { items: news.slice(0, effect.limit) };
+      } else if (effect.type === 'news.subscriptions') {
+        const change = effect.change;
+        const topics = change?.topic === 'all' ? newsTopics : change ? [change.topic] : [];
+        for (const topic of topics) change?.on ? optedOut.delete(topic) : optedOut.add(topic);
+        result = { optedOut: newsTopics.filter((topic) => optedOut.has(topic)) };
+      } else if (effect.type === 'schedules.list') {
+        result = { items: [] };
+      } else if (effect.type === 'schedules.act') {
+        result = { ok: false, reason: 'not_found' };
+      } else if (effect.type === 'schedules.create' || effect.type === 'digest.settings') {
+        result = { ok: false, reason: 'never' };
       } else {
         const unit = effect.unitName ? { zh: effect.unitName, en: effect.unitName } : null;
         result = {
@@ -147,6 +166,8 @@ export function buttonsOf(message: Outbound): Choice[] {
       return [...message.choices, ...(message.actions ?? [])];
     case 'confirm':
       return [message.confirm, message.cancel, ...(message.actions ?? [])];
+    case 'article':
+      return [];
     default:
       return message.actions ?? [];
   }
@@ -158,7 +179,7 @@ export function textOf(messages: Outbound[]): string {
     .map((m) => {
       const lines: string[] = [];
       if ('notice' in m && m.notice) lines.push(m.notice);
-      if (m.type === 'confirm' || m.type === 'summary') lines.push(m.title);
+      if (m.type === 'confirm' || m.type === 'summary' || m.type === 'article') lines.push(m.title);
       if (m.text) lines.push(m.text);
       if ('fields' in m) lines.push(...m.fields.map((f) => `${f.label}: ${f.value}`));
       if ('hint' in m && m.hint) lines.push(m.hint);

@@ -36,6 +36,7 @@ export function createStack(
     for (let round = 0; round < 1000; round++) {
       let busy = false;
       while (await services.jobs.processNext()) busy = true;
+      while ((await services.jobs.broadcast()) > 0) busy = true;
       while ((await services.jobs.dispatch()) > 0) busy = true;
       if (!busy) return;
     }

@@ -1,0 +1,93 @@
+/**
+ * Sends due news items out. Each step takes one item that is due (or already going out), locks it,
+ * and queues its next batch of recipients: a news_recipients row per recipient, unique per item,
+ * and an outbox row with the same uuid, in the same transaction as the item's new cursor. A crash
+ * or a kill at any point resumes from the cursor, and no recipient is queued twice. Batches wait
+ * while the outbox already holds many bulk rows, so replies are never stuck behind a broadcast
+ * and the outbox stays small.
+ */
+import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { newsItems, newsRecipients, outbox } from '../../db/schema/index.ts';
+import { articleMessage } from '../../flows/news/news.ts';
+import type { Logger } from '../log.ts';
+import { briefOf, nextRecipients } from '../store/news.ts';
+import { enqueue } from '../store/outbox.ts';
+
+export interface NewsBroadcastDeps {
+  db: Db;
+  log: Logger;
+  now: () => Date;
+  publicUrl: string;
+  timeZone: string;
+  /** Recipients queued per step. */
+  batch?: number;
+  /** No new batch while this many bulk rows wait in the outbox. */
+  backlog?: number;
+}
+
+/** Queues one batch of one due item; resolves to the number of recipients queued. */
+export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<number> {
+  const batch = deps.batch ?? 500;
+  const backlog = deps.backlog ?? 1000;
+  return () =>
+    deps.db.transaction(async (tx) => {
+      const now = deps.now();
+      const [item] = await tx
+        .select()
+        .from(newsItems)
+        .where(
+          or(
+            eq(newsItems.status, 'sending'),
+            and(eq(newsItems.status, 'scheduled'), lte(newsItems.publishAt, now)),
+          ),
+        )
+        .orderBy(asc(newsItems.publishAt))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!item) return 0;
+      const [waiting] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(outbox)
+        .where(and(eq(outbox.priority, 1), inArray(outbox.status, ['pending', 'sending'])));
+      if (Number(waiting?.n ?? 0) >= backlog) return 0;
+
+      const recipients = await nextRecipients(tx, item, item.cursor, batch);
+      const keyed = recipients.map((r) => ({ ...r, uuid: crypto.randomUUID() }));
+      const fresh =
+        keyed.length === 0
+          ? []
+          : await tx
+              .insert(newsRecipients)
+              .values(keyed.map((r) => ({ newsId: item.id, recipient: r.key, outboxUuid: r.uuid })))
+              .onConflictDoNothing()
+              .returning({ recipient: newsRecipients.recipient });
+      const queued = new Set(fresh.map((r) => r.recipient));
+      const brief = briefOf({ ...item, sentAt: item.sentAt ?? now }, deps.publicUrl);
+      await enqueue(
+        tx,
+        keyed
+          .filter((r) => queued.has(r.key))
+          .map((r) => ({
+            channel: r.channel,
+            chatId: r.chatId,
+            message: articleMessage(brief, r.language, deps.timeZone),
+            bulk: true,
+            uuid: r.uuid,
+          })),
+      );
+      const done = recipients.length < batch;
+      await tx
+        .update(newsItems)
+        .set({
+          status: done ? 'sent' : 'sending',
+          cursor: recipients.at(-1)?.key ?? item.cursor,
+          queued: sql`${newsItems.queued} + ${queued.size}`,
+          sentAt: item.sentAt ?? now,
+        })
+        .where(eq(newsItems.id, item.id));
+      if (done) deps.log.info('news.queued', { news: item.id, recipients: item.queued + queued.size });
+      // A finished item with nothing queued in this step still counts as work done, so the loop looks again.
+      return queued.size + (done ? 1 : 0);
+    });
+}

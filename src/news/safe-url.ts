@@ -1,0 +1,133 @@
+/**
+ * Checks that a link attached to a news item points at a public web address.
+ *
+ * The server never fetches these URLs. The check keeps a published link from pointing readers'
+ * browsers, or any fetcher added later, at hosts inside a network: loopback, private and
+ * carrier-grade NAT ranges, link-local and cloud metadata addresses, multicast, and names that
+ * only resolve on a local network. It judges the address as written: a public name whose DNS
+ * answer is private is not caught here, and a future fetcher must resolve, check, then connect.
+ *
+ * Parsing is the WHATWG `URL`, which normalises the host before any check runs: decimal, octal
+ * and hex IPv4 forms (`2130706433`, `0x7f.1`) become dotted quads, IPv6 becomes compressed
+ * lowercase hex (`[::ffff:127.0.0.1]` becomes `[::ffff:7f00:1]`) and international names become
+ * punycode, so each check sees one canonical spelling. Pure: runs on Node and on Workers.
+ */
+
+export type PublicUrlCheck =
+  | { ok: true; url: string }
+  | { ok: false; reason: 'not_url' | 'not_http' | 'credentials' | 'private_address' };
+
+/** Accepts an absolute http(s) URL to a public host; `url` is the normalised `href`. */
+export function checkPublicHttpUrl(raw: string): PublicUrlCheck {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: 'not_url' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'not_http' };
+  if (url.username !== '' || url.password !== '') return { ok: false, reason: 'credentials' };
+  if (isInternalHost(url.hostname)) return { ok: false, reason: 'private_address' };
+  return { ok: true, url: url.href };
+}
+
+type Ipv4 = readonly [number, number, number, number];
+
+/** Blocks of IPv4 space that are not on the public internet, as [first address, prefix length]. */
+const internalIpv4Blocks: readonly { base: number; bits: number }[] = (
+  [
+    ['0.0.0.0', 8], // "this network"
+    ['10.0.0.0', 8], // private
+    ['100.64.0.0', 10], // carrier-grade NAT
+    ['127.0.0.0', 8], // loopback
+    ['169.254.0.0', 16], // link-local, including cloud metadata at 169.254.169.254
+    ['172.16.0.0', 12], // private
+    ['192.0.0.0', 24], // IETF protocol assignments
+    ['192.168.0.0', 16], // private
+    ['198.18.0.0', 15], // benchmarking
+    ['224.0.0.0', 4], // multicast
+    ['240.0.0.0', 4], // reserved, and 255.255.255.255 broadcast
+  ] as const
+).map(([first, bits]) => ({ base: toUint32(parseIpv4(first)!), bits }));
+
+/** Name suffixes that resolve only inside a network (RFC 6761, RFC 6762, RFC 8375, common use). */
+const internalNameSuffixes = ['localhost', 'local', 'internal', 'lan', 'home.arpa'];
+
+function isInternalHost(hostname: string): boolean {
+  if (hostname.startsWith('[')) return isInternalIpv6(hostname.slice(1, -1));
+  const v4 = parseIpv4(hostname);
+  return v4 ? isInternalIpv4(v4) : isInternalName(hostname);
+}
+
+function isInternalName(hostname: string): boolean {
+  // `localhost.` and `localhost..` resolve like `localhost`; a loop, since a regex over a long
+  // run of dots would backtrack.
+  let name = hostname;
+  while (name.endsWith('.')) name = name.slice(0, -1);
+  // A name with no dot is resolved against the local search domain (`http://intranet/`).
+  if (!name.includes('.')) return true;
+  return internalNameSuffixes.some((suffix) => name === suffix || name.endsWith(`.${suffix}`));
+}
+
+function parseIpv4(text: string): Ipv4 | null {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!match) return null;
+  const octets = match.slice(1).map(Number);
+  if (octets.some((octet) => octet > 255)) return null;
+  return [octets[0]!, octets[1]!, octets[2]!, octets[3]!];
+}
+
+function toUint32([a, b, c, d]: Ipv4): number {
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+}
+
+function isInternalIpv4(address: Ipv4): boolean {
+  const value = toUint32(address);
+  return internalIpv4Blocks.some(({ base, bits }) => value >>> (32 - bits) === base >>> (32 - bits));
+}
+
+function isInternalIpv6(text: string): boolean {
+  const groups = parseIpv6(text);
+  // The parser has already validated the address; anything this reader cannot follow is refused.
+  if (!groups) return true;
+  const first = groups[0]!;
+  if (groups.every((group) => group === 0)) return true; // :: unspecified
+  if (groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1) return true; // ::1 loopback
+  if ((first & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
+  if ((first & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
+  if ((first & 0xffc0) === 0xfec0) return true; // fec0::/10 site-local (deprecated, still routed locally)
+  if ((first & 0xff00) === 0xff00) return true; // ff00::/8 multicast
+  const embedded = embeddedIpv4(groups);
+  return embedded !== null && isInternalIpv4(embedded);
+}
+
+/** The IPv4 address inside an IPv4-mapped, IPv4-compatible or NAT64 (64:ff9b::/96) address. */
+function embeddedIpv4(groups: readonly number[]): Ipv4 | null {
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  const mapped = zeros(0, 5) && groups[5] === 0xffff;
+  const compatible = zeros(0, 6);
+  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6);
+  if (!mapped && !compatible && !nat64) return null;
+  const high = groups[6]!;
+  const low = groups[7]!;
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff];
+}
+
+/** Eight 16-bit groups from the hex form the WHATWG serialiser writes (no dotted tail, no zone). */
+function parseIpv6(text: string): number[] | null {
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parseGroups = (part: string): number[] | null => {
+    if (part === '') return [];
+    const groups = part.split(':');
+    return groups.every((group) => /^[0-9a-f]{1,4}$/i.test(group))
+      ? groups.map((group) => Number.parseInt(group, 16))
+      : null;
+  };
+  const head = parseGroups(halves[0]!);
+  if (!head) return null;
+  if (halves.length === 1) return head.length === 8 ? head : null;
+  const tail = parseGroups(halves[1]!);
+  if (!tail || head.length + tail.length > 7) return null;
+  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+}
