@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps) {
   const openApi = openApiDocument();
 
   const app = new Hono();
-  app.use('*', accessLog(deps.log));
+  app.use('*', accessLog(deps.log, deps.metrics));
   const limit = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => {

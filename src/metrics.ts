@@ -9,7 +9,20 @@
 export const counterHelp = {
   tongxin_lark_deliveries_total:
     'Lark deliveries (webhook and long connection) by outcome: accepted, duplicate, ignored or refused.',
+  tongxin_outbox_sends_total:
+    'Sends by this instance, by channel and outcome: sent, retry (refused for now) or failed (given up).',
+  tongxin_schedule_runs_total:
+    'Schedule fire times by kind and outcome: claimed (run on time or caught up), missed (too old) or manual (run now).',
 } as const;
+
+export const histogramHelp = {
+  tongxin_http_request_duration_seconds: 'HTTP request duration by method, route and status class.',
+} as const;
+
+export type HistogramName = keyof typeof histogramHelp;
+
+/** Upper bounds in seconds, from a quick acknowledgement to a slow export. */
+const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export type CounterName = keyof typeof counterHelp;
 export type Labels = Readonly<Record<string, string>>;
@@ -18,6 +31,8 @@ export interface Metrics {
   count(name: CounterName, labels?: Labels): void;
   /** Current value, for tests and the text rendering. */
   value(name: CounterName, labels?: Labels): number;
+  /** Records one observation (seconds) in a histogram. */
+  observe(name: HistogramName, labels: Labels, seconds: number): void;
   render(gauges?: readonly Gauge[]): string;
 }
 
@@ -50,7 +65,39 @@ export function createMetrics(): Metrics {
     return map;
   };
 
+  const histograms = new Map<
+    HistogramName,
+    Map<string, { labels: Labels; counts: number[]; sum: number; n: number }>
+  >();
+
   return {
+    observe(name, labels, seconds) {
+      let map = histograms.get(name);
+      if (!map) {
+        map = new Map();
+        histograms.set(name, map);
+      }
+      let key = labelText(labels);
+      let current = map.get(key);
+      if (!current && map.size >= maxSeries) {
+        key = labelText({ overflow: 'other' });
+        current = map.get(key);
+      }
+      if (!current) {
+        current = {
+          labels: map.size >= maxSeries ? { overflow: 'other' } : labels,
+          counts: buckets.map(() => 0),
+          sum: 0,
+          n: 0,
+        };
+        map.set(key, current);
+      }
+      buckets.forEach((bound, i) => {
+        if (seconds <= bound) current.counts[i]!++;
+      });
+      current.sum += seconds;
+      current.n++;
+    },
     count(name, labels = {}) {
       const map = seriesOf(name);
       let key = labelText(labels);
@@ -65,6 +112,16 @@ export function createMetrics(): Metrics {
       for (const name of Object.keys(counterHelp) as CounterName[]) {
         lines.push(`# HELP ${name} ${counterHelp[name]}`, `# TYPE ${name} counter`);
         for (const [key, value] of seriesOf(name)) lines.push(`${name}${key} ${value}`);
+      }
+      for (const name of Object.keys(histogramHelp) as HistogramName[]) {
+        lines.push(`# HELP ${name} ${histogramHelp[name]}`, `# TYPE ${name} histogram`);
+        for (const { labels, counts, sum, n } of histograms.get(name)?.values() ?? []) {
+          buckets.forEach((bound, i) => {
+            lines.push(`${name}_bucket${labelText({ ...labels, le: String(bound) })} ${counts[i]}`);
+          });
+          lines.push(`${name}_bucket${labelText({ ...labels, le: '+Inf' })} ${n}`);
+          lines.push(`${name}_sum${labelText(labels)} ${sum}`, `${name}_count${labelText(labels)} ${n}`);
+        }
       }
       const seen = new Set<string>();
       for (const gauge of gauges) {

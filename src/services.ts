@@ -129,6 +129,7 @@ export function createServices(deps: ServiceDeps) {
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     leaseSeconds: config.OUTBOX_LEASE_SECONDS,
     sealer: deps.keyRing,
+    metrics,
   });
   const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
   const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS });
@@ -138,12 +139,15 @@ export function createServices(deps: ServiceDeps) {
     // Half the time a form is kept: the reminder comes while it can still be finished.
     reminderIdleMinutes: Math.max(1, Math.floor(config.CONVERSATION_TIMEOUT_MINUTES / 2)),
   });
-  const runSchedule = createRunNow({ db, log, now, handlers: scheduleHandlers });
+  const onRun = (kind: string, outcome: 'claimed' | 'missed' | 'manual') =>
+    metrics.count('tongxin_schedule_runs_total', { kind: kind.slice(0, 40), outcome });
+  const runSchedule = createRunNow({ db, log, now, handlers: scheduleHandlers, onRun });
   const tick = createScheduleTick({
     db,
     log,
     now,
     handlers: scheduleHandlers,
+    onRun,
     prepare: (at) =>
       ensureSystemSchedules(db, {
         digestCron: config.DIGEST_CRON,

@@ -22,6 +22,30 @@ describe('metrics', () => {
     expect(text).toContain('# TYPE tongxin_x gauge\ntongxin_x{status="pending"} 3');
   });
 
+  it('renders histograms with cumulative buckets, a sum and a count', () => {
+    const metrics = createMetrics();
+    const labels = { method: 'GET', route: '/healthz', status: '2xx' };
+    metrics.observe('tongxin_http_request_duration_seconds', labels, 0.003);
+    metrics.observe('tongxin_http_request_duration_seconds', labels, 0.2);
+    metrics.observe('tongxin_http_request_duration_seconds', labels, 30);
+    const text = metrics.render();
+    const series = '{le="0.005",method="GET",route="/healthz",status="2xx"}';
+    expect(text).toContain('# TYPE tongxin_http_request_duration_seconds histogram');
+    expect(text).toContain(`tongxin_http_request_duration_seconds_bucket${series} 1`);
+    expect(text).toContain(
+      'tongxin_http_request_duration_seconds_bucket{le="0.25",method="GET",route="/healthz",status="2xx"} 2',
+    );
+    expect(text).toContain(
+      'tongxin_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/healthz",status="2xx"} 3',
+    );
+    expect(text).toContain(
+      'tongxin_http_request_duration_seconds_count{method="GET",route="/healthz",status="2xx"} 3',
+    );
+    expect(text).toContain(
+      'tongxin_http_request_duration_seconds_sum{method="GET",route="/healthz",status="2xx"} 30.203',
+    );
+  });
+
   it('keeps a bounded number of label sets, counting the rest together', () => {
     const metrics = createMetrics();
     for (let i = 0; i < 500; i++) metrics.count('tongxin_lark_deliveries_total', { event_type: `t${i}` });

@@ -1,8 +1,13 @@
-/** One log line per request: method, path, status and duration. No query string, body or cookie. */
+/**
+ * One log line per request: method, path, status and duration. No query string, body or cookie.
+ * The duration also goes into the latency histogram, labelled by route pattern (never the raw
+ * path, so ids do not multiply the series).
+ */
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
 
-export function accessLog(log: Logger) {
+export function accessLog(log: Logger, metrics?: Metrics) {
   return createMiddleware(async (c, next) => {
     const started = performance.now();
     await next();
@@ -14,6 +19,15 @@ export function accessLog(log: Logger) {
       status: c.res.status,
       ms: Math.round(performance.now() - started),
     };
+    metrics?.observe(
+      'tongxin_http_request_duration_seconds',
+      {
+        method: c.req.method,
+        route: c.req.routePath || 'unmatched',
+        status: `${Math.floor(c.res.status / 100)}xx`,
+      },
+      (performance.now() - started) / 1000,
+    );
     if (quiet && c.res.status < 400) log.debug('http.request', line);
     else log.info('http.request', line);
   });

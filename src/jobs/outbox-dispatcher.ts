@@ -17,6 +17,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import { type OutboxRow, outbox } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
 
 export interface OutboxDispatcherDeps {
   db: Db;
@@ -31,6 +32,8 @@ export interface OutboxDispatcherDeps {
   baseDelayMs?: number;
   /** Opens sealed payloads (sensitive messages) just before they are sent. */
   sealer?: Sealer;
+  /** Counts sends by channel and outcome. */
+  metrics?: Metrics;
 }
 
 /** Sends one batch; resolves to the number of rows handled (0 when nothing was due). */
@@ -95,6 +98,10 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
     if (!sender || !parsed.success) {
       const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
       log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
+      deps.metrics?.count('tongxin_outbox_sends_total', {
+        channel: row.channel.slice(0, 20),
+        outcome: 'failed',
+      });
       await db
         .update(outbox)
         .set({ status: 'failed', lastError: why, leaseUntil: null })
@@ -123,7 +130,9 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
       eq(outbox.status, 'sending'),
       eq(outbox.attempts, row.attempts),
     );
+    const channel = row.channel.slice(0, 20);
     if (result.ok) {
+      deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: 'sent' });
       await db
         .update(outbox)
         .set({
@@ -136,6 +145,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
       return;
     }
     const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;
+    deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: giveUp ? 'failed' : 'retry' });
     const delay = result.retryAfterMs ?? backoff(row.attempts, baseDelayMs);
     log.warn('outbox.send_failed', {
       id: row.id,

@@ -36,6 +36,14 @@ export function metricsRoutes(deps: { db: Db; metrics: Metrics; adminToken: stri
         value: backlog.outboxFailed,
         labels: { status: 'failed' },
       },
+      ...backlog.outboxByChannel.flatMap((c) =>
+        (['pending', 'failed'] as const).map((status) => ({
+          name: 'tongxin_outbox_channel_messages',
+          help: 'Outgoing messages waiting or given up, by channel.',
+          value: c[status],
+          labels: { channel: c.channel, status },
+        })),
+      ),
       {
         name: 'tongxin_inbox_oldest_pending_seconds',
         help: 'Age of the oldest event waiting to be processed.',

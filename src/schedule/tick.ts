@@ -21,6 +21,8 @@ export interface TickDeps {
   handlers: ReadonlyMap<string, ScheduleHandler>;
   /** Fire times older than this are recorded as missed instead of run late. */
   catchUpMinutes: number;
+  /** Told of every fire time this instance recorded: claimed, missed or manual. */
+  onRun?: (kind: string, outcome: 'claimed' | 'missed' | 'manual') => void;
   /** Runs first on every tick (creates the schedules the server keeps for itself). */
   prepare?: (now: Date) => Promise<void>;
 }
@@ -38,6 +40,7 @@ export function createRunNow(deps: Omit<TickDeps, 'catchUpMinutes' | 'prepare'>)
       if (!schedule || !handler) return false;
       const at = deps.now();
       await tx.insert(scheduleRuns).values({ scheduleId, fireAt: at, status: 'manual', at });
+      deps.onRun?.(schedule.kind, 'manual');
       await handler(tx, schedule, at);
       return true;
     });
@@ -81,6 +84,7 @@ export function createScheduleTick(deps: TickDeps): () => Promise<number> {
             .values({ scheduleId: schedule.id, fireAt, status, at: now })
             .onConflictDoNothing()
             .returning({ fireAt: scheduleRuns.fireAt });
+          if (inserted.length > 0) deps.onRun?.(schedule.kind, status);
           if (inserted.length === 0 || status === 'missed') continue;
           const handler = deps.handlers.get(schedule.kind);
           if (!handler) {

@@ -8,7 +8,8 @@ export interface Backlog {
   outboxPending: number;
   outboxFailed: number;
   /** Age of the oldest event still waiting to be processed (0 when none). */
-  oldestPendingSeconds: number;
+  oldestPendingSeconds: number /** Messages waiting (pending or being sent) and given up, by channel. */;
+  outboxByChannel: { channel: string; pending: number; failed: number }[];
 }
 
 export async function readBacklog(db: Db): Promise<Backlog> {
@@ -22,7 +23,19 @@ export async function readBacklog(db: Db): Promise<Backlog> {
       coalesce((select extract(epoch from now() - min(received_at)) from inbox where status = 'pending'), 0)::float8
         as "oldestPendingSeconds"`,
   );
+  const channels = await queryRows<{ channel: string; pending: number; failed: number }>(
+    db,
+    sql`select channel,
+               (count(*) filter (where status in ('pending', 'sending')))::int as pending,
+               (count(*) filter (where status = 'failed'))::int as failed
+        from outbox where status in ('pending', 'sending', 'failed') group by channel order by channel`,
+  );
   return {
+    outboxByChannel: channels.map((c) => ({
+      channel: c.channel,
+      pending: Number(c.pending),
+      failed: Number(c.failed),
+    })),
     inboxPending: Number(row?.inboxPending ?? 0),
     inboxFailed: Number(row?.inboxFailed ?? 0),
     outboxPending: Number(row?.outboxPending ?? 0),

@@ -39,7 +39,7 @@ export async function latestNews(db: Db, personId: string, limit: number, public
       and(
         inArray(newsItems.status, ['sending', 'sent']),
         sql`(${newsItems.audience}->>'kind' = 'everyone' or exists (
-              select 1 from news_recipients r where r.news_id = ${newsItems.id} and r.recipient = ${personId}))`,
+              select 1 from news_recipients r where r.news_id = "news_items"."id" and r.recipient = ${personId}))`,
       ),
     )
     .orderBy(desc(newsItems.publishAt))
@@ -151,9 +151,9 @@ export async function newsWithProgress(db: Db, where?: ReturnType<typeof eq>) {
     .select({
       item: newsItems,
       sent: sql<number>`(select count(*)::int from news_recipients r join outbox o on o.uuid = r.outbox_uuid
-                        where r.news_id = ${newsItems.id} and o.status = 'sent')`,
+                        where r.news_id = "news_items"."id" and o.status = 'sent')`,
       failed: sql<number>`(select count(*)::int from news_recipients r join outbox o on o.uuid = r.outbox_uuid
-                          where r.news_id = ${newsItems.id} and o.status = 'failed')`,
+                          where r.news_id = "news_items"."id" and o.status = 'failed')`,
     })
     .from(newsItems)
     .where(where)
