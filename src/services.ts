@@ -160,7 +160,14 @@ export function createServices(deps: ServiceDeps) {
   const broadcast = createNewsBroadcast({ db, log, now, publicUrl, timeZone: config.TZ_DEFAULT });
   const convertMotions = () => convertUnsupportedMotions(db, now(), motionRules, config.TZ_DEFAULT);
 
-  const outboxLoop = createLoop('outbox', dispatch, { idleMs: 1000, log });
+  // Two senders, so one claims the next batch while the other's sends wait on the rate limits
+  // (shared in this process); a chat's messages still go one at a time, in order.
+  const outboxLoops = [1, 2].map((i) => createLoop(`outbox-${i}`, dispatch, { idleMs: 1000, log }));
+  const outboxLoop = {
+    kick() {
+      for (const loop of outboxLoops) loop.kick();
+    },
+  };
   // Several workers only help where the database runs statements side by side (PostgreSQL);
   // the claim keeps each conversation with one worker and in order.
   const inboxWorkers = config.INBOX_WORKERS ?? (deps.databaseKind === 'postgres' ? 4 : 1);
@@ -212,7 +219,7 @@ export function createServices(deps: ServiceDeps) {
     // broadcast waiting for the outbox to drain continues soon after.
     { idleMs: 5000, log },
   );
-  const loops = [...inboxLoops, outboxLoop, expiryLoop, escalationLoop, newsLoop];
+  const loops = [...inboxLoops, ...outboxLoops, expiryLoop, escalationLoop, newsLoop];
 
   const larkIntake: LarkIntakeDeps | null = lark
     ? {

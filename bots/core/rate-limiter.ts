@@ -26,15 +26,22 @@ export class RateLimiter {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Resolves when one more send under every named limit is allowed, and counts it. */
-  take(limits: readonly { key: string; limit: RateLimit }[]): Promise<void> {
+  /**
+   * Resolves when one more send under every named limit is allowed, and counts it. The result
+   * gives the send back when the platform never processed it (a 5xx or a network error), so a
+   * failed call does not slow the sends behind it.
+   */
+  take(limits: readonly { key: string; limit: RateLimit }[]): Promise<{ giveBack(): void }> {
     // One taker at a time, so two callers cannot both see the last free slot.
     const turn = this.queue.then(() => this.wait(limits));
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
-  private async wait(limits: readonly { key: string; limit: RateLimit }[]): Promise<void> {
+  private async wait(limits: readonly { key: string; limit: RateLimit }[]): Promise<{ giveBack(): void }> {
     for (;;) {
       const now = this.now();
       let waitMs = 0;
@@ -48,5 +55,14 @@ export class RateLimiter {
     }
     const at = this.now();
     for (const { key } of limits) this.sent.get(key)!.push(at);
+    return {
+      giveBack: () => {
+        for (const { key } of limits) {
+          const times = this.sent.get(key);
+          const i = times?.lastIndexOf(at) ?? -1;
+          if (times && i >= 0) times.splice(i, 1);
+        }
+      },
+    };
   }
 }

@@ -108,7 +108,7 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
     channel: 'lark',
     async send(envelope: OutboundEnvelope): Promise<SendResult> {
       const rendered = renderLark(envelope.message);
-      await limiter.take([
+      const slot = await limiter.take([
         { key: 'app:s', limit: second(limits.appPerSecond) },
         { key: 'app:m', limit: { limit: limits.appPerMinute, windowMs: 60_000 } },
         { key: `chat:${envelope.chatId}`, limit: second(limits.chatPerSecond) },
@@ -130,7 +130,10 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
           return { ok: true, platformMessageId: result.data.message_id };
         return asResult({ status: 200, code: result.code, reset: undefined, message: result.msg ?? 'error' });
       } catch (error) {
-        return asResult(failureOf(error));
+        const failure = failureOf(error);
+        // A server error or no answer at all: the platform did not take the message.
+        if (failure.status === 0 || failure.status >= 500) slot.giveBack();
+        return asResult(failure);
       }
     },
   };

@@ -17,6 +17,8 @@ export interface StandInCall {
   /** What the stand-in answered: HTTP status and Lark code. */
   status: number;
   code: number;
+  /** Refused for going over a frequency limit. */
+  limited?: boolean;
 }
 
 export interface SentMessage {
@@ -43,6 +45,13 @@ export interface Faults {
   kind: '429' | '500' | 'mixed';
   /** Delay added to every send, in ms (for slow-platform tests). */
   delayMs?: number;
+  /**
+   * Frequency limits on sends, as the platform keeps them: per app and per receiver, in any
+   * 1-second window. A send over either is refused with 429 (code 99991400) and counts for
+   * nothing; calls refused by `rate` above never reach the limiter.
+   */
+  appPerSecond?: number;
+  userPerSecond?: number;
 }
 
 /** Chats the bot is not in: sends there get code 230002 (permanent). */
@@ -73,6 +82,8 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
   let messageSeq = 0;
   const faults: Faults = { rate: 0, kind: '429' };
   const closedChats = new Set<string>();
+  /** Accepted send times in the last second: '' for the app, else per receiver. */
+  const windows = new Map<string, number[]>();
   let baseUrl = '';
   const gateway = createLongConnectionGateway({ ...options, baseUrl: () => baseUrl });
 
@@ -151,6 +162,25 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
       const kind = faults.kind === 'mixed' ? (Math.random() < 0.5 ? '429' : '500') : faults.kind;
       if (kind === '429') return answer(429, 99991400, {}, { 'x-ogw-ratelimit-reset': '1' });
       return answer(500, 1, {});
+    }
+
+    if ((isSend || replyMatch) && (faults.appPerSecond || faults.userPerSecond)) {
+      const now = performance.now();
+      const receiver = String(body?.receive_id ?? replyMatch?.[1] ?? '');
+      const recent = (times: number[]) => times.filter((t) => t > now - 1000);
+      const app = recent(windows.get('') ?? []);
+      const user = recent(windows.get(receiver) ?? []);
+      windows.set('', app);
+      windows.set(receiver, user);
+      if (
+        (faults.appPerSecond && app.length >= faults.appPerSecond) ||
+        (faults.userPerSecond && user.length >= faults.userPerSecond)
+      ) {
+        call.limited = true;
+        return answer(429, 99991400, {}, { 'x-ogw-ratelimit-reset': '1' });
+      }
+      app.push(now);
+      user.push(now);
     }
 
     if (call.method === 'PATCH' && updateMatch) {
