@@ -79,17 +79,34 @@ export function parseSubscription(said: string): SubscriptionRequest {
   if (!match) return { kind: 'list' };
   const on = !/^(退订|取消订阅|unsubscribe)$/i.test(match[1]!);
   const rest = (match[2] ?? '').trim();
-  if (!rest) return { kind: 'list' };
+  // 订阅设置 is one of the command's words: the list, not a topic called 设置.
+  if (!rest || /^(设置|settings)$/i.test(rest)) return { kind: 'list' };
   if (/^(全部|所有|all)$/i.test(rest)) return { kind: 'change', topic: 'all', on };
   const topic = topicNamed(rest);
   return topic ? { kind: 'change', topic, on } : { kind: 'unknown', word: rest.slice(0, 40) };
+}
+
+/**
+ * Whether typed text is this command beyond its words. A known topic (or 全部) after the verb
+ * is; an unknown word only when set apart by a space and short, as in "退订 星座". Anything else
+ * that merely starts with 订阅 ("订阅号推送太频繁") is left alone: inside a form it is an answer,
+ * and a command there would swallow it.
+ */
+function isSubscriptionText(said: string): boolean {
+  const text = said.trim();
+  const match = pattern.exec(text);
+  if (!match) return false;
+  const request = parseSubscription(text);
+  if (request.kind !== 'unknown') return true;
+  const rest = match[2] ?? '';
+  return /^\s/.test(text.slice(match[1]!.length)) && rest.length <= 12 && !/\s/.test(rest);
 }
 
 export const subscribeCommand: CommandDef = {
   name: 'subscribe',
   title: text.subscriptionsTitle,
   words: ['订阅', '退订', '订阅设置', 'subscribe', 'unsubscribe', 'subscriptions'],
-  matches: (said) => pattern.test(said.trim()),
+  matches: isSubscriptionText,
   run: (_ctx, said) => {
     const request = parseSubscription(said === 'subscribe' ? '订阅' : said);
     if (request.kind === 'unknown')

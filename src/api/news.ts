@@ -13,6 +13,7 @@ import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
 import { checkPublicHttpUrl } from '../news/safe-url.ts';
+import { audit } from '../store/audit.ts';
 import { newsPageUrl, newsWithProgress } from '../store/news.ts';
 
 export const newsAudience = z.discriminatedUnion('kind', [
@@ -122,28 +123,52 @@ export function newsApi(deps: { db: Db; now: () => Date; publicUrl: string; wake
         if (found.length < wanted.length)
           throw new AppError('validation_failed', text.noUnits(wanted.length - found.length));
       }
-      const [row] = await db
-        .insert(newsItems)
-        .values({
-          topic: body.topic,
-          title: body.title,
-          body: body.body,
-          imageUrl,
-          audience: body.audience,
-          publishAt,
-          createdAt: now,
-        })
-        .returning();
+      const row = await db.transaction(async (tx) => {
+        const [created] = await tx
+          .insert(newsItems)
+          .values({
+            topic: body.topic,
+            title: body.title,
+            body: body.body,
+            imageUrl,
+            audience: body.audience,
+            publishAt,
+            createdAt: now,
+          })
+          .returning();
+        await audit(tx, {
+          at: now,
+          actorType: 'admin_token',
+          actorId: null,
+          action: 'news.publish',
+          subjectType: 'news_item',
+          subjectId: created!.id,
+          detail: { topic: body.topic, audience: body.audience.kind, publishAt: publishAt.toISOString() },
+        });
+        return created;
+      });
       if (publishAt <= now) deps.wake();
       return c.json(view({ ...row!, sent: 0, failed: 0 }), 201);
     })
     .post('/news/:id/cancel', async (c) => {
       const current = await one(c.req.param('id'));
-      const [row] = await db
-        .update(newsItems)
-        .set({ status: 'cancelled' })
-        .where(and(eq(newsItems.id, current.id), eq(newsItems.status, 'scheduled')))
-        .returning();
+      const row = await db.transaction(async (tx) => {
+        const [cancelled] = await tx
+          .update(newsItems)
+          .set({ status: 'cancelled' })
+          .where(and(eq(newsItems.id, current.id), eq(newsItems.status, 'scheduled')))
+          .returning();
+        if (cancelled)
+          await audit(tx, {
+            at: deps.now(),
+            actorType: 'admin_token',
+            actorId: null,
+            action: 'news.cancel',
+            subjectType: 'news_item',
+            subjectId: cancelled.id,
+          });
+        return cancelled;
+      });
       if (!row) throw new AppError('invalid_transition', text.notCancellable);
       return c.json(view({ ...row, sent: 0, failed: 0 }));
     });

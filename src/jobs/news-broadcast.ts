@@ -26,7 +26,11 @@ export interface NewsBroadcastDeps {
   backlog?: number;
 }
 
-/** Queues one batch of one due item; resolves to the number of recipients queued. */
+/**
+ * Queues one batch of one due item. Resolves to the recipients the step got through (queued, or
+ * passed over as queued before), plus one when it finished an item: 0 only when nothing was due
+ * or the outbox is full, so a caller looping while there is work never stops halfway.
+ */
 export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<number> {
   const batch = deps.batch ?? 500;
   const backlog = deps.backlog ?? 1000;
@@ -61,13 +65,15 @@ export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<numb
               .insert(newsRecipients)
               .values(keyed.map((r) => ({ newsId: item.id, recipient: r.key, outboxUuid: r.uuid })))
               .onConflictDoNothing()
-              .returning({ recipient: newsRecipients.recipient });
-      const queued = new Set(fresh.map((r) => r.recipient));
+              .returning({ uuid: newsRecipients.outboxUuid });
+      // Only rows whose recipient row was written here get a message: by uuid, so one recipient
+      // listed twice in a batch still gets one.
+      const queued = new Set(fresh.map((r) => r.uuid));
       const brief = briefOf({ ...item, sentAt: item.sentAt ?? now }, deps.publicUrl);
       await enqueue(
         tx,
         keyed
-          .filter((r) => queued.has(r.key))
+          .filter((r) => queued.has(r.uuid))
           .map((r) => ({
             channel: r.channel,
             chatId: r.chatId,
@@ -87,7 +93,8 @@ export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<numb
         })
         .where(eq(newsItems.id, item.id));
       if (done) deps.log.info('news.queued', { news: item.id, recipients: item.queued + queued.size });
-      // A finished item with nothing queued in this step still counts as work done, so the loop looks again.
-      return queued.size + (done ? 1 : 0);
+      // Recipients passed over still count as work done (the cursor moved), and so does finishing
+      // an item with nobody left, so the loop looks again at once.
+      return recipients.length + (done ? 1 : 0);
     });
 }

@@ -42,7 +42,7 @@ export async function latestNews(db: Db, personId: string, limit: number, public
               select 1 from news_recipients r where r.news_id = "news_items"."id" and r.recipient = ${personId}))`,
       ),
     )
-    .orderBy(desc(newsItems.publishAt))
+    .orderBy(desc(newsItems.publishAt), desc(newsItems.createdAt))
     .limit(limit);
   return rows.map((row) => briefOf(row, publicUrl));
 }
@@ -96,13 +96,13 @@ export async function nextRecipients(
 ): Promise<NewsRecipient[]> {
   const audience: NewsAudience = item.audience;
   if (audience.kind === 'chats') {
-    return audience.chats
-      .map((chat) => ({
-        key: `${chat.channel}:${chat.chatId}`,
-        channel: chat.channel as ChannelName,
-        chatId: chat.chatId,
-        language: 'zh' as const,
-      }))
+    // A chat named twice is one recipient: keys must be unique for the cursor and the batch.
+    const byKey = new Map<string, NewsRecipient>();
+    for (const chat of audience.chats) {
+      const key = `${chat.channel}:${chat.chatId}`;
+      byKey.set(key, { key, channel: chat.channel as ChannelName, chatId: chat.chatId, language: 'zh' });
+    }
+    return [...byKey.values()]
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .filter((r) => cursor === null || r.key > cursor)
       .slice(0, limit);
