@@ -1,6 +1,7 @@
 /**
  * The officers' daily digest and the admins' weekly summary as messages: pure functions of the
- * figures, in the reader's language. Nothing to say means no message (null).
+ * figures, in the reader's language. Nothing to say means no message (null): a digest with
+ * nothing new, nothing due and no open help request is not sent, whatever the week's ratings.
  */
 import type { Field, Outbound } from '../bots/core/messenger.ts';
 import { formatTime, type L10n, type Lang, t } from './engine/l10n.ts';
@@ -55,7 +56,12 @@ const text = {
   overdueCount: { zh: '逾期未办', en: 'Overdue' },
   newsSent: { zh: '发布动态', en: 'News sent' },
   overdue: { zh: '已逾期', en: 'overdue' },
-  due: { zh: '到期', en: 'due' },
+  due: (time: string) => ({ zh: `${time} 到期`, en: `due ${time}` }),
+  /** "BF-2026-0003 title: to acknowledge, overdue", with the reader's punctuation. */
+  deadline: (head: string, what: string, when: string) => ({
+    zh: `${head}：${what}，${when}`,
+    en: `${head}: ${what}, ${when}`,
+  }),
   what: {
     ack: { zh: '待受理', en: 'to acknowledge' },
     answer: { zh: '待答复', en: 'to answer' },
@@ -103,20 +109,25 @@ export function digestMessage(data: DigestData, lang: Lang, timeZone: string): O
     fields.push({
       label: t(lang, text.deadlines),
       value: data.deadlines
-        .map(
-          (d) =>
-            `${d.referenceCode} ${d.title}：${t(lang, text.what[d.what])}，${
-              d.overdue ? t(lang, text.overdue) : `${formatTime(d.dueAt, timeZone)} ${t(lang, text.due)}`
-            }`,
+        .map((d) =>
+          t(
+            lang,
+            text.deadline(
+              `${d.referenceCode} ${d.title}`,
+              t(lang, text.what[d.what]),
+              d.overdue ? t(lang, text.overdue) : t(lang, text.due(formatTime(d.dueAt, timeZone))),
+            ),
+          ),
         )
         .join('\n'),
     });
   const a = data.openHelp;
   if (a.underOneDay + a.oneToThreeDays + a.threeToSevenDays + a.overSevenDays > 0)
     fields.push({ label: t(lang, text.openHelp), value: text.ages[lang](a) });
+  // The week's satisfaction is context, not news: on its own it would repeat for seven days.
+  if (fields.length === 0) return null;
   if (data.satisfaction.rated > 0)
     fields.push({ label: t(lang, text.satisfaction), value: text.rates[lang](data.satisfaction) });
-  if (fields.length === 0) return null;
   return {
     type: 'summary',
     title: t(lang, text.digestTitle(dateOf(data.until, timeZone))),

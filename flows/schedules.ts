@@ -79,15 +79,34 @@ const actions: Record<string, 'pause' | 'resume' | 'run'> = {
   run: 'run',
 };
 
+/** At most `max` UTF-16 units (what the message payload allows), never splitting a character. */
+function clipUnits(text: string, max: number): string {
+  let out = '';
+  for (const char of text) {
+    if (out.length + char.length > max) break;
+    out += char;
+  }
+  return out;
+}
+
+/** "定时 新建 <five cron fields> <text>": the text as written, line breaks and all. */
+const createPattern = /^\S+\s+(?:新建|new)\s+(\S+\s+\S+\s+\S+\s+\S+\s+\S+)\s+(\S[\s\S]*)$/i;
+
 export function parseScheduleRequest(said: string): ScheduleRequest {
-  const words = normalizeText(said).split(/\s+/).slice(1);
+  const normalized = normalizeText(said);
+  const words = normalized.split(/\s+/).slice(1);
   if (words.length === 0) return { kind: 'list' };
   const [verb, ...rest] = words;
   const action = actions[verb!.toLowerCase()];
   if (action && rest.length === 1 && /^#?\d{1,9}$/.test(rest[0]!))
     return { kind: 'act', no: Number(rest[0]!.replace('#', '')), action };
-  if (/^(新建|new)$/i.test(verb!) && rest.length >= 6)
-    return { kind: 'create', cron: rest.slice(0, 5).join(' '), text: rest.slice(5).join(' ').slice(0, 2000) };
+  const create = createPattern.exec(normalized);
+  if (create)
+    return {
+      kind: 'create',
+      cron: create[1]!.split(/\s+/).join(' '),
+      text: clipUnits(create[2]!, 2000),
+    };
   return { kind: 'usage' };
 }
 

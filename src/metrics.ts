@@ -12,7 +12,7 @@ export const counterHelp = {
   tongxin_outbox_sends_total:
     'Sends by this instance, by channel and outcome: sent, retry (refused for now) or failed (given up).',
   tongxin_schedule_runs_total:
-    'Schedule fire times by kind and outcome: claimed (run on time or caught up), missed (too old) or manual (run now).',
+    'Schedule fire times by kind and outcome: claimed (run on time or caught up), missed (too old), manual (run now) or failed.',
 } as const;
 
 export const histogramHelp = {

@@ -138,8 +138,9 @@ export function createServices(deps: ServiceDeps) {
     timeZone: config.TZ_DEFAULT,
     // Half the time a form is kept: the reminder comes while it can still be finished.
     reminderIdleMinutes: Math.max(1, Math.floor(config.CONVERSATION_TIMEOUT_MINUTES / 2)),
+    conversationTimeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,
   });
-  const onRun = (kind: string, outcome: 'claimed' | 'missed' | 'manual') =>
+  const onRun = (kind: string, outcome: 'claimed' | 'missed' | 'manual' | 'failed') =>
     metrics.count('tongxin_schedule_runs_total', { kind: kind.slice(0, 40), outcome });
   const runSchedule = createRunNow({ db, log, now, handlers: scheduleHandlers, onRun });
   const tick = createScheduleTick({

@@ -8,6 +8,11 @@ export interface RateLimit {
   /** Sends allowed per window. */
   limit: number;
   windowMs: number;
+  /**
+   * Spread sends evenly (one per windowMs / limit) instead of in a burst at the start of each
+   * window: the platform counts arrivals, and a burst that leaves on time can arrive bunched.
+   */
+  even?: boolean;
 }
 
 export interface RateLimiterDeps {
@@ -17,6 +22,8 @@ export interface RateLimiterDeps {
 
 export class RateLimiter {
   private readonly sent = new Map<string, number[]>();
+  /** Sends given back under an even limit, which may go without waiting their turn. */
+  private readonly credits = new Map<string, number>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private queue: Promise<void> = Promise.resolve();
@@ -48,19 +55,41 @@ export class RateLimiter {
       for (const { key, limit } of limits) {
         const times = (this.sent.get(key) ?? []).filter((t) => t > now - limit.windowMs);
         this.sent.set(key, times);
-        if (times.length >= limit.limit) waitMs = Math.max(waitMs, times[0]! + limit.windowMs - now);
+        // An even limit is kept by the spacing alone; counting the window as well would stall
+        // whenever a timer woke late, as the window then seems full a moment longer.
+        if (!limit.even && times.length >= limit.limit)
+          waitMs = Math.max(waitMs, times[0]! + limit.windowMs - now);
+        const last = times.at(-1);
+        if (limit.even && last !== undefined && !this.credits.get(key))
+          waitMs = Math.max(waitMs, last + limit.windowMs / limit.limit - now);
       }
       if (waitMs <= 0) break;
       await this.sleep(waitMs);
     }
-    const at = this.now();
-    for (const { key } of limits) this.sent.get(key)!.push(at);
+    const now = this.now();
+    const taken = limits.map(({ key, limit }) => {
+      const times = this.sent.get(key)!;
+      const last = times.at(-1);
+      const slot = limit.even && last !== undefined ? last + limit.windowMs / limit.limit : now;
+      // Going ahead of the even pace spends a send given back earlier.
+      if (slot > now) this.credits.set(key, (this.credits.get(key) ?? 1) - 1);
+      // An even send counts at its planned slot when the timer woke a little late, so lateness
+      // does not add up send after send and slow the rate below the limit.
+      const at = slot <= now && now - slot < limit.windowMs / limit.limit ? slot : now;
+      times.push(at);
+      return { key, limit, times, at };
+    });
     return {
       giveBack: () => {
-        for (const { key } of limits) {
-          const times = this.sent.get(key);
-          const i = times?.lastIndexOf(at) ?? -1;
-          if (times && i >= 0) times.splice(i, 1);
+        for (const { key, limit, at } of taken) {
+          // The current list: each wait replaces it with the times still in the window.
+          const times = this.sent.get(key) ?? [];
+          const i = times.lastIndexOf(at);
+          if (i < 0) continue;
+          times.splice(i, 1);
+          // Later sends were already paced behind this one: the next may go that much sooner.
+          // (When it was the latest, taking it out is enough.)
+          if (limit.even && i < times.length) this.credits.set(key, (this.credits.get(key) ?? 0) + 1);
         }
       },
     };

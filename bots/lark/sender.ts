@@ -77,6 +77,8 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
     logger: silent,
   });
   const second = (limit: number): RateLimit => ({ limit, windowMs: 1000 });
+  /** When the platform last answered 429, over the last second. */
+  const refusals: number[] = [];
   const { limits } = settings;
 
   /** Calls the API; on an invalid-token answer, drops the cached token and tries once more. */
@@ -109,7 +111,7 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
     async send(envelope: OutboundEnvelope): Promise<SendResult> {
       const rendered = renderLark(envelope.message);
       const slot = await limiter.take([
-        { key: 'app:s', limit: second(limits.appPerSecond) },
+        { key: 'app:s', limit: { ...second(limits.appPerSecond), even: true } },
         { key: 'app:m', limit: { limit: limits.appPerMinute, windowMs: 60_000 } },
         { key: `chat:${envelope.chatId}`, limit: second(limits.chatPerSecond) },
       ]);
@@ -131,8 +133,16 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
         return asResult({ status: 200, code: result.code, reset: undefined, message: result.msg ?? 'error' });
       } catch (error) {
         const failure = failureOf(error);
-        // A server error or no answer at all: the platform did not take the message.
-        if (failure.status === 0 || failure.status >= 500) slot.giveBack();
+        // A server error or no answer at all: the platform did not take the message, so the
+        // send is given back. So is a stray 429 (the platform refused it without counting it);
+        // a run of them means the app's quota really is used up elsewhere too, and then the
+        // slots are kept, so this client slows down instead of pressing on.
+        const now = Date.now();
+        if (failure.status === 429) refusals.push(now);
+        while (refusals.length > 0 && refusals[0]! < now - 1000) refusals.shift();
+        const strayRefusal =
+          failure.status === 429 && refusals.length <= Math.max(1, limits.appPerSecond / 10);
+        if (failure.status === 0 || failure.status >= 500 || strayRefusal) slot.giveBack();
         return asResult(failure);
       }
     },

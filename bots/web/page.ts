@@ -96,7 +96,7 @@ const script = `
     }
     if (payload.footer) box.append(el('div', 'footer', payload.footer));
     if (payload.hint) box.append(el('div', 'hint', payload.hint));
-    if (payload.link && /^https?:///.test(payload.link.url)) {
+    if (payload.link && (payload.link.url.startsWith('https:') || payload.link.url.startsWith('http:'))) {
       const a = el('a', 'link', payload.link.label);
       a.href = payload.link.url;
       a.target = '_blank';

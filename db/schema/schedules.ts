@@ -31,8 +31,8 @@ export const scheduleRuns = pgTable(
       .notNull()
       .references(() => schedules.id),
     fireAt: timestamp('fire_at', { withTimezone: true }).notNull(),
-    /** claimed (its work was queued), missed (too old to catch up) or manual (run now by an officer). */
-    status: text('status', { enum: ['claimed', 'missed', 'manual'] }).notNull(),
+    /** claimed (its work was queued), missed (too old to catch up), manual (run now by an officer) or failed (its work could not be queued). */
+    status: text('status', { enum: ['claimed', 'missed', 'manual', 'failed'] }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.scheduleId, t.fireAt] })],

@@ -186,7 +186,7 @@ export function openApiDocument() {
               description: 'Queued',
               content: json(z.object({ ran: z.literal(true), schedule: scheduleView })),
             },
-            ...errors(401, 404),
+            ...errors(401, 404, 409),
           },
         },
       },

@@ -3,13 +3,14 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { type ScheduleRow, schedules } from '../../db/schema/index.ts';
 import { timeZone } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
 import { messagePayload } from '../schedule/handlers.ts';
-import { changeSchedule, createSchedule, type ScheduleCheck } from '../store/schedules.ts';
+import { changeSchedule, createSchedule, listSchedules, type ScheduleCheck } from '../store/schedules.ts';
 
 const cron = z.string().trim().min(9).max(100);
 
@@ -38,6 +39,7 @@ const text = {
   badCron: (why: string) => ({ zh: `定时表达式有误：${why}`, en: `The cron expression is wrong: ${why}` }),
   never: { zh: '这个定时表达式永远不会触发。', en: 'This cron expression never fires.' },
   notFound: { zh: '找不到该定时任务。', en: 'No such schedule.' },
+  alreadyRunning: { zh: '该定时任务此刻已在执行。', en: 'This schedule is being run at this very moment.' },
 };
 
 export const scheduleJson = (row: ScheduleRow) => ({
@@ -63,7 +65,7 @@ export function schedulesApi(deps: {
     return row;
   };
   return new Hono()
-    .get('/schedules', async (c) => c.json({ items: (await db.select().from(schedules)).map(scheduleJson) }))
+    .get('/schedules', async (c) => c.json({ items: (await listSchedules(db)).map(scheduleJson) }))
     .post('/schedules', async (c) => {
       const body = await readJson(c, scheduleBody);
       const created = await createSchedule(
@@ -82,7 +84,12 @@ export function schedulesApi(deps: {
     })
     .post('/schedules/:id/run', async (c) => {
       const schedule = await find(c.req.param('id'));
-      if (!(await deps.runNow(schedule.id))) throw new AppError('not_found', text.notFound);
+      // Two presses within the same millisecond claim the same instant: it runs once.
+      const ran = await deps.runNow(schedule.id).catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new AppError('invalid_transition', text.alreadyRunning);
+        throw error;
+      });
+      if (!ran) throw new AppError('not_found', text.notFound);
       deps.wake();
       return c.json({ ran: true, schedule: scheduleJson(schedule) }, 202);
     });

@@ -2,8 +2,13 @@
  * Reminders, each sent once: a person who left a form half-filled is asked the open question
  * again (with when it will end); an author whose item was answered and who has not rated it
  * after 3 days is asked for a rating. Run by the `reminders` schedule, in its claiming transaction.
+ *
+ * Idleness is read from the form's expiry (set on the clock of the turn that moved it, always
+ * `timeoutMinutes` ahead), not from the row's updated_at, which the database writer stamps with
+ * its own clock. Sensitive forms (a help request) are not reminded: their answers are sealed and
+ * this job holds no key to open them, and a question asked without them would be wrong.
  */
-import { and, eq, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { conversations, inbox, people, submissions } from '../../db/schema/index.ts';
@@ -18,6 +23,8 @@ export interface ReminderDeps {
   timeZone: string;
   /** Minutes a form sits untouched before its reminder. */
   idleMinutes: number;
+  /** Minutes a form is kept after its last answer (CONVERSATION_TIMEOUT_MINUTES). */
+  timeoutMinutes: number;
   /** Days after an answer before the rating reminder. */
   ratingDays?: number;
   batch?: number;
@@ -26,7 +33,8 @@ export interface ReminderDeps {
 /** Queues due reminders; resolves to how many. */
 export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Promise<number> {
   const batch = deps.batch ?? 200;
-  const idle = new Date(now.getTime() - deps.idleMinutes * 60_000);
+  // Last touched at least idleMinutes ago ⇔ it expires at most (timeout − idle) from now.
+  const idleBy = new Date(now.getTime() + (deps.timeoutMinutes - deps.idleMinutes) * 60_000);
   const halfDone = await tx
     .select({ conversation: conversations, language: people.language, role: people.role })
     .from(conversations)
@@ -35,8 +43,8 @@ export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Prom
       and(
         isNotNull(conversations.flow),
         isNull(conversations.remindedAt),
-        lte(conversations.updatedAt, idle),
-        sql`${conversations.expiresAt} > ${now}`,
+        lte(conversations.expiresAt, idleBy),
+        gt(conversations.expiresAt, now),
         notExists(
           tx
             .select({ one: sql`1` })
@@ -49,7 +57,7 @@ export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Prom
     .for('update', { of: conversations, skipLocked: true });
   let sent = 0;
   for (const { conversation, language, role } of halfDone) {
-    const state = stateOf(conversation);
+    const state = deps.engine.isSensitive(conversation.flow) ? null : stateOf(conversation);
     const message = state
       ? deps.engine.reminder(state, {
           now,

@@ -3,7 +3,7 @@
  * project's own code in a named time zone, so every runtime fires at the same wall-clock times.
  * Fields take `*`, numbers, ranges (1-5), lists (1,3,5), steps (*\/15, 8-18/2) and names (MON-FRI,
  * JAN-DEC). Day of week is 0-7 with both 0 and 7 Sunday. As in classic cron, when both day fields
- * are restricted a day matches either of them.
+ * are restricted (neither starts with *) a day matches either of them.
  */
 
 export interface CronSchedule {
@@ -12,7 +12,7 @@ export interface CronSchedule {
   days: ReadonlySet<number>;
   months: ReadonlySet<number>;
   weekdays: ReadonlySet<number>;
-  /** Whether each day field was restricted (not `*`). */
+  /** Whether each day field was restricted (does not start with `*`). */
   daysRestricted: boolean;
   weekdaysRestricted: boolean;
 }
@@ -74,8 +74,9 @@ export function parseCron(expression: string): CronSchedule {
     days: field(day, 1, 31),
     months: field(month, 1, 12, monthNames, 1),
     weekdays,
-    daysRestricted: day !== '*',
-    weekdaysRestricted: weekday !== '*',
+    // As classic cron reads it: a field starting with * (also */2) does not restrict the day.
+    daysRestricted: !day.startsWith('*'),
+    weekdaysRestricted: !weekday.startsWith('*'),
   };
 }
 
@@ -112,15 +113,34 @@ function wallClock(at: Date, timeZone: string): Wall {
   };
 }
 
-/** The instant a wall-clock time has in the zone; null when that time does not exist there (a DST gap). */
-function instantOf(wall: Wall, timeZone: string): Date | null {
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  let guess = asUtc;
-  for (let i = 0; i < 3; i++) {
-    const seen = wallClock(new Date(guess), timeZone);
-    const seenUtc = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute);
-    if (seenUtc === asUtc) return new Date(guess);
-    guess += asUtc - seenUtc;
+const wallAsUtc = (wall: Wall) => Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+const hourMs = 3_600_000;
+const dayMs = 24 * hourMs;
+
+/** Offsets from UTC in the zone, by hour, remembered for one search. */
+type Offsets = Map<number, number>;
+function offsetAt(at: number, timeZone: string, offsets: Offsets): number {
+  const key = Math.floor(at / hourMs);
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = wallAsUtc(wallClock(new Date(key * hourMs), timeZone)) - key * hourMs;
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/**
+ * The instant a wall-clock time has in the zone; null when that time does not exist there (a DST
+ * gap). A time that happens twice (the hour a fall-back repeats) is taken at its first, so every
+ * zone reads it alike. The offsets in force a day before and a day after are the only ones the
+ * time can have: no zone changes its clocks twice within two days.
+ */
+function instantOf(wall: Wall, timeZone: string, offsets: Offsets): Date | null {
+  const asUtc = wallAsUtc(wall);
+  const before = asUtc - offsetAt(asUtc - dayMs, timeZone, offsets);
+  const after = asUtc - offsetAt(asUtc + dayMs, timeZone, offsets);
+  for (const at of before === after ? [before] : [Math.min(before, after), Math.max(before, after)]) {
+    if (wallAsUtc(wallClock(new Date(at), timeZone)) === asUtc) return new Date(at);
   }
   return null;
 }
@@ -134,11 +154,17 @@ function dayMatches(schedule: CronSchedule, year: number, month: number, day: nu
   return byDay && byWeekday;
 }
 
+const skipMargin = 3 * hourMs;
+
 /** The first fire time strictly after `after`, in the zone; null when none comes within ~5 years. */
 export function nextFireTime(schedule: CronSchedule, after: Date, timeZone: string): Date | null {
   const start = wallClock(after, timeZone);
+  const offsets: Offsets = new Map();
   const hours = [...schedule.hours].sort((a, b) => a - b);
   const minutes = [...schedule.minutes].sort((a, b) => a - b);
+  // A wall-clock time well before `after`'s own cannot come after it, so on the first day those
+  // are not converted (the slow part); the margin covers any DST change (an hour, two at most).
+  const earliest = Date.UTC(start.year, start.month - 1, start.day, start.hour, start.minute) - skipMargin;
   const cursor = new Date(Date.UTC(start.year, start.month - 1, start.day));
   for (let d = 0; d < 366 * 5; d++, cursor.setUTCDate(cursor.getUTCDate() + 1)) {
     const year = cursor.getUTCFullYear();
@@ -146,8 +172,10 @@ export function nextFireTime(schedule: CronSchedule, after: Date, timeZone: stri
     const day = cursor.getUTCDate();
     if (!dayMatches(schedule, year, month, day)) continue;
     for (const hour of hours) {
+      if (d === 0 && Date.UTC(year, month - 1, day, hour, 59) < earliest) continue;
       for (const minute of minutes) {
-        const at = instantOf({ year, month, day, hour, minute }, timeZone);
+        if (d === 0 && Date.UTC(year, month - 1, day, hour, minute) < earliest) continue;
+        const at = instantOf({ year, month, day, hour, minute }, timeZone, offsets);
         if (at && at.getTime() > after.getTime()) return at;
       }
     }

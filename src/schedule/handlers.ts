@@ -35,6 +35,8 @@ export interface HandlerDeps {
   timeZone: string;
   /** Minutes a half-filled form waits before its one reminder. */
   reminderIdleMinutes: number;
+  /** Minutes a form is kept after its last answer; twice the idle minutes when not given. */
+  conversationTimeoutMinutes?: number;
 }
 
 const day = 86_400_000;
@@ -113,6 +115,7 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
           engine: deps.engine,
           timeZone: deps.timeZone,
           idleMinutes: deps.reminderIdleMinutes,
+          timeoutMinutes: deps.conversationTimeoutMinutes ?? deps.reminderIdleMinutes * 2,
         });
       },
     ],

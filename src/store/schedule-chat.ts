@@ -4,6 +4,7 @@ import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/client.ts';
 import { type ScheduleRow, schedules } from '../../db/schema/index.ts';
 import type { EffectResults, ScheduleBrief } from '../../flows/effects.ts';
+import { clipText } from '../../flows/engine/text.ts';
 import {
   changeSchedule,
   createSchedule,
@@ -56,7 +57,8 @@ export async function createFromChat(
   const created = await createSchedule(
     db,
     {
-      name: request.text.slice(0, 40),
+      // The first line, cut by characters (never half an emoji).
+      name: clipText(request.text.split('\n')[0]!.trim(), 40),
       cron: request.cron,
       timeZone: request.timeZone,
       kind: 'message',

@@ -50,6 +50,7 @@ export async function changeSchedule(
   const enabled = change.enabled ?? current.enabled;
   const check = checkCron(cron, timeZone, now);
   if (!check.ok) return check;
+  const retimed = cron !== current.cron || timeZone !== current.timeZone;
   const [row] = await db
     .update(schedules)
     .set({
@@ -57,8 +58,9 @@ export async function changeSchedule(
       timeZone,
       enabled,
       ...(change.name ? { name: change.name } : {}),
-      // Paused keeps its next time for display; resumed or changed fires from now on.
-      nextFireAt: enabled || change.cron || change.timeZone ? check.nextFireAt : current.nextFireAt,
+      // Resumed or given a new time fires from now on; paused keeps its next time for display;
+      // anything else (a new name) keeps it too, so a slot already due still runs.
+      nextFireAt: retimed || (enabled && !current.enabled) ? check.nextFireAt : current.nextFireAt,
     })
     .where(eq(schedules.id, current.id))
     .returning();

@@ -68,6 +68,38 @@ describe('rate limiter', () => {
   });
 });
 
+describe('even pacing', () => {
+  it('spaces sends evenly, does not let a late timer slow the pace, and lets a given-back send go at once', async () => {
+    let now = 0;
+    const limiter = new RateLimiter({
+      now: () => now,
+      sleep: async (ms) => {
+        // Every timer wakes 1 ms late.
+        now += ms + 1;
+      },
+    });
+    const even = [{ key: 'app', limit: { limit: 50, windowMs: 1000, even: true } }];
+    const at: number[] = [];
+    for (let i = 0; i < 51; i++) {
+      await limiter.take(even);
+      at.push(now);
+    }
+    // One every 20 ms; the lateness does not add up over 50 sends.
+    expect(at.slice(0, 3)).toEqual([0, 21, 41]);
+    expect(at[50]).toBeLessThanOrEqual(1001);
+    // A send the platform never took is given back: once a later send was paced behind it, the
+    // next one goes without waiting its turn, once.
+    const refused = await limiter.take(even);
+    await limiter.take(even);
+    const before = now;
+    refused.giveBack();
+    await limiter.take(even);
+    expect(now).toBe(before);
+    await limiter.take(even);
+    expect(now).toBeGreaterThan(before);
+  });
+});
+
 describe('Lark failures', () => {
   it('retries rate limits and server errors, refreshes tokens, gives up on permanent refusals', () => {
     expect(classifyLarkFailure(429, 99991400, '3')).toEqual({ kind: 'retry', retryAfterMs: 3000 });

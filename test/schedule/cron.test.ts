@@ -27,6 +27,27 @@ describe('cron expressions', () => {
     expect(next('0 9 1 * MON', '2026-11-24T00:00:00Z')).toBe('2026-11-30T01:00:00.000Z');
   });
 
+  it('reads a day field starting with * (also */2) as unrestricted, as classic cron does', () => {
+    // Odd days that are Mondays: 2026-11-30 is an even Monday, 2026-12-07 an odd one.
+    expect(next('0 9 */2 * 1', '2026-11-24T00:00:00Z')).toBe('2026-12-07T01:00:00.000Z');
+    expect(next('0 9 1-31/2 * 1', '2026-11-24T00:00:00Z')).toBe('2026-11-25T01:00:00.000Z');
+  });
+
+  it('takes a time a fall-back repeats at its first, in every zone, so it fires once', () => {
+    // New York, 2026-11-01: 01:30 EDT (05:30Z), then 01:30 EST (06:30Z) an hour later.
+    expect(next('30 1 * * *', '2026-10-31T12:00:00Z', 'America/New_York')).toBe('2026-11-01T05:30:00.000Z');
+    expect(next('30 1 * * *', '2026-11-01T05:30:00Z', 'America/New_York')).toBe('2026-11-02T06:30:00.000Z');
+    // Even asked from inside the repeated hour, the time already passed is not given again.
+    expect(next('30 1 * * *', '2026-11-01T06:10:00Z', 'America/New_York')).toBe('2026-11-02T06:30:00.000Z');
+    // Berlin, 2026-10-25: 02:30 CEST (00:30Z) comes first, 02:30 CET (01:30Z) is not used.
+    expect(next('30 2 * * *', '2026-10-24T12:00:00Z', 'Europe/Berlin')).toBe('2026-10-25T00:30:00.000Z');
+    expect(next('30 2 * * *', '2026-10-25T00:30:00Z', 'Europe/Berlin')).toBe('2026-10-26T01:30:00.000Z');
+    // Every ten minutes through the repeated hour: each wall-clock time once, then on in CET.
+    expect(next('*/10 * * * *', '2026-10-25T00:50:00Z', 'Europe/Berlin')).toBe('2026-10-25T02:00:00.000Z');
+    // Berlin's spring gap, 2026-03-29 02:00–03:00, has no 02:30.
+    expect(next('30 2 * * *', '2026-03-28T12:00:00Z', 'Europe/Berlin')).toBe('2026-03-30T00:30:00.000Z');
+  });
+
   it('skips wall-clock times a DST change removes, and finds rare dates', () => {
     // 02:30 does not exist in New York on 2026-03-08; the next 02:30 is the day after.
     expect(next('30 2 * * *', '2026-03-08T05:00:00Z', 'America/New_York')).toBe('2026-03-09T06:30:00.000Z');

@@ -18,7 +18,8 @@ export interface StandInCall {
   status: number;
   code: number;
   /** Refused for going over a frequency limit. */
-  limited?: boolean;
+  limited?: boolean /** When it arrived (performance.now() of the stand-in's process). */;
+  at: number;
 }
 
 export interface SentMessage {
@@ -117,6 +118,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
       authorization: req.headers.authorization,
       status: 200,
       code: 0,
+      at: performance.now(),
     };
     calls.push(call);
     const answer = (status: number, code: number, payload: Record<string, unknown>, headers = {}) => {

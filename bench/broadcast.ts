@@ -1,0 +1,138 @@
+/**
+ * A news broadcast to 10,000 Lark users through the local stand-in, which keeps the platform's
+ * frequency limits (50 sends/s per app, 5/s per user) and refuses 5% of calls (429 or 500) at
+ * random. Measures the time to deliver everything against the ideal (recipients / 50 s), and
+ * counts duplicates (anyone shown two messages) and losses (anyone shown none).
+ */
+
+import { openDatabase } from '../db/client.ts';
+import { channelIdentities, people } from '../db/schema/index.ts';
+import { type StandIn, startLarkStandIn } from '../test/support/lark-stand-in.ts';
+import { createScratchDatabase } from '../test/support/scratch-database.ts';
+import { startServerProcess } from '../test/support/server-process.ts';
+
+export const broadcastSize = Number(process.env.BENCH_BROADCAST ?? 10_000);
+export const appPerSecond = 50;
+
+export interface BroadcastFigure {
+  recipients: number;
+  seconds: number;
+  idealSeconds: number;
+  ratio: number;
+  duplicates: number;
+  losses: number;
+  calls: number;
+  limited: number;
+  faults: number;
+}
+
+const adminToken = 'bench-admin-token-0123456789';
+const app = { appId: 'cli_benchbroadcast1', appSecret: 'bench-broadcast-secret' };
+
+export async function benchBroadcast(): Promise<BroadcastFigure | null> {
+  const scratch = await createScratchDatabase(
+    process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    'tongxin_bench',
+  );
+  if (!scratch) return null;
+  let standIn: StandIn | null = null;
+  let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
+  try {
+    const database = await openDatabase({ kind: 'postgres', url: scratch.url });
+    await database.migrate();
+    for (let from = 0; from < broadcastSize; from += 1000) {
+      const count = Math.min(1000, broadcastSize - from);
+      const rows = await database.db
+        .insert(people)
+        .values(Array.from({ length: count }, (_, i) => ({ displayName: `职工${from + i + 1}` })))
+        .returning({ id: people.id });
+      await database.db
+        .insert(channelIdentities)
+        .values(
+          rows.map((r, i) => ({ personId: r.id, channel: 'lark', externalId: `ou_bench_${from + i + 1}` })),
+        );
+    }
+    await database.close();
+
+    standIn = await startLarkStandIn(app);
+    Object.assign(standIn.faults, { rate: 0.05, kind: 'mixed', appPerSecond, userPerSecond: 5 });
+    server = await startServerProcess({
+      DATABASE_URL: scratch.url,
+      ADMIN_TOKEN: adminToken,
+      LARK_APP_ID: app.appId,
+      LARK_APP_SECRET: app.appSecret,
+      LARK_VERIFICATION_TOKEN: 'bench-verification',
+      LARK_API_BASE: standIn.url,
+      LARK_RATE_APP_PER_SECOND: String(appPerSecond),
+      LARK_RATE_APP_PER_MINUTE: String(appPerSecond * 60),
+      LOG_LEVEL: 'info',
+    });
+    const started = performance.now();
+    const published = await fetch(`${server.url}/api/news`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        topic: 'notice',
+        title: '关于开展冬季送温暖活动的通知',
+        body: '各基层工会：为做好冬季送温暖工作，现将有关事项通知如下……',
+        audience: { kind: 'everyone' },
+      }),
+    });
+    if (published.status !== 201) throw new Error(`publishing failed: ${published.status}`);
+    const deadline = Date.now() + (broadcastSize / appPerSecond) * 3 * 1000 + 60_000;
+    const marks: Record<string, number> = {};
+    const quantiles = [0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 1];
+    while (standIn.sent.length < broadcastSize && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const q of quantiles)
+        if (!(q in marks) && standIn.sent.length >= q * broadcastSize)
+          marks[q] = Math.round(performance.now() - started) / 1000;
+    }
+    if (process.env.BENCH_VERBOSE) console.error('progress (share delivered: seconds)', marks);
+    const seconds = (performance.now() - started) / 1000;
+    // Anything resent late would show up now.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const perReceiver = new Map<string, number>();
+    for (const message of standIn.sent)
+      perReceiver.set(message.receiveId, (perReceiver.get(message.receiveId) ?? 0) + 1);
+    const sends = standIn.calls.filter((c) => c.path === '/open-apis/im/v1/messages');
+    if (process.env.BENCH_VERBOSE) {
+      const gaps = sends.slice(1).map((c, i) => c.at - sends[i]!.at);
+      const long = gaps.filter((g) => g > 30);
+      console.error(
+        'long gaps (index: ms)',
+        gaps.flatMap((g, i) => (g > 30 ? [`${i}:${Math.round(g)}`] : [])).join(' '),
+      );
+      console.error(
+        'gaps between sends: over 30 ms',
+        long.length,
+        'totalling',
+        Math.round(long.reduce((a, b) => a + b, 0)),
+        'ms; mean',
+        (gaps.reduce((a, b) => a + b, 0) / gaps.length).toFixed(2),
+      );
+      const hist = new Map<number, number>();
+      for (const g of gaps)
+        hist.set(Math.min(40, Math.round(g)), (hist.get(Math.min(40, Math.round(g))) ?? 0) + 1);
+      console.error([...hist.entries()].sort((a, b) => a[0] - b[0]));
+    }
+    const idealSeconds = broadcastSize / appPerSecond;
+    return {
+      recipients: broadcastSize,
+      seconds: Math.round(seconds * 10) / 10,
+      idealSeconds,
+      ratio: Math.round((seconds / idealSeconds) * 1000) / 1000,
+      duplicates: [...perReceiver.values()].reduce((n, k) => n + (k - 1), 0),
+      losses: broadcastSize - perReceiver.size,
+      calls: sends.length,
+      limited: sends.filter((c) => c.limited).length,
+      faults: sends.filter((c) => (c.status === 429 || c.status === 500) && !c.limited).length,
+    };
+  } finally {
+    if (server) await server.kill('SIGTERM');
+    await standIn?.close();
+    await scratch.drop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchBroadcast());
