@@ -82,14 +82,20 @@ export class RateLimiter {
     return {
       giveBack: () => {
         for (const { key, limit, at } of taken) {
+          if (limit.even) {
+            // Sends behind it are already paced: the next one may go that much sooner, once.
+            // (At most a fifth of a window's worth, so they never add up to a burst.)
+            const credits = Math.min(
+              (this.credits.get(key) ?? 0) + 1,
+              Math.max(1, Math.floor(limit.limit / 5)),
+            );
+            this.credits.set(key, credits);
+            continue;
+          }
           // The current list: each wait replaces it with the times still in the window.
           const times = this.sent.get(key) ?? [];
           const i = times.lastIndexOf(at);
-          if (i < 0) continue;
-          times.splice(i, 1);
-          // Later sends were already paced behind this one: the next may go that much sooner.
-          // (When it was the latest, taking it out is enough.)
-          if (limit.even && i < times.length) this.credits.set(key, (this.credits.get(key) ?? 0) + 1);
+          if (i >= 0) times.splice(i, 1);
         }
       },
     };
