@@ -113,6 +113,28 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(serverErrors()).toEqual([]);
   });
 
+  it('shows a news item with a link to read it in full', { timeout: 20_000 }, async () => {
+    const published = await stack.api('/news', {
+      method: 'POST',
+      json: {
+        topic: 'notice',
+        title: '冬季送温暖活动通知',
+        body: '各基层工会：请于本月底前报送困难职工名单。',
+        audience: { kind: 'everyone' },
+      },
+    });
+    expect(published.status).toBe(201);
+    const { url } = (await published.json()) as { url: string };
+    const card = page.locator('.msg.out', { hasText: '冬季送温暖活动通知' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('请于本月底前报送困难职工名单');
+    const link = card.locator('a.link');
+    expect(await link.textContent()).toBe('阅读全文');
+    expect(await link.getAttribute('href')).toBe(url);
+    expect(problems).toEqual([]);
+    expect(serverErrors()).toEqual([]);
+  });
+
   it('refuses an over-long message with an error and sends nothing', { timeout: 20_000 }, async () => {
     const before = { inbox: await inboxCount(), shown: await page.locator('.msg.in').count() };
     const long = '长'.repeat(4001);
