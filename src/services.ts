@@ -136,8 +136,6 @@ export function createServices(deps: ServiceDeps) {
   const scheduleHandlers = createScheduleHandlers({
     engine,
     timeZone: config.TZ_DEFAULT,
-    // Half the time a form is kept: the reminder comes while it can still be finished.
-    reminderIdleMinutes: Math.max(1, Math.floor(config.CONVERSATION_TIMEOUT_MINUTES / 2)),
     conversationTimeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,
   });
   const onRun = (kind: string, outcome: 'claimed' | 'missed' | 'manual' | 'failed') =>

@@ -26,17 +26,11 @@ export const messagePayload = z
 /** Whose digest or summary it is. */
 export const personPayload = z.object({ personId: z.uuid() }).strict();
 
-/** Kinds officers may create through the API; the others the server keeps itself. */
-export const scheduleKinds = ['message'] as const;
-export const systemScheduleKinds = ['digest', 'weekly_summary', 'reminders'] as const;
-
 export interface HandlerDeps {
   engine: Engine;
   timeZone: string;
-  /** Minutes a half-filled form waits before its one reminder. */
-  reminderIdleMinutes: number;
-  /** Minutes a form is kept after its last answer; twice the idle minutes when not given. */
-  conversationTimeoutMinutes?: number;
+  /** Minutes a form is kept after its last answer; its one reminder comes halfway. */
+  conversationTimeoutMinutes: number;
 }
 
 const day = 86_400_000;
@@ -114,8 +108,8 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
         await sendReminders(tx, fireAt, {
           engine: deps.engine,
           timeZone: deps.timeZone,
-          idleMinutes: deps.reminderIdleMinutes,
-          timeoutMinutes: deps.conversationTimeoutMinutes ?? deps.reminderIdleMinutes * 2,
+          idleMinutes: Math.max(1, Math.floor(deps.conversationTimeoutMinutes / 2)),
+          timeoutMinutes: deps.conversationTimeoutMinutes,
         });
       },
     ],
