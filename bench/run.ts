@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { appPerSecond, benchBroadcast } from './broadcast.ts';
 import { benchLarkAck, steadyRate } from './lark-ack.ts';
+import { benchPolls, pollsSection } from './polls.ts';
 import { benchStartup } from './startup.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -15,11 +16,17 @@ const version = (pkg: string) =>
     }
   ).dependencies?.[pkg]?.version ?? '?';
 
-/** BENCH_ONLY=broadcast runs that one benchmark and replaces its section in BENCHMARKS.md. */
+/** BENCH_ONLY=broadcast (or polls) runs that one benchmark and replaces its section in BENCHMARKS.md. */
 const only = process.env.BENCH_ONLY;
+const sectionNames = ['broadcast', 'polls'];
+if (only && !sectionNames.includes(only)) {
+  console.error(`BENCH_ONLY takes one of: ${sectionNames.join(', ')}`);
+  process.exit(2);
+}
 const startup = only ? [] : await benchStartup();
 const ack = only ? null : await benchLarkAck();
 const broadcast = !only || only === 'broadcast' ? await benchBroadcast() : null;
+const polls = !only || only === 'polls' ? pollsSection(await benchPolls()) : [];
 const broadcastSection = [
   '## News broadcast to 10,000',
   '',
@@ -36,13 +43,19 @@ const broadcastSection = [
       ]
     : []),
 ];
+/** The file with the section under `heading` replaced by `section` (appended when absent). */
+function replaceSection(current: string, heading: string, section: string): string {
+  const start = current.indexOf(`\n${heading}`);
+  if (start < 0) return `${current.trimEnd()}\n\n${section.trimEnd()}\n`;
+  const next = current.indexOf('\n## ', start + 1);
+  const rest = next < 0 ? '' : `\n${current.slice(next + 1)}`;
+  return `${current.slice(0, start).trimEnd()}\n\n${section.trimEnd()}\n${rest}`;
+}
 if (only) {
   const file = join(root, 'BENCHMARKS.md');
-  const current = readFileSync(file, 'utf8');
-  const start = current.indexOf('## News broadcast');
-  const kept = start < 0 ? current.trimEnd() : current.slice(0, start).trimEnd();
-  writeFileSync(file, `${kept}\n\n${broadcastSection.join('\n')}`);
-  console.log(broadcastSection.join('\n'));
+  const section = only === 'polls' ? polls : broadcastSection;
+  writeFileSync(file, replaceSection(readFileSync(file, 'utf8'), section[0]!, section.join('\n')));
+  console.log(section.join('\n'));
   process.exit(0);
 }
 const postgresVersion = (() => {
@@ -91,6 +104,6 @@ const lines = [
       ]
     : []),
 ];
-lines.push(...broadcastSection);
+lines.push(...broadcastSection, ...polls);
 writeFileSync(join(root, 'BENCHMARKS.md'), lines.join('\n'));
 console.log(lines.join('\n'));

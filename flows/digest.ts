@@ -29,6 +29,16 @@ export interface DigestData {
   }[];
   openHelp: { underOneDay: number; oneToThreeDays: number; threeToSevenDays: number; overSevenDays: number };
   satisfaction: Satisfaction;
+  /** Polls closed since the last digest, with what their thresholds let be shown. */
+  polls?: {
+    code: string;
+    question: string;
+    kind: 'single' | 'rating' | 'enps';
+    shown: boolean;
+    threshold: number;
+    answers?: number;
+    score?: number | null;
+  }[];
 }
 
 export interface WeeklyData {
@@ -50,6 +60,31 @@ const text = {
   deadlines: { zh: '逾期或即将到期', en: 'Overdue or due soon' },
   openHelp: { zh: '待办求助（按时长）', en: 'Open help requests by age' },
   satisfaction: { zh: '近 7 天满意度', en: 'Satisfaction, last 7 days' },
+  polls: { zh: '已结束的投票', en: 'Polls closed' },
+  pollLine: (p: NonNullable<DigestData['polls']>[number]) => {
+    if (!p.shown) {
+      return {
+        zh: `${p.code} ${p.question}：作答不足 ${p.threshold} 人，不公布结果`,
+        en: `${p.code} ${p.question}: fewer than ${p.threshold} answered, no results`,
+      };
+    }
+    const score =
+      p.kind === 'enps' && p.score != null
+        ? `，eNPS ${p.score > 0 ? '+' : ''}${p.score}`
+        : p.kind === 'rating' && p.score != null
+          ? `，平均 ${p.score.toFixed(2)}`
+          : '';
+    const scoreEn =
+      p.kind === 'enps' && p.score != null
+        ? `, eNPS ${p.score > 0 ? '+' : ''}${p.score}`
+        : p.kind === 'rating' && p.score != null
+          ? `, mean ${p.score.toFixed(2)}`
+          : '';
+    return {
+      zh: `${p.code} ${p.question}：${p.answers} 人作答${score}`,
+      en: `${p.code} ${p.question}: ${p.answers} answers${scoreEn}`,
+    };
+  },
   weekSatisfaction: { zh: '本周满意度', en: 'Satisfaction this week' },
   created: { zh: '新收', en: 'new' },
   closed: { zh: '办结', en: 'closed' },
@@ -124,6 +159,11 @@ export function digestMessage(data: DigestData, lang: Lang, timeZone: string): O
   const a = data.openHelp;
   if (a.underOneDay + a.oneToThreeDays + a.threeToSevenDays + a.overSevenDays > 0)
     fields.push({ label: t(lang, text.openHelp), value: text.ages[lang](a) });
+  if (data.polls && data.polls.length > 0)
+    fields.push({
+      label: t(lang, text.polls),
+      value: data.polls.map((p) => t(lang, text.pollLine(p))).join('\n'),
+    });
   // The week's satisfaction is context, not news: on its own it would repeat for seven days.
   if (fields.length === 0) return null;
   if (data.satisfaction.rated > 0)

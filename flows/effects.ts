@@ -7,6 +7,10 @@ import type { Role } from './engine/types.ts';
 import type { HelpDraft } from './help/draft.ts';
 import type { MotionDraft } from './motion/draft.ts';
 import type { NewsTopic } from './news/topics.ts';
+import type { PollKind } from './polls/kinds.ts';
+import type { PollView } from './polls/messages.ts';
+import type { PollSpec } from './polls/spec.ts';
+import type { Results } from './polls/tally.ts';
 import type { SuggestionDraft } from './suggestion/draft.ts';
 
 /** One line of 我的/mine. */
@@ -50,6 +54,34 @@ export interface ScheduleBrief {
   /** ISO time, or null when it never fires again. */
   nextFireAt: string | null;
 }
+
+/** A poll as officers see it listed in chat: never anything about its answers. */
+export interface PollBrief {
+  no: number;
+  code: string;
+  status: 'scheduled' | 'open' | 'closed' | 'cancelled';
+  question: string;
+  kind: PollKind;
+  /** ISO times. */
+  opensAt: string;
+  closesAt: string;
+}
+
+/** A poll typed in chat, checked against the poll rules; it opens at once. */
+export interface PollDraft {
+  spec: Omit<PollSpec, 'audience'>;
+  /** here: the group chat it was typed in; everyone: every person the bot can reach. */
+  audience: 'here' | 'everyone';
+  durationMinutes: number;
+}
+
+/** A poll named in chat by its number (#3) or its code (K7Q3). */
+export type PollRef = { no: number } | { code: string };
+
+/** Closing or cancelling: only the officer who started the poll, or an admin. */
+export type PollActOutcome =
+  | { ok: true; poll: PollBrief }
+  | { ok: false; reason: 'not_found' | 'not_yours' | 'not_open' | 'not_cancellable' };
 
 /** Who a person is in the directory. */
 export interface PersonProfile {
@@ -133,7 +165,18 @@ export type Effect =
   | {
       type: 'digest.settings';
       change: { hour: number; minute: number } | { enabled: boolean } | null;
-    };
+    }
+  /** The latest polls, newest first. */
+  | { type: 'polls.list'; limit: number }
+  /** An officer starts a poll from chat (audited); the poll job opens it. */
+  | { type: 'polls.create'; draft: PollDraft }
+  /** A closed poll's frozen results; nothing about a poll that has not closed. */
+  | { type: 'polls.results'; ref: PollRef }
+  /** Closes an open poll early (results out, secret gone) or cancels one without results (audited). */
+  | { type: 'polls.close'; ref: PollRef }
+  | { type: 'polls.cancel'; ref: PollRef }
+  /** A one-time sign-in link to the web console for the person asking (an officer or admin). */
+  | { type: 'console.link' };
 
 export interface EffectResults {
   'suggestion.create': { referenceCode: string; status: string; createdAt: string };
@@ -167,4 +210,12 @@ export interface EffectResults {
     | { ok: false; reason: 'bad_cron'; detail: string };
   /** time: HH:MM when the digest runs once a day at a fixed time, else null. */
   'digest.settings': { ok: true; item: ScheduleBrief; time: string | null } | { ok: false };
+  'console.link': { ok: true; url: string } | { ok: false };
+  'polls.list': { items: PollBrief[] };
+  'polls.create': { poll: PollBrief; audience: 'here' | 'everyone' };
+  'polls.results':
+    | { ok: true; poll: PollView & { commentThreshold: number }; results: Results }
+    | { ok: false; reason: 'not_found' | 'not_closed' | 'cancelled' };
+  'polls.close': PollActOutcome;
+  'polls.cancel': PollActOutcome;
 }

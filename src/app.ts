@@ -8,6 +8,7 @@ import type { WebChatHub } from '../bots/web/hub.ts';
 import type { Db } from '../db/client.ts';
 import { officerApi } from './api/officer.ts';
 import { openApiDocument } from './api/openapi.ts';
+import { consoleRoutes } from './console/routes.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { AppError, errorText } from './errors.ts';
 import { accessLog } from './http/access-log.ts';
@@ -18,6 +19,7 @@ import { healthRoutes } from './routes/health.ts';
 import { type LarkWebhookDeps, larkWebhookRoutes } from './routes/lark-webhook.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { newsPageRoutes } from './routes/news-page.ts';
+import { pollPrivacyRoutes } from './routes/poll-privacy.ts';
 import { webChatRoutes } from './routes/web-chat.ts';
 
 export interface AppDeps {
@@ -29,7 +31,7 @@ export interface AppDeps {
   webSecret: string;
   hub: WebChatHub;
   /** Wakes the jobs after new work is written (an inbound event, a queued notice). */
-  wake: { inbox(): void; outbox(): void; news?(): void };
+  wake: { inbox(): void; outbox(): void; news?(): void; polls?(): void };
   /** The Lark webhook, when Lark is configured. */
   lark?: LarkWebhookDeps;
   now?: () => Date;
@@ -40,6 +42,10 @@ export interface AppDeps {
   publicUrl: string;
   /** Runs a schedule now (the officer API's run-now). */
   runSchedule: (id: string) => Promise<boolean>;
+  /** Chart.js's browser build, for the console's charts (read from the package on Node). */
+  chartScript: () => Promise<string>;
+  /** The WeChat login QR code waiting to be scanned, if any. */
+  wechatQr?: () => string | null;
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -57,6 +63,7 @@ export function createApp(deps: AppDeps) {
     motionRules: deps.motionRules,
     publicUrl: deps.publicUrl,
     wakeNews: () => deps.wake.news?.(),
+    wakePolls: () => deps.wake.polls?.(),
     runSchedule: deps.runSchedule,
   });
   const openApi = openApiDocument();
@@ -71,6 +78,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/chat/*', limit);
   app.use('/api/*', limit);
+  app.use('/console/*', limit);
   // Webhooks enforce their platform's own limit as they read (1 MiB for Lark).
   app.route('/', healthRoutes(deps.db));
   app.route('/', metricsRoutes({ db: deps.db, metrics: deps.metrics, adminToken: deps.adminToken }));
@@ -86,9 +94,31 @@ export function createApp(deps: AppDeps) {
       now,
       timeZone: deps.timeZone,
       sealer: deps.keyRing,
+      publicUrl: deps.publicUrl,
+      wakeOutbox: deps.wake.outbox,
     }),
   );
   app.route('/', newsPageRoutes({ db: deps.db, timeZone: deps.timeZone, now }));
+  app.route('/', pollPrivacyRoutes());
+  app.route(
+    '/',
+    consoleRoutes({
+      db: deps.db,
+      log: deps.log,
+      now,
+      timeZone: deps.timeZone,
+      adminToken: deps.adminToken,
+      publicUrl: deps.publicUrl,
+      keyRing: deps.keyRing,
+      motionRules: deps.motionRules,
+      wake: deps.wake.outbox,
+      chartScript: deps.chartScript,
+      wechatQr: deps.wechatQr ?? (() => null),
+      wakeNews: () => deps.wake.news?.(),
+      wakePolls: () => deps.wake.polls?.(),
+      runSchedule: deps.runSchedule,
+    }),
+  );
   if (deps.lark) app.route('/', larkWebhookRoutes(deps.lark));
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', api);

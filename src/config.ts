@@ -125,6 +125,13 @@ const fields = z.object({
   LARK_RATE_APP_PER_SECOND: positiveInt('a whole number of requests').default(50),
   LARK_RATE_APP_PER_MINUTE: positiveInt('a whole number of requests').default(1000),
   LARK_RATE_CHAT_PER_SECOND: positiveInt('a whole number of requests').default(5),
+  /** A wechaty puppet (e.g. wechaty-puppet-service for WeCom): set, the WeChat channel starts. */
+  WECHATY_PUPPET: z.string().trim().min(1).max(200).optional(),
+  /** The token of a service puppet (WeCom 企业微信 and others). */
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().trim().min(1).max(500).optional(),
+  /** Personal accounts are banned for bursts: one message a second per chat, 20 a minute overall. */
+  WECHAT_RATE_CHAT_PER_SECOND: positiveInt('a whole number of messages').default(1),
+  WECHAT_RATE_PER_MINUTE: positiveInt('a whole number of messages').default(20),
 });
 
 /** Lark needs its settings together: an app id alone would accept nothing and send nothing. */

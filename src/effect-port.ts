@@ -3,6 +3,7 @@ import type { Inbound } from '../bots/core/messenger.ts';
 import type { Db } from '../db/client.ts';
 import type { Effect, EffectResults } from '../flows/effects.ts';
 import type { EffectPort, Role } from '../flows/engine/types.ts';
+import { createSignInLink } from './console/sessions.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { assignFromChat } from './store/assign-from-chat.ts';
 import { audit } from './store/audit.ts';
@@ -12,6 +13,13 @@ import { createHelpRequest } from './store/help-requests.ts';
 import { answerInvitation, createMotion, type MotionRules } from './store/motions.ts';
 import { changeSubscriptions, latestNews } from './store/news.ts';
 import { setLanguage } from './store/people.ts';
+import {
+  cancelPollFromChat,
+  closePollFromChat,
+  createPollFromChat,
+  listPollsForChat,
+  pollResultsForChat,
+} from './store/poll-chat.ts';
 import { actFromChat, createFromChat, digestSettings, listForChat } from './store/schedule-chat.ts';
 import {
   createSuggestion,
@@ -126,6 +134,12 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
         return { items: await latestNews(tx, scope.personId, effect.limit, scope.publicUrl) };
       case 'news.subscriptions':
         return { optedOut: await changeSubscriptions(tx, scope.personId, effect.change, scope.now) };
+      case 'console.link': {
+        // The link signs its holder in: the reply carrying it is kept sealed wherever it is stored.
+        touchedSealed = true;
+        const token = await createSignInLink(tx, scope.personId, scope.now);
+        return token ? { ok: true, url: `${scope.publicUrl}/console/signin/link?t=${token}` } : { ok: false };
+      }
       case 'schedules.list':
         return listForChat(tx);
       case 'schedules.act':
@@ -144,6 +158,16 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
         );
       case 'digest.settings':
         return digestSettings(tx, scope.personId, effect.change, scope.now);
+      case 'polls.list':
+        return listPollsForChat(tx, effect.limit);
+      case 'polls.create':
+        return createPollFromChat(tx, effect.draft, scope);
+      case 'polls.results':
+        return pollResultsForChat(tx, effect.ref);
+      case 'polls.close':
+        return closePollFromChat(tx, effect.ref, scope);
+      case 'polls.cancel':
+        return cancelPollFromChat(tx, effect.ref, scope);
     }
   };
   return { perform: perform as EffectPort['perform'], touchedSealed: () => touchedSealed };

@@ -13,6 +13,7 @@ export const errorStatus = {
   forbidden: 403,
   not_found: 404,
   invalid_transition: 409,
+  conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unavailable: 503,

@@ -5,14 +5,19 @@
 
 import { type Inbound, outboundSchema } from '../bots/core/messenger.ts';
 import type { LarkCrypto } from '../bots/lark/crypto.ts';
-import { parseLarkPayload } from '../bots/lark/parse.ts';
+import { type LarkParsed, parseLarkPayload } from '../bots/lark/parse.ts';
 import { answeredCard } from '../bots/lark/render.ts';
 import type { Db } from '../db/client.ts';
+import { voteReply } from '../flows/polls/messages.ts';
+import { parseTextVote } from '../flows/polls/text-vote.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
+import type { RecentKeys } from './polls/recent-keys.ts';
+import { privacyPageUrl, takeTextVote } from './polls/text-votes.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
-import { findSent } from './store/outbox.ts';
+import { enqueue, findSent } from './store/outbox.ts';
+import { castVote, type GroupMember, type PollKeys } from './store/polls.ts';
 
 export interface LarkIntakeDeps {
   db: Db;
@@ -21,11 +26,22 @@ export interface LarkIntakeDeps {
   log: Logger;
   now: () => Date;
   wake: () => void;
+  /** Wakes the outbox dispatcher (a reply to a poll answered by text). */
+  wakeOutbox?: () => void;
   appId: string;
   verificationToken: string;
   botOpenId: () => Promise<string | null>;
   crypto: LarkCrypto;
   metrics: Metrics;
+  /** For poll votes, taken here rather than through the inbox: the day's zone and the privacy page. */
+  timeZone: string;
+  publicUrl: string;
+  /** Opens the polls' sealed secrets. */
+  keys: PollKeys;
+  /** Whether someone answering by code in private is in a group the poll was posted to. */
+  groupMember?: GroupMember;
+  /** Messages answering a poll by code lately, so a re-delivery is not cast again. */
+  recentTextVotes?: RecentKeys;
 }
 
 /** What refusals of Lark deliveries say (the webhook adds its own for the body's size). */
@@ -88,6 +104,33 @@ export async function takeLarkPayload(
     });
     return {};
   }
+  if (parsed.kind === 'vote') return takeVote(deps, parsed);
+  if (parsed.inbound.content.type === 'text' && parseTextVote(parsed.inbound.content.text)) {
+    // A poll answered by its code: recognised before the inbox, so the text is stored nowhere.
+    // A delivery answered before is not cast again.
+    if (deps.recentTextVotes?.has(parsed.inbound.dedupeKey)) return {};
+    const vote = await takeTextVote(deps.db, parsed.inbound, parsed.inbound.content.text, {
+      now: deps.now(),
+      timeZone: deps.timeZone,
+      publicUrl: deps.publicUrl,
+      keys: deps.keys,
+      ...(deps.groupMember ? { groupMember: deps.groupMember } : {}),
+    });
+    if (vote) {
+      // In a group the reply goes to the person alone, by open_id.
+      const chatId =
+        parsed.inbound.chat.type === 'group' ? parsed.inbound.sender.externalId : parsed.inbound.chat.id;
+      await enqueue(deps.db, [{ channel: 'lark', chatId, message: vote.reply }]);
+      deps.recentTextVotes?.add(parsed.inbound.dedupeKey);
+      deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'vote', event_type: eventType });
+      deps.metrics.count('tongxin_poll_votes_total', {
+        channel: 'lark',
+        outcome: vote.recorded ? 'recorded' : 'refused',
+      });
+      deps.wakeOutbox?.();
+      return {};
+    }
+  }
   const result = await deps.accept(parsed.inbound);
   deps.metrics.count('tongxin_lark_deliveries_total', {
     outcome: result.accepted ? 'accepted' : 'duplicate',
@@ -109,6 +152,43 @@ export async function takeLarkPayload(
     return card ? { toast, card: { type: 'raw', data: card } } : { toast };
   }
   return {};
+}
+
+/**
+ * A poll click: the vote is cast and the voter alone gets a toast; the shared card is never
+ * changed. Nothing about the voter is logged or kept, and a refusal writes nothing.
+ */
+async function takeVote(
+  deps: LarkIntakeDeps,
+  parsed: Extract<LarkParsed, { kind: 'vote' }>,
+): Promise<LarkAnswer> {
+  deps.metrics.count('tongxin_lark_deliveries_total', {
+    outcome: 'vote',
+    event_type: parsed.eventType.slice(0, 80),
+  });
+  const result =
+    'forged' in parsed.vote
+      ? { outcome: 'invalid_answer' as const, lang: 'zh' as const, firstTime: false }
+      : await castVote(deps.db, {
+          pollId: parsed.vote.pollId,
+          voter: parsed.voter,
+          chatId: parsed.chatId,
+          ...(parsed.vote.answer !== undefined ? { answer: parsed.vote.answer } : {}),
+          ...(parsed.vote.comment !== undefined ? { comment: parsed.vote.comment } : {}),
+          now: deps.now(),
+          timeZone: deps.timeZone,
+          keys: deps.keys,
+        });
+  const ok = result.outcome === 'recorded' || result.outcome === 'replaced' || result.outcome === 'commented';
+  deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: ok ? 'recorded' : 'refused' });
+  const first = result.firstTime ? { url: privacyPageUrl(deps.publicUrl) } : null;
+  return {
+    toast: {
+      type: ok ? 'success' : 'warning',
+      content: voteReply(result.outcome, result.lang, first),
+      i18n: { zh_cn: voteReply(result.outcome, 'zh', first), en_us: voteReply(result.outcome, 'en', first) },
+    },
+  };
 }
 
 /** The pressed card without its buttons and with the choice shown, when it is a card this server sent to that chat. */

@@ -13,6 +13,8 @@ export const counterHelp = {
     'Sends by this instance, by channel and outcome: sent, retry (refused for now) or failed (given up).',
   tongxin_schedule_runs_total:
     'Schedule fire times by kind and outcome: claimed (run on time or caught up), missed (too old), manual (run now) or failed.',
+  tongxin_poll_votes_total:
+    'Poll answers by channel and outcome: recorded (or changed) or refused. No poll or voter labels.',
 } as const;
 
 export const histogramHelp = {

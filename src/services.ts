@@ -14,6 +14,7 @@ import { createEngine } from '../flows/engine/engine.ts';
 import { commands, flows } from '../flows/registry.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { chartScriptFromPackage } from './console/chart-asset-node.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
@@ -22,14 +23,19 @@ import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.t
 import { createLoop } from './jobs/loop.ts';
 import { createNewsBroadcast } from './jobs/news-broadcast.ts';
 import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
+import { createPollJobs } from './jobs/polls.ts';
 import type { LarkIntakeDeps } from './lark-intake.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { createGroupMember } from './polls/group-member.ts';
+import { RecentKeys } from './polls/recent-keys.ts';
 import { createScheduleHandlers } from './schedule/handlers.ts';
 import { ensureSystemSchedules } from './schedule/system.ts';
 import { createRunNow, createScheduleTick } from './schedule/tick.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
 import { convertUnsupportedMotions } from './store/motions.ts';
+import type { ChatMembers } from './store/polls.ts';
+import type { WechatIntakeDeps } from './wechat-intake.ts';
 
 export type ServiceConfig = Pick<
   Config,
@@ -72,6 +78,12 @@ export interface ServiceDeps {
   databaseKind?: 'pglite' | 'postgres';
   /** Seals sensitive text before it is stored. */
   keyRing: KeyRing;
+  /** The WeChat login QR code while one is waiting to be scanned (the console shows it). */
+  wechatQr?: () => string | null;
+  /** Chart.js's browser build (read from the installed package when not given). */
+  chartScript?: () => Promise<string>;
+  /** Lists group members on channels other than Lark (WeChat rooms), for poll reminders. */
+  chatMembers?: ChatMembers;
   /** The runtime's crypto for Lark requests (Web Crypto when not given). */
   larkCrypto?: LarkCrypto;
 }
@@ -157,6 +169,21 @@ export function createServices(deps: ServiceDeps) {
     catchUpMinutes: config.SCHEDULE_CATCH_UP_MINUTES,
   });
   const broadcast = createNewsBroadcast({ db, log, now, publicUrl, timeZone: config.TZ_DEFAULT });
+  const chatMembers: ChatMembers = async (channel, chatId) => {
+    if (channel !== 'lark' || !lark) return (await deps.chatMembers?.(channel, chatId)) ?? null;
+    // The bot is a member of its groups too, and is not asked.
+    const bot = await lark.client.botOpenId();
+    return (await lark.client.chatMembers(chatId)).filter((id) => id !== bot);
+  };
+  const groupMember = createGroupMember(chatMembers);
+  const polls = createPollJobs({
+    db,
+    log,
+    now,
+    timeZone: config.TZ_DEFAULT,
+    chatMembers,
+    keys: deps.keyRing,
+  });
   const convertMotions = () => convertUnsupportedMotions(db, now(), motionRules, config.TZ_DEFAULT);
 
   // Two senders, so one claims the next batch while the other's sends wait on the rate limits
@@ -218,7 +245,16 @@ export function createServices(deps: ServiceDeps) {
     // broadcast waiting for the outbox to drain continues soon after.
     { idleMs: 5000, log },
   );
-  const loops = [...inboxLoops, ...outboxLoops, expiryLoop, escalationLoop, newsLoop];
+  const pollLoop = createLoop(
+    'polls',
+    async () => {
+      const n = await polls();
+      if (n > 0) outboxLoop.kick();
+      return n;
+    },
+    { idleMs: 5000, log },
+  );
+  const loops = [...inboxLoops, ...outboxLoops, expiryLoop, escalationLoop, newsLoop, pollLoop];
 
   const larkIntake: LarkIntakeDeps | null = lark
     ? {
@@ -232,6 +268,12 @@ export function createServices(deps: ServiceDeps) {
         crypto: larkCrypto,
         accept: createInboxWriter(db),
         metrics,
+        wakeOutbox: () => outboxLoop.kick(),
+        timeZone: config.TZ_DEFAULT,
+        publicUrl,
+        keys: deps.keyRing,
+        groupMember,
+        recentTextVotes: new RecentKeys(),
       }
     : null;
 
@@ -242,7 +284,12 @@ export function createServices(deps: ServiceDeps) {
     adminToken: config.ADMIN_TOKEN,
     webSecret: deps.webSecret,
     hub,
-    wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick(), news: () => newsLoop.kick() },
+    wake: {
+      inbox: () => inboxLoop.kick(),
+      outbox: () => outboxLoop.kick(),
+      news: () => newsLoop.kick(),
+      polls: () => pollLoop.kick(),
+    },
     ...(larkIntake && config.LARK_MODE === 'webhook'
       ? {
           lark: {
@@ -258,16 +305,32 @@ export function createServices(deps: ServiceDeps) {
     motionRules,
     publicUrl,
     runSchedule,
+    chartScript: deps.chartScript ?? chartScriptFromPackage,
+    wechatQr: deps.wechatQr ?? (() => null),
   });
+
+  /** What a channel adapter outside the HTTP app (WeChat) needs to bring messages in. */
+  const intake: WechatIntakeDeps = {
+    db,
+    accept: createInboxWriter(db),
+    log,
+    now,
+    timeZone: config.TZ_DEFAULT,
+    publicUrl,
+    keys: deps.keyRing,
+    groupMember,
+    wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick() },
+  };
 
   return {
     app,
     hub,
     metrics,
+    intake,
     /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
     larkIntake,
     /** One step of each job, for tests and tools that drive the work by hand. */
-    jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule },
+    jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule, polls },
     /** Runs one schedule tick and wakes the dispatcher when it queued anything (every minute, by the runtime). */
     async tickSchedules() {
       if ((await tick()) > 0) outboxLoop.kick();

@@ -101,6 +101,28 @@ export const outboundSchema = z.discriminatedUnion('type', [
     url: z.string().url(),
     readMore: z.string(),
   }),
+  /**
+   * An anonymous poll: buttons answer it in place (Lark, the web chat); text channels show the
+   * numbered answers and how to reply with the poll's code in a private chat. Never updated after
+   * it is sent, so a shared card shows nobody's choice.
+   */
+  z.object({
+    type: z.literal('poll'),
+    pollId: z.string(),
+    code: z.string(),
+    title: z.string(),
+    notice: z.string().optional(),
+    question: z.string(),
+    /** What the ends of a scale mean, for ratings. */
+    scale: z.string().optional(),
+    answers: z.array(z.object({ label: z.string(), answer: z.number().int() })).min(2),
+    /** A comment box, when the poll takes comments: its placeholder. */
+    comment: z.string().optional(),
+    /** When it closes, and what is stored. */
+    footer: z.string(),
+    /** For channels without buttons: how to answer by code in a private chat. */
+    howToAnswer: z.string(),
+  }),
 ]);
 export type Outbound = z.infer<typeof outboundSchema>;
 
@@ -132,7 +154,14 @@ export const isSealedPayload = (payload: unknown): payload is { sealed: string }
 /** What a send attempt came to. A retryable failure is tried again later with backoff. */
 export type SendResult =
   | { ok: true; platformMessageId: string }
-  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+  | {
+      ok: false;
+      retryable: boolean;
+      error: string;
+      retryAfterMs?: number;
+      /** Not attempted at all (held back by this process's own pace): it does not count as a try. */
+      deferred?: boolean;
+    };
 
 /** Implemented by each channel: delivers one rendered message. */
 export interface ChannelSender {

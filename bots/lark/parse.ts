@@ -38,7 +38,7 @@ const messageEventSchema = z.object({
 
 const cardActionSchema = z.object({
   operator: idSchema,
-  action: z.object({ value: z.unknown() }),
+  action: z.object({ value: z.unknown(), input_value: z.string().max(20_000).nullish() }),
   context: z.object({
     open_chat_id: z.string().min(1).max(200),
     open_message_id: z.string().max(200).optional(),
@@ -53,6 +53,14 @@ export const cardValueSchema = z
   .strict()
   .refine((value) => !hasUnsafeCharacters(value.v));
 
+/** What a poll's button (an answer) or comment box carries: see render.ts. */
+const pollValueSchema = z.union([
+  z.object({ poll: z.uuid(), a: z.number().int().min(0).max(10) }).strict(),
+  z.object({ poll: z.uuid(), c: z.literal(1) }).strict(),
+]);
+
+const isPollValue = (value: unknown) => typeof value === 'object' && value !== null && 'poll' in value;
+
 export type LarkParsed =
   | { kind: 'challenge'; token: string; challenge: string }
   | {
@@ -63,6 +71,19 @@ export type LarkParsed =
       inbound: Inbound;
       /** For card callbacks: the card that was pressed. */
       messageId?: string;
+    }
+  /**
+   * A click on a poll: answered at once with a toast, never written to the inbox. `forged` when
+   * the value is not one a poll card carries.
+   */
+  | {
+      kind: 'vote';
+      token: string;
+      appId: string;
+      eventType: string;
+      voter: Pick<Inbound, 'channel' | 'sender'>;
+      chatId: string;
+      vote: { pollId: string; answer?: number; comment?: string } | { forged: true };
     }
   | {
       kind: 'ignored';
@@ -128,6 +149,21 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
     case 'card.action.trigger': {
       const event = cardActionSchema.safeParse(payload.event);
       if (!event.success) return malformed;
+      if (isPollValue(event.data.action.value)) {
+        const value = pollValueSchema.safeParse(event.data.action.value);
+        const comment = event.data.action.input_value ?? '';
+        return {
+          kind: 'vote',
+          ...base,
+          voter: { channel: 'lark', sender: sender(event.data.operator) },
+          chatId: event.data.context.open_chat_id,
+          vote: !value.success
+            ? { forged: true }
+            : 'a' in value.data
+              ? { pollId: value.data.poll, answer: value.data.a }
+              : { pollId: value.data.poll, comment },
+        };
+      }
       const value = cardValueSchema.safeParse(event.data.action.value);
       if (!value.success) return malformed;
       const inbound: Inbound = {

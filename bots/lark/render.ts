@@ -145,7 +145,60 @@ export function renderLark(message: Outbound): LarkMessage {
       });
     case 'article':
       return articleCard(message);
+    case 'poll':
+      return pollCard(message);
   }
+}
+
+/** What a poll's buttons and comment box carry back: the poll and the answer, nothing else. */
+export const pollValue = (pollId: string, answer: number) => ({ poll: pollId, a: answer });
+export const pollCommentValue = (pollId: string) => ({ poll: pollId, c: 1 });
+
+/**
+ * A poll card: the question, a button per answer and, when comments are taken, a box whose text
+ * comes back on Enter. It is shared in a group and never updated, so it shows nobody's choice.
+ */
+function pollCard(message: Extract<Outbound, { type: 'poll' }>): LarkMessage {
+  const elements: Element[] = [
+    ...(message.notice ? [plain(`⏰ ${clip(message.notice, 500)}`)] : []),
+    plain(clip(message.question, 1000)),
+    ...(message.scale ? [plain(clip(message.scale, 200))] : []),
+    {
+      tag: 'column_set',
+      flex_mode: 'flow',
+      horizontal_spacing: '8px',
+      columns: message.answers.map((answer) => ({
+        tag: 'column',
+        width: 'auto',
+        elements: [
+          {
+            tag: 'button',
+            type: 'default',
+            text: { tag: 'plain_text', content: clip(answer.label, 60) },
+            behaviors: [{ type: 'callback', value: pollValue(message.pollId, answer.answer) }],
+          },
+        ],
+      })),
+    },
+    ...(message.comment
+      ? [
+          {
+            tag: 'input',
+            placeholder: { tag: 'plain_text', content: clip(message.comment, 100) },
+            max_length: 500,
+            behaviors: [{ type: 'callback', value: pollCommentValue(message.pollId) }],
+          },
+        ]
+      : []),
+    plain(clip(message.footer, 300)),
+  ];
+  const content = JSON.stringify({
+    schema: '2.0',
+    config: { update_multi: true },
+    header: { title: { tag: 'plain_text', content: clip(message.title, 100) }, template: 'purple' },
+    body: { elements },
+  });
+  return { msgType: 'interactive', content };
 }
 
 /** A news card: topic and summary as plain text, and a button that opens the item's page. */
@@ -183,7 +236,7 @@ export function answeredCard(message: Outbound, pressedValue: string): LarkMessa
       ? [...message.choices, ...(message.actions ?? [])]
       : message.type === 'confirm'
         ? [message.confirm, message.cancel, ...(message.actions ?? [])]
-        : message.type === 'article'
+        : message.type === 'article' || message.type === 'poll'
           ? []
           : [...(message.actions ?? [])];
   const pressed = buttons.find((b) => b.value === pressedValue);
@@ -199,6 +252,7 @@ export function answeredCard(message: Outbound, pressedValue: string): LarkMessa
     case 'summary':
       return card({ title: message.title, tone: message.tone, fields: message.fields, footer: chosen });
     case 'article':
+    case 'poll':
       return null;
   }
 }

@@ -65,6 +65,14 @@ export interface LarkClient {
   sender: ChannelSender;
   /** The bot's own open_id (for telling mentions of the bot apart), fetched once and cached. */
   botOpenId(): Promise<string | null>;
+  /** The open_ids of a group chat's members (for a poll's reminder); throws when the platform refuses. */
+  chatMembers(chatId: string): Promise<string[]>;
+}
+
+interface MembersPage {
+  code?: number;
+  msg?: string;
+  data?: { items?: { member_id?: string }[]; has_more?: boolean; page_token?: string };
 }
 
 export function createLarkClient(settings: LarkClientSettings, limiter = new RateLimiter()): LarkClient {
@@ -148,10 +156,35 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
     },
   };
 
+  async function chatMembers(chatId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let pageToken = '';
+    // 100 pages of 100 is the largest group Lark allows, several times over.
+    for (let page = 0; page < 100; page++) {
+      const result = await call(() =>
+        client.request<MembersPage>({
+          method: 'GET',
+          url: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}/members`,
+          params: {
+            member_id_type: 'open_id',
+            page_size: 100,
+            ...(pageToken ? { page_token: pageToken } : {}),
+          },
+        }),
+      );
+      if (result.code !== 0) throw new Error(`chat members: code ${result.code ?? 'none'}`);
+      for (const item of result.data?.items ?? []) if (item.member_id) ids.push(item.member_id);
+      if (!result.data?.has_more || !result.data.page_token) break;
+      pageToken = result.data.page_token;
+    }
+    return ids;
+  }
+
   let botId: Promise<string | null> | null = null;
   let lastFailure = 0;
   return {
     sender,
+    chatMembers,
     botOpenId() {
       if (!botId && Date.now() - lastFailure > 60_000) {
         botId = call(() =>

@@ -49,6 +49,10 @@ form { display:flex; gap:8px; max-width:720px; margin:0 auto; padding:8px 12px 1
 textarea { flex:1; font:inherit; resize:none; border:1px solid var(--line); border-radius:12px; padding:8px 10px;
   min-height:44px; max-height:140px; background:#fff; color:var(--ink); }
 form button { border-radius:12px; min-width:72px; }
+.poll-form form.comment { display:flex; gap:6px; margin:8px 0 0; padding:0; max-width:none; }
+.poll-form input { flex:1; font:inherit; border:1px solid var(--line); border-radius:10px; padding:6px 8px; min-width:0; }
+.vote-note { font-size:14px; margin-top:6px; white-space:pre-wrap; }
+.vote-note.ok { color:var(--ok); } .vote-note.bad { color:#8a1c1c; }
 .sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
 `;
 
@@ -80,7 +84,7 @@ const script = `
     // Only the latest question's buttons stay live: an old 取消 must not cancel what came after.
     // A notice without buttons (a status update) leaves the current question's buttons alone.
     if (direction === 'out' && payload.buttons && payload.buttons.length) {
-      for (const old of log.querySelectorAll('.msg.out button')) old.disabled = true;
+      for (const old of log.querySelectorAll('.msg.out .buttons:not(.poll) button')) old.disabled = true;
     }
     const box = el('div', 'msg ' + direction + (payload.tone ? ' ' + payload.tone : ''));
     box.setAttribute('data-testid', direction === 'in' ? 'msg-in' : 'msg-out');
@@ -103,6 +107,7 @@ const script = `
       a.rel = 'noopener';
       box.append(a);
     }
+    if (payload.poll) box.append(pollForm(payload.poll));
     if (payload.buttons && payload.buttons.length) {
       const row = el('div', 'buttons');
       for (const b of payload.buttons) {
@@ -120,6 +125,74 @@ const script = `
     if (at) box.append(el('div', 'time', clock(at)));
     log.append(box);
     shown++;
+    scroll();
+  }
+
+  // A poll's answers go to the vote endpoint, never into the conversation; the confirmation is
+  // shown here for this page only, and the answers stay live so the vote can be changed.
+  function pollForm(poll) {
+    const wrap = el('div', 'poll-form');
+    const note = el('div', 'vote-note');
+    note.setAttribute('role', 'status');
+    note.setAttribute('data-testid', 'vote-note');
+    const vote = async (body) => {
+      try {
+        const res = await fetch('/chat/polls/' + encodeURIComponent(poll.id) + '/vote', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          credentials: 'same-origin',
+        });
+        const data = await res.json().catch(() => null);
+        if (res.ok && data) { note.className = 'vote-note ok'; note.textContent = data.text; return true; }
+        const e = data && data.error;
+        note.className = 'vote-note bad';
+        note.textContent = e ? e.message_zh + '\\n' + e.message_en : '投票失败，请重试。 / Voting failed, please try again.';
+      } catch {
+        note.className = 'vote-note bad';
+        note.textContent = '网络连接失败，请重试。 / Network error, please try again.';
+      }
+      return false;
+    };
+    const row = el('div', 'buttons poll');
+    for (const a of poll.answers) {
+      const button = el('button', '', a.label);
+      button.type = 'button';
+      button.addEventListener('click', async () => {
+        if (await vote({ answer: a.answer })) {
+          for (const other of row.querySelectorAll('button')) other.classList.remove('primary');
+          button.classList.add('primary');
+        }
+      });
+      row.append(button);
+    }
+    wrap.append(row);
+    if (poll.comment) {
+      const box = el('form', 'comment');
+      const field = el('input');
+      field.type = 'text';
+      field.maxLength = 500;
+      field.placeholder = poll.comment;
+      field.setAttribute('aria-label', poll.comment);
+      const submit = el('button', '', '提交意见 Send');
+      submit.type = 'submit';
+      box.append(field, submit);
+      box.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        if (!field.value.trim()) return;
+        if (await vote({ comment: field.value })) field.value = '';
+      });
+      wrap.append(box);
+    }
+    wrap.append(note);
+    return wrap;
+  }
+
+  function showNote(text) {
+    const box = el('div', 'msg out info', text);
+    box.setAttribute('role', 'status');
+    box.setAttribute('data-testid', 'vote-note');
+    log.append(box);
     scroll();
   }
 
@@ -150,6 +223,12 @@ const script = `
         credentials: 'same-origin',
       });
       unconfirmed.delete(key);
+      if (res.ok) {
+        // A poll answered by its code is not kept in the conversation: its reply shows here only.
+        const data = await res.json().catch(() => null);
+        if (data && data.vote) showNote(data.vote.text);
+        return true;
+      }
       if (!res.ok) {
         const data = await res.json().catch(() => null);
         const e = data && data.error;

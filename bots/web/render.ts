@@ -17,6 +17,8 @@ export interface WebBubble {
   footer?: string;
   tone?: 'info' | 'success' | 'warning';
   buttons?: WebButton[];
+  /** A poll: its answers post to the vote endpoint, never into the conversation. */
+  poll?: { id: string; answers: { label: string; answer: number }[]; comment?: string };
   /** A link out of the chat (a news item's page). */
   link?: { label: string; url: string };
 }
@@ -64,6 +66,19 @@ export function renderBubble(message: Outbound): WebBubble {
         notice: message.topic,
         text: message.text,
         link: { label: message.readMore, url: message.url },
+      };
+    case 'poll':
+      return {
+        title: message.title,
+        notice: message.notice,
+        text: message.scale ? `${message.question}\n${message.scale}` : message.question,
+        footer: message.footer,
+        tone: 'info',
+        poll: {
+          id: message.pollId,
+          answers: message.answers,
+          ...(message.comment ? { comment: message.comment } : {}),
+        },
       };
   }
 }

@@ -17,6 +17,7 @@ import { directoryApi } from './directory.ts';
 import { exportApi } from './export.ts';
 import { motionsApi } from './motions.ts';
 import { newsApi } from './news.ts';
+import { pollsApi } from './polls.ts';
 import { schedulesApi } from './schedules.ts';
 import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './schemas.ts';
 
@@ -34,6 +35,8 @@ export interface OfficerApiDeps {
   publicUrl: string;
   /** Wakes the news broadcast once an item is due. */
   wakeNews: () => void;
+  /** Wakes the polls' clock once a poll is due to open. */
+  wakePolls?: () => void;
   /** Runs a schedule now (its work queued in one transaction). */
   runSchedule: (id: string) => Promise<boolean>;
 }
@@ -77,6 +80,9 @@ const text = {
   }),
 };
 
+/** Why a status change was refused, in both languages (the console says the same). */
+export const statusChangeText = text;
+
 export function officerApi(deps: OfficerApiDeps) {
   const { db } = deps;
   const find = async (ref: string) => {
@@ -109,6 +115,16 @@ export function officerApi(deps: OfficerApiDeps) {
       }),
     )
     .route('/', newsApi({ db, now: deps.now, publicUrl: deps.publicUrl, wake: deps.wakeNews }))
+    .route(
+      '/',
+      pollsApi({
+        db,
+        now: deps.now,
+        timeZone: deps.timeZone,
+        wake: deps.wake,
+        wakePolls: deps.wakePolls ?? (() => {}),
+      }),
+    )
     .get('/submissions', async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);

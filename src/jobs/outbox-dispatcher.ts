@@ -144,6 +144,19 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
         .where(stillOurs);
       return;
     }
+    if (result.deferred) {
+      // Held back by the channel's own pace: put back for later, without using up a try.
+      await db
+        .update(outbox)
+        .set({
+          status: 'pending',
+          attempts: sql`${outbox.attempts} - 1`,
+          leaseUntil: null,
+          nextAttemptAt: sql`now() + make_interval(secs => ${(result.retryAfterMs ?? 1000) / 1000})`,
+        })
+        .where(stillOurs);
+      return;
+    }
     const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;
     deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: giveUp ? 'failed' : 'retry' });
     const delay = result.retryAfterMs ?? backoff(row.attempts, baseDelayMs);

@@ -12,10 +12,16 @@ import { parseWebMessage } from '../../bots/web/parse.ts';
 import { messagesAfter, storeIncoming } from '../../bots/web/store.ts';
 import type { Db } from '../../db/client.ts';
 import { encodeAction } from '../../flows/engine/actions.ts';
-import { AppError } from '../errors.ts';
+import { type VoteOutcome, voteReplies, voteReply } from '../../flows/polls/messages.ts';
+import { privacyText } from '../../flows/polls/privacy.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
+import { isUuid } from '../http/ids.ts';
 import { readJson, validationError } from '../http/json-body.ts';
 import type { Logger } from '../log.ts';
+import { privacyPageUrl, takeTextVote } from '../polls/text-votes.ts';
 import { acceptInbound } from '../store/inbox.ts';
+import { enqueue } from '../store/outbox.ts';
+import { castVote } from '../store/polls.ts';
 
 /** The chips under the message box: words pressed rather than typed, so they never become answers. */
 const shortcuts: Shortcut[] = [
@@ -33,11 +39,32 @@ export interface WebChatDeps {
   log: Logger;
   /** Wakes the inbox processor after a write. */
   wake: () => void;
+  /** Wakes the outbox dispatcher (a poll sent again on its code). */
+  wakeOutbox?: () => void;
   now: () => Date;
   timeZone: string;
   /** Opens sealed messages in the visitor's history. */
   sealer: Sealer;
+  /** Where the privacy page of polls is (told to first-time voters). */
+  publicUrl: string;
 }
+
+const voteBody = z
+  .object({ answer: z.number().int().min(0).max(10).optional(), comment: z.string().max(2000).optional() })
+  .strict()
+  .refine((b) => b.answer !== undefined || (b.comment ?? '').trim() !== '');
+
+/** How a refused vote is answered over HTTP. */
+const voteRefusals: Partial<Record<VoteOutcome, ErrorCode>> = {
+  unknown: 'not_found',
+  not_open: 'conflict',
+  closed: 'conflict',
+  invalid_answer: 'validation_failed',
+  comment_not_allowed: 'validation_failed',
+  comment_needs_vote: 'validation_failed',
+  comment_too_long: 'too_long',
+  not_asked: 'forbidden',
+};
 
 const text = {
   noCookie: {
@@ -97,6 +124,23 @@ export function webChatRoutes(deps: WebChatDeps) {
         throw new AppError('validation_failed', text.invalid);
       }
       const { inbound } = parsed;
+      if (inbound.content.type === 'text') {
+        // A poll answered by its code is taken here and kept out of the conversation and the inbox.
+        const vote = await takeTextVote(db, inbound, inbound.content.text, {
+          now: deps.now(),
+          timeZone: deps.timeZone,
+          publicUrl: deps.publicUrl,
+          keys: deps.sealer,
+        });
+        if (vote) {
+          if (vote.reply.type !== 'text') {
+            await enqueue(db, [{ channel: 'web', chatId: visitor, message: vote.reply }]);
+            deps.wakeOutbox?.();
+            return c.json({ accepted: true }, 202);
+          }
+          return c.json({ accepted: false, vote: { recorded: vote.recorded, text: vote.reply.text } }, 200);
+        }
+      }
       const key = inbound.dedupeKey.slice(`web:${visitor}:`.length);
       const result = await acceptInbound(db, inbound, (tx) => storeIncoming(tx, visitor, key, parsed.shown));
       if (result.accepted) {
@@ -106,6 +150,35 @@ export function webChatRoutes(deps: WebChatDeps) {
         return c.json({ accepted: true }, 202);
       }
       return c.json({ accepted: false, duplicate: true }, 200);
+    })
+    .post('/chat/polls/:id/vote', async (c) => {
+      const visitor = await visitorOf(c);
+      const id = c.req.param('id');
+      const body = await readJson(c, voteBody);
+      const result = isUuid(id)
+        ? await castVote(db, {
+            pollId: id,
+            voter: { channel: 'web', sender: { externalId: visitor } },
+            chatId: visitor,
+            ...(body.answer !== undefined ? { answer: body.answer } : {}),
+            ...(body.comment !== undefined ? { comment: body.comment } : {}),
+            now: deps.now(),
+            timeZone: deps.timeZone,
+            keys: deps.sealer,
+          })
+        : { outcome: 'unknown' as const, lang: 'zh' as const, firstTime: false };
+      const refusal = voteRefusals[result.outcome];
+      if (refusal) throw new AppError(refusal, voteReplies[result.outcome]);
+      c.header('cache-control', 'no-store');
+      return c.json({
+        outcome: result.outcome,
+        text: voteReply(
+          result.outcome,
+          result.lang,
+          result.firstTime ? { url: privacyPageUrl(deps.publicUrl) } : null,
+        ),
+        ...(result.firstTime ? { privacy: privacyText(result.lang) } : {}),
+      });
     })
     .get('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);

@@ -8,6 +8,7 @@
  *   schedule N  schedule number N now (see 定时 in chat or GET /api/schedules)
  *   news        queue due news broadcasts
  *   deadlines   help-request escalation and motion conversion
+ *   polls       open due polls, send due poll reminders, close polls at their time
  * Everything it queues goes through the outbox as usual, so a server running at the same time
  * never sends anything twice.
  */
@@ -21,7 +22,7 @@ import { createServices } from '../services.ts';
 import { scheduleByNo } from '../store/schedules.ts';
 import { dataKeyRing, openConfiguredDatabase, webCookieSecret } from './boot.ts';
 
-const kinds = ['tick', 'digest', 'weekly', 'reminders', 'schedule', 'news', 'deadlines'] as const;
+const kinds = ['tick', 'digest', 'weekly', 'reminders', 'schedule', 'news', 'deadlines', 'polls'] as const;
 type Kind = (typeof kinds)[number];
 const systemKinds: Partial<Record<Kind, string>> = {
   digest: 'digest',
@@ -65,6 +66,9 @@ async function main(): Promise<number> {
         break;
       case 'deadlines':
         done = (await jobs.escalate()) + (await jobs.convertMotions());
+        break;
+      case 'polls':
+        for (let n = await jobs.polls(); n > 0; n = await jobs.polls()) done += n;
         break;
       case 'schedule': {
         const schedule = await scheduleByNo(database.db, Number(arg));

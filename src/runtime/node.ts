@@ -8,6 +8,7 @@ import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
+import { takeWechatInbound } from '../wechat-intake.ts';
 import { dataKeyRing, openConfiguredDatabase, webCookieSecret } from './boot.ts';
 import { startLarkLongConnection } from './lark-long-connection.ts';
 
@@ -29,6 +30,24 @@ async function main() {
   const keyRing = await dataKeyRing(config, log);
   if (!config.ADMIN_TOKEN) log.warn('officer_api.disabled', { hint: 'set ADMIN_TOKEN to enable /api' });
 
+  // WeChat only when a puppet is named: otherwise nothing of wechaty is loaded.
+  let wechatQr: string | null = null;
+  const wechat = config.WECHATY_PUPPET
+    ? (await import('../../bots/wechat/wechaty.ts')).createWechatLink({
+        puppet: config.WECHATY_PUPPET,
+        ...(config.WECHATY_PUPPET_SERVICE_TOKEN ? { token: config.WECHATY_PUPPET_SERVICE_TOKEN } : {}),
+        log,
+        limits: {
+          perChatPerSecond: config.WECHAT_RATE_CHAT_PER_SECOND,
+          perMinute: config.WECHAT_RATE_PER_MINUTE,
+        },
+        onQr: (qr) => {
+          wechatQr = qr;
+        },
+        onLogin: () => services.intake.wake.outbox(),
+      })
+    : null;
+
   const services = createServices({
     db: database.db,
     databaseKind: database.kind,
@@ -37,6 +56,9 @@ async function main() {
     webSecret,
     keyRing,
     larkCrypto: nodeLarkCrypto,
+    ...(wechat
+      ? { senders: [wechat.sender], chatMembers: wechat.chatMembers, wechatQr: () => wechatQr }
+      : {}),
   });
 
   let longConnection: { close(): void } | null = null;
@@ -57,6 +79,7 @@ async function main() {
         apiBase: config.LARK_API_BASE,
       });
     }
+    if (wechat) void wechat.start((inbound) => takeWechatInbound(services.intake, inbound));
     log.info('server.listening', {
       port: info.port,
       database: database.kind,
@@ -73,6 +96,7 @@ async function main() {
     server.close();
     scheduleTask?.stop();
     longConnection?.close();
+    await wechat?.stop().catch(() => undefined);
     await services.stopJobs();
     await database.close();
     process.exit(0);

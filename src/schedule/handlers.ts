@@ -8,10 +8,12 @@ import { channelNames } from '../../bots/core/messenger.ts';
 import { people, scheduleRuns } from '../../db/schema/index.ts';
 import { digestMessage, weeklyMessage } from '../../flows/digest.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
+import { checkPollSpec, pollTemplate } from '../../flows/polls/spec.ts';
 import { sendReminders } from '../jobs/reminders.ts';
 import { digestData, handledUnits, weeklyData } from '../store/digest.ts';
 import { privateChatOf } from '../store/officer-contacts.ts';
 import { enqueue } from '../store/outbox.ts';
+import { createPoll } from '../store/polls.ts';
 import type { ScheduleHandler } from './tick.ts';
 
 /** A message to one chat (a standing reminder or announcement). */
@@ -100,6 +102,22 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
         const data = await weeklyData(tx, { since, until: fireAt });
         const message = weeklyMessage(data, who.person.language, schedule.timeZone);
         if (message) await enqueue(tx, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
+      },
+    ],
+    [
+      'poll',
+      // Each occurrence of a recurring poll is a new poll, open from the fire time for its duration.
+      async (tx, schedule, fireAt) => {
+        const template = pollTemplate.safeParse(schedule.payload);
+        if (!template.success) return;
+        const { durationMinutes, ...spec } = template.data;
+        if (checkPollSpec(spec, durationMinutes)) return;
+        const closesAt = new Date(fireAt.getTime() + durationMinutes * 60_000);
+        await createPoll(
+          tx,
+          { ...spec, opensAt: fireAt, closesAt },
+          { now: fireAt, scheduleId: schedule.id },
+        );
       },
     ],
     [

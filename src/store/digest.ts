@@ -2,8 +2,9 @@
  * What an officer's daily digest and an admin's weekly summary report, read from the items of
  * the units they handle (every unit for admins, and for officers bound to none).
  */
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.ts';
+import { polls } from '../../db/schema/index.ts';
 import type { DigestData, WeeklyData } from '../../flows/digest.ts';
 import type { Role } from '../../flows/engine/types.ts';
 
@@ -104,7 +105,26 @@ export async function digestData(
       overSevenDays: Number(age?.older ?? 0),
     },
     satisfaction: await satisfaction(db, where, new Date(until.getTime() - 7 * day), until),
+    polls: (await closedPolls(db, since, until)).map((p) => ({
+      code: p.code,
+      question: p.question,
+      kind: p.kind,
+      shown: p.results?.shown ?? false,
+      threshold: p.threshold,
+      // Below the threshold not even the number of answers is told.
+      ...(p.results?.shown ? { answers: p.results.answers, score: p.results.score ?? null } : {}),
+    })),
   };
+}
+
+/** Polls that closed in the window, oldest first. */
+async function closedPolls(db: Db, since: Date, until: Date) {
+  return db
+    .select()
+    .from(polls)
+    .where(and(eq(polls.status, 'closed'), gt(polls.closedAt, since), lte(polls.closedAt, until)))
+    .orderBy(asc(polls.closedAt))
+    .limit(20);
 }
 
 async function satisfaction(db: Db, where: ReturnType<typeof inScope>, from: Date, until: Date) {

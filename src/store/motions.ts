@@ -298,13 +298,26 @@ export async function spawnSuggestion(
   return code;
 }
 
+/** Who changed a motion or a session, for the timeline and the audit log. */
+export type MotionActor = { type: 'officer' | 'admin_token'; id: string | null };
+const tokenActor: MotionActor = { type: 'admin_token', id: null };
+
 export type ExtendResult = { ok: true; answerDueAt: Date } | { ok: false; reason: 'not_found' | 'not_open' };
 
 /** Moves a registered motion's answer deadline later, with the reason, and tells its author. */
 export async function extendMotion(
   db: Db,
-  change: { referenceCode: string; days: number; reason: string; now: Date; timeZone: string },
+  change: {
+    referenceCode: string;
+    days: number;
+    reason: string;
+    now: Date;
+    timeZone: string;
+    /** Who gave the time (the console's officer or admin); the officer API's token by default. */
+    actor?: MotionActor;
+  },
 ): Promise<ExtendResult> {
+  const actor = change.actor ?? tokenActor;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ submission: submissions, language: people.language })
@@ -325,14 +338,15 @@ export async function extendMotion(
     await tx.insert(submissionEvents).values({
       submissionId: submission.id,
       at: change.now,
-      actorType: 'admin_token',
+      actorType: actor.type,
+      actorId: actor.id,
       type: 'extended',
       note: change.reason,
     });
     await audit(tx, {
       at: change.now,
-      actorType: 'admin_token',
-      actorId: null,
+      actorType: actor.type,
+      actorId: actor.id,
       action: 'motion.extend',
       subjectType: 'submission',
       subjectId: submission.referenceCode,
@@ -364,6 +378,7 @@ export async function saveSession(
   db: Db,
   session: { id?: string; nameZh?: string; nameEn?: string; open?: boolean },
   now: Date,
+  actor: MotionActor = tokenActor,
 ): Promise<string | null> {
   return db.transaction(async (tx) => {
     if (session.open)
@@ -394,8 +409,8 @@ export async function saveSession(
     }
     await audit(tx, {
       at: now,
-      actorType: 'admin_token',
-      actorId: null,
+      actorType: actor.type,
+      actorId: actor.id,
       action: 'congress_session.save',
       subjectType: 'congress_session',
       subjectId: id,

@@ -10,6 +10,7 @@ import type { NewsBrief } from '../../flows/effects.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import { isNewsTopic, type NewsTopic, newsTopics } from '../../flows/news/topics.ts';
 import { summarize } from '../news/markdown.ts';
+import { inUnitTree, peopleWithReach } from './audience.ts';
 
 /** How long a chat summary of an item is, in characters. */
 export const summaryLength = 120;
@@ -107,34 +108,13 @@ export async function nextRecipients(
       .filter((r) => cursor === null || r.key > cursor)
       .slice(0, limit);
   }
-  const inUnits =
-    audience.kind === 'units' && audience.unitIds.length > 0
-      ? sql`and p.org_unit_id in (
-              with recursive tree(id) as (
-                select id from org_units where id in (${sql.join(
-                  audience.unitIds.map((id) => sql`${id}::uuid`),
-                  sql`, `,
-                )})
-                union
-                select u.id from org_units u join tree on u.parent_id = tree.id)
-              select id from tree)`
-      : sql``;
+  const inUnits = audience.kind === 'units' ? inUnitTree(audience.unitIds) : sql``;
   const after = cursor === null ? sql`` : sql`and p.id > ${cursor}::uuid`;
   const rows = await queryRows<{ id: string; language: Lang; channel: ChannelName; chat_id: string }>(
     db,
-    sql`select p.id, p.language,
-               coalesce(c.channel, 'lark') as channel,
-               coalesce(c.chat_id, l.external_id) as chat_id
-        from people p
-        left join lateral (
-          select c.channel, c.chat_id from conversations c
-          where c.person_id = p.id and c.chat_type = 'private'
-          order by c.updated_at desc limit 1) c on true
-        left join lateral (
-          select ci.external_id from channel_identities ci
-          where ci.person_id = p.id and ci.channel = 'lark'
-          order by ci.created_at limit 1) l on true
-        where (c.chat_id is not null or l.external_id is not null)
+    sql`select p.id, p.language, reach.channel, reach.chat_id
+        from ${peopleWithReach}
+        where reach.chat_id is not null
           and not exists (
             select 1 from news_opt_outs o where o.person_id = p.id and o.topic = ${item.topic})
           ${inUnits}

@@ -33,7 +33,11 @@ export async function resolvePerson(
   return winner;
 }
 
-async function findPerson(tx: Db, channel: string, externalId: string): Promise<PersonRow | undefined> {
+export async function findPerson(
+  tx: Db,
+  channel: string,
+  externalId: string,
+): Promise<PersonRow | undefined> {
   const rows = await tx
     .select({ person: people })
     .from(channelIdentities)

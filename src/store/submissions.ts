@@ -125,8 +125,12 @@ export interface SubmissionFilter {
   status?: string;
   kind?: string;
   q?: string;
+  /** Any of these kinds (with `kind`, both must hold). */
+  kinds?: readonly string[];
   /** This unit and the units below it. */
   unitIds?: readonly string[];
+  /** With `unitIds`: items of no unit too (any officer may handle those). */
+  includeNoUnit?: boolean;
   limit: number;
   offset: number;
 }
@@ -136,7 +140,12 @@ function submissionWhere(filter: Omit<SubmissionFilter, 'limit' | 'offset'>): SQ
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(submissions.status, filter.status));
   if (filter.kind) conditions.push(eq(submissions.kind, filter.kind as SubmissionRow['kind']));
-  if (filter.unitIds) conditions.push(inArray(submissions.orgUnitId, [...filter.unitIds]));
+  if (filter.kinds) conditions.push(inArray(submissions.kind, [...filter.kinds] as SubmissionRow['kind'][]));
+  if (filter.unitIds) {
+    const inUnits =
+      filter.unitIds.length > 0 ? inArray(submissions.orgUnitId, [...filter.unitIds]) : sql`false`;
+    conditions.push(filter.includeNoUnit ? or(inUnits, isNull(submissions.orgUnitId))! : inUnits);
+  }
   if (filter.q) {
     const pattern = containsPattern(filter.q);
     conditions.push(

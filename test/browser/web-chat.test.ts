@@ -135,6 +135,45 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(serverErrors()).toEqual([]);
   });
 
+  it('answers a poll with a tap, changes the answer, and keeps it out of the conversation', {
+    timeout: 20_000,
+  }, async () => {
+    const created = await stack.api('/polls', {
+      method: 'POST',
+      json: {
+        question: '您对本月职工之家活动满意吗？',
+        kind: 'single',
+        options: ['满意', '一般', '不满意'],
+        allowComment: true,
+        audience: { kind: 'everyone' },
+        durationMinutes: 60,
+      },
+    });
+    expect(created.status).toBe(201);
+    const card = page.locator('.msg.out', { hasText: '您对本月职工之家活动满意吗？' });
+    await card.waitFor();
+    const shownBefore = await page.locator('.msg').count();
+    const before = await inboxCount();
+    await card.getByRole('button', { name: '2. 一般' }).click();
+    const note = card.getByTestId('vote-note');
+    await note.getByText('已匿名记录').waitFor();
+    // The first vote explains what is stored.
+    expect(await note.textContent()).toContain('/polls/privacy');
+    await card.getByRole('button', { name: '3. 不满意' }).click();
+    await note.getByText('已改为新的回答').waitFor();
+    await card.getByRole('textbox').fill('希望多办读书会');
+    await card.getByRole('button', { name: '提交意见 Send' }).click();
+    await note.getByText('已匿名记录您的意见').waitFor();
+    // Nothing was added to the conversation, and nothing went through the inbox.
+    expect(await page.locator('.msg').count()).toBe(shownBefore);
+    expect(await inboxCount()).toBe(before);
+    await page.reload();
+    await page.locator('.msg.out', { hasText: '您对本月职工之家活动满意吗？' }).waitFor();
+    expect(await page.locator('.msg.in', { hasText: '不满意' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    expect(serverErrors()).toEqual([]);
+  });
+
   it('refuses an over-long message with an error and sends nothing', { timeout: 20_000 }, async () => {
     const before = { inbox: await inboxCount(), shown: await page.locator('.msg.in').count() };
     const long = '长'.repeat(4001);

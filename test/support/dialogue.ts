@@ -3,19 +3,108 @@
  * through JSON between turns to prove it survives storage. Effects go to an in-memory port.
  */
 import type { Choice, Outbound } from '../../bots/core/messenger.ts';
-import type { Effect, EffectResults, MineItem, NewsBrief } from '../../flows/effects.ts';
+import type {
+  Effect,
+  EffectResults,
+  MineItem,
+  NewsBrief,
+  PollActOutcome,
+  PollBrief,
+  PollRef,
+} from '../../flows/effects.ts';
 import { createEngine } from '../../flows/engine/engine.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import type { ConversationState, EffectPort, Role } from '../../flows/engine/types.ts';
 import { type NewsTopic, newsTopics } from '../../flows/news/topics.ts';
+import type { PollView } from '../../flows/polls/messages.ts';
+import type { Results } from '../../flows/polls/tally.ts';
+import { codeAlphabet } from '../../flows/polls/text-vote.ts';
 import { commands, flows } from '../../flows/registry.ts';
+
+/** A poll the in-memory port knows; `mine` when this person started it. */
+export type DialoguePoll = PollView & {
+  commentThreshold: number;
+  status: PollBrief['status'];
+  opensAt: string;
+  results?: Results;
+  mine?: boolean;
+};
+
+type PollEffect = Extract<Effect, { type: `polls.${string}` }>;
+const isPollEffect = (effect: Effect): effect is PollEffect => effect.type.startsWith('polls.');
+
+/** An in-memory stand-in for the polls store: created polls open at once, as the poll job would. */
+function fakePolls(seed: readonly DialoguePoll[], role: Role, now: () => Date) {
+  const polls = seed.map((p) => ({ ...p }));
+  const brief = (p: DialoguePoll): PollBrief => ({
+    no: p.no,
+    code: p.code,
+    status: p.status,
+    question: p.question,
+    kind: p.kind,
+    opensAt: p.opensAt,
+    closesAt: p.closesAt,
+  });
+  const find = (ref: PollRef) => polls.find((p) => ('no' in ref ? p.no === ref.no : p.code === ref.code));
+  const act = (ref: PollRef, from: PollBrief['status'][], to: PollBrief['status']): PollActOutcome => {
+    const poll = find(ref);
+    if (!poll) return { ok: false, reason: 'not_found' };
+    if (role !== 'admin' && !poll.mine) return { ok: false, reason: 'not_yours' };
+    if (!from.includes(poll.status))
+      return { ok: false, reason: to === 'closed' ? 'not_open' : 'not_cancellable' };
+    poll.status = to;
+    if (to === 'closed') poll.results = { answers: 0, shown: false };
+    return { ok: true, poll: brief(poll) };
+  };
+  return {
+    perform(effect: PollEffect): EffectResults[Effect['type']] {
+      switch (effect.type) {
+        case 'polls.list':
+          return { items: polls.toReversed().slice(0, effect.limit).map(brief) };
+        case 'polls.create': {
+          const { spec, durationMinutes, audience } = effect.draft;
+          const no = (polls.at(-1)?.no ?? 0) + 1;
+          const poll: DialoguePoll = {
+            ...spec,
+            id: `poll-${no}`,
+            no,
+            code: `K7Q${codeAlphabet[no % codeAlphabet.length]}`,
+            status: 'open',
+            opensAt: now().toISOString(),
+            closesAt: new Date(now().getTime() + durationMinutes * 60_000).toISOString(),
+            mine: true,
+          };
+          polls.push(poll);
+          return { poll: brief(poll), audience };
+        }
+        case 'polls.results': {
+          const poll = find(effect.ref);
+          if (!poll) return { ok: false, reason: 'not_found' };
+          if (poll.status === 'cancelled') return { ok: false, reason: 'cancelled' };
+          if (poll.status !== 'closed') return { ok: false, reason: 'not_closed' };
+          return { ok: true, poll, results: poll.results ?? { answers: 0, shown: false } };
+        }
+        case 'polls.close':
+          return act(effect.ref, ['open'], 'closed');
+        case 'polls.cancel':
+          return act(effect.ref, ['scheduled', 'open'], 'cancelled');
+      }
+    },
+  };
+}
 
 export function createDialogue(
   start = new Date('2026-03-02T01:00:00Z'),
-  opts: { role?: Role; news?: NewsBrief[] } = {},
+  opts: {
+    role?: Role;
+    news?: NewsBrief[];
+    chatType?: 'private' | 'group';
+    polls?: DialoguePoll[];
+  } = {},
 ) {
   const role: Role = opts.role ?? 'staff';
   const news = opts.news ?? [];
+  const chatType = opts.chatType ?? 'private';
   const optedOut = new Set<NewsTopic>();
   const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
   let state: ConversationState | null = null;
@@ -25,6 +114,7 @@ export function createDialogue(
   const effects: Effect[] = [];
   const items: MineItem[] = [];
   const rated = new Set<string>();
+  const polls = fakePolls(opts.polls ?? [], role, () => now);
 
   const port: EffectPort = {
     async perform<E extends Effect>(effect: E): Promise<EffectResults[E['type']]> {
@@ -104,6 +194,10 @@ export function createDialogue(
         result = { ok: false, reason: 'not_found' };
       } else if (effect.type === 'schedules.create' || effect.type === 'digest.settings') {
         result = { ok: false, reason: 'never' };
+      } else if (isPollEffect(effect)) {
+        result = polls.perform(effect);
+      } else if (effect.type === 'console.link') {
+        result = { ok: true, url: 'https://union.example.org/console/signin/link?t=dialogue' };
       } else {
         const unit = effect.unitName ? { zh: effect.unitName, en: effect.unitName } : null;
         result = {
@@ -120,7 +214,7 @@ export function createDialogue(
     const result = await engine.handle({
       state: stored,
       content,
-      ctx: { now, lang, timeZone: 'Asia/Shanghai', chatType: 'private', role },
+      ctx: { now, lang, timeZone: 'Asia/Shanghai', chatType, role },
       port,
     });
     state = result.state === null ? null : JSON.parse(JSON.stringify(result.state));
@@ -167,6 +261,7 @@ export function buttonsOf(message: Outbound): Choice[] {
     case 'confirm':
       return [message.confirm, message.cancel, ...(message.actions ?? [])];
     case 'article':
+    case 'poll':
       return [];
     default:
       return message.actions ?? [];
@@ -179,8 +274,10 @@ export function textOf(messages: Outbound[]): string {
     .map((m) => {
       const lines: string[] = [];
       if ('notice' in m && m.notice) lines.push(m.notice);
-      if (m.type === 'confirm' || m.type === 'summary' || m.type === 'article') lines.push(m.title);
-      if (m.text) lines.push(m.text);
+      if (m.type === 'confirm' || m.type === 'summary' || m.type === 'article' || m.type === 'poll')
+        lines.push(m.title);
+      if (m.type === 'poll') lines.push(m.question, ...m.answers.map((a) => `[${a.label}]`), m.footer);
+      else if (m.text) lines.push(m.text);
       if ('fields' in m) lines.push(...m.fields.map((f) => `${f.label}: ${f.value}`));
       if ('hint' in m && m.hint) lines.push(m.hint);
       lines.push(...buttonsOf(m).map((b) => `[${b.label}]`));

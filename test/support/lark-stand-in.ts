@@ -65,6 +65,8 @@ export interface StandIn {
   faults: Faults;
   /** Chats where sending fails permanently (bot not in chat). */
   closedChats: Set<string>;
+  /** Who is in each group chat (open_ids), for the chat members API; a chat not here is 232011. */
+  chatMembers: Map<string, string[]>;
   /** Invalidates every issued token, as when it expires. */
   expireTokens(): void;
   tokensIssued(): number;
@@ -83,6 +85,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
   let messageSeq = 0;
   const faults: Faults = { rate: 0, kind: '429' };
   const closedChats = new Set<string>();
+  const chatMembers = new Map<string, string[]>();
   /** Accepted send times in the last second: '' for the app, else per receiver. */
   const windows = new Map<string, number[]>();
   let baseUrl = '';
@@ -150,6 +153,30 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
 
     if (call.method === 'GET' && url.pathname === '/open-apis/bot/v3/info') {
       return answer(200, 0, { bot: { open_id: options.botOpenId ?? 'ou_bot_standin', app_name: '同心' } });
+    }
+
+    const membersMatch = /^\/open-apis\/im\/v1\/chats\/([^/]+)\/members$/.exec(url.pathname);
+    if (call.method === 'GET' && membersMatch) {
+      // Paged as the platform pages it: page_size (at most 100) per page, an opaque page_token.
+      const members = chatMembers.get(decodeURIComponent(membersMatch[1]!));
+      if (!members) return answer(400, 232011, {});
+      if (call.query.member_id_type !== 'open_id') return answer(400, 232001, {});
+      const size = Math.min(100, Math.max(1, Number(call.query.page_size ?? 20)));
+      const start = call.query.page_token ? Number(call.query.page_token.replace(/^p/, '')) : 0;
+      const page = members.slice(start, start + size);
+      const more = start + size < members.length;
+      return answer(200, 0, {
+        data: {
+          items: page.map((id) => ({
+            member_id_type: 'open_id',
+            member_id: id,
+            name: `成员 ${id.slice(-4)}`,
+          })),
+          has_more: more,
+          page_token: more ? `p${start + size}` : '',
+          member_total: members.length,
+        },
+      });
     }
 
     const isSend = call.method === 'POST' && url.pathname === '/open-apis/im/v1/messages';
@@ -223,6 +250,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
     updates,
     faults,
     closedChats,
+    chatMembers,
     expireTokens: () => validTokens.clear(),
     tokensIssued: () => issued,
     close: () =>

@@ -9,19 +9,26 @@ import { loadConfig } from '../../src/config.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { createLogger } from '../../src/log.ts';
 import { createServices } from '../../src/services.ts';
+import type { ChatMembers } from '../../src/store/polls.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts';
 
 export const adminToken = 'test-admin-token-0123456789';
 
 export function createStack(
   database: TestDatabase,
-  opts: { now?: () => Date; senders?: ChannelSender[]; env?: Record<string, string> } = {},
+  opts: {
+    now?: () => Date;
+    senders?: ChannelSender[];
+    env?: Record<string, string>;
+    chatMembers?: ChatMembers;
+  } = {},
 ) {
   const logLines: string[] = [];
   const log = createLogger('debug', (line) => logLines.push(line));
+  const keyRing = createKeyRing(generateDataKey());
   const services = createServices({
     db: database.db,
-    keyRing: createKeyRing(generateDataKey()),
+    keyRing,
     log,
     webSecret: 'test-web-cookie-secret-0123456789abcdef',
     // The same parser as the server's, so defaults are the real ones.
@@ -29,10 +36,22 @@ export function createStack(
     now: opts.now,
     senders: opts.senders,
     larkCrypto: nodeLarkCrypto,
+    ...(opts.chatMembers ? { chatMembers: opts.chatMembers } : {}),
   });
 
-  /** Runs the inbox processor and the outbox dispatcher until both are idle. */
-  async function drain() {
+  /**
+   * Runs the inbox processor and the outbox dispatcher until both are idle. Calls made while one
+   * runs wait for it and then run themselves, so a caller's own message is always processed when
+   * its call returns, even with a test's background pump draining too.
+   */
+  let draining: Promise<void> = Promise.resolve();
+  function drain(): Promise<void> {
+    const run = draining.then(drainOnce, drainOnce);
+    draining = run.catch(() => undefined);
+    return run;
+  }
+
+  async function drainOnce() {
     for (let round = 0; round < 1000; round++) {
       let busy = false;
       while (await services.jobs.processNext()) busy = true;
@@ -56,7 +75,7 @@ export function createStack(
     });
   };
 
-  return { services, drain, request, api, logLines };
+  return { services, drain, request, api, logLines, keyRing };
 }
 
 export type Stack = ReturnType<typeof createStack>;

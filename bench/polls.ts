@@ -1,0 +1,313 @@
+/**
+ * Polls under load, on PostgreSQL. Voters: 1,000 people click a poll card in a Lark group, sent as
+ * signed, encrypted card callbacks to the real server process — once at random instants within
+ * 10 s, once all at the same moment — and then 200 of them change their answer. Each callback is
+ * timed from sent to answered (Lark gives up on an answer after 3 s) and the votes are counted in
+ * the database afterwards. The tally, the close and direct `castVote` calls are in poll-tally.ts;
+ * this file runs them all and writes the "## Polls" section of BENCHMARKS.md.
+ */
+import { sql } from 'drizzle-orm';
+import { pollValue } from '../bots/lark/render.ts';
+import type { Db } from '../db/client.ts';
+import { openDatabase } from '../db/client.ts';
+import { type VoteOutcome, voteReplies } from '../flows/polls/messages.ts';
+import { cardAction, delivery, larkApp, larkEnv } from '../test/support/lark-events.ts';
+import { type StandIn, startLarkStandIn } from '../test/support/lark-stand-in.ts';
+import { createScratchDatabase } from '../test/support/scratch-database.ts';
+import { startServerProcess } from '../test/support/server-process.ts';
+import {
+  at,
+  type DirectFigure,
+  directParallel,
+  directPhase,
+  lateClickAfterMs,
+  median,
+  round1,
+  sleep,
+  type TallyFigure,
+  tallyPhase,
+} from './poll-tally.ts';
+
+export const pollVoters = Number(process.env.BENCH_POLL_VOTERS ?? 1000);
+export const pollWindowSeconds = 10;
+export const pollChanges = Math.min(pollVoters, Number(process.env.BENCH_POLL_CHANGES ?? 200));
+/** Each round uses fresh polls and fresh voters; the tables give medians. */
+export const pollRounds = Number(process.env.BENCH_POLL_ROUNDS ?? 3);
+const options = ['满意', '一般', '不满意'];
+const adminToken = 'bench-admin-token-0123456789';
+
+/** One kind of click load through the webhook: medians over the rounds, checks over all of them. */
+export interface ClickFigure {
+  label: string;
+  /** Clicks per round. */
+  clicks: number;
+  seconds: number;
+  /** Clicks answered per second, first sent to last answered. */
+  perSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Answers, over all rounds, that were 200 with the toast the click should get (recorded, or replaced). */
+  expected: number;
+  /** Votes in the poll after each round, and whether their answers were exactly each voter's last click. */
+  stored: number[];
+  answersMatch: boolean;
+}
+
+type ClickRun = Omit<ClickFigure, 'stored'> & { stored: number };
+
+export interface PollFigure {
+  rounds: number;
+  /** From the officer's POST to the card accepted by the stand-in. */
+  openMs: number;
+  clicks: ClickFigure[];
+  tally: TallyFigure;
+  direct: DirectFigure;
+}
+
+function summary(runs: readonly ClickRun[]): ClickFigure {
+  const first = runs[0]!;
+  const mid = (pick: (r: ClickRun) => number) => median(runs.map(pick));
+  return {
+    label: first.label,
+    clicks: first.clicks,
+    seconds: mid((r) => r.seconds),
+    perSecond: mid((r) => r.perSecond),
+    p50Ms: mid((r) => r.p50Ms),
+    p95Ms: mid((r) => r.p95Ms),
+    p99Ms: mid((r) => r.p99Ms),
+    maxMs: mid((r) => r.maxMs),
+    expected: runs.reduce((n, r) => n + r.expected, 0),
+    stored: runs.map((r) => r.stored),
+    answersMatch: runs.every((r) => r.answersMatch),
+  };
+}
+
+/** Which reply a webhook answer's toast carries, or null when it is not a 200 with a toast. */
+function toastOutcome(status: number, body: string): VoteOutcome | null {
+  if (status !== 200) return null;
+  const text = (JSON.parse(body) as { toast?: { i18n?: { en_us?: string } } }).toast?.i18n?.en_us ?? '';
+  const found = Object.entries(voteReplies).find(([, reply]) => text.startsWith(reply.en));
+  return (found?.[0] as VoteOutcome | undefined) ?? null;
+}
+
+interface Click {
+  openId: string;
+  answer: number;
+}
+
+/**
+ * Sends prepared callbacks, each at its offset from the start whatever the answers (open loop),
+ * timing each from the moment it is sent to the last byte of its answer.
+ */
+async function send(
+  url: string,
+  pollId: string,
+  chatId: string,
+  clicks: readonly Click[],
+  offsetsMs: readonly number[],
+) {
+  const prepared = await Promise.all(
+    clicks.map((c) =>
+      delivery(cardAction({ openId: c.openId, chatId, value: pollValue(pollId, c.answer) }), {
+        encrypt: true,
+      }),
+    ),
+  );
+  const started = performance.now();
+  const answers = await Promise.all(
+    prepared.map(async (item, i) => {
+      const wait = started + offsetsMs[i]! - performance.now();
+      if (wait > 0) await sleep(wait);
+      const t0 = performance.now();
+      const res = await fetch(`${url}/webhooks/lark`, {
+        method: 'POST',
+        headers: item.headers,
+        body: item.body,
+      });
+      const body = await res.text();
+      const end = performance.now();
+      return { ms: end - t0, end, outcome: toastOutcome(res.status, body) };
+    }),
+  );
+  const seconds = (Math.max(...answers.map((a) => a.end)) - started) / 1000;
+  const sorted = answers.map((a) => a.ms).sort((a, b) => a - b);
+  return { answers, seconds, sorted };
+}
+
+/** The votes a poll holds, and whether each answer's count is what the last clicks say. */
+async function stored(db: Db, pollId: string, last: ReadonlyMap<string, number>) {
+  const rows = (
+    (await db.execute(
+      sql`select answer, count(*)::int as n from poll_votes where poll_id = ${pollId} group by answer`,
+    )) as unknown as { rows: { answer: number; n: number }[] }
+  ).rows;
+  const want = new Map<number, number>();
+  for (const answer of last.values()) want.set(answer, (want.get(answer) ?? 0) + 1);
+  const total = rows.reduce((n, r) => n + Number(r.n), 0);
+  const match = rows.length === want.size && rows.every((r) => want.get(Number(r.answer)) === Number(r.n));
+  return { total, match };
+}
+
+async function clickRound(
+  label: string,
+  ctx: { url: string; db: Db; pollId: string; chatId: string; last: Map<string, number> },
+  clicks: readonly Click[],
+  offsetsMs: readonly number[],
+  expect: VoteOutcome,
+): Promise<ClickRun> {
+  const run = await send(ctx.url, ctx.pollId, ctx.chatId, clicks, offsetsMs);
+  for (const c of clicks) ctx.last.set(c.openId, c.answer);
+  const check = await stored(ctx.db, ctx.pollId, ctx.last);
+  return {
+    label,
+    clicks: clicks.length,
+    seconds: Math.round(run.seconds * 100) / 100,
+    perSecond: Math.round(clicks.length / run.seconds),
+    p50Ms: round1(at(run.sorted, 0.5)),
+    p95Ms: round1(at(run.sorted, 0.95)),
+    p99Ms: round1(at(run.sorted, 0.99)),
+    maxMs: round1(run.sorted[run.sorted.length - 1] ?? 0),
+    expected: run.answers.filter((a) => a.outcome === expect).length,
+    stored: check.total,
+    answersMatch: check.match,
+  };
+}
+
+/** Creates a poll through the officer API and waits until the server has opened it and posted its card. */
+async function openPoll(url: string, standIn: StandIn, chatId: string): Promise<string> {
+  const res = await fetch(`${url}/api/polls`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      question: '您对职工食堂的午餐满意吗？',
+      kind: 'single',
+      options,
+      audience: { kind: 'chats', chats: [{ channel: 'lark', chatId }] },
+      durationMinutes: 60,
+    }),
+  });
+  if (res.status !== 201) throw new Error(`creating the poll failed: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  const deadline = Date.now() + 60_000;
+  while (!standIn.sent.some((m) => m.receiveId === chatId)) {
+    if (Date.now() > deadline) throw new Error('the poll card was never posted');
+    await sleep(20);
+  }
+  return id;
+}
+
+const voters = (tag: string, n: number): Click[] =>
+  Array.from({ length: n }, (_, i) => ({ openId: `ou_${tag}_${i}`, answer: 1 + (i % options.length) }));
+
+/** One round: a poll clicked at random instants, another all at once, then changes on the second. */
+async function voterRound(url: string, standIn: StandIn, db: Db, round: number) {
+  const t0 = performance.now();
+  const spreadChat = `oc_spread_${round}`;
+  const spreadPoll = await openPoll(url, standIn, spreadChat);
+  const openMs = performance.now() - t0;
+  const burstChat = `oc_burst_${round}`;
+  const burstPoll = await openPoll(url, standIn, burstChat);
+  const window = pollWindowSeconds * 1000;
+  const spread = await clickRound(
+    `${pollVoters} voters at random instants within ${pollWindowSeconds} s`,
+    { url, db, pollId: spreadPoll, chatId: spreadChat, last: new Map() },
+    voters(`spread${round}`, pollVoters),
+    Array.from({ length: pollVoters }, () => Math.random() * window),
+    'recorded',
+  );
+  const burstCtx = { url, db, pollId: burstPoll, chatId: burstChat, last: new Map<string, number>() };
+  const burst = await clickRound(
+    `${pollVoters} voters all at once`,
+    burstCtx,
+    voters(`burst${round}`, pollVoters),
+    new Array<number>(pollVoters).fill(0),
+    'recorded',
+  );
+  const changes = await clickRound(
+    `${pollChanges} of them change their answer, all at once`,
+    burstCtx,
+    voters(`burst${round}`, pollChanges).map((c) => ({ ...c, answer: 1 + (c.answer % options.length) })),
+    new Array<number>(pollChanges).fill(0),
+    'replaced',
+  );
+  return { openMs, runs: [spread, burst, changes] };
+}
+
+async function votersPhase(scratchUrl: string, db: Db) {
+  const standIn = await startLarkStandIn({ ...larkApp });
+  const server = await startServerProcess({
+    ...larkEnv(standIn.url),
+    DATABASE_URL: scratchUrl,
+    ADMIN_TOKEN: adminToken,
+    LARK_RATE_APP_PER_SECOND: '100000',
+    LARK_RATE_APP_PER_MINUTE: '10000000',
+    LARK_RATE_CHAT_PER_SECOND: '100000',
+  });
+  try {
+    const rounds: Awaited<ReturnType<typeof voterRound>>[] = [];
+    for (let round = 0; round < pollRounds; round++)
+      rounds.push(await voterRound(server.url, standIn, db, round));
+    return {
+      openMs: Math.round(median(rounds.map((r) => r.openMs))),
+      clicks: rounds[0]!.runs.map((_, i) => summary(rounds.map((r) => r.runs[i]!))),
+    };
+  } finally {
+    await server.kill('SIGTERM');
+    await standIn.close();
+  }
+}
+
+export async function benchPolls(): Promise<PollFigure | null> {
+  const scratch = await createScratchDatabase(
+    process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
+    'tongxin_bench',
+  );
+  if (!scratch) return null;
+  const database = await openDatabase({ kind: 'postgres', url: scratch.url });
+  try {
+    await database.migrate();
+    const { openMs, clicks } = await votersPhase(scratch.url, database.db);
+    const tally = await tallyPhase(database.db, pollRounds);
+    const direct = await directPhase(database.db);
+    return { rounds: pollRounds, openMs, clicks, tally, direct };
+  } finally {
+    await database.close();
+    await scratch.drop();
+  }
+}
+
+const storedText = (each: readonly number[]) =>
+  each.every((n) => n === each[0]) ? `${each[0]} each round` : each.join(' / ');
+
+/** The "## Polls" section of BENCHMARKS.md. */
+export function pollsSection(figure: PollFigure | null): string[] {
+  if (!figure) return ['## Polls', '', 'Skipped: no PostgreSQL reachable.', ''];
+  const { tally, direct } = figure;
+  return [
+    '## Polls',
+    '',
+    `${figure.rounds} rounds, medians; each round has fresh polls and fresh voters. Card clicks on a single-choice poll posted to one Lark group, as signed, encrypted \`card.action.trigger\` callbacks from a load generator on the same machine to the server process on PostgreSQL (pool of 10 connections), each voter a new open_id (a new person). Every request is sent at its instant whatever the answers, and timed from sent to answered; Lark drops an answer after 3 s. Votes/s: clicks / (first sent to last answered). Afterwards the votes are counted in the database, and their answers compared with each voter's last click. The poll card reached the stand-in ${figure.openMs} ms after the officer's POST (the poll job is woken by the POST).`,
+    '',
+    '| clicks | votes/s | p50 | p95 | p99 | max | 200 with the right toast | votes stored | answers as last clicked |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...figure.clicks.map(
+      (c) =>
+        `| ${c.label} | ${c.perSecond} (${c.clicks} in ${c.seconds} s) | ${c.p50Ms} ms | ${c.p95Ms} ms | ${c.p99Ms} ms | ${c.maxMs} ms | ${c.expected} of ${c.clicks * figure.rounds} | ${storedText(c.stored)} | ${c.answersMatch ? 'yes' : 'no'} |`,
+    ),
+    '',
+    `Tally, in the benchmark's own process (no server): per round a fresh poll in ten groups holding ${tally.votes.toLocaleString('en')} votes written straight into \`poll_votes\` (four answers, 2% with a comment), then \`analyze\`; \`tallyPoll\` timed five times, then \`closePoll\` once (secret deleted, votes rewritten in random order, results frozen and queued) with one \`castVote\` on the same poll started ${lateClickAfterMs} ms into the close (refused as closed once the close commits). Direct: \`castVote\` called ${direct.votes.toLocaleString('en')} times, ${directParallel} at a time, each a new voter, from one process with a pool of 10.`,
+    '',
+    `| votes | tallyPoll first / median | closePoll | a click ${lateClickAfterMs} ms into the close answered after | answers in the frozen results |`,
+    '|---|---|---|---|---|',
+    `| ${tally.votes} | ${tally.firstMs} / ${tally.medianMs} ms | ${tally.closeMs} ms | ${tally.lateMs} ms | ${tally.closedAnswers} |`,
+    '',
+    '| direct castVote calls | time | votes/s | p50 / p99 per call | votes stored |',
+    '|---|---|---|---|---|',
+    `| ${direct.votes} | ${direct.seconds} s | ${direct.perSecond} | ${direct.p50Ms} / ${direct.p99Ms} ms | ${direct.stored} |`,
+    '',
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(pollsSection(await benchPolls()).join('\n'));

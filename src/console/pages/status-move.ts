@@ -1,0 +1,71 @@
+/**
+ * Moving an item or a case one step of its lifecycle from the console, as the officer API does
+ * (src/store/submissions.ts changeStatus): the reply's length checked, the person told, and each
+ * refusal said in both languages. Shared by the items and the help cases pages.
+ */
+import type { L10n } from '../../../flows/engine/l10n.ts';
+import { statusChangeText } from '../../api/officer.ts';
+import { maxReplyLength } from '../../api/schemas.ts';
+import type { Grade } from '../../store/motion-rules.ts';
+import { changeStatus } from '../../store/submissions.ts';
+import type { ConsoleDeps } from '../routes.ts';
+import type { ConsoleUser } from '../sessions.ts';
+import type { Notice } from './access.ts';
+
+/** Words both case pages use. */
+export const caseText = {
+  timeline: { zh: '办理记录', en: 'Timeline' },
+  move: { zh: '办理', en: 'Move on' },
+  to: { zh: '改为', en: 'Move to' },
+  submit: { zh: '提交', en: 'Submit' },
+  back: { zh: '返回列表', en: 'Back to the list' },
+  noStatus: { zh: '请选择要改成的状态。', en: 'Choose the status to move to.' },
+  tooLong: {
+    zh: `答复最多 ${maxReplyLength} 字。`,
+    en: `A reply may be ${maxReplyLength} characters at most.`,
+  },
+} satisfies Record<string, L10n>;
+
+export interface MoveRequest {
+  ref: string;
+  to: string;
+  reply: string;
+  grade?: Grade;
+  department?: string;
+}
+
+/** The notice to show after the move, or 'not_found'. */
+export async function moveFromConsole(
+  deps: ConsoleDeps,
+  user: ConsoleUser,
+  move: MoveRequest,
+  done: L10n,
+): Promise<Notice | 'not_found'> {
+  if (!move.to) return { ok: false, text: caseText.noStatus };
+  if ([...move.reply].length > maxReplyLength) return { ok: false, text: caseText.tooLong };
+  const result = await changeStatus(deps.db, {
+    referenceCode: move.ref,
+    to: move.to,
+    reply: move.reply,
+    actor: { type: user.person ? 'officer' : 'admin_token', id: user.person?.id ?? null },
+    now: deps.now(),
+    timeZone: deps.timeZone,
+    keyRing: deps.keyRing,
+    ...(move.grade ? { grade: move.grade } : {}),
+    ...(move.department && move.department.length >= 2 ? { department: move.department } : {}),
+    motionRules: deps.motionRules,
+  });
+  if (result.ok) {
+    deps.wake();
+    return { ok: true, text: done };
+  }
+  if (result.reason === 'not_found') return 'not_found';
+  if (result.reason === 'reply_required')
+    return { ok: false, text: statusChangeText.replyRequired(result.kind, move.to) };
+  if (result.reason === 'not_allowed')
+    return {
+      ok: false,
+      text: statusChangeText.notAllowed(result.kind, result.from, move.to, result.allowed),
+    };
+  return { ok: false, text: statusChangeText[result.reason] };
+}

@@ -1,0 +1,36 @@
+/**
+ * Reaching the people of an audience (news items, polls): the SQL that keeps the people of some
+ * org units and the units below them, and the way each person is reached in private — their
+ * latest private chat, or else their Lark open_id.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+
+/** An `and …` condition on `p.org_unit_id`: the units and every unit below them (nothing for none). */
+export function inUnitTree(unitIds: readonly string[]): SQL {
+  if (unitIds.length === 0) return sql``;
+  return sql`and p.org_unit_id in (
+    with recursive tree(id) as (
+      select id from org_units where id in (${sql.join(
+        unitIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})
+      union
+      select u.id from org_units u join tree on u.parent_id = tree.id)
+    select id from tree)`;
+}
+
+/**
+ * `people p` with where to reach each in private: select `reach.channel` and `reach.chat_id`;
+ * `reach.chat_id` is null for someone the bot cannot reach.
+ */
+export const peopleWithReach = sql`people p
+  left join lateral (
+    select c.channel, c.chat_id from conversations c
+    where c.person_id = p.id and c.chat_type = 'private'
+    order by c.updated_at desc limit 1) c on true
+  left join lateral (
+    select ci.external_id from channel_identities ci
+    where ci.person_id = p.id and ci.channel = 'lark'
+    order by ci.created_at limit 1) l on true
+  cross join lateral (
+    select coalesce(c.channel, 'lark') as channel, coalesce(c.chat_id, l.external_id) as chat_id) reach`;
