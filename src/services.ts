@@ -5,7 +5,9 @@
 import type { ChannelName, ChannelSender } from '../bots/core/messenger.ts';
 import type { LarkCrypto } from '../bots/lark/crypto.ts';
 import { webLarkCrypto } from '../bots/lark/crypto-web.ts';
+import { fetchTransport } from '../bots/lark/fetch-transport.ts';
 import { createLarkClient } from '../bots/lark/sender.ts';
+import type { LarkAppCredentials, LarkTransport } from '../bots/lark/transport.ts';
 import { WebChatHub } from '../bots/web/hub.ts';
 import { createWebSender } from '../bots/web/sender.ts';
 import { redactIncoming } from '../bots/web/store.ts';
@@ -14,7 +16,6 @@ import { createEngine } from '../flows/engine/engine.ts';
 import { commands, flows } from '../flows/registry.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
-import { chartScriptFromPackage } from './console/chart-asset-node.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
@@ -80,13 +81,23 @@ export interface ServiceDeps {
   keyRing: KeyRing;
   /** The WeChat login QR code while one is waiting to be scanned (the console shows it). */
   wechatQr?: () => string | null;
-  /** Chart.js's browser build (read from the installed package when not given). */
-  chartScript?: () => Promise<string>;
+  /** Chart.js's browser build: read from the installed package on Node, bundled on Workers. */
+  chartScript: () => Promise<string>;
   /** Lists group members on channels other than Lark (WeChat rooms), for poll reminders. */
   chatMembers?: ChatMembers;
   /** The runtime's crypto for Lark requests (Web Crypto when not given). */
   larkCrypto?: LarkCrypto;
+  /** How the Lark client reaches the Open API: the official SDK on Node, fetch (the default) elsewhere. */
+  larkTransport?: (credentials: LarkAppCredentials) => LarkTransport;
+  /**
+   * Told whenever work was queued for a job, besides waking that job's loop. Runtimes without
+   * loops (Workers) run the named jobs once the request has been answered.
+   */
+  onWake?: (job: WakeableJob) => void;
 }
+
+/** The jobs a request can wake. */
+export type WakeableJob = 'inbox' | 'outbox' | 'news' | 'polls';
 
 export function createServices(deps: ServiceDeps) {
   const { db, config, log } = deps;
@@ -101,16 +112,20 @@ export function createServices(deps: ServiceDeps) {
       ? {
           appId: config.LARK_APP_ID,
           verificationToken: config.LARK_VERIFICATION_TOKEN,
-          client: createLarkClient({
-            appId: config.LARK_APP_ID,
-            appSecret: config.LARK_APP_SECRET,
-            apiBase: config.LARK_API_BASE,
-            limits: {
-              appPerSecond: config.LARK_RATE_APP_PER_SECOND,
-              appPerMinute: config.LARK_RATE_APP_PER_MINUTE,
-              chatPerSecond: config.LARK_RATE_CHAT_PER_SECOND,
+          client: createLarkClient(
+            {
+              limits: {
+                appPerSecond: config.LARK_RATE_APP_PER_SECOND,
+                appPerMinute: config.LARK_RATE_APP_PER_MINUTE,
+                chatPerSecond: config.LARK_RATE_CHAT_PER_SECOND,
+              },
             },
-          }),
+            (deps.larkTransport ?? fetchTransport)({
+              appId: config.LARK_APP_ID,
+              appSecret: config.LARK_APP_SECRET,
+              apiBase: config.LARK_API_BASE,
+            }),
+          ),
         }
       : null;
   if (lark) senders.set('lark', lark.client.sender);
@@ -255,20 +270,36 @@ export function createServices(deps: ServiceDeps) {
     { idleMs: 5000, log },
   );
   const loops = [...inboxLoops, ...outboxLoops, expiryLoop, escalationLoop, newsLoop, pollLoop];
+  const kicks: Record<WakeableJob, () => void> = {
+    inbox: () => inboxLoop.kick(),
+    outbox: () => outboxLoop.kick(),
+    news: () => newsLoop.kick(),
+    polls: () => pollLoop.kick(),
+  };
+  const wakeUp = (job: WakeableJob) => () => {
+    kicks[job]();
+    deps.onWake?.(job);
+  };
+  const wake = {
+    inbox: wakeUp('inbox'),
+    outbox: wakeUp('outbox'),
+    news: wakeUp('news'),
+    polls: wakeUp('polls'),
+  };
 
   const larkIntake: LarkIntakeDeps | null = lark
     ? {
         db,
         log,
         now,
-        wake: () => inboxLoop.kick(),
+        wake: wake.inbox,
         appId: lark.appId,
         verificationToken: lark.verificationToken,
         botOpenId: () => lark.client.botOpenId(),
         crypto: larkCrypto,
         accept: createInboxWriter(db),
         metrics,
-        wakeOutbox: () => outboxLoop.kick(),
+        wakeOutbox: wake.outbox,
         timeZone: config.TZ_DEFAULT,
         publicUrl,
         keys: deps.keyRing,
@@ -284,12 +315,7 @@ export function createServices(deps: ServiceDeps) {
     adminToken: config.ADMIN_TOKEN,
     webSecret: deps.webSecret,
     hub,
-    wake: {
-      inbox: () => inboxLoop.kick(),
-      outbox: () => outboxLoop.kick(),
-      news: () => newsLoop.kick(),
-      polls: () => pollLoop.kick(),
-    },
+    wake,
     ...(larkIntake && config.LARK_MODE === 'webhook'
       ? {
           lark: {
@@ -305,7 +331,7 @@ export function createServices(deps: ServiceDeps) {
     motionRules,
     publicUrl,
     runSchedule,
-    chartScript: deps.chartScript ?? chartScriptFromPackage,
+    chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
   });
 
@@ -319,7 +345,7 @@ export function createServices(deps: ServiceDeps) {
     publicUrl,
     keys: deps.keyRing,
     groupMember,
-    wake: { inbox: () => inboxLoop.kick(), outbox: () => outboxLoop.kick() },
+    wake: { inbox: wake.inbox, outbox: wake.outbox },
   };
 
   return {

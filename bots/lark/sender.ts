@@ -1,40 +1,18 @@
 /**
- * Sends through the official SDK client, with `domain` = LARK_API_BASE. The outbox row's uuid is
- * the message `uuid`, so the platform shows a retried send once. The SDK caches the tenant token
- * but never drops it on the expiry codes, so this client owns the cache and clears it on them.
- * Rate limits are kept before the platform has to refuse.
+ * The Lark client behind the ChannelSender: sends with the outbox row's uuid as the message
+ * `uuid`, so the platform shows a retried send once; keeps the rate limits before the platform
+ * has to refuse; drops the tenant token and tries once more when the platform calls it invalid.
+ * The wire goes through a transport: the official SDK on Node, fetch on Workers.
  */
-import * as lark from '@larksuiteoapi/node-sdk';
 import type { ChannelSender, OutboundEnvelope, SendResult } from '../core/messenger.ts';
 import { type RateLimit, RateLimiter } from '../core/rate-limiter.ts';
 import { classifyLarkFailure } from './errors.ts';
 import { renderLark } from './render.ts';
+import type { LarkAnswer, LarkCall, LarkTransport } from './transport.ts';
 
 export interface LarkClientSettings {
-  appId: string;
-  appSecret: string;
-  apiBase: string;
   limits: { appPerSecond: number; appPerMinute: number; chatPerSecond: number };
 }
-
-/** The SDK's cache contract, kept per client so a token can be dropped when the platform rejects it. */
-class TokenCache {
-  private readonly entries = new Map<string, { value: unknown; expiresAt: number }>();
-  async set(key: unknown, value: unknown, expire?: number): Promise<boolean> {
-    this.entries.set(String(key), { value, expiresAt: expire ?? Number.POSITIVE_INFINITY });
-    return true;
-  }
-  async get(key: unknown): Promise<unknown> {
-    const entry = this.entries.get(String(key));
-    if (!entry || entry.expiresAt <= Date.now()) return undefined;
-    return entry.value;
-  }
-  clear(): void {
-    this.entries.clear();
-  }
-}
-
-const silent = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
 interface ApiFailure {
   status: number;
@@ -43,22 +21,10 @@ interface ApiFailure {
   message: string;
 }
 
-/** Reads an SDK rejection (an AxiosError on HTTP 4xx/5xx, or a network error). */
-function failureOf(error: unknown): ApiFailure {
-  const response = (
-    error as { response?: { status?: number; data?: unknown; headers?: Record<string, unknown> } }
-  ).response;
-  const data = response?.data as { code?: unknown; msg?: unknown } | undefined;
-  return {
-    status: response?.status ?? 0,
-    code: typeof data?.code === 'number' ? data.code : undefined,
-    reset:
-      typeof response?.headers?.['x-ogw-ratelimit-reset'] === 'string'
-        ? response.headers['x-ogw-ratelimit-reset']
-        : undefined,
-    message:
-      typeof data?.msg === 'string' ? data.msg : error instanceof Error ? error.message : 'request failed',
-  };
+/** Any Open API answer carries a Lark code and message. */
+interface LarkBody {
+  code?: number;
+  msg?: string;
 }
 
 export interface LarkClient {
@@ -75,42 +41,29 @@ interface MembersPage {
   data?: { items?: { member_id?: string }[]; has_more?: boolean; page_token?: string };
 }
 
-export function createLarkClient(settings: LarkClientSettings, limiter = new RateLimiter()): LarkClient {
-  const cache = new TokenCache();
-  const client = new lark.Client({
-    appId: settings.appId,
-    appSecret: settings.appSecret,
-    domain: settings.apiBase,
-    cache,
-    logger: silent,
-  });
+export function createLarkClient(
+  settings: LarkClientSettings,
+  transport: LarkTransport,
+  limiter = new RateLimiter(),
+): LarkClient {
   const second = (limit: number): RateLimit => ({ limit, windowMs: 1000 });
   /** When the platform last answered 429, over the last second. */
   const refusals: number[] = [];
   const { limits } = settings;
 
-  /** Calls the API; on an invalid-token answer, drops the cached token and tries once more. */
-  async function call<T extends { code?: number; msg?: string }>(request: () => Promise<T>): Promise<T> {
+  /**
+   * Calls the API; on an invalid-token answer, drops the token and tries once more. Resolves to
+   * the body when the call succeeded at the HTTP level, or to the failure; throws when nothing answered.
+   */
+  async function call<B extends LarkBody>(request: LarkCall): Promise<LarkAnswer<B>> {
     for (let attempt = 0; ; attempt++) {
-      try {
-        const result = await request();
-        if (
-          attempt === 0 &&
-          typeof result.code === 'number' &&
-          classifyLarkFailure(200, result.code).kind === 'token_invalid'
-        ) {
-          cache.clear();
-          continue;
-        }
-        return result;
-      } catch (error) {
-        const failure = failureOf(error);
-        if (attempt === 0 && classifyLarkFailure(failure.status, failure.code).kind === 'token_invalid') {
-          cache.clear();
-          continue;
-        }
-        throw error;
+      const answer = await transport.call<B>(request);
+      const code = typeof answer.body?.code === 'number' ? answer.body.code : undefined;
+      if (attempt === 0 && classifyLarkFailure(answer.status, code).kind === 'token_invalid') {
+        transport.dropToken();
+        continue;
       }
+      return answer;
     }
   }
 
@@ -123,36 +76,51 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
         { key: 'app:m', limit: { limit: limits.appPerMinute, windowMs: 60_000 } },
         { key: `chat:${envelope.chatId}`, limit: second(limits.chatPerSecond) },
       ]);
+      let answer: LarkAnswer<LarkBody & { data?: { message_id?: string } }>;
       try {
-        const result = await call(() =>
-          client.im.message.create({
-            // A person the bot has not chatted with yet is reached by open_id (ou_…); chats by chat_id (oc_…).
-            params: { receive_id_type: envelope.chatId.startsWith('ou_') ? 'open_id' : 'chat_id' },
-            data: {
-              receive_id: envelope.chatId,
-              msg_type: rendered.msgType,
-              content: rendered.content,
-              uuid: envelope.idempotencyKey,
-            },
-          }),
-        );
-        if (result.code === 0 && result.data?.message_id)
-          return { ok: true, platformMessageId: result.data.message_id };
-        return asResult({ status: 200, code: result.code, reset: undefined, message: result.msg ?? 'error' });
+        answer = await call({
+          method: 'POST',
+          path: '/open-apis/im/v1/messages',
+          // A person the bot has not chatted with yet is reached by open_id (ou_…); chats by chat_id (oc_…).
+          query: { receive_id_type: envelope.chatId.startsWith('ou_') ? 'open_id' : 'chat_id' },
+          body: {
+            receive_id: envelope.chatId,
+            msg_type: rendered.msgType,
+            content: rendered.content,
+            uuid: envelope.idempotencyKey,
+          },
+        });
       } catch (error) {
-        const failure = failureOf(error);
-        // A server error or no answer at all: the platform did not take the message, so the
-        // send is given back. So is a stray 429 (the platform refused it without counting it);
-        // a run of them means the app's quota really is used up elsewhere too, and then the
-        // slots are kept, so this client slows down instead of pressing on.
-        const now = Date.now();
-        if (failure.status === 429) refusals.push(now);
-        while (refusals.length > 0 && refusals[0]! < now - 1000) refusals.shift();
-        const strayRefusal =
-          failure.status === 429 && refusals.length <= Math.max(1, limits.appPerSecond / 10);
-        if (failure.status === 0 || failure.status >= 500 || strayRefusal) slot.giveBack();
-        return asResult(failure);
+        // No answer at all: the platform did not take the message, so the send is given back.
+        slot.giveBack();
+        return asResult({
+          status: 0,
+          code: undefined,
+          reset: undefined,
+          message: error instanceof Error ? error.message : 'request failed',
+        });
       }
+      const { status, body } = answer;
+      if (status === 200 && body?.code === 0 && body.data?.message_id)
+        return { ok: true, platformMessageId: body.data.message_id };
+      const failure: ApiFailure = {
+        status,
+        code: typeof body?.code === 'number' ? body.code : undefined,
+        reset: answer.rateLimitReset,
+        message: typeof body?.msg === 'string' ? body.msg : 'error',
+      };
+      if (status !== 200) {
+        // A server error: the platform did not take the message, so the send is given back. So
+        // is a stray 429 (the platform refused it without counting it); a run of them means the
+        // app's quota really is used up elsewhere too, and then the slots are kept, so this
+        // client slows down instead of pressing on.
+        const now = Date.now();
+        if (status === 429) refusals.push(now);
+        while (refusals.length > 0 && refusals[0]! < now - 1000) refusals.shift();
+        const strayRefusal = status === 429 && refusals.length <= Math.max(1, limits.appPerSecond / 10);
+        if (status >= 500 || strayRefusal) slot.giveBack();
+      }
+      return asResult(failure);
     },
   };
 
@@ -161,21 +129,19 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
     let pageToken = '';
     // 100 pages of 100 is the largest group Lark allows, several times over.
     for (let page = 0; page < 100; page++) {
-      const result = await call(() =>
-        client.request<MembersPage>({
-          method: 'GET',
-          url: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}/members`,
-          params: {
-            member_id_type: 'open_id',
-            page_size: 100,
-            ...(pageToken ? { page_token: pageToken } : {}),
-          },
-        }),
-      );
-      if (result.code !== 0) throw new Error(`chat members: code ${result.code ?? 'none'}`);
-      for (const item of result.data?.items ?? []) if (item.member_id) ids.push(item.member_id);
-      if (!result.data?.has_more || !result.data.page_token) break;
-      pageToken = result.data.page_token;
+      const { body } = await call<MembersPage>({
+        method: 'GET',
+        path: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}/members`,
+        query: {
+          member_id_type: 'open_id',
+          page_size: 100,
+          ...(pageToken ? { page_token: pageToken } : {}),
+        },
+      });
+      if (body?.code !== 0) throw new Error(`chat members: code ${body?.code ?? 'none'}`);
+      for (const item of body.data?.items ?? []) if (item.member_id) ids.push(item.member_id);
+      if (!body.data?.has_more || !body.data.page_token) break;
+      pageToken = body.data.page_token;
     }
     return ids;
   }
@@ -187,13 +153,11 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
     chatMembers,
     botOpenId() {
       if (!botId && Date.now() - lastFailure > 60_000) {
-        botId = call(() =>
-          client.request<{ code?: number; bot?: { open_id?: string } }>({
-            method: 'GET',
-            url: '/open-apis/bot/v3/info',
-          }),
-        )
-          .then((res) => res.bot?.open_id ?? null)
+        botId = call<LarkBody & { bot?: { open_id?: string } }>({
+          method: 'GET',
+          path: '/open-apis/bot/v3/info',
+        })
+          .then((answer) => (answer.body?.code === 0 ? (answer.body.bot?.open_id ?? null) : null))
           .catch(() => null)
           .then((id) => {
             if (id === null) {
@@ -207,7 +171,6 @@ export function createLarkClient(settings: LarkClientSettings, limiter = new Rat
     },
   };
 }
-
 function asResult(failure: ApiFailure): SendResult {
   const kind = classifyLarkFailure(failure.status, failure.code, failure.reset);
   const error =

@@ -13,7 +13,6 @@
  * never sends anything twice.
  */
 import { eq } from 'drizzle-orm';
-import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { schedules } from '../../db/schema/index.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
@@ -21,6 +20,7 @@ import { ensureSystemSchedules } from '../schedule/system.ts';
 import { createServices } from '../services.ts';
 import { scheduleByNo } from '../store/schedules.ts';
 import { dataKeyRing, openConfiguredDatabase, webCookieSecret } from './boot.ts';
+import { nodeParts } from './node-parts.ts';
 
 const kinds = ['tick', 'digest', 'weekly', 'reminders', 'schedule', 'news', 'deadlines', 'polls'] as const;
 type Kind = (typeof kinds)[number];
@@ -53,7 +53,7 @@ async function main(): Promise<number> {
       log,
       webSecret: await webCookieSecret(config, database, log),
       keyRing: await dataKeyRing(config, log),
-      larkCrypto: nodeLarkCrypto,
+      ...nodeParts,
     });
     const { jobs } = services;
     let done = 0;

@@ -4,13 +4,13 @@
  */
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
-import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
 import { takeWechatInbound } from '../wechat-intake.ts';
 import { dataKeyRing, openConfiguredDatabase, webCookieSecret } from './boot.ts';
 import { startLarkLongConnection } from './lark-long-connection.ts';
+import { nodeParts } from './node-parts.ts';
 
 async function main() {
   const startedAt = performance.now();
@@ -55,7 +55,7 @@ async function main() {
     log,
     webSecret,
     keyRing,
-    larkCrypto: nodeLarkCrypto,
+    ...nodeParts,
     ...(wechat
       ? { senders: [wechat.sender], chatMembers: wechat.chatMembers, wechatQr: () => wechatQr }
       : {}),

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
-import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { createLogger } from '../../src/log.ts';
+import { nodeParts } from '../../src/runtime/node-parts.ts';
 import { createServices } from '../../src/services.ts';
 import type { ChatMembers } from '../../src/store/polls.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts';
@@ -35,7 +35,7 @@ export function createStack(
     config: loadConfig({ ADMIN_TOKEN: adminToken, OUTBOX_MAX_ATTEMPTS: '5', ...opts.env }),
     now: opts.now,
     senders: opts.senders,
-    larkCrypto: nodeLarkCrypto,
+    ...nodeParts,
     ...(opts.chatMembers ? { chatMembers: opts.chatMembers } : {}),
   });
 

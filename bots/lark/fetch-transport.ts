@@ -1,0 +1,88 @@
+/**
+ * The Open API over `fetch`, for runtimes where the Node SDK does not run (Cloudflare Workers).
+ * The wire is the SDK's: the tenant token from `auth/v3/tenant_access_token/internal`, sent as a
+ * bearer token and renewed a few minutes before the expiry the platform gave. The token is kept
+ * as plain data in `tokens`, which may outlive one request; nothing else is shared.
+ */
+import type { LarkAnswer, LarkAppCredentials, LarkCall, LarkTransport } from './transport.ts';
+
+/** Where the tenant token is kept between calls (a module-level object on Workers). */
+export interface TokenStore {
+  token?: { value: string; expiresAt: number; appId: string } | undefined;
+}
+
+interface TokenAnswer {
+  code?: number;
+  msg?: string;
+  tenant_access_token?: string;
+  expire?: number;
+}
+
+/** Renewed this long before the platform's expiry, as the SDK does. */
+const renewBeforeMs = 3 * 60_000;
+const timeoutMs = 10_000;
+
+export function fetchTransport(
+  credentials: LarkAppCredentials,
+  tokens: TokenStore = {},
+  fetcher: typeof fetch = (input, init) => fetch(input, init),
+): LarkTransport {
+  const base = credentials.apiBase.replace(/\/+$/, '');
+
+  async function send<T>(request: LarkCall, token: string | null): Promise<LarkAnswer<T>> {
+    const url = new URL(`${base}${request.path}`);
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, String(value));
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetcher(url, {
+      method: request.method,
+      headers,
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    let body: T | undefined;
+    try {
+      body = text ? (JSON.parse(text) as T) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return {
+      status: response.status,
+      body,
+      rateLimitReset: response.headers.get('x-ogw-ratelimit-reset') ?? undefined,
+    };
+  }
+
+  /**
+   * The cached token, or a new one. A refusal throws, as no answer would: the call never reached
+   * the API, and a wrong secret, once corrected, should not have failed anything for good.
+   */
+  async function tenantToken(): Promise<string> {
+    const held = tokens.token;
+    if (held && held.appId === credentials.appId && held.expiresAt > Date.now()) return held.value;
+    const answer = await send<TokenAnswer>(
+      {
+        method: 'POST',
+        path: '/open-apis/auth/v3/tenant_access_token/internal',
+        body: { app_id: credentials.appId, app_secret: credentials.appSecret },
+      },
+      null,
+    );
+    const value = answer.body?.tenant_access_token;
+    if (answer.status !== 200 || answer.body?.code !== 0 || !value)
+      throw new Error(`tenant token refused: HTTP ${answer.status} code ${answer.body?.code ?? 'none'}`);
+    const lifetimeMs = Math.max(60_000, (answer.body.expire ?? 7200) * 1000 - renewBeforeMs);
+    tokens.token = { value, expiresAt: Date.now() + lifetimeMs, appId: credentials.appId };
+    return value;
+  }
+
+  return {
+    async call<T>(request: LarkCall): Promise<LarkAnswer<T>> {
+      return send<T>(request, await tenantToken());
+    },
+    dropToken() {
+      tokens.token = undefined;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The Open API through the official Node SDK (`@larksuiteoapi/node-sdk`), with `domain` set to
+ * the configured API base. The SDK fetches and caches the tenant token; the cache is this file's,
+ * so a token the platform rejects can be dropped. Node only: the Worker build sends with fetch.
+ */
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { LarkAnswer, LarkAppCredentials, LarkCall, LarkTransport } from './transport.ts';
+
+/** The SDK's cache contract, kept per transport so a token can be dropped when it is rejected. */
+class TokenCache {
+  private readonly entries = new Map<string, { value: unknown; expiresAt: number }>();
+  async set(key: unknown, value: unknown, expire?: number): Promise<boolean> {
+    this.entries.set(String(key), { value, expiresAt: expire ?? Number.POSITIVE_INFINITY });
+    return true;
+  }
+  async get(key: unknown): Promise<unknown> {
+    const entry = this.entries.get(String(key));
+    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    return entry.value;
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const silent = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
+
+export function sdkTransport(credentials: LarkAppCredentials): LarkTransport {
+  const cache = new TokenCache();
+  const client = new lark.Client({
+    appId: credentials.appId,
+    appSecret: credentials.appSecret,
+    domain: credentials.apiBase,
+    cache,
+    logger: silent,
+  });
+  return {
+    async call<T>(request: LarkCall): Promise<LarkAnswer<T>> {
+      try {
+        const body = await client.request<T>({
+          method: request.method,
+          url: request.path,
+          ...(request.query ? { params: request.query } : {}),
+          ...(request.body === undefined ? {} : { data: request.body }),
+        });
+        return { status: 200, body, rateLimitReset: undefined };
+      } catch (error) {
+        // The SDK rejects with an AxiosError on HTTP 4xx/5xx; without a response, nothing answered.
+        // A refused tenant token is not the API's answer either: the call itself never went.
+        const failed = error as {
+          response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
+          config?: { url?: string };
+        };
+        const response = failed.response;
+        if (!response?.status || failed.config?.url?.includes('/auth/v3/')) throw error;
+        const reset = response.headers?.['x-ogw-ratelimit-reset'];
+        return {
+          status: response.status,
+          body: response.data as T | undefined,
+          rateLimitReset: typeof reset === 'string' ? reset : undefined,
+        };
+      }
+    },
+    dropToken: () => cache.clear(),
+  };
+}
