@@ -4,7 +4,7 @@
  * (with one click arriving during the close), and `castVote` called directly, 20 at a time.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import { createKeyRing, generateDataKey } from '../src/crypto/sealed.ts';
 import { castVote, closePoll, createPoll, openDuePoll, tallyPoll } from '../src/store/polls.ts';
 

@@ -8,8 +8,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { pollValue } from '../bots/lark/render.ts';
-import type { Db } from '../db/client.ts';
 import { openDatabase } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import { type VoteOutcome, voteReplies } from '../flows/polls/messages.ts';
 import { cardAction, delivery, larkApp, larkEnv } from '../test/support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../test/support/lark-stand-in.ts';

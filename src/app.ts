@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { WebChatHub } from '../bots/web/hub.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import { officerApi } from './api/officer.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { consoleRoutes } from './console/routes.ts';

@@ -1,6 +1,6 @@
 /** The database side of the flows' effects, performed inside the transaction of one message. */
 import type { Inbound } from '../bots/core/messenger.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import type { Effect, EffectResults } from '../flows/effects.ts';
 import type { EffectPort, Role } from '../flows/engine/types.ts';
 import { createSignInLink } from './console/sessions.ts';

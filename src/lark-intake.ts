@@ -7,7 +7,7 @@ import { type Inbound, outboundSchema } from '../bots/core/messenger.ts';
 import type { LarkCrypto } from '../bots/lark/crypto.ts';
 import { type LarkParsed, parseLarkPayload } from '../bots/lark/parse.ts';
 import { answeredCard } from '../bots/lark/render.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import { voteReply } from '../flows/polls/messages.ts';
 import { parseTextVote } from '../flows/polls/text-vote.ts';
 import { AppError } from './errors.ts';

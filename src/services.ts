@@ -11,7 +11,7 @@ import type { LarkAppCredentials, LarkTransport } from '../bots/lark/transport.t
 import { WebChatHub } from '../bots/web/hub.ts';
 import { createWebSender } from '../bots/web/sender.ts';
 import { redactIncoming } from '../bots/web/store.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import { createEngine } from '../flows/engine/engine.ts';
 import { commands, flows } from '../flows/registry.ts';
 import { createApp } from './app.ts';
@@ -94,7 +94,15 @@ export interface ServiceDeps {
    * loops (Workers) run the named jobs once the request has been answered.
    */
   onWake?: (job: WakeableJob) => void;
+  /**
+   * Takes each broadcast batch's outbox rows (by uuid) to send elsewhere (a Workers queue). Bulk
+   * rows are then left to it for BULK_HANDOFF_SECONDS before the dispatcher sends them itself.
+   */
+  handOffBroadcast?: (uuids: string[]) => Promise<void>;
 }
+
+/** How long a broadcast batch handed off is left to its taker before the dispatcher steps in. */
+export const bulkHandoffSeconds = 120;
 
 /** The jobs a request can wake. */
 export type WakeableJob = 'inbox' | 'outbox' | 'news' | 'polls';
@@ -157,6 +165,7 @@ export function createServices(deps: ServiceDeps) {
     leaseSeconds: config.OUTBOX_LEASE_SECONDS,
     sealer: deps.keyRing,
     metrics,
+    ...(deps.handOffBroadcast ? { bulkHandoffSeconds } : {}),
   });
   const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
   const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS });
@@ -183,7 +192,14 @@ export function createServices(deps: ServiceDeps) {
       }),
     catchUpMinutes: config.SCHEDULE_CATCH_UP_MINUTES,
   });
-  const broadcast = createNewsBroadcast({ db, log, now, publicUrl, timeZone: config.TZ_DEFAULT });
+  const broadcast = createNewsBroadcast({
+    db,
+    log,
+    now,
+    publicUrl,
+    timeZone: config.TZ_DEFAULT,
+    ...(deps.handOffBroadcast ? { handOff: deps.handOffBroadcast } : {}),
+  });
   const chatMembers: ChatMembers = async (channel, chatId) => {
     if (channel !== 'lark' || !lark) return (await deps.chatMembers?.(channel, chatId)) ?? null;
     // The bot is a member of its groups too, and is not asked.

@@ -4,7 +4,7 @@
  * on the message id, and the inbox processor takes it from there like every channel's.
  */
 import type { Inbound } from '../bots/core/messenger.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import type { Logger } from './log.ts';
 import { takeTextVote } from './polls/text-votes.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';

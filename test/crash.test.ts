@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, queryRows } from '../db/client.ts';
+import { openDatabase } from '../db/client.ts';
+import { queryRows } from '../db/handle.ts';
 import { freshPostgresUrl, primaryKind } from './support/databases.ts';
 import { type ServerProcess, startServerProcess } from './support/server-process.ts';
 

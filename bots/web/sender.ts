@@ -1,5 +1,5 @@
 /** Delivers outbox rows to the web chat: a stored bubble per idempotency key, then a wake-up. */
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import type { ChannelSender, OutboundEnvelope, Sealer, SendResult } from '../core/messenger.ts';
 import type { WebChatHub } from './hub.ts';
 import { renderBubble } from './render.ts';

@@ -1,6 +1,6 @@
 /** The web chat's message store: what each visitor sent and what the bot delivered to them. */
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { webChatMessages, webVisitors } from '../../db/schema/index.ts';
 import { isSealedPayload, type Sealer } from '../core/messenger.ts';
 import type { WebBubble } from './render.ts';

@@ -3,7 +3,7 @@
  * units and the units they handle. Every change is audited.
  */
 import { Hono } from 'hono';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson, validationError } from '../http/json-body.ts';

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { formatTime } from '../../flows/engine/l10n.ts';
 import { allStatuses, itemKinds } from '../../flows/lifecycles.ts';
 import type { KeyRing } from '../crypto/sealed.ts';

@@ -1,7 +1,7 @@
 /** Motions in the officer API: congress sessions, and more time for an answer with the reason. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { charCount } from '../../flows/engine/text.ts';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';

@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type NewsItemRow, newsItems } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';

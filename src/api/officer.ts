@@ -3,7 +3,7 @@
  * its timeline, and move it along its lifecycle with a reply the proposer is sent.
  */
 import { Hono } from 'hono';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { charCount } from '../../flows/engine/text.ts';
 import { statusLabel } from '../../flows/lifecycles.ts';
 import type { KeyRing } from '../crypto/sealed.ts';

@@ -2,8 +2,8 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import type { Db } from '../../db/handle.ts';
 import { type ScheduleRow, schedules } from '../../db/schema/index.ts';
 import { timeZone } from '../config.ts';
 import { AppError } from '../errors.ts';

@@ -1,6 +1,6 @@
 /** The figures of the console's dashboard, within the units the officer handles (all for admins). */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.ts';
+import { type Db, queryRows } from '../../db/handle.ts';
 import { polls } from '../../db/schema/index.ts';
 import { digestData } from '../store/digest.ts';
 

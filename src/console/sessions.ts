@@ -4,7 +4,7 @@
  * random; only their SHA-256 is stored. Refused attempts are audited.
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { consoleLinks, consoleSessions, type PersonRow, people } from '../../db/schema/index.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import { audit } from '../store/audit.ts';

@@ -5,7 +5,7 @@
  */
 import { and, eq, isNotNull, lte, notExists, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, people } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import type { Logger } from '../log.ts';

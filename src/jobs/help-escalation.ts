@@ -4,7 +4,7 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Outbound } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { submissionEvents, submissions } from '../../db/schema/index.ts';
 import { type Lang, t } from '../../flows/engine/l10n.ts';
 import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from '../../flows/help/kinds.ts';

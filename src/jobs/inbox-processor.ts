@@ -8,7 +8,7 @@
 import { and, asc, eq, lte, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type ChannelName, type Inbound, inboundSchema } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type InboxRow, inbox } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import type { KeyRing } from '../crypto/sealed.ts';

@@ -7,10 +7,10 @@
  * and the outbox stays small.
  */
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { newsItems, newsRecipients, outbox } from '../../db/schema/index.ts';
 import { articleMessage } from '../../flows/news/news.ts';
-import type { Logger } from '../log.ts';
+import { errorFields, type Logger } from '../log.ts';
 import { briefOf, nextRecipients } from '../store/news.ts';
 import { enqueue } from '../store/outbox.ts';
 
@@ -24,6 +24,11 @@ export interface NewsBroadcastDeps {
   batch?: number;
   /** No new batch while this many bulk rows wait in the outbox. */
   backlog?: number;
+  /**
+   * Hands each batch's outbox rows (by uuid) to whoever sends them, once the batch is committed
+   * (a Workers queue). A hand-off that fails loses nothing: the rows stay in the outbox.
+   */
+  handOff?: (uuids: string[]) => Promise<void>;
 }
 
 /**
@@ -34,8 +39,21 @@ export interface NewsBroadcastDeps {
 export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<number> {
   const batch = deps.batch ?? 500;
   const backlog = deps.backlog ?? 1000;
-  return () =>
-    deps.db.transaction(async (tx) => {
+  return async () => {
+    const { count, handed } = await step();
+    if (deps.handOff && handed.length > 0) {
+      try {
+        await deps.handOff(handed);
+      } catch (error) {
+        deps.log.warn('news.handoff_failed', { rows: handed.length, ...errorFields(error) });
+      }
+    }
+    return count;
+  };
+
+  function step(): Promise<{ count: number; handed: string[] }> {
+    const nothing = { count: 0, handed: [] };
+    return deps.db.transaction(async (tx) => {
       const now = deps.now();
       const [item] = await tx
         .select()
@@ -49,12 +67,12 @@ export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<numb
         .orderBy(asc(newsItems.publishAt))
         .limit(1)
         .for('update', { skipLocked: true });
-      if (!item) return 0;
+      if (!item) return nothing;
       const [waiting] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(outbox)
         .where(and(eq(outbox.priority, 1), inArray(outbox.status, ['pending', 'sending'])));
-      if (Number(waiting?.n ?? 0) >= backlog) return 0;
+      if (Number(waiting?.n ?? 0) >= backlog) return nothing;
 
       const recipients = await nextRecipients(tx, item, item.cursor, batch);
       const keyed = recipients.map((r) => ({ ...r, uuid: crypto.randomUUID() }));
@@ -95,6 +113,7 @@ export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<numb
       if (done) deps.log.info('news.queued', { news: item.id, recipients: item.queued + queued.size });
       // Recipients passed over still count as work done (the cursor moved), and so does finishing
       // an item with nobody left, so the loop looks again at once.
-      return recipients.length + (done ? 1 : 0);
+      return { count: recipients.length + (done ? 1 : 0), handed: [...queued] };
     });
+  }
 }

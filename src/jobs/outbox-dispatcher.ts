@@ -14,7 +14,7 @@ import {
   type Sealer,
   type SendResult,
 } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type OutboxRow, outbox } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -34,10 +34,22 @@ export interface OutboxDispatcherDeps {
   sealer?: Sealer;
   /** Counts sends by channel and outcome. */
   metrics?: Metrics;
+  /**
+   * Bulk rows younger than this are left to whoever was handed them (a Workers queue consumer,
+   * by uuid); older ones are sent here too, so a hand-off that never arrived loses nothing.
+   */
+  bulkHandoffSeconds?: number;
+}
+
+/** Which rows one round may claim: any that are due, or only the due ones among these uuids. */
+export interface DispatchScope {
+  uuids?: readonly string[];
 }
 
 /** Sends one batch; resolves to the number of rows handled (0 when nothing was due). */
-export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promise<number> {
+export function createOutboxDispatcher(
+  deps: OutboxDispatcherDeps,
+): (scope?: DispatchScope) => Promise<number> {
   const { db, log } = deps;
   const leaseSeconds = deps.leaseSeconds ?? 30;
   const batchSize = deps.batchSize ?? 20;
@@ -46,11 +58,22 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
   const sendTimeoutMs = Math.max(1000, leaseSeconds * 1000 * 0.6);
   const before = alias(outbox, 'before');
 
-  const claim = () =>
+  const handoff = deps.bulkHandoffSeconds;
+  const claim = (scope: DispatchScope) =>
     db.transaction(async (tx) => {
-      const due = or(
-        and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`)),
-        and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, sql`now()`)),
+      const due = and(
+        or(
+          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`)),
+          and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, sql`now()`)),
+        ),
+        scope.uuids
+          ? inArray(outbox.uuid, [...scope.uuids])
+          : handoff
+            ? or(
+                eq(outbox.priority, 0),
+                lte(outbox.createdAt, sql`now() - make_interval(secs => ${handoff})`),
+              )
+            : undefined,
       );
       const earlierUndelivered = tx
         .select({ one: sql`1` })
@@ -179,8 +202,9 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): () => Promis
       .where(stillOurs);
   };
 
-  return async () => {
-    const rows = await claim();
+  return async (scope = {}) => {
+    if (scope.uuids?.length === 0) return 0;
+    const rows = await claim(scope);
     // One chat's rows are never in the same batch (see the claim), so they can go in parallel.
     await Promise.all(rows.map(record));
     return rows.length;

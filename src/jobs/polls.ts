@@ -5,7 +5,7 @@
  */
 import { inArray, max, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { polls } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
 import {

@@ -10,7 +10,7 @@
  */
 import { and, eq, gt, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, people, submissions } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import { ratingPrompt } from '../../flows/rating.ts';

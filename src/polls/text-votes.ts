@@ -5,7 +5,7 @@
  * the reply for the sender alone (the same whichever answer they gave).
  */
 import type { Inbound, Outbound } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { answerFromText } from '../../flows/polls/kinds.ts';
 import { pollMessage, voteReply, voteReplyBoth } from '../../flows/polls/messages.ts';
 import { parseTextVote } from '../../flows/polls/text-vote.ts';

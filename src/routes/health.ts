@@ -1,7 +1,7 @@
 /** GET /healthz: 200 {"status":"ok"} when the database answers, 503 otherwise. */
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 
 export function healthRoutes(db: Db) {
   return new Hono().get('/healthz', async (c) => {

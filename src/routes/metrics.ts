@@ -3,7 +3,7 @@
  * Prometheus's text format, for the operator's monitoring.
  */
 import { Hono } from 'hono';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { requireBearer } from '../http/bearer.ts';
 import type { Metrics } from '../metrics.ts';
 import { readBacklog } from '../store/backlog.ts';

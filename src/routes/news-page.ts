@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { newsItems } from '../../db/schema/index.ts';
 import { formatTime } from '../../flows/engine/l10n.ts';
 import { isNewsTopic, topicLabels } from '../../flows/news/topics.ts';

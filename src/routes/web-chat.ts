@@ -10,7 +10,7 @@ import { ensureVisitor, readVisitor } from '../../bots/web/identity.ts';
 import { chatPage, faviconSvg, type Shortcut } from '../../bots/web/page.ts';
 import { parseWebMessage } from '../../bots/web/parse.ts';
 import { messagesAfter, storeIncoming } from '../../bots/web/store.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { encodeAction } from '../../flows/engine/actions.ts';
 import { type VoteOutcome, voteReplies, voteReply } from '../../flows/polls/messages.ts';
 import { privacyText } from '../../flows/polls/privacy.ts';

@@ -9,7 +9,7 @@
  * sequence, and the short numbers admins type (定时 暂停 3) would otherwise climb every minute.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { nextFireTime, parseCron } from './cron.ts';
 
 export interface SystemScheduleSettings {

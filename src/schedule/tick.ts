@@ -6,7 +6,7 @@
  * after the claim loses nothing.
  */
 import { and, eq, isNotNull, lte } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type ScheduleRow, scheduleRuns, schedules } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { nextFireTime, parseCron } from './cron.ts';

@@ -1,5 +1,5 @@
 /** An admin's 角色/单位 command from chat: the unit is found by name, then the directory is changed. */
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import type { AssignOutcome, Effect } from '../../flows/effects.ts';
 import { assignPerson, findUnitsByName, profileOf, publicProfile } from './directory.ts';
 

@@ -1,5 +1,5 @@
 /** Appends to the audit log. Called inside the transaction of the change it records. */
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { auditLog } from '../../db/schema/index.ts';
 
 export interface AuditEntry {

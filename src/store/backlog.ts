@@ -1,6 +1,6 @@
 /** How much work is waiting, for the operator's gauges: read from the indexes on status. */
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.ts';
+import { type Db, queryRows } from '../../db/handle.ts';
 
 export interface Backlog {
   inboxPending: number;

@@ -3,7 +3,7 @@
  * read is audited) and moving it on with a reply that reaches the person where they filed it.
  */
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { people, submissions } from '../../db/schema/index.ts';
 import type { CaseOutcome, CaseView } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';

@@ -1,7 +1,7 @@
 /** Loads and saves where a conversation stands, locking its row for the length of the transaction. */
 import { eq, isNull, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { conversations } from '../../db/schema/index.ts';
 import type { ConversationState } from '../../flows/engine/types.ts';
 

@@ -3,7 +3,7 @@
  * the units they handle (every unit for admins, and for officers bound to none).
  */
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.ts';
+import { type Db, queryRows } from '../../db/handle.ts';
 import { polls } from '../../db/schema/index.ts';
 import type { DigestData, WeeklyData } from '../../flows/digest.ts';
 import type { Role } from '../../flows/engine/types.ts';

@@ -3,7 +3,7 @@
  * handles. Items are routed to the unit of the person who raised them.
  */
 import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.ts';
+import { type Db, queryRows } from '../../db/handle.ts';
 import { channelIdentities, officerUnits, orgUnits, people } from '../../db/schema/index.ts';
 import type { PersonProfile } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';

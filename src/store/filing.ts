@@ -2,7 +2,7 @@
  * What every kind of item does once its row is written: the first event on its timeline, the
  * audit entry, and the notice to the officers of its unit.
  */
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type SubmissionRow, submissionEvents } from '../../db/schema/index.ts';
 import { audit } from './audit.ts';
 import { notifyNewItem } from './officer-contacts.ts';

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { people, submissions } from '../../db/schema/index.ts';
 import { yearIn } from '../../flows/engine/l10n.ts';
 import type { HelpDraft } from '../../flows/help/draft.ts';

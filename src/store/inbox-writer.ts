@@ -5,7 +5,7 @@
  * once its own row is durable.
  */
 import type { Inbound } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type AcceptResult, acceptInboundMany } from './inbox.ts';
 
 interface Waiting {

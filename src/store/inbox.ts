@@ -3,7 +3,7 @@
  * unique on its dedupe key, so a re-delivered event is acknowledged and dropped.
  */
 import { conversationKey, type Inbound } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { inbox } from '../../db/schema/index.ts';
 import { storableJson, storableText } from '../../db/storable.ts';
 

@@ -4,7 +4,7 @@
  * is audited as a read by the one exporting.
  */
 import type { Context } from 'hono';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { formatTime, t } from '../../flows/engine/l10n.ts';
 import { type HelpKind, helpKindLabels } from '../../flows/help/kinds.ts';
 import { isItemKind, lifecycles, statusLabel } from '../../flows/lifecycles.ts';

@@ -4,7 +4,7 @@
  * and an answer needs its grade. Returns the columns the move sets, or why it cannot be made.
  */
 import { and, count, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { motionCosigners, type SubmissionRow } from '../../db/schema/index.ts';
 import { spawnSuggestion } from './motions.ts';
 

@@ -4,7 +4,7 @@
  */
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import {
   congressSessions,
   motionCosigners,

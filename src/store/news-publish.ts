@@ -6,7 +6,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { channelNames } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type NewsItemRow, newsItems, orgUnits } from '../../db/schema/index.ts';
 import type { L10n } from '../../flows/engine/l10n.ts';
 import { newsTopics } from '../../flows/news/topics.ts';

@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import { type Db, queryRows } from '../../db/client.ts';
+import { type Db, queryRows } from '../../db/handle.ts';
 import { type NewsAudience, type NewsItemRow, newsItems, newsOptOuts } from '../../db/schema/index.ts';
 import type { NewsBrief } from '../../flows/effects.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import { type Db, queryRows } from '../../db/client.ts';
+import { type Db, queryRows } from '../../db/handle.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { newItemNotice } from '../../flows/officer.ts';

@@ -1,7 +1,7 @@
 /** Queues messages for delivery, inside the transaction of the change that caused them. */
 import { and, eq } from 'drizzle-orm';
 import type { ChannelName, Outbound, Sealer } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { outbox } from '../../db/schema/index.ts';
 
 export interface Delivery {

@@ -1,7 +1,7 @@
 /** Finds or creates the person behind a channel identity. */
 import { and, eq } from 'drizzle-orm';
 import type { Inbound } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { channelIdentities, type PersonRow, people } from '../../db/schema/index.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 

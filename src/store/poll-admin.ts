@@ -5,7 +5,7 @@
  */
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { orgUnits, type PollRow, type ScheduleRow } from '../../db/schema/index.ts';
 import type { L10n } from '../../flows/engine/l10n.ts';
 import { checkPollSpec, maxDurationMinutes, type PollSpec, pollSpec } from '../../flows/polls/spec.ts';

@@ -4,7 +4,7 @@
  * audited; only the officer who started a poll, or an admin, may close or cancel it.
  */
 import type { Inbound } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import type { PollRow } from '../../db/schema/index.ts';
 import type { EffectResults, PollActOutcome, PollBrief, PollDraft, PollRef } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { ChannelName, Inbound } from '../../bots/core/messenger.ts';
-import { type Db, queryRows } from '../../db/client.ts';
+import { type Db, queryRows } from '../../db/handle.ts';
 import {
   type PollAudience,
   type PollResults,

@@ -1,6 +1,6 @@
 /** Reference codes such as JY-2026-0001: one sequence per prefix and year, taken inside the transaction. */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { referenceCounters } from '../../db/schema/index.ts';
 
 export const referencePrefixes = { suggestion: 'JY', motion: 'TA', help_request: 'BF' } as const;

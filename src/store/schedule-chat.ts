@@ -1,7 +1,7 @@
 /** The chat side of schedules: 定时 for admins and 摘要 for officers, over the schedules store. */
 import { eq } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type ScheduleRow, schedules } from '../../db/schema/index.ts';
 import type { EffectResults, ScheduleBrief } from '../../flows/effects.ts';
 import { clipText } from '../../flows/engine/text.ts';

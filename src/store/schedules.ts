@@ -4,7 +4,7 @@
  * on; what it would have fired while paused is not run late.
  */
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { type ScheduleRow, schedules } from '../../db/schema/index.ts';
 import { CronError, nextFireTime, parseCron } from '../schedule/cron.ts';
 

@@ -1,6 +1,6 @@
 /** Secrets the server makes for itself once, shared by every instance through the database. */
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { appSecrets } from '../../db/schema/index.ts';
 
 /** The stored secret of this name, generated (32 random bytes, hex) on first use. */

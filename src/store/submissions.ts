@@ -1,7 +1,7 @@
 /** Suggestions and their timelines: filing, the person's own list, and officers' reads and status changes. */
 import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import {
   orgUnits,
   people,

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelSender, Inbound, OutboundEnvelope, SendResult } from '../../bots/core/messenger.ts';
-import { queryRows } from '../../db/client.ts';
+import { queryRows } from '../../db/handle.ts';
 import { conversations, inbox, outbox, webChatMessages } from '../../db/schema/index.ts';
 import { createEngine, type Engine } from '../../flows/engine/engine.ts';
 import { commands, flows } from '../../flows/registry.ts';

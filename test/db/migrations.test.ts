@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { queryRows } from '../../db/handle.ts';
 import { channelIdentities, inbox, people } from '../../db/schema/index.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 

@@ -7,7 +7,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { people, scheduleRuns, schedules, submissions } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, type Stack, useStack, webPerson } from '../support/stack.ts';

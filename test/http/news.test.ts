@@ -7,7 +7,7 @@
  */
 import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../db/client.ts';
+import { queryRows } from '../../db/handle.ts';
 import { conversations, newsItems, newsRecipients, outbox, people } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, createStack, useStack, webPerson, webVisitor } from '../support/stack.ts';

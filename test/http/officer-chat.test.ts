@@ -4,7 +4,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../db/client.ts';
+import { queryRows } from '../../db/handle.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack, webPerson } from '../support/stack.ts';

@@ -7,7 +7,8 @@
  */
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../db/client.ts';
+import { openDatabase } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { conversations, outbox, scheduleRuns, schedules } from '../../db/schema/index.ts';
 import { primaryKind, type TestDatabase } from '../support/databases.ts';
 import { bubbleText, createStack, type Stack, useStack, webVisitor } from '../support/stack.ts';

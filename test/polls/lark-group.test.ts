@@ -9,7 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../../db/client.ts';
+import { queryRows } from '../../db/handle.ts';
 import { people, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';

@@ -7,7 +7,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../db/client.ts';
+import { queryRows } from '../../db/handle.ts';
 import { polls, pollVotes, webChatMessages } from '../../db/schema/index.ts';
 import { useStack, webVisitor } from '../support/stack.ts';
 

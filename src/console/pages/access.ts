@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
-import type { Db } from '../../../db/client.ts';
+import type { Db } from '../../../db/handle.ts';
 import { type L10n, type Lang, t } from '../../../flows/engine/l10n.ts';
 import { type AuditEntry, audit } from '../../store/audit.ts';
 import { bare, type PageUser } from '../layout.ts';

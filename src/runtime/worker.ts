@@ -1,0 +1,175 @@
+/**
+ * The Cloudflare Workers entry point. `fetch` serves the same Hono app as Node and, once the
+ * answer is sent, runs the jobs the request woke (`waitUntil`); `scheduled` (a Cron Trigger
+ * every minute) runs the schedule tick and every job; `queue` sends broadcast batches handed to
+ * the BROADCAST_QUEUE. Each invocation opens its own small pool to PostgreSQL (Hyperdrive when
+ * bound) and closes it when done: Workers share no sockets between requests, and nothing here
+ * needs a session to outlive one (no advisory locks, no LISTEN/NOTIFY, no session settings).
+ * Migrations are applied before deploying (`npm run db:migrate`), not here.
+ */
+import pg from 'pg';
+import { fetchTransport, type TokenStore } from '../../bots/lark/fetch-transport.ts';
+import { postgresDb } from '../../db/postgres.ts';
+// Chart.js's browser build, bundled as text (wrangler.toml's Text rule).
+import chartJs from '../../node_modules/chart.js/dist/chart.umd.min.js';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { createKeyRing, type KeyRing } from '../crypto/sealed.ts';
+import { createLogger, errorFields, type Logger } from '../log.ts';
+import { createServices, type WakeableJob } from '../services.ts';
+import { ensureSecret } from '../store/secrets.ts';
+import type {
+  ExecutionContext,
+  HandOffMessage,
+  MessageBatch,
+  ScheduledController,
+  WorkerEnv,
+} from './worker-env.ts';
+import { type JobRun, runMinute, runWoken, sendHandedOff } from './worker-jobs.ts';
+
+/** waitUntil work is cut off 30 s after the answer; leave room to close the pool. */
+const afterRequestMs = 25_000;
+/** A minute's run stops starting new steps here, before the next minute's begins. */
+const minuteMs = 50_000;
+const queueBatchMs = 60_000;
+/** Rows per queue message, and messages per send (the platform takes up to 100). */
+const rowsPerMessage = 50;
+
+/** Plain data kept between requests in one isolate; never a socket, promise or stream. */
+const kept: { settled?: Settled; webSecret?: string; tokens: TokenStore } = { tokens: {} };
+
+interface Settled {
+  config: Config;
+  log: Logger;
+  keyRing: KeyRing;
+}
+
+class SetupError extends Error {}
+
+function settle(env: WorkerEnv): Settled {
+  if (kept.settled) return kept.settled;
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') vars[name] = value;
+  const config = loadConfig(vars);
+  const missing = [
+    ...(config.DATA_KEY ? [] : ['DATA_KEY']),
+    ...(config.PUBLIC_URL ? [] : ['PUBLIC_URL']),
+    ...(env.HYPERDRIVE || config.DATABASE_URL ? [] : ['HYPERDRIVE or DATABASE_URL']),
+  ];
+  if (missing.length > 0) throw new SetupError(`not set: ${missing.join(', ')}`);
+  const log = createLogger(config.LOG_LEVEL);
+  if (config.LARK_MODE === 'ws')
+    log.warn('lark.ws_unavailable', { hint: 'Workers take Lark events by webhook' });
+  kept.settled = { config, log, keyRing: createKeyRing(config.DATA_KEY ?? '') };
+  return kept.settled;
+}
+
+/** One invocation's database and services; `close` ends its pool. */
+async function open(env: WorkerEnv, onWake?: (job: WakeableJob) => void) {
+  const { config, log, keyRing } = settle(env);
+  const pool = new pg.Pool({
+    connectionString: env.HYPERDRIVE?.connectionString ?? config.DATABASE_URL,
+    max: 4,
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', () => {});
+  const db = postgresDb(pool);
+  const close = () => pool.end().catch(() => undefined);
+  try {
+    kept.webSecret ??= config.WEB_COOKIE_SECRET ?? (await ensureSecret(db, 'web_cookie')).value;
+    const queue = env.BROADCAST_QUEUE;
+    const services = createServices({
+      db,
+      databaseKind: 'postgres',
+      config,
+      log,
+      webSecret: kept.webSecret,
+      keyRing,
+      chartScript: async () => chartJs,
+      larkTransport: (credentials) => fetchTransport(credentials, kept.tokens),
+      ...(onWake ? { onWake } : {}),
+      ...(queue ? { handOffBroadcast: (uuids: string[]) => handOff(queue, uuids) } : {}),
+    });
+    const run = (deadline: number): JobRun => ({ services, db, log, deadline, handedOff: Boolean(queue) });
+    return { services, log, run, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function handOff(queue: NonNullable<WorkerEnv['BROADCAST_QUEUE']>, uuids: string[]) {
+  const messages: { body: HandOffMessage }[] = [];
+  for (let i = 0; i < uuids.length; i += rowsPerMessage)
+    messages.push({ body: { outbox: uuids.slice(i, i + rowsPerMessage) } });
+  for (let i = 0; i < messages.length; i += 100) await queue.sendBatch(messages.slice(i, i + 100));
+}
+
+/** The answer when the Worker cannot serve at all: what is wrong, in both languages, no secrets. */
+function setupFailure(error: unknown): Response {
+  const detail = error instanceof SetupError || error instanceof ConfigError ? error.message : 'database';
+  console.error(JSON.stringify({ level: 'error', event: 'worker.setup_failed', ...errorFields(error) }));
+  return Response.json(
+    {
+      error: {
+        code: 'not_configured',
+        message_zh: `服务尚未配置好（${detail}），请联系管理员。`,
+        message_en: `The service is not configured yet (${detail}); please tell the administrator.`,
+      },
+    },
+    { status: 503 },
+  );
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    const woken = new Set<WakeableJob>();
+    let invocation: Awaited<ReturnType<typeof open>>;
+    try {
+      invocation = await open(env, (job) => woken.add(job));
+    } catch (error) {
+      return setupFailure(error);
+    }
+    const { services, run, close } = invocation;
+    try {
+      const response = await services.app.fetch(request, env, ctx);
+      // The answer goes now; the work it queued runs after, within waitUntil's time.
+      ctx.waitUntil(runWoken(run(Date.now() + afterRequestMs), woken).finally(close));
+      return response;
+    } catch (error) {
+      ctx.waitUntil(close());
+      throw error;
+    }
+  },
+
+  async scheduled(_controller: ScheduledController, env: WorkerEnv): Promise<void> {
+    const { run, close } = await open(env);
+    try {
+      await runMinute(run(Date.now() + minuteMs));
+    } finally {
+      await close();
+    }
+  },
+
+  async queue(batch: MessageBatch<HandOffMessage>, env: WorkerEnv): Promise<void> {
+    const { run, log, close } = await open(env);
+    try {
+      const deadline = Date.now() + queueBatchMs;
+      let sent = 0;
+      for (const message of batch.messages) {
+        try {
+          const uuids = Array.isArray(message.body?.outbox)
+            ? message.body.outbox.filter((u): u is string => typeof u === 'string').slice(0, 500)
+            : [];
+          sent += await sendHandedOff(run(deadline), uuids);
+          message.ack();
+        } catch (error) {
+          log.error('queue.batch_failed', { attempts: message.attempts, ...errorFields(error) });
+          message.retry({ delaySeconds: 10 });
+        }
+      }
+      log.info('queue.batch', { messages: batch.messages.length, sent });
+    } finally {
+      await close();
+    }
+  },
+};
