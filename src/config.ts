@@ -163,8 +163,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '');
     const given = present[name];
-    const shown =
-      name.includes('TOKEN') || name.includes('SECRET') || name.includes('URL') ? '' : ` (got "${given}")`;
+    // Secrets (tokens, keys) and URLs (which may carry a password) are named, never shown.
+    const shown = /TOKEN|SECRET|KEY|URL/.test(name) ? '' : ` (got "${given}")`;
     return `${name}: ${issue.message}${given === undefined ? '' : shown}`;
   });
   throw new ConfigError(problems);

@@ -28,13 +28,14 @@ describe('config', () => {
         ADMIN_TOKEN: 'short',
         RUN_JOBS: 'maybe',
         LOG_LEVEL: 'loud',
+        DATA_KEY: 'k1:c2hvcnQta2V5',
       });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
     } catch (error) {
       const problems = (error as ConfigError).problems;
-      expect(problems).toHaveLength(6);
+      expect(problems).toHaveLength(7);
       const message = (error as ConfigError).message;
       expect(message).toContain('配置有误');
       expect(message).toContain('PORT: expected a port number 0-65535 (got "eighty")');
@@ -43,6 +44,8 @@ describe('config', () => {
       expect(message).toContain('ADMIN_TOKEN: expected at least 16 characters');
       expect(message).not.toContain('short');
       expect(message).not.toContain('mysql://');
+      expect(message).toContain('DATA_KEY: expected id:base64 keys of 32 bytes');
+      expect(message).not.toContain('c2hvcnQta2V5');
       expect(message).toContain('RUN_JOBS: expected true or false');
       expect(message).toContain('LOG_LEVEL');
     }

@@ -104,20 +104,30 @@ async function handOff(queue: NonNullable<WorkerEnv['BROADCAST_QUEUE']>, uuids: 
   for (let i = 0; i < messages.length; i += 100) await queue.sendBatch(messages.slice(i, i + 100));
 }
 
-/** The answer when the Worker cannot serve at all: what is wrong, in both languages, no secrets. */
+/**
+ * The answer when the Worker cannot serve at all: which settings are wrong or missing, in both
+ * languages; what is wrong with them goes to the log only, and no value anywhere.
+ */
 function setupFailure(error: unknown): Response {
-  const detail = error instanceof SetupError || error instanceof ConfigError ? error.message : 'database';
   console.error(JSON.stringify({ level: 'error', event: 'worker.setup_failed', ...errorFields(error) }));
-  return Response.json(
-    {
-      error: {
+  const detail =
+    error instanceof ConfigError
+      ? `invalid: ${error.problems.map((problem) => problem.split(':')[0]).join(', ')}`
+      : error instanceof SetupError
+        ? error.message
+        : null;
+  const message = detail
+    ? {
         code: 'not_configured',
         message_zh: `服务尚未配置好（${detail}），请联系管理员。`,
         message_en: `The service is not configured yet (${detail}); please tell the administrator.`,
-      },
-    },
-    { status: 503 },
-  );
+      }
+    : {
+        code: 'unavailable',
+        message_zh: '暂时无法连接数据库，请稍后再试。',
+        message_en: 'The database cannot be reached right now; please try again shortly.',
+      };
+  return Response.json({ error: message }, { status: 503 });
 }
 
 export default {

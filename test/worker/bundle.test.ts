@@ -1,10 +1,13 @@
 /**
  * The Workers bundle: built offline as `wrangler deploy` builds it, it holds nothing that runs only
- * on Node, and it stays well under the platform's size limit.
+ * on Node, it stays well under the platform's size limit, and in workerd, before it is configured,
+ * it says what is missing.
  */
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
+import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataKey } from '../../src/crypto/sealed.ts';
 import { buildWorker, type WorkerBuild } from '../support/worker-build.ts';
 
 let build: WorkerBuild;
@@ -62,5 +65,54 @@ describe('the Workers bundle', () => {
     console.info(
       `worker bundle: ${(raw / 1024).toFixed(0)} KiB, ${(compressed / 1024).toFixed(0)} KiB gzipped`,
     );
+  });
+});
+
+describe('the Worker before it is configured', () => {
+  it('answers 503, naming what is missing in both languages, and changes nothing', async () => {
+    const bare = new Miniflare({
+      modulesRoot: build.dir,
+      modules: build.modules,
+      compatibilityDate: '2025-09-01',
+      compatibilityFlags: ['nodejs_compat'],
+      bindings: { ADMIN_TOKEN: 'test-admin-token-0123456789', DATA_KEY: 'not a key' },
+    });
+    try {
+      const bad = await bare.dispatchFetch('http://localhost/healthz');
+      expect(bad.status).toBe(503);
+      const { error } = (await bad.json()) as { error: { message_zh: string; message_en: string } };
+      expect(error.message_zh).toContain('服务尚未配置好');
+      // A malformed key is named, never shown.
+      expect(error.message_en).toContain('(invalid: DATA_KEY)');
+      expect(error.message_en).not.toContain('not a key');
+      await bare.setOptions({
+        modulesRoot: build.dir,
+        modules: build.modules,
+        compatibilityDate: '2025-09-01',
+        compatibilityFlags: ['nodejs_compat'],
+        bindings: { ADMIN_TOKEN: 'test-admin-token-0123456789' },
+      });
+      const missing = await bare.dispatchFetch('http://localhost/chat');
+      expect(missing.status).toBe(503);
+      const body = (await missing.json()) as { error: { message_en: string } };
+      expect(body.error.message_en).toContain('not set: DATA_KEY, PUBLIC_URL, HYPERDRIVE or DATABASE_URL');
+      // Configured, but the database does not answer: unavailable, try again later.
+      await bare.setOptions({
+        modulesRoot: build.dir,
+        modules: build.modules,
+        compatibilityDate: '2025-09-01',
+        compatibilityFlags: ['nodejs_compat'],
+        bindings: {
+          DATA_KEY: generateDataKey(),
+          PUBLIC_URL: 'https://tongxin.example.workers.dev',
+          DATABASE_URL: 'postgresql://postgres@127.0.0.1:9/none',
+        },
+      });
+      const down = await bare.dispatchFetch('http://localhost/chat');
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    } finally {
+      await bare.dispose();
+    }
   });
 });
