@@ -9,6 +9,7 @@ import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
 import {
   cardAction,
+  cardButtonValue,
   delivery,
   envelope,
   larkApp,
@@ -87,18 +88,6 @@ const counts = async () => {
 /** Everything the stand-in received for a chat, as text, newest last. */
 const sentTo = (chatId: string) => standIn.sent.filter((m) => m.receiveId === chatId);
 const textOfSent = (m: { content: Record<string, unknown> }) => JSON.stringify(m.content);
-
-/** The callback value of the button with this label on the latest card sent to the chat. */
-function buttonValue(chatId: string, label: string): unknown {
-  const last = sentTo(chatId).at(-1);
-  const found = JSON.stringify(last?.content ?? {}).match(
-    new RegExp(
-      `"content":"${label}"\\},"behaviors":\\[\\{"type":"callback","value":(\\{"v":"(?:[^"\\\\]|\\\\.)*"\\})`,
-    ),
-  );
-  if (!found) throw new Error(`no button "${label}" in ${textOfSent(last ?? { content: {} })}`);
-  return JSON.parse(found[1]!);
-}
 
 describe(`Lark webhook (${primaryKind})`, () => {
   it('answers url_verification with the challenge, plain and encrypted, after checking the token', async () => {
@@ -250,7 +239,7 @@ describe(`Lark webhook (${primaryKind})`, () => {
     };
     const press = async (label: string) => {
       const card = sentTo(chatId).at(-1)!;
-      const value = buttonValue(chatId, label);
+      const value = cardButtonValue(sentTo(chatId).at(-1), label);
       const res = await post(cardAction({ openId, chatId, value, messageId: card.messageId }), {
         encrypt: true,
       });
@@ -294,7 +283,7 @@ describe(`Lark webhook (${primaryKind})`, () => {
     for (const chatId of [mine, theirs])
       await post(textMessage({ openId: `ou_${chatId}`, chatId, text: '菜单' }));
     await settle();
-    const value = buttonValue(mine, '我的事项');
+    const value = cardButtonValue(sentTo(mine).at(-1), '我的事项');
     const res = await post(
       cardAction({ openId: `ou_${mine}`, chatId: mine, value, messageId: sentTo(theirs)[0]!.messageId }),
     );

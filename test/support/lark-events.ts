@@ -102,3 +102,17 @@ export async function delivery(
     },
   };
 }
+
+/** The callback value of the button with this label on a card the stand-in received. */
+export function cardButtonValue(
+  card: { content: Record<string, unknown> } | undefined,
+  label: string,
+): unknown {
+  const found = JSON.stringify(card?.content ?? {}).match(
+    new RegExp(
+      `"content":"${label}"\\},"behaviors":\\[\\{"type":"callback","value":(\\{"v":"(?:[^"\\\\]|\\\\.)*"\\})`,
+    ),
+  );
+  if (!found) throw new Error(`no button "${label}" in ${JSON.stringify(card?.content ?? {})}`);
+  return JSON.parse(found[1]!);
+}

@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, newsItems, outbox, scheduleRuns, schedules, submissions } from '../../db/schema/index.ts';
 import { generateDataKey } from '../../src/crypto/sealed.ts';
 import { openTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.ts';
-import { delivery, larkApp, larkEnv, nextId, textMessage } from '../support/lark-events.ts';
+import {
+  cardAction,
+  cardButtonValue,
+  delivery,
+  larkApp,
+  larkEnv,
+  nextId,
+  textMessage,
+} from '../support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
 import { adminToken, bubbleText } from '../support/stack.ts';
 import { buildWorker, type WorkerBuild } from '../support/worker-build.ts';
@@ -119,7 +127,8 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
 
   it('acknowledges a signed Lark message at once, replies after, and takes a redelivery once', async () => {
     const chatId = nextId('oc_p2p');
-    const event = textMessage({ openId: nextId('ou_worker'), chatId, text: '菜单' });
+    const openId = nextId('ou_worker');
+    const event = textMessage({ openId, chatId, text: '菜单' });
     const started = performance.now();
     const first = await postLark(event);
     const ackMs = performance.now() - started;
@@ -139,6 +148,17 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
     const rows = await database.db.select().from(outbox).where(eq(outbox.chatId, chatId));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'sent', platformMessageId: reply.messageId });
+
+    // A button on that card: the callback is answered with a toast and the card updated in place,
+    // and the next question follows.
+    const value = cardButtonValue(reply, '提合理化建议');
+    const pressed = await postLark(cardAction({ openId, chatId, value, messageId: reply.messageId }));
+    expect(pressed.status).toBe(200);
+    const answer = (await pressed.json()) as { toast: { content: string }; card?: { data: unknown } };
+    expect(answer.toast.content).toBe('已收到');
+    expect(JSON.stringify(answer.card?.data)).toContain('✓ 提合理化建议');
+    const next = await until(() => standIn.sent.filter((m) => m.receiveId === chatId)[1]);
+    expect(JSON.stringify(next.content)).toContain('标题');
   });
 
   it('refuses a delivery with a bad signature and stores nothing', async () => {
