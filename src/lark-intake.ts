@@ -10,7 +10,7 @@ import { answeredCard } from '../bots/lark/render.ts';
 import type { Db } from '../db/handle.ts';
 import { voteReply } from '../flows/polls/messages.ts';
 import { parseTextVote } from '../flows/polls/text-vote.ts';
-import { AppError } from './errors.ts';
+import { AppError, errorText } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import type { RecentKeys } from './polls/recent-keys.ts';
@@ -95,6 +95,12 @@ export async function takeLarkPayload(
     return { challenge: parsed.challenge };
   }
   const eventType = parsed.eventType.slice(0, 80);
+  if (parsed.kind === 'ignored' && parsed.why === 'bot_unknown') {
+    // The bot's own open_id could not be fetched: answer so that the platform delivers it again,
+    // rather than drop a message that may have been addressed to the bot.
+    log.warn('lark.bot_unknown', { eventType });
+    throw new AppError('unavailable', errorText.unavailable);
+  }
   if (parsed.kind === 'ignored') {
     log.info('lark.ignored', { eventType, why: parsed.why });
     deps.metrics.count('tongxin_lark_deliveries_total', {

@@ -6,7 +6,7 @@ import type { ChannelName, ChannelSender } from '../bots/core/messenger.ts';
 import type { LarkCrypto } from '../bots/lark/crypto.ts';
 import { webLarkCrypto } from '../bots/lark/crypto-web.ts';
 import { fetchTransport } from '../bots/lark/fetch-transport.ts';
-import { createLarkClient } from '../bots/lark/sender.ts';
+import { createLarkClient, type LarkMemo } from '../bots/lark/sender.ts';
 import type { LarkAppCredentials, LarkTransport } from '../bots/lark/transport.ts';
 import { WebChatHub } from '../bots/web/hub.ts';
 import { createWebSender } from '../bots/web/sender.ts';
@@ -36,6 +36,7 @@ import { createRunNow, createScheduleTick } from './schedule/tick.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
 import { convertUnsupportedMotions } from './store/motions.ts';
 import type { ChatMembers } from './store/polls.ts';
+import { SharedSendBudget } from './store/send-budget.ts';
 import type { WechatIntakeDeps } from './wechat-intake.ts';
 
 export type ServiceConfig = Pick<
@@ -99,6 +100,13 @@ export interface ServiceDeps {
    * rows are then left to it for BULK_HANDOFF_SECONDS before the dispatcher sends them itself.
    */
   handOffBroadcast?: (uuids: string[]) => Promise<void>;
+  /**
+   * Keep the Lark send limits in the database, shared by every instance, instead of in this
+   * process (Workers, where every invocation is a fresh instance).
+   */
+  sharedSendLimits?: boolean;
+  /** What the Lark client learns once and may keep beyond this instance (plain data). */
+  larkMemo?: LarkMemo;
 }
 
 /** How long a broadcast batch handed off is left to its taker before the dispatcher steps in. */
@@ -133,6 +141,8 @@ export function createServices(deps: ServiceDeps) {
               appSecret: config.LARK_APP_SECRET,
               apiBase: config.LARK_API_BASE,
             }),
+            deps.sharedSendLimits ? new SharedSendBudget(db) : undefined,
+            deps.larkMemo,
           ),
         }
       : null;

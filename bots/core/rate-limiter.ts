@@ -20,7 +20,12 @@ export interface RateLimiterDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export class RateLimiter {
+/** Anything that hands out send slots under named limits: this process's, or one shared by instances. */
+export interface SendLimiter {
+  take(limits: readonly { key: string; limit: RateLimit }[]): Promise<{ giveBack(): void }>;
+}
+
+export class RateLimiter implements SendLimiter {
   private readonly sent = new Map<string, number[]>();
   /** Sends given back under an even limit, which may go without waiting their turn. */
   private readonly credits = new Map<string, number>();

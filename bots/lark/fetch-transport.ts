@@ -2,7 +2,8 @@
  * The Open API over `fetch`, for runtimes where the Node SDK does not run (Cloudflare Workers).
  * The wire is the SDK's: the tenant token from `auth/v3/tenant_access_token/internal`, sent as a
  * bearer token and renewed a few minutes before the expiry the platform gave. The token is kept
- * as plain data in `tokens`, which may outlive one request; nothing else is shared.
+ * as plain data in `tokens`, which may outlive one request; a token request in flight is shared
+ * only by the calls of this transport.
  */
 import type { LarkAnswer, LarkAppCredentials, LarkCall, LarkTransport } from './transport.ts';
 
@@ -54,13 +55,26 @@ export function fetchTransport(
     };
   }
 
+  let fetching: Promise<string> | null = null;
+  /** The token the last call went with, so that dropping it never drops a newer one. */
+  let used: string | null = null;
+
   /**
    * The cached token, or a new one. A refusal throws, as no answer would: the call never reached
    * the API, and a wrong secret, once corrected, should not have failed anything for good.
    */
-  async function tenantToken(): Promise<string> {
+  function tenantToken(): Promise<string> {
     const held = tokens.token;
-    if (held && held.appId === credentials.appId && held.expiresAt > Date.now()) return held.value;
+    if (held && held.appId === credentials.appId && held.expiresAt > Date.now())
+      return Promise.resolve(held.value);
+    // Calls made together share one request for a new token (within this transport).
+    fetching ??= newToken().finally(() => {
+      fetching = null;
+    });
+    return fetching;
+  }
+
+  async function newToken(): Promise<string> {
     const answer = await send<TokenAnswer>(
       {
         method: 'POST',
@@ -79,10 +93,12 @@ export function fetchTransport(
 
   return {
     async call<T>(request: LarkCall): Promise<LarkAnswer<T>> {
-      return send<T>(request, await tenantToken());
+      const token = await tenantToken();
+      used = token;
+      return send<T>(request, token);
     },
     dropToken() {
-      tokens.token = undefined;
+      if (!tokens.token || tokens.token.value === used) tokens.token = undefined;
     },
   };
 }

@@ -90,7 +90,8 @@ export type LarkParsed =
       token: string;
       appId: string;
       eventType: string;
-      why: 'unknown_event' | 'not_mentioned' | 'from_bot';
+      /** `bot_unknown`: someone was mentioned in a group, but whether it was the bot cannot be told yet. */
+      why: 'unknown_event' | 'not_mentioned' | 'from_bot' | 'bot_unknown';
     }
   /** Unreadable; `token` and `appId` are there when the envelope's header was, so they can be checked first. */
   | { kind: 'malformed'; token?: string; appId?: string };
@@ -131,7 +132,12 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
       const group = message.chat_type !== 'p2p';
       const mentions = message.mentions ?? [];
       const botMention = mentions.find((m) => ctx.botOpenId !== null && m.id.open_id === ctx.botOpenId);
-      if (group && !botMention) return { kind: 'ignored', ...base, why: 'not_mentioned' };
+      if (group && !botMention)
+        return {
+          kind: 'ignored',
+          ...base,
+          why: ctx.botOpenId === null && mentions.length > 0 ? 'bot_unknown' : 'not_mentioned',
+        };
       const inbound: Inbound = {
         channel: 'lark',
         // The platform re-delivers a message for hours, sometimes as a new event: dedupe on the message.

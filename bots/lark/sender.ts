@@ -5,7 +5,7 @@
  * The wire goes through a transport: the official SDK on Node, fetch on Workers.
  */
 import type { ChannelSender, OutboundEnvelope, SendResult } from '../core/messenger.ts';
-import { type RateLimit, RateLimiter } from '../core/rate-limiter.ts';
+import { type RateLimit, RateLimiter, type SendLimiter } from '../core/rate-limiter.ts';
 import { classifyLarkFailure } from './errors.ts';
 import { renderLark } from './render.ts';
 import type { LarkAnswer, LarkCall, LarkTransport } from './transport.ts';
@@ -41,10 +41,16 @@ interface MembersPage {
   data?: { items?: { member_id?: string }[]; has_more?: boolean; page_token?: string };
 }
 
+/** What the client learns once and may keep beyond one instance: plain data only. */
+export interface LarkMemo {
+  botOpenId?: string;
+}
+
 export function createLarkClient(
   settings: LarkClientSettings,
   transport: LarkTransport,
-  limiter = new RateLimiter(),
+  limiter: SendLimiter = new RateLimiter(),
+  memo: LarkMemo = {},
 ): LarkClient {
   const second = (limit: number): RateLimit => ({ limit, windowMs: 1000 });
   /** When the platform last answered 429, over the last second. */
@@ -152,6 +158,7 @@ export function createLarkClient(
     sender,
     chatMembers,
     botOpenId() {
+      if (memo.botOpenId) return Promise.resolve(memo.botOpenId);
       if (!botId && Date.now() - lastFailure > 60_000) {
         botId = call<LarkBody & { bot?: { open_id?: string } }>({
           method: 'GET',
@@ -163,7 +170,7 @@ export function createLarkClient(
             if (id === null) {
               lastFailure = Date.now();
               botId = null;
-            }
+            } else memo.botOpenId = id;
             return id;
           });
       }

@@ -15,6 +15,7 @@ export * from './people.ts';
 export * from './polls.ts';
 export * from './reference-counters.ts';
 export * from './schedules.ts';
+export * from './send-budget.ts';
 export * from './submission-events.ts';
 export * from './submissions.ts';
 export * from './web-chat-messages.ts';

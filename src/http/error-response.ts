@@ -33,7 +33,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const message = (current as { message?: unknown }).message;
     if (
       typeof message === 'string' &&
-      /Connection terminated|connect ECONNREFUSED|PGlite is closed/i.test(message)
+      // The last three are how a socket failure reads on Workers (cloudflare:sockets, Hyperdrive).
+      /Connection terminated|connect ECONNREFUSED|PGlite is closed|proxy request failed|Network connection lost|cannot connect to the specified address/i.test(
+        message,
+      )
     ) {
       return true;
     }

@@ -4,7 +4,7 @@
  * idempotency key, and records the outcome. A crash after sending and before recording leaves
  * the lease to expire; the resend carries the same key, so the platform shows it once.
  */
-import { and, asc, eq, inArray, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   type ChannelName,
@@ -59,8 +59,23 @@ export function createOutboxDispatcher(
   const before = alias(outbox, 'before');
 
   const handoff = deps.bulkHandoffSeconds;
+  const later = alias(outbox, 'later');
   const claim = (scope: DispatchScope) =>
     db.transaction(async (tx) => {
+      // A bulk row handed off is left to its taker until it is older than the hand-off time, or
+      // a reply waits behind it in the same chat (that chat's messages go in order).
+      const replyBehind = tx
+        .select({ one: sql`1` })
+        .from(later)
+        .where(
+          and(
+            eq(later.channel, outbox.channel),
+            eq(later.chatId, outbox.chatId),
+            eq(later.priority, 0),
+            inArray(later.status, ['pending', 'sending']),
+            sql`${later.id} > ${outbox.id}`,
+          ),
+        );
       const due = and(
         or(
           and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`)),
@@ -72,6 +87,7 @@ export function createOutboxDispatcher(
             ? or(
                 eq(outbox.priority, 0),
                 lte(outbox.createdAt, sql`now() - make_interval(secs => ${handoff})`),
+                exists(replyBehind),
               )
             : undefined,
       );
@@ -206,7 +222,10 @@ export function createOutboxDispatcher(
     if (scope.uuids?.length === 0) return 0;
     const rows = await claim(scope);
     // One chat's rows are never in the same batch (see the claim), so they can go in parallel.
-    await Promise.all(rows.map(record));
+    // Every send is waited for, even when one fails, so none is still running when this returns.
+    const outcomes = await Promise.allSettled(rows.map(record));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     return rows.length;
   };
 }

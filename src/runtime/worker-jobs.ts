@@ -5,11 +5,12 @@
  * rest to the next minute: every job claims its work in the database (fire times, leases,
  * `SKIP LOCKED`), so any number of invocations at once share it without doing anything twice.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
-import { newsItems } from '../../db/schema/index.ts';
+import { outbox } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
-import type { Services, WakeableJob } from '../services.ts';
+import { bulkHandoffSeconds, type Services, type WakeableJob } from '../services.ts';
+import { sweepSendBudget } from '../store/send-budget.ts';
 
 export interface JobRun {
   services: Pick<Services, 'jobs' | 'tickSchedules'>;
@@ -39,15 +40,28 @@ export async function runMinute(run: JobRun): Promise<void> {
   await once(run, 'schedule', () => run.services.tickSchedules());
   await once(run, 'expiry', jobs.sweep);
   await once(run, 'deadlines', async () => (await jobs.escalate()) + (await jobs.convertMotions()));
+  await once(run, 'send-budget', () => sweepSendBudget(run.db));
   await steps(run, 'polls', jobs.polls);
   await steps(run, 'inbox', async () => Number(await jobs.processNext()));
   await sendNews(run, { waitForHandOff: true });
 }
 
-/** A queue message: sends the handed-off rows that are due; the rest stay for the dispatcher. */
-export function sendHandedOff(run: JobRun, uuids: readonly string[]): Promise<number> {
-  // Not guarded: a failure here is the message's, so the queue delivers it again.
-  return loop(run, () => run.services.jobs.dispatch({ uuids }));
+/**
+ * A queue message: sends the handed-off rows that are due (the rest stay for the dispatcher).
+ * `finished` is false when time ran out first. Not guarded: a failure is the message's, so the
+ * queue delivers it again.
+ */
+export async function sendHandedOff(
+  run: JobRun,
+  uuids: readonly string[],
+): Promise<{ sent: number; finished: boolean }> {
+  let sent = 0;
+  while (Date.now() < run.deadline) {
+    const n = await run.services.jobs.dispatch({ uuids });
+    if (n === 0) return { sent, finished: true };
+    sent += n;
+  }
+  return { sent, finished: false };
 }
 
 /**
@@ -58,19 +72,31 @@ async function sendNews(run: JobRun, opts: { waitForHandOff: boolean }) {
   const { jobs } = run.services;
   const sleep = run.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   while (Date.now() < run.deadline) {
-    const queued = await guarded(run, 'news', jobs.broadcast);
+    let failed = false;
+    const queued = await guarded(run, 'news', jobs.broadcast, () => {
+      failed = true;
+    });
     const sent = await steps(run, 'outbox', () => jobs.dispatch());
+    if (failed) return;
     if (queued > 0 || sent > 0) continue;
-    if (!(opts.waitForHandOff && run.handedOff && (await stillGoingOut(run.db)))) return;
+    // Waiting is worth it only while the queue consumer is working through rows handed to it.
+    if (!(opts.waitForHandOff && run.handedOff && (await handedOffWaiting(run.db)))) return;
     await sleep(1000);
   }
 }
 
-async function stillGoingOut(db: Db): Promise<boolean> {
+/** Whether bulk rows handed to the queue are still waiting for it (not yet the dispatcher's). */
+async function handedOffWaiting(db: Db): Promise<boolean> {
   const [row] = await db
-    .select({ id: newsItems.id })
-    .from(newsItems)
-    .where(eq(newsItems.status, 'sending'))
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.priority, 1),
+        inArray(outbox.status, ['pending', 'sending']),
+        gt(outbox.createdAt, sql`now() - make_interval(secs => ${bulkHandoffSeconds})`),
+      ),
+    )
     .limit(1);
   return row !== undefined;
 }
@@ -97,11 +123,17 @@ async function once(run: JobRun, job: string, step: () => Promise<unknown>): Pro
   });
 }
 
-async function guarded(run: JobRun, job: string, work: () => Promise<number>): Promise<number> {
+async function guarded(
+  run: JobRun,
+  job: string,
+  work: () => Promise<number>,
+  onError?: () => void,
+): Promise<number> {
   try {
     return await work();
   } catch (error) {
     run.log.error('job.error', { job, ...errorFields(error) });
+    onError?.();
     return 0;
   }
 }

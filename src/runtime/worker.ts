@@ -9,6 +9,7 @@
  */
 import pg from 'pg';
 import { fetchTransport, type TokenStore } from '../../bots/lark/fetch-transport.ts';
+import type { LarkMemo } from '../../bots/lark/sender.ts';
 import { postgresDb } from '../../db/postgres.ts';
 // Chart.js's browser build, bundled as text (wrangler.toml's Text rule).
 import chartJs from '../../node_modules/chart.js/dist/chart.umd.min.js';
@@ -26,16 +27,22 @@ import type {
 } from './worker-env.ts';
 import { type JobRun, runMinute, runWoken, sendHandedOff } from './worker-jobs.ts';
 
-/** waitUntil work is cut off 30 s after the answer; leave room to close the pool. */
-const afterRequestMs = 25_000;
+/**
+ * waitUntil work is cut off 30 s after the answer. No new step starts after this; one already
+ * started ends within the Lark call's 10 s timeout, leaving room to close the pool.
+ */
+const afterRequestMs = 15_000;
 /** A minute's run stops starting new steps here, before the next minute's begins. */
 const minuteMs = 50_000;
 const queueBatchMs = 60_000;
 /** Rows per queue message, and messages per send (the platform takes up to 100). */
 const rowsPerMessage = 50;
 
-/** Plain data kept between requests in one isolate; never a socket, promise or stream. */
-const kept: { settled?: Settled; webSecret?: string; tokens: TokenStore } = { tokens: {} };
+/** Plain data kept between requests in one isolate; never a socket, promise, key or stream. */
+const kept: { config?: Config; webSecret?: string; tokens: TokenStore; lark: LarkMemo } = {
+  tokens: {},
+  lark: {},
+};
 
 interface Settled {
   config: Config;
@@ -45,22 +52,23 @@ interface Settled {
 
 class SetupError extends Error {}
 
+/** The configuration (parsed once per isolate) and this invocation's logger and key ring. */
 function settle(env: WorkerEnv): Settled {
-  if (kept.settled) return kept.settled;
-  const vars: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') vars[name] = value;
-  const config = loadConfig(vars);
-  const missing = [
-    ...(config.DATA_KEY ? [] : ['DATA_KEY']),
-    ...(config.PUBLIC_URL ? [] : ['PUBLIC_URL']),
-    ...(env.HYPERDRIVE || config.DATABASE_URL ? [] : ['HYPERDRIVE or DATABASE_URL']),
-  ];
-  if (missing.length > 0) throw new SetupError(`not set: ${missing.join(', ')}`);
-  const log = createLogger(config.LOG_LEVEL);
-  if (config.LARK_MODE === 'ws')
-    log.warn('lark.ws_unavailable', { hint: 'Workers take Lark events by webhook' });
-  kept.settled = { config, log, keyRing: createKeyRing(config.DATA_KEY ?? '') };
-  return kept.settled;
+  let config = kept.config;
+  if (!config) {
+    const vars: Record<string, string> = {};
+    for (const [name, value] of Object.entries(env)) if (typeof value === 'string') vars[name] = value;
+    config = loadConfig(vars);
+    const missing = [
+      ...(config.DATA_KEY ? [] : ['DATA_KEY']),
+      ...(config.PUBLIC_URL ? [] : ['PUBLIC_URL']),
+      ...(env.HYPERDRIVE || config.DATABASE_URL ? [] : ['HYPERDRIVE or DATABASE_URL']),
+    ];
+    if (missing.length > 0) throw new SetupError(`not set: ${missing.join(', ')}`);
+    if (config.LARK_MODE === 'ws') throw new SetupError('LARK_MODE=ws: Workers take Lark events by webhook');
+    kept.config = config;
+  }
+  return { config, log: createLogger(config.LOG_LEVEL), keyRing: createKeyRing(config.DATA_KEY ?? '') };
 }
 
 /** One invocation's database and services; `close` ends its pool. */
@@ -86,6 +94,9 @@ async function open(env: WorkerEnv, onWake?: (job: WakeableJob) => void) {
       keyRing,
       chartScript: async () => chartJs,
       larkTransport: (credentials) => fetchTransport(credentials, kept.tokens),
+      larkMemo: kept.lark,
+      // Every invocation is a new instance: the Lark limits are kept in the database, for all.
+      sharedSendLimits: true,
       ...(onWake ? { onWake } : {}),
       ...(queue ? { handOffBroadcast: (uuids: string[]) => handOff(queue, uuids) } : {}),
     });
@@ -170,8 +181,11 @@ export default {
           const uuids = Array.isArray(message.body?.outbox)
             ? message.body.outbox.filter((u): u is string => typeof u === 'string').slice(0, 500)
             : [];
-          sent += await sendHandedOff(run(deadline), uuids);
-          message.ack();
+          const done = await sendHandedOff(run(deadline), uuids);
+          sent += done.sent;
+          // Out of time before its rows were all looked at: delivered again, not dropped.
+          if (done.finished) message.ack();
+          else message.retry();
         } catch (error) {
           log.error('queue.batch_failed', { attempts: message.attempts, ...errorFields(error) });
           message.retry({ delaySeconds: 10 });

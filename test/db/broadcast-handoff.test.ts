@@ -4,7 +4,7 @@
  * handed-off rows over itself once they are older than the hand-off time, so a hand-off that never
  * arrives (or could not be made) loses nothing.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { ChannelSender, OutboundEnvelope } from '../../bots/core/messenger.ts';
 import { outbox } from '../../db/schema/index.ts';
@@ -86,16 +86,29 @@ describe.each(databaseKinds)('broadcast hand-off on %s', (kind) => {
     expect(await dispatch({ uuids: handed.slice(0, 2) })).toBe(2);
     expect(await dispatch({ uuids: handed.slice(0, 2) })).toBe(0);
     expect(await dispatch({ uuids: [] })).toBe(0);
+    // A reply to a chat whose news the taker has not sent yet: the news goes first, then the reply.
+    const [waitingNews] = await database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.priority, 1), eq(outbox.status, 'pending')))
+      .limit(1);
+    const busy = waitingNews!.chatId;
+    await enqueue(database.db, [
+      { channel: 'lark', chatId: busy, message: { type: 'text', text: '已受理' } },
+    ]);
+    expect(await dispatch()).toBe(1);
+    expect(await dispatch()).toBe(1);
+    expect(sender.sent.slice(-2).map((s) => [s.chatId, s.message.type])).toEqual([
+      [busy, 'article'],
+      [busy, 'text'],
+    ]);
+    expect(await dispatch()).toBe(0);
     // The rest it never sent: past the hand-off time the dispatcher sends them, once each.
     await pause(1100);
-    expect(await dispatch()).toBe(3);
+    expect(await dispatch()).toBe(2);
     expect(await dispatch()).toBe(0);
-    expect(
-      sender.sent
-        .filter((s) => chats.includes(s.chatId))
-        .map((s) => s.chatId)
-        .sort(),
-    ).toEqual(chats);
+    const news = sender.sent.filter((s) => s.message.type === 'article');
+    expect(news.map((s) => s.chatId).sort()).toEqual(chats);
 
     // A hand-off that fails is logged and loses nothing.
     refuse = true;
@@ -109,6 +122,6 @@ describe.each(databaseKinds)('broadcast hand-off on %s', (kind) => {
     await pause(1100);
     expect(await dispatch()).toBe(2);
     const sent = await database.db.select().from(outbox).where(eq(outbox.status, 'sent'));
-    expect(sent).toHaveLength(8);
+    expect(sent).toHaveLength(9);
   });
 });

@@ -141,6 +141,13 @@ describe('the fetch transport’s token', () => {
       expect((await lark.sender.send(envelope('ou_person_5', `第${i + 1}次`))).ok).toBe(true);
     }
     expect(standIn.tokensIssued()).toBe(before + 1);
+    // Twenty sends at once on a cold store ask for one token between them.
+    const cold = createLarkClient({ limits }, fetchTransport(credentials, {}));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => cold.sender.send(envelope(`ou_cold_${i}`, '同时发送'))),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(standIn.tokensIssued()).toBe(before + 2);
     const held = (tokens as { token?: { expiresAt: number } }).token!;
     // The stand-in grants 7200 s; the token is renewed three minutes early.
     expect(held.expiresAt - Date.now()).toBeLessThanOrEqual(7200_000 - 180_000);

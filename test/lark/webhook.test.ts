@@ -331,6 +331,36 @@ describe(`Lark webhook (${primaryKind})`, () => {
     expect(textOfSent(sentTo(chatId)[1]!)).toContain('还没有提交');
   });
 
+  it('asks for a group mention again (503) while the bot cannot tell whether it was meant', async () => {
+    // A second app whose Open API does not answer: the bot's own open_id is unknown.
+    const cut = createStack(database, {
+      env: { ...larkEnv('http://127.0.0.1:9'), OUTBOX_MAX_ATTEMPTS: '20' },
+    });
+    const cutServer = await startHttpServer(cut.services);
+    try {
+      const chatId = nextId('oc');
+      const mention = textMessage({
+        openId: nextId('ou'),
+        chatId,
+        group: true,
+        text: '@_user_1 我的',
+        mentions: [{ key: '@_user_1', openId: larkApp.botOpenId, name: '同心' }],
+      });
+      const before = await counts();
+      const { body, headers } = await delivery(mention);
+      const res = await fetch(`${cutServer.url}/webhooks/lark`, { method: 'POST', headers, body });
+      expect(res.status).toBe(503);
+      expect((await counts()).inbox).toBe(before.inbox);
+      // Unmentioned group talk and private chats do not need it.
+      const plain = await delivery(
+        textMessage({ openId: nextId('ou'), chatId, group: true, text: '开会了' }),
+      );
+      expect((await fetch(`${cutServer.url}/webhooks/lark`, { method: 'POST', ...plain })).status).toBe(200);
+    } finally {
+      await cutServer.close();
+    }
+  });
+
   it('answers images and rich text politely, asking for text', async () => {
     const chatId = nextId('oc');
     await post(textMessage({ openId: nextId('ou'), chatId, text: '', type: 'image' }));

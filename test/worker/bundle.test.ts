@@ -111,6 +111,28 @@ describe('the Worker before it is configured', () => {
       const down = await bare.dispatchFetch('http://localhost/chat');
       expect(down.status).toBe(503);
       expect(((await down.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+      // With the cookie key set, nothing is read before the app: the app answers 503 itself.
+      await bare.setOptions({
+        modulesRoot: build.dir,
+        modules: build.modules,
+        compatibilityDate: '2025-09-01',
+        compatibilityFlags: ['nodejs_compat'],
+        bindings: {
+          DATA_KEY: generateDataKey(),
+          PUBLIC_URL: 'https://tongxin.example.workers.dev',
+          DATABASE_URL: 'postgresql://postgres@127.0.0.1:9/none',
+          WEB_COOKIE_SECRET: 'a-web-cookie-secret-of-32-characters-or-more',
+          ADMIN_TOKEN: 'test-admin-token-0123456789',
+        },
+      });
+      expect((await bare.dispatchFetch('http://localhost/healthz')).status).toBe(503);
+      const api = await bare.dispatchFetch('http://localhost/api/news', {
+        headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      });
+      expect(api.status).toBe(503);
+      const apiError = ((await api.json()) as { error: { code: string; message_zh: string } }).error;
+      expect(apiError.code).toBe('unavailable');
+      expect(apiError.message_zh).toContain('暂时');
     } finally {
       await bare.dispose();
     }

@@ -135,7 +135,11 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
     expect(first.status).toBe(200);
     expect(ackMs).toBeLessThan(3000);
     const reply = await until(() => standIn.sent.find((m) => m.receiveId === chatId));
+    const replyMs = performance.now() - started;
     expect(reply.msgType).toBe('interactive');
+    console.info(
+      `worker: acknowledged in ${ackMs.toFixed(0)} ms, reply at the stand-in after ${replyMs.toFixed(0)} ms`,
+    );
 
     expect((await postLark(event)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -253,6 +257,10 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
 
   it('fans a broadcast out through the queue: every chat once, none by the dispatcher', async () => {
     const chats = Array.from({ length: 120 }, (_, i) => `oc_bcast_${String(i).padStart(3, '0')}`);
+    // The stand-in keeps the platform's limits, and refuses any send over them.
+    standIn.faults.appPerSecond = 50;
+    standIn.faults.userPerSecond = 5;
+    const callsBefore = standIn.calls.length;
     const res = await api('/news', {
       topic: 'news',
       title: '职工之家装修完工',
@@ -269,6 +277,8 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
       const left = await database.db.select().from(outbox).where(inArray(outbox.chatId, chats));
       return left.every((r) => r.status === 'sent');
     });
+    // Queue consumers and requests count in one budget in the database: none went over.
+    expect(standIn.calls.slice(callsBefore).filter((c) => c.limited)).toEqual([]);
     const [item] = await database.db.select().from(newsItems).where(eq(newsItems.id, id));
     expect(item).toMatchObject({ status: 'sent', queued: 120 });
     // The queue consumer sent them all: the dispatcher leaves handed-off rows alone for two minutes.

@@ -1,0 +1,87 @@
+/**
+ * Send limits kept in the database, so instances that share nothing else (Workers invocations,
+ * several servers) share them: "50 a second per app" holds for all of them together.
+ *
+ * Each limit of L sends per W ms is kept as fixed windows of W/k ms with n = floor(L/(k+1)) sends
+ * each. Any W-long stretch touches at most k+1 windows, so it never holds more than L sends,
+ * whatever the windows' alignment; the steady rate is n·k per W (40 a second for 50, 4 for 5).
+ * A take counts one send in every named limit at once, by the database's clock; when any is
+ * full, the counts are given back and the take waits for that window to end.
+ */
+import { sql } from 'drizzle-orm';
+import type { RateLimit, SendLimiter } from '../../bots/core/rate-limiter.ts';
+import { type Db, queryRows } from '../../db/handle.ts';
+
+/** How a limit is cut into fixed windows. */
+export function windowsFor(limit: RateLimit): { windowMs: number; perWindow: number } {
+  if (limit.limit <= 1) return { windowMs: limit.windowMs * 2, perWindow: 1 };
+  const k = Math.min(10, limit.limit - 1);
+  return { windowMs: Math.round(limit.windowMs / k), perWindow: Math.floor(limit.limit / (k + 1)) };
+}
+
+interface Counted {
+  key: string;
+  used: number;
+  window_start: string;
+  wait_ms: number;
+}
+
+export class SharedSendBudget implements SendLimiter {
+  constructor(
+    private readonly db: Db,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  /** Resolves once a send fits every limit; `at` is when its window began, by the database's clock. */
+  async take(
+    limits: readonly { key: string; limit: RateLimit }[],
+  ): Promise<{ giveBack(): void; at: number }> {
+    const cut = limits.map(({ key, limit }) => {
+      const { windowMs, perWindow } = windowsFor(limit);
+      return { key: `${key}@${windowMs}`, windowMs, perWindow };
+    });
+    for (;;) {
+      const rows = await queryRows<Counted>(
+        this.db,
+        sql`insert into send_budget (key, window_start, window_ms, used)
+            select t.k, to_timestamp(floor(extract(epoch from clock_timestamp()) * 1000 / t.w) * t.w / 1000.0), t.w, 1
+            from (values ${sql.join(
+              cut.map((c) => sql`(${c.key}::text, ${c.windowMs}::int)`),
+              sql`, `,
+            )}) as t(k, w)
+            on conflict (key) do update set
+              -- A take that read the clock before a newer window began counts in the newer one.
+              used = case when excluded.window_start > send_budget.window_start
+                          then 1 else send_budget.used + 1 end,
+              window_start = greatest(send_budget.window_start, excluded.window_start),
+              window_ms = excluded.window_ms
+            returning key, used, window_start::text,
+              greatest(0, ceil(extract(epoch from window_start) * 1000 + window_ms
+                               - extract(epoch from clock_timestamp()) * 1000))::int as wait_ms`,
+      );
+      const full = rows.filter((row) => row.used > (cut.find((c) => c.key === row.key)?.perWindow ?? 0));
+      if (full.length === 0)
+        return {
+          giveBack: () => void this.giveBack(rows).catch(() => undefined),
+          at: Math.max(...rows.map((row) => Date.parse(row.window_start))),
+        };
+      await this.giveBack(rows);
+      await this.sleep(Math.max(1, ...full.map((row) => row.wait_ms)));
+    }
+  }
+
+  /** Uncounts these sends, in the windows they were counted in (a later window is left alone). */
+  private async giveBack(rows: readonly Counted[]): Promise<void> {
+    for (const row of rows)
+      await this.db.execute(
+        sql`update send_budget set used = greatest(0, used - 1)
+            where key = ${row.key} and window_start = ${row.window_start}::timestamptz`,
+      );
+  }
+}
+
+/** Drops the counts of keys not used for an hour (one row per chat ever sent to, otherwise). */
+export async function sweepSendBudget(db: Db): Promise<void> {
+  await db.execute(sql`delete from send_budget where window_start < now() - interval '1 hour'`);
+}
