@@ -38,6 +38,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
       'reference_counters',
       'schedule_runs',
       'schedules',
+      'send_budget',
       'submission_events',
       'submissions',
       'web_chat_messages',

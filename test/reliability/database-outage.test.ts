@@ -1,0 +1,69 @@
+/**
+ * The database goes away for 10 seconds under load: every connection is cut and new ones are
+ * refused. Requests meanwhile are refused cleanly with 503 (the platform sends them again), nothing
+ * acknowledged is lost or done twice, and the server recovers by itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshPostgresUrl } from '../support/databases.ts';
+import { larkApp } from '../support/lark-events.ts';
+import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
+import type { ScratchDatabase } from '../support/scratch-database.ts';
+import { Cluster, exactlyOnce, larkLoad, openPostgres, pause, seeded, serverEnv, settled } from './load.ts';
+import { type CuttableProxy, startProxy } from './tcp-proxy.ts';
+
+let scratch: ScratchDatabase;
+let standIn: StandIn;
+let proxy: CuttableProxy;
+let cluster: Cluster;
+
+beforeAll(async () => {
+  scratch = await freshPostgresUrl();
+  standIn = await startLarkStandIn({ ...larkApp });
+  const target = new URL(scratch.url);
+  proxy = await startProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  cluster = new Cluster(serverEnv(proxy.url(scratch.url), standIn), 1);
+});
+
+afterAll(async () => {
+  await cluster?.stopAll();
+  await proxy?.close();
+  await standIn?.close();
+  await scratch?.drop();
+});
+
+describe('the database away for 10 seconds', () => {
+  it('refuses with 503 meanwhile, loses nothing acknowledged, and recovers by itself', async () => {
+    const random = seeded(Number(process.env.RELIABILITY_SEED ?? 7));
+    await cluster.start(0);
+    const url = cluster.up()[0]!;
+    const load = larkLoad(cluster, { events: 3000, chats: 300, concurrency: 16, random, prefix: 'outage' });
+    await pause(1500);
+    const outage = proxy.cut(10_000);
+    await pause(2000);
+    const during = await fetch(`${url}/healthz`);
+    expect(during.status).toBe(503);
+    await outage;
+    const result = await load;
+    // Recovered without a restart: healthy again, and the backlog worked off.
+    const deadline = Date.now() + 60_000;
+    while ((await fetch(`${url}/healthz`)).status !== 200 && Date.now() < deadline) await pause(250);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const database = await openPostgres(scratch.url);
+    try {
+      await settled(database, 180_000);
+      const check = await exactlyOnce(database, standIn, result.acked, 'outage');
+      const refusals = Object.fromEntries(result.refusals);
+      console.info(`outage: refused while down ${JSON.stringify(refusals)}, ${JSON.stringify(check)}`);
+      expect(result.acked.size).toBe(3000);
+      // Refused cleanly: 503 only, never a 500 or a dropped connection.
+      expect(Object.keys(refusals).filter((status) => status !== '503')).toEqual([]);
+      expect(refusals['503'] ?? 0).toBeGreaterThan(0);
+      expect(check.lost).toBe(0);
+      expect(check.repliesNotOne).toBe(0);
+      expect(check.shownNever).toBe(0);
+      expect(cluster.up()).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+  });
+});
