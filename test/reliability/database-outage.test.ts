@@ -36,7 +36,15 @@ describe('the database away for 10 seconds', () => {
     const random = seeded(Number(process.env.RELIABILITY_SEED ?? 7));
     await cluster.start(0);
     const url = cluster.up()[0]!;
-    const load = larkLoad(cluster, { events: 3000, chats: 300, concurrency: 16, random, prefix: 'outage' });
+    // 200 events a second for 15 s, the outage in the middle of it.
+    const load = larkLoad(cluster, {
+      events: 3000,
+      chats: 300,
+      concurrency: 16,
+      perSecond: 200,
+      random,
+      prefix: 'outage',
+    });
     await pause(1500);
     const outage = proxy.cut(10_000);
     await pause(2000);

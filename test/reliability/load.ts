@@ -31,7 +31,6 @@ export function serverEnv(databaseUrl: string, standIn: StandIn, extra: Record<s
     LARK_RATE_APP_PER_MINUTE: '60000',
     LARK_RATE_CHAT_PER_SECOND: '50',
     OUTBOX_MAX_ATTEMPTS: '50',
-    LOG_LEVEL: 'warn',
     ...extra,
   };
 }
@@ -74,11 +73,20 @@ export interface LoadResult {
 
 /**
  * Sends `events` Lark messages ('我的', which gets exactly one reply each) from `chats` private
- * chats, `concurrency` at a time, each until some instance answers 200, as the platform retries.
+ * chats, `concurrency` at a time (and `perSecond` at most), each until some instance answers 200,
+ * as the platform retries.
  */
 export async function larkLoad(
   cluster: { up(): string[] },
-  opts: { events: number; chats: number; concurrency: number; random: () => number; prefix: string },
+  opts: {
+    events: number;
+    chats: number;
+    concurrency: number;
+    random: () => number;
+    prefix: string;
+    /** Events started per second at most (a steady load), or as fast as they are answered. */
+    perSecond?: number;
+  },
 ): Promise<LoadResult> {
   const acked = new Map<string, string>();
   const refusals = new Map<string, number>();
@@ -89,6 +97,10 @@ export async function larkLoad(
     for (;;) {
       const n = next++;
       if (n >= opts.events) return;
+      if (opts.perSecond) {
+        const due = started + (n * 1000) / opts.perSecond;
+        if (due > performance.now()) await pause(due - performance.now());
+      }
       const chat = `oc_${opts.prefix}_${n % opts.chats}`;
       const messageId = `om_${opts.prefix}_${n}`;
       const event = textMessage({

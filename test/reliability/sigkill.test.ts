@@ -32,19 +32,31 @@ describe('SIGKILL under load', () => {
     console.info(`sigkill: seed ${seed}`);
     const random = seeded(seed);
     await cluster.start(0);
-    const load = larkLoad(cluster, { events: 5000, chats: 500, concurrency: 24, random, prefix: 'kill' });
-    // Three kills at random moments while the load runs, each restarted at once.
-    let kills = 0;
+    // A steady 400 events a second for 12.5 s, with three kills at random moments within it.
+    let loading = true;
+    const load = larkLoad(cluster, {
+      events: 5000,
+      chats: 500,
+      concurrency: 32,
+      perSecond: 400,
+      random,
+      prefix: 'kill',
+    }).finally(() => {
+      loading = false;
+    });
+    let killsUnderLoad = 0;
     const killer = (async () => {
       for (let k = 0; k < 3; k++) {
-        await pause(500 + random() * 2500);
+        await pause(500 + random() * 2000);
+        if (!loading) return;
         await cluster.kill(0);
-        kills++;
+        killsUnderLoad++;
         await cluster.start(0);
       }
     })();
     const result = await load;
     await killer;
+    let kills = killsUnderLoad;
     // And once more while it works off what it acknowledged.
     await pause(random() * 1500);
     await cluster.kill(0);
@@ -56,10 +68,11 @@ describe('SIGKILL under load', () => {
       await settled(database, 240_000);
       const check = await exactlyOnce(database, standIn, result.acked, 'kill');
       console.info(
-        `sigkill: ${kills} kills, ${result.acked.size} acknowledged in ${result.seconds.toFixed(1)} s, ` +
+        `sigkill: ${killsUnderLoad} kills under load and ${kills - killsUnderLoad} after, ${result.acked.size} acknowledged in ${result.seconds.toFixed(1)} s, ` +
           `refused before taken: ${JSON.stringify(Object.fromEntries(result.refusals))}, ${JSON.stringify(check)}`,
       );
       expect(result.acked.size).toBe(5000);
+      expect(killsUnderLoad).toBe(3);
       expect(kills).toBe(4);
       expect(check.lost).toBe(0);
       expect(check.repliesNotOne).toBe(0);
