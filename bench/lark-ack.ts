@@ -207,6 +207,8 @@ export async function benchLarkAck(): Promise<AckFigure[] | null> {
     LARK_RATE_APP_PER_SECOND: '100000',
     LARK_RATE_APP_PER_MINUTE: '10000000',
     LARK_RATE_CHAT_PER_SECOND: '100000',
+    // The load sends several messages a second from each simulated person.
+    INBOUND_PER_MINUTE: '100000',
   };
   // BENCH_PROFILE=<dir> writes a CPU profile of this server there when it stops.
   const profile = process.env.BENCH_PROFILE

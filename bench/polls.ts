@@ -244,6 +244,8 @@ async function votersPhase(scratchUrl: string, db: Db) {
     LARK_RATE_APP_PER_SECOND: '100000',
     LARK_RATE_APP_PER_MINUTE: '10000000',
     LARK_RATE_CHAT_PER_SECOND: '100000',
+    // The load sends several messages a second from each simulated person.
+    INBOUND_PER_MINUTE: '100000',
   });
   try {
     const rounds: Awaited<ReturnType<typeof voterRound>>[] = [];

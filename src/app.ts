@@ -13,6 +13,7 @@ import type { KeyRing } from './crypto/sealed.ts';
 import { AppError, errorText } from './errors.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorBody, handleError } from './http/error-response.ts';
+import type { FloodGuard } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -46,6 +47,8 @@ export interface AppDeps {
   chartScript: () => Promise<string>;
   /** The WeChat login QR code waiting to be scanned, if any. */
   wechatQr?: () => string | null;
+  /** Refuses a person's web chat messages past so many a minute. */
+  floodGuard?: FloodGuard;
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps) {
       sealer: deps.keyRing,
       publicUrl: deps.publicUrl,
       wakeOutbox: deps.wake.outbox,
+      ...(deps.floodGuard ? { floodGuard: deps.floodGuard } : {}),
     }),
   );
   app.route('/', newsPageRoutes({ db: deps.db, timeZone: deps.timeZone, now }));

@@ -91,6 +91,8 @@ const fields = z.object({
     .refine((n) => n <= 32, { error: 'expected at most 32' })
     .optional(),
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
+  /** Messages one person may send the bot in a minute; past that they are refused for a while. */
+  INBOUND_PER_MINUTE: positiveInt('a whole number of messages').default(30),
   /** Hours within which an officer must acknowledge a help request before the unit's admins are told. */
   HELP_ACK_HOURS: positiveInt('a whole number of hours').default(24),
   /** Delegates who must co-sign a motion, and the days they have to do it. */

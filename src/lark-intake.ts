@@ -11,6 +11,7 @@ import type { Db } from '../db/handle.ts';
 import { voteReply } from '../flows/polls/messages.ts';
 import { parseTextVote } from '../flows/polls/text-vote.ts';
 import { AppError, errorText } from './errors.ts';
+import { type FloodGuard, floodText } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import type { RecentKeys } from './polls/recent-keys.ts';
@@ -21,6 +22,8 @@ import { castVote, type GroupMember, type PollKeys } from './store/polls.ts';
 
 export interface LarkIntakeDeps {
   db: Db;
+  /** Refuses a person's messages past so many a minute. */
+  floodGuard?: FloodGuard;
   /** The inbox write that must succeed before the platform is answered. */
   accept: InboxWriter;
   log: Logger;
@@ -109,6 +112,13 @@ export async function takeLarkPayload(
       event_type: eventType,
     });
     return {};
+  }
+  // A person past their messages a minute is asked to wait: the platform delivers it again later.
+  const from = parsed.kind === 'vote' ? parsed.voter.sender.externalId : parsed.inbound.sender.externalId;
+  if (deps.floodGuard && !deps.floodGuard.allow(`lark:${from}`)) {
+    log.warn('lark.throttled', { eventType });
+    deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'throttled', event_type: eventType });
+    throw new AppError('too_many_requests', floodText);
   }
   if (parsed.kind === 'vote') return takeVote(deps, parsed);
   if (parsed.inbound.content.type === 'text' && parseTextVote(parsed.inbound.content.text)) {

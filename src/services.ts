@@ -17,6 +17,7 @@ import { commands, flows } from '../flows/registry.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { KeyRing } from './crypto/sealed.ts';
+import { FloodGuard } from './intake/flood-guard.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
 import { createInboxProcessor } from './jobs/inbox-processor.ts';
@@ -54,6 +55,7 @@ export type ServiceConfig = Pick<
   | 'LARK_RATE_CHAT_PER_SECOND'
   | 'ADMIN_TOKEN'
   | 'CONVERSATION_TIMEOUT_MINUTES'
+  | 'INBOUND_PER_MINUTE'
   | 'OUTBOX_MAX_ATTEMPTS'
   | 'OUTBOX_LEASE_SECONDS'
   | 'INBOX_WORKERS'
@@ -217,6 +219,8 @@ export function createServices(deps: ServiceDeps) {
     return (await lark.client.chatMembers(chatId)).filter((id) => id !== bot);
   };
   const groupMember = createGroupMember(chatMembers);
+  // One count per person across every channel of this instance.
+  const floodGuard = new FloodGuard(config.INBOUND_PER_MINUTE, () => now().getTime());
   const polls = createPollJobs({
     db,
     log,
@@ -331,6 +335,7 @@ export function createServices(deps: ServiceDeps) {
         keys: deps.keyRing,
         groupMember,
         recentTextVotes: new RecentKeys(),
+        floodGuard,
       }
     : null;
 
@@ -359,6 +364,7 @@ export function createServices(deps: ServiceDeps) {
     runSchedule,
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
+    floodGuard,
   });
 
   /** What a channel adapter outside the HTTP app (WeChat) needs to bring messages in. */
@@ -372,6 +378,7 @@ export function createServices(deps: ServiceDeps) {
     keys: deps.keyRing,
     groupMember,
     wake: { inbox: wake.inbox, outbox: wake.outbox },
+    floodGuard,
   };
 
   return {

@@ -5,6 +5,7 @@
  */
 import type { Inbound } from '../bots/core/messenger.ts';
 import type { Db } from '../db/handle.ts';
+import type { FloodGuard } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import { takeTextVote } from './polls/text-votes.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
@@ -21,12 +22,18 @@ export interface WechatIntakeDeps {
   keys: PollKeys;
   groupMember?: GroupMember;
   wake: { inbox(): void; outbox(): void };
+  /** Drops a person's messages past so many a minute (WeChat cannot be asked to send them again). */
+  floodGuard?: FloodGuard;
 }
 
 export async function takeWechatInbound(
   deps: WechatIntakeDeps,
   inbound: Inbound,
-): Promise<'vote' | 'accepted' | 'duplicate'> {
+): Promise<'vote' | 'accepted' | 'duplicate' | 'throttled'> {
+  if (deps.floodGuard && !deps.floodGuard.allow(`wechat:${inbound.sender.externalId}`)) {
+    deps.log.warn('wechat.throttled', {});
+    return 'throttled';
+  }
   if (inbound.content.type === 'text') {
     const vote = await takeTextVote(deps.db, inbound, inbound.content.text, {
       now: deps.now(),

@@ -17,6 +17,7 @@ import { privacyText } from '../../flows/polls/privacy.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson, validationError } from '../http/json-body.ts';
+import { type FloodGuard, floodText } from '../intake/flood-guard.ts';
 import type { Logger } from '../log.ts';
 import { privacyPageUrl, takeTextVote } from '../polls/text-votes.ts';
 import { acceptInbound } from '../store/inbox.ts';
@@ -47,6 +48,8 @@ export interface WebChatDeps {
   sealer: Sealer;
   /** Where the privacy page of polls is (told to first-time voters). */
   publicUrl: string;
+  /** Refuses a person's messages past so many a minute. */
+  floodGuard?: FloodGuard;
 }
 
 const voteBody = z
@@ -114,6 +117,8 @@ export function webChatRoutes(deps: WebChatDeps) {
     })
     .post('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);
+      if (deps.floodGuard && !deps.floodGuard.allow(`web:${visitor}`))
+        throw new AppError('too_many_requests', floodText);
       const body = await readJson(c, z.unknown());
       const parsed = parseWebMessage(body, visitor, deps.now());
       if (!parsed.ok) {

@@ -31,6 +31,8 @@ export function serverEnv(databaseUrl: string, standIn: StandIn, extra: Record<s
     LARK_RATE_APP_PER_MINUTE: '60000',
     LARK_RATE_CHAT_PER_SECOND: '50',
     OUTBOX_MAX_ATTEMPTS: '50',
+    // Each simulated person sends ten messages within seconds.
+    INBOUND_PER_MINUTE: '1000',
     ...extra,
   };
 }

@@ -1,0 +1,37 @@
+/**
+ * A per-person limit on incoming messages, against spam and runaway scripts: each sender may send
+ * so many a minute; past that their messages are refused (the web chat says so, Lark is asked to
+ * deliver again later), so one person cannot fill the inbox or use up the bot's sending quota.
+ * Kept in this instance's memory: several instances each keep their own count.
+ */
+export class FloodGuard {
+  private readonly seen = new Map<string, number[]>();
+  private calls = 0;
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Counts one message from this sender; false when they are already at the limit. */
+  allow(sender: string): boolean {
+    const now = this.now();
+    const times = (this.seen.get(sender) ?? []).filter((t) => t > now - 60_000);
+    const allowed = times.length < this.perMinute;
+    if (allowed) times.push(now);
+    this.seen.set(sender, times);
+    if (++this.calls % 1000 === 0) this.forget(now);
+    return allowed;
+  }
+
+  /** Drops senders quiet for a minute, so the map holds only the last minute's senders. */
+  private forget(now: number) {
+    for (const [sender, times] of this.seen)
+      if ((times.at(-1) ?? 0) <= now - 60_000) this.seen.delete(sender);
+  }
+}
+
+export const floodText = {
+  zh: '您发送得太快了，请稍等一分钟再发。',
+  en: 'You are sending messages too fast. Please wait a minute and try again.',
+};
