@@ -10,6 +10,7 @@ import { channelIdentities, people } from '../db/schema/index.ts';
 import { type StandIn, startLarkStandIn } from '../test/support/lark-stand-in.ts';
 import { createScratchDatabase } from '../test/support/scratch-database.ts';
 import { startServerProcess } from '../test/support/server-process.ts';
+import { peakRssMb } from './rss.ts';
 
 export const broadcastSize = Number(process.env.BENCH_BROADCAST ?? 10_000);
 export const appPerSecond = 50;
@@ -24,6 +25,8 @@ export interface BroadcastFigure {
   calls: number;
   limited: number;
   faults: number;
+  /** The server process's peak RSS over the broadcast. */
+  peakRssMb: number;
 }
 
 const adminToken = 'bench-admin-token-0123456789';
@@ -116,6 +119,7 @@ export async function benchBroadcast(): Promise<BroadcastFigure | null> {
       calls: sends.length,
       limited: sends.filter((c) => c.limited).length,
       faults: sends.filter((c) => (c.status === 429 || c.status === 500) && !c.limited).length,
+      peakRssMb: peakRssMb(server.child.pid),
     };
   } finally {
     if (server) await server.kill('SIGTERM');

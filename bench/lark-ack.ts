@@ -1,15 +1,18 @@
 /**
- * Acknowledged Lark events per second and acknowledgement latency, on PostgreSQL, for this
- * server (which persists every event before answering) and, in the same run, for a bot built the
- * way the official SDK's README shows (which persists nothing and answers after its handler).
- * Also end-to-end replies per second: events in, replies at the local Lark stand-in.
+ * Acknowledged Lark events per second and acknowledgement latency for this server (which persists
+ * every event before answering) on PostgreSQL and on embedded PGlite, and, in the same run, for
+ * two peers: a bot built the way the official SDK's README shows (which persists nothing and
+ * replies inside its handler), and a bare node:http server (the machine's limit). Also
+ * end-to-end replies per second: events in, replies at the local Lark stand-in.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { delivery, larkApp, larkEnv, textMessage } from '../test/support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../test/support/lark-stand-in.ts';
 import { createScratchDatabase } from '../test/support/scratch-database.ts';
+import { peakRssMb } from './rss.ts';
 
 const root = join(import.meta.dirname, '..');
 const events = Number(process.env.BENCH_EVENTS ?? 3000);
@@ -92,15 +95,6 @@ async function whenReady(
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  }
-}
-
-function peakRssMb(child: ChildProcess): number {
-  try {
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return 0;
   }
 }
 
@@ -193,17 +187,25 @@ async function waitForReplies(standIn: StandIn, tag: string, count: number, time
   }
 }
 
+interface Server {
+  label: string;
+  target: Target;
+  path: string;
+  /** Replies come to the stand-in (ours and the SDK bot); the bare server replies to nothing. */
+  replies: boolean;
+}
+
 export async function benchLarkAck(): Promise<AckFigure[] | null> {
   const scratch = await createScratchDatabase(
     process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
     'tongxin_bench',
   );
   if (!scratch) return null;
+  const dataDir = await mkdtemp(join(tmpdir(), 'tongxin-bench-'));
   // Generous sending limits: this measures intake and processing, not Lark's quotas.
   const standIn = await startLarkStandIn({ ...larkApp });
-  const env = {
+  const common = {
     ...larkEnv(standIn.url),
-    DATABASE_URL: scratch.url,
     LARK_RATE_APP_PER_SECOND: '100000',
     LARK_RATE_APP_PER_MINUTE: '10000000',
     LARK_RATE_CHAT_PER_SECOND: '100000',
@@ -214,63 +216,80 @@ export async function benchLarkAck(): Promise<AckFigure[] | null> {
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const ours = await start([...profile, '--import', 'tsx', 'src/runtime/node.ts'], env, 'healthz');
-  const peer = await start(['bench/peers/sdk-bot.mjs'], env, 'stdout');
+  const servers: Server[] = [];
   try {
-    const results = {
-      ours: [] as Awaited<ReturnType<typeof fire>>[],
-      peer: [] as Awaited<ReturnType<typeof fire>>[],
-    };
-    const steady = { ours: [] as { p50: number; p99: number }[], peer: [] as { p50: number; p99: number }[] };
-    const replies: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const tag = `r${round}`;
-      const forUs = await prepare(events, `${tag}us`);
-      const forPeer = await prepare(events, `${tag}peer`);
-      const run = await fire(ours.url, '/webhooks/lark', forUs);
-      results.ours.push(run);
-      await waitForReplies(standIn, `${tag}us`, events);
-      replies.push(events / ((performance.now() - run.started) / 1000));
-      results.peer.push(await fire(peer.url, '/webhook/event', forPeer));
-      // Latency at a steady offered rate, with fresh events; ours starts with no backlog (every
-      // reply of the saturation run above has arrived).
-      const steadyUs = await prepare(events, `${tag}sus`);
-      const steadyPeer = await prepare(events, `${tag}speer`);
-      steady.ours.push(await fireAtRate(ours.url, '/webhooks/lark', steadyUs, steadyRate));
-      await waitForReplies(standIn, `${tag}sus`, events);
-      steady.peer.push(await fireAtRate(peer.url, '/webhook/event', steadyPeer, steadyRate));
-    }
-    const figure = (
-      label: string,
-      runs: Awaited<ReturnType<typeof fire>>[],
-      steadyRuns: { p50: number; p99: number }[],
-      child: ChildProcess,
-    ): AckFigure => ({
-      label,
-      eventsPerSecond: Math.round(median(runs.map((r) => r.eventsPerSecond))),
-      p50Ms: Number(median(runs.map((r) => r.p50)).toFixed(1)),
-      p99Ms: Number(median(runs.map((r) => r.p99)).toFixed(1)),
-      peakRssMb: peakRssMb(child),
-      steadyP50Ms: Number(median(steadyRuns.map((r) => r.p50)).toFixed(1)),
-      steadyP99Ms: Number(median(steadyRuns.map((r) => r.p99)).toFixed(1)),
+    servers.push({
+      label: 'Tongxin on PostgreSQL (inbox write before the 200)',
+      target: await start(
+        [...profile, '--import', 'tsx', 'src/runtime/node.ts'],
+        { ...common, DATABASE_URL: scratch.url },
+        'healthz',
+      ),
+      path: '/webhooks/lark',
+      replies: true,
     });
-    return [
-      {
-        ...figure(
-          'Tongxin on PostgreSQL (inbox write before the 200)',
-          results.ours,
-          steady.ours,
-          ours.child,
-        ),
-        repliesPerSecond: Math.round(median(replies)),
-      },
-      figure('Bot as the SDK README shows it (no persistence)', results.peer, steady.peer, peer.child),
-    ];
+    servers.push({
+      label: 'Tongxin on embedded PGlite (inbox write before the 200)',
+      target: await start(
+        ['--import', 'tsx', 'src/runtime/node.ts'],
+        { ...common, DATA_DIR: dataDir },
+        'healthz',
+      ),
+      path: '/webhooks/lark',
+      replies: true,
+    });
+    servers.push({
+      label: 'Bot as the SDK README shows it (no persistence, replies in its handler)',
+      target: await start(['bench/peers/sdk-bot.mjs'], common, 'stdout'),
+      path: '/webhook/event',
+      replies: true,
+    });
+    servers.push({
+      label: 'Bare node:http answering 200 (the machine’s limit)',
+      target: await start(['bench/peers/bare-http.mjs'], {}, 'stdout'),
+      path: '/',
+      replies: false,
+    });
+    const runs = servers.map(() => ({
+      full: [] as Awaited<ReturnType<typeof fire>>[],
+      steady: [] as { p50: number; p99: number }[],
+      replies: [] as number[],
+    }));
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, server] of servers.entries()) {
+        const tag = `r${round}s${i}`;
+        const run = await fire(server.target.url, server.path, await prepare(events, tag));
+        runs[i]!.full.push(run);
+        if (server.replies) {
+          await waitForReplies(standIn, tag, events);
+          runs[i]!.replies.push(events / ((performance.now() - run.started) / 1000));
+        }
+        // Latency at a steady offered rate, with fresh events and no backlog left from above.
+        const steadyTag = `${tag}st`;
+        runs[i]!.steady.push(
+          await fireAtRate(server.target.url, server.path, await prepare(events, steadyTag), steadyRate),
+        );
+        if (server.replies) await waitForReplies(standIn, steadyTag, events);
+      }
+    }
+    return servers.map((server, i) => {
+      const r = runs[i]!;
+      return {
+        label: server.label,
+        eventsPerSecond: Math.round(median(r.full.map((x) => x.eventsPerSecond))),
+        p50Ms: Number(median(r.full.map((x) => x.p50)).toFixed(1)),
+        p99Ms: Number(median(r.full.map((x) => x.p99)).toFixed(1)),
+        peakRssMb: peakRssMb(server.target.child.pid),
+        steadyP50Ms: Number(median(r.steady.map((x) => x.p50)).toFixed(1)),
+        steadyP99Ms: Number(median(r.steady.map((x) => x.p99)).toFixed(1)),
+        ...(r.replies.length > 0 ? { repliesPerSecond: Math.round(median(r.replies)) } : {}),
+      };
+    });
   } finally {
-    ours.child.kill('SIGTERM');
-    peer.child.kill('SIGTERM');
+    for (const server of servers) server.target.child.kill('SIGTERM');
     await standIn.close();
     await new Promise((resolve) => setTimeout(resolve, 500));
     await scratch.drop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }

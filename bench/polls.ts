@@ -27,6 +27,7 @@ import {
   type TallyFigure,
   tallyPhase,
 } from './poll-tally.ts';
+import { peakRssMb } from './rss.ts';
 
 export const pollVoters = Number(process.env.BENCH_POLL_VOTERS ?? 1000);
 export const pollWindowSeconds = 10;
@@ -61,6 +62,9 @@ export interface PollFigure {
   rounds: number;
   /** From the officer's POST to the card accepted by the stand-in. */
   openMs: number;
+  /** The server process's peak RSS over the click rounds, and the benchmark's own over the tally. */
+  serverPeakRssMb: number;
+  benchPeakRssMb: number;
   clicks: ClickFigure[];
   tally: TallyFigure;
   direct: DirectFigure;
@@ -254,6 +258,7 @@ async function votersPhase(scratchUrl: string, db: Db) {
     return {
       openMs: Math.round(median(rounds.map((r) => r.openMs))),
       clicks: rounds[0]!.runs.map((_, i) => summary(rounds.map((r) => r.runs[i]!))),
+      serverPeakRssMb: peakRssMb(server.child.pid),
     };
   } finally {
     await server.kill('SIGTERM');
@@ -270,10 +275,11 @@ export async function benchPolls(): Promise<PollFigure | null> {
   const database = await openDatabase({ kind: 'postgres', url: scratch.url });
   try {
     await database.migrate();
-    const { openMs, clicks } = await votersPhase(scratch.url, database.db);
+    const { openMs, clicks, serverPeakRssMb } = await votersPhase(scratch.url, database.db);
     const tally = await tallyPhase(database.db, pollRounds);
     const direct = await directPhase(database.db);
-    return { rounds: pollRounds, openMs, clicks, tally, direct };
+    const benchPeakRssMb = peakRssMb(process.pid);
+    return { rounds: pollRounds, openMs, clicks, tally, direct, serverPeakRssMb, benchPeakRssMb };
   } finally {
     await database.close();
     await scratch.drop();
@@ -290,7 +296,7 @@ export function pollsSection(figure: PollFigure | null): string[] {
   return [
     '## Polls',
     '',
-    `${figure.rounds} rounds, medians; each round has fresh polls and fresh voters. Card clicks on a single-choice poll posted to one Lark group, as signed, encrypted \`card.action.trigger\` callbacks from a load generator on the same machine to the server process on PostgreSQL (pool of 10 connections), each voter a new open_id (a new person). Every request is sent at its instant whatever the answers, and timed from sent to answered; Lark drops an answer after 3 s. Votes/s: clicks / (first sent to last answered). Afterwards the votes are counted in the database, and their answers compared with each voter's last click. The poll card reached the stand-in ${figure.openMs} ms after the officer's POST (the poll job is woken by the POST).`,
+    `${figure.rounds} rounds, medians; each round has fresh polls and fresh voters. Card clicks on a single-choice poll posted to one Lark group, as signed, encrypted \`card.action.trigger\` callbacks from a load generator on the same machine to the server process on PostgreSQL (pool of 10 connections), each voter a new open_id (a new person). Every request is sent at its instant whatever the answers, and timed from sent to answered; Lark drops an answer after 3 s. Votes/s: clicks / (first sent to last answered). Afterwards the votes are counted in the database, and their answers compared with each voter's last click. The poll card reached the stand-in ${figure.openMs} ms after the officer's POST (the poll job is woken by the POST). The server's peak RSS over the click rounds: ${figure.serverPeakRssMb} MB.`,
     '',
     '| clicks | votes/s | p50 | p95 | p99 | max | 200 with the right toast | votes stored | answers as last clicked |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -304,6 +310,8 @@ export function pollsSection(figure: PollFigure | null): string[] {
     `| votes | tallyPoll first / median | closePoll | a click ${lateClickAfterMs} ms into the close answered after | answers in the frozen results |`,
     '|---|---|---|---|---|',
     `| ${tally.votes} | ${tally.firstMs} / ${tally.medianMs} ms | ${tally.closeMs} ms | ${tally.lateMs} ms | ${tally.closedAnswers} |`,
+    '',
+    `The benchmark process's peak RSS after the tally, close and direct calls: ${figure.benchPeakRssMb} MB.`,
     '',
     '| direct castVote calls | time | votes/s | p50 / p99 per call | votes stored |',
     '|---|---|---|---|---|',
