@@ -3,41 +3,18 @@
  * refused. Requests meanwhile are refused cleanly with 503 (the platform sends them again), nothing
  * acknowledged is lost or done twice, and the server recovers by itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresUrl } from '../support/databases.ts';
-import { larkApp } from '../support/lark-events.ts';
-import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
-import type { ScratchDatabase } from '../support/scratch-database.ts';
-import { Cluster, exactlyOnce, larkLoad, openPostgres, pause, seeded, serverEnv, settled } from './load.ts';
-import { type CuttableProxy, startProxy } from './tcp-proxy.ts';
+import { describe, expect, it } from 'vitest';
+import { exactlyOnce, larkLoad, openPostgres, pause, seeded, settled, useFaultStage } from './load.ts';
 
-let scratch: ScratchDatabase;
-let standIn: StandIn;
-let proxy: CuttableProxy;
-let cluster: Cluster;
-
-beforeAll(async () => {
-  scratch = await freshPostgresUrl();
-  standIn = await startLarkStandIn({ ...larkApp });
-  const target = new URL(scratch.url);
-  proxy = await startProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  cluster = new Cluster(serverEnv(proxy.url(scratch.url), standIn), 1);
-});
-
-afterAll(async () => {
-  await cluster?.stopAll();
-  await proxy?.close();
-  await standIn?.close();
-  await scratch?.drop();
-});
+const stage = useFaultStage(1, { proxy: true });
 
 describe('the database away for 10 seconds', () => {
   it('refuses with 503 meanwhile, loses nothing acknowledged, and recovers by itself', async () => {
     const random = seeded(Number(process.env.RELIABILITY_SEED ?? 7));
-    await cluster.start(0);
-    const url = cluster.up()[0]!;
+    await stage.cluster.start(0);
+    const url = stage.cluster.up()[0]!;
     // 200 events a second for 15 s, the outage in the middle of it.
-    const load = larkLoad(cluster, {
+    const load = larkLoad(stage.cluster, {
       events: 3000,
       chats: 300,
       concurrency: 16,
@@ -46,7 +23,7 @@ describe('the database away for 10 seconds', () => {
       prefix: 'outage',
     });
     await pause(1500);
-    const outage = proxy.cut(10_000);
+    const outage = stage.proxy!.cut(10_000);
     await pause(2000);
     const during = await fetch(`${url}/healthz`);
     expect(during.status).toBe(503);
@@ -56,10 +33,10 @@ describe('the database away for 10 seconds', () => {
     const deadline = Date.now() + 60_000;
     while ((await fetch(`${url}/healthz`)).status !== 200 && Date.now() < deadline) await pause(250);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const database = await openPostgres(scratch.url);
+    const database = await openPostgres(stage.scratch.url);
     try {
       await settled(database, 180_000);
-      const check = await exactlyOnce(database, standIn, result.acked, 'outage');
+      const check = await exactlyOnce(database, stage.standIn, result.acked, 'outage');
       const refusals = Object.fromEntries(result.refusals);
       console.info(`outage: refused while down ${JSON.stringify(refusals)}, ${JSON.stringify(check)}`);
       expect(result.acked.size).toBe(3000);
@@ -69,7 +46,7 @@ describe('the database away for 10 seconds', () => {
       expect(check.lost).toBe(0);
       expect(check.repliesNotOne).toBe(0);
       expect(check.shownNever).toBe(0);
-      expect(cluster.up()).toHaveLength(1);
+      expect(stage.cluster.up()).toHaveLength(1);
     } finally {
       await database.close();
     }

@@ -4,11 +4,15 @@
  * that answers), and the exactly-once checks over the database and the Lark stand-in.
  */
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
 import { type Database, openDatabase } from '../../db/client.ts';
 import { queryRows } from '../../db/handle.ts';
+import { freshPostgresUrl } from '../support/databases.ts';
 import { delivery, larkApp, larkEnv, textMessage } from '../support/lark-events.ts';
-import type { StandIn } from '../support/lark-stand-in.ts';
+import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
+import type { ScratchDatabase } from '../support/scratch-database.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import { type CuttableProxy, startProxy } from './tcp-proxy.ts';
 
 /** A small seeded generator, so a failing run can be replayed (the seed is printed). */
 export function seeded(seed: number): () => number {
@@ -35,6 +39,40 @@ export function serverEnv(databaseUrl: string, standIn: StandIn, extra: Record<s
     INBOUND_PER_MINUTE: '1000',
     ...extra,
   };
+}
+
+export interface FaultStage {
+  scratch: ScratchDatabase;
+  standIn: StandIn;
+  cluster: Cluster;
+  /** Between the servers and PostgreSQL, when asked for. */
+  proxy?: CuttableProxy;
+}
+
+/**
+ * A fresh PostgreSQL database, the Lark stand-in and `instances` servers (not yet started) for the
+ * test file, torn down after it; with `proxy`, the servers reach the database through a cuttable proxy.
+ */
+export function useFaultStage(instances: number, opts: { proxy?: boolean } = {}): FaultStage {
+  const stage = {} as FaultStage;
+  beforeAll(async () => {
+    stage.scratch = await freshPostgresUrl();
+    stage.standIn = await startLarkStandIn({ ...larkApp });
+    let url = stage.scratch.url;
+    if (opts.proxy) {
+      const target = new URL(url);
+      stage.proxy = await startProxy({ host: target.hostname, port: Number(target.port || 5432) });
+      url = stage.proxy.url(url);
+    }
+    stage.cluster = new Cluster(serverEnv(url, stage.standIn), instances);
+  });
+  afterAll(async () => {
+    await stage.cluster?.stopAll();
+    await stage.proxy?.close();
+    await stage.standIn?.close();
+    await stage.scratch?.drop();
+  });
+  return stage;
 }
 
 /** Instances that can be killed and restarted; the load goes to whichever are up. */
@@ -227,5 +265,3 @@ export async function exactlyOnce(
     resends,
   };
 }
-
-export { larkApp };

@@ -4,32 +4,12 @@
  * and a broadcast to everyone reaches each person once although all three send news.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { scheduleRuns } from '../../db/schema/index.ts';
-import { freshPostgresUrl } from '../support/databases.ts';
-import { larkApp } from '../support/lark-events.ts';
-import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
-import type { ScratchDatabase } from '../support/scratch-database.ts';
-import { Cluster, exactlyOnce, larkLoad, openPostgres, pause, seeded, serverEnv, settled } from './load.ts';
+import { exactlyOnce, larkLoad, openPostgres, pause, seeded, settled, useFaultStage } from './load.ts';
 
-let scratch: ScratchDatabase;
-let standIn: StandIn;
-let cluster: Cluster;
-const env = (s: ScratchDatabase, st: StandIn) => serverEnv(s.url, st);
-
-beforeAll(async () => {
-  scratch = await freshPostgresUrl();
-  standIn = await startLarkStandIn({ ...larkApp });
-  cluster = new Cluster(env(scratch, standIn), 3);
-});
-
-afterAll(async () => {
-  await cluster?.stopAll();
-  await standIn?.close();
-  await scratch?.drop();
-});
-
+const stage = useFaultStage(3);
 const admin = {
   authorization: 'Bearer reliability-admin-token-0123456789',
   'content-type': 'application/json',
@@ -37,9 +17,9 @@ const admin = {
 
 describe('three instances on one PostgreSQL', () => {
   it('process each event once, fire each schedule slot once, and message each recipient once', async () => {
-    await cluster.startAll();
-    const [first, second] = cluster.up();
-    const load = await larkLoad(cluster, {
+    await stage.cluster.startAll();
+    const [first, second] = stage.cluster.up();
+    const load = await larkLoad(stage.cluster, {
       events: 3000,
       chats: 300,
       concurrency: 24,
@@ -48,7 +28,7 @@ describe('three instances on one PostgreSQL', () => {
     });
     expect(load.acked.size).toBe(3000);
     // Everyone who wrote in is known once their events are processed; news goes to those known.
-    const database = await openPostgres(scratch.url);
+    const database = await openPostgres(stage.scratch.url);
     await settled(database, 240_000);
 
     // A schedule every minute, and a broadcast to everyone (the 300 people who wrote in).
@@ -81,13 +61,13 @@ describe('three instances on one PostgreSQL', () => {
     await pause(nextMinute - Date.now() + 8000);
     try {
       await settled(database, 240_000);
-      const check = await exactlyOnce(database, standIn, load.acked, 'three');
+      const check = await exactlyOnce(database, stage.standIn, load.acked, 'three');
       const claimed = await database.db
         .select()
         .from(scheduleRuns)
         .where(and(eq(scheduleRuns.scheduleId, scheduleId), eq(scheduleRuns.status, 'claimed')));
-      const fired = standIn.sent.filter((m) => m.receiveId === 'oc_three_schedule');
-      const articles = standIn.sent.filter(
+      const fired = stage.standIn.sent.filter((m) => m.receiveId === 'oc_three_schedule');
+      const articles = stage.standIn.sent.filter(
         (m) => m.msgType === 'interactive' && JSON.stringify(m.content).includes('职代会召开通知'),
       );
       const perRecipient = new Map<string, number>();

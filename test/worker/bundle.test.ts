@@ -70,13 +70,17 @@ describe('the Workers bundle', () => {
 
 describe('the Worker before it is configured', () => {
   it('answers 503, naming what is missing in both languages, and changes nothing', async () => {
-    const bare = new Miniflare({
+    /** The bundle's options with these bindings (each change starts a fresh isolate). */
+    const withBindings = (bindings: Record<string, string>) => ({
       modulesRoot: build.dir,
       modules: build.modules,
       compatibilityDate: '2025-09-01',
       compatibilityFlags: ['nodejs_compat'],
-      bindings: { ADMIN_TOKEN: 'test-admin-token-0123456789', DATA_KEY: 'not a key' },
+      bindings,
     });
+    const bare = new Miniflare(
+      withBindings({ ADMIN_TOKEN: 'test-admin-token-0123456789', DATA_KEY: 'not a key' }),
+    );
     try {
       const bad = await bare.dispatchFetch('http://localhost/healthz');
       expect(bad.status).toBe(503);
@@ -85,46 +89,29 @@ describe('the Worker before it is configured', () => {
       // A malformed key is named, never shown.
       expect(error.message_en).toContain('(invalid: DATA_KEY)');
       expect(error.message_en).not.toContain('not a key');
-      await bare.setOptions({
-        modulesRoot: build.dir,
-        modules: build.modules,
-        compatibilityDate: '2025-09-01',
-        compatibilityFlags: ['nodejs_compat'],
-        bindings: { ADMIN_TOKEN: 'test-admin-token-0123456789' },
-      });
+      await bare.setOptions(withBindings({ ADMIN_TOKEN: 'test-admin-token-0123456789' }));
       const missing = await bare.dispatchFetch('http://localhost/chat');
       expect(missing.status).toBe(503);
       const body = (await missing.json()) as { error: { message_en: string } };
       expect(body.error.message_en).toContain('not set: DATA_KEY, PUBLIC_URL, HYPERDRIVE or DATABASE_URL');
       // Configured, but the database does not answer: unavailable, try again later.
-      await bare.setOptions({
-        modulesRoot: build.dir,
-        modules: build.modules,
-        compatibilityDate: '2025-09-01',
-        compatibilityFlags: ['nodejs_compat'],
-        bindings: {
-          DATA_KEY: generateDataKey(),
-          PUBLIC_URL: 'https://tongxin.example.workers.dev',
-          DATABASE_URL: 'postgresql://postgres@127.0.0.1:9/none',
-        },
-      });
+      const unreachable = {
+        DATA_KEY: generateDataKey(),
+        PUBLIC_URL: 'https://tongxin.example.workers.dev',
+        DATABASE_URL: 'postgresql://postgres@127.0.0.1:9/none',
+      };
+      await bare.setOptions(withBindings(unreachable));
       const down = await bare.dispatchFetch('http://localhost/chat');
       expect(down.status).toBe(503);
       expect(((await down.json()) as { error: { code: string } }).error.code).toBe('unavailable');
       // With the cookie key set, nothing is read before the app: the app answers 503 itself.
-      await bare.setOptions({
-        modulesRoot: build.dir,
-        modules: build.modules,
-        compatibilityDate: '2025-09-01',
-        compatibilityFlags: ['nodejs_compat'],
-        bindings: {
-          DATA_KEY: generateDataKey(),
-          PUBLIC_URL: 'https://tongxin.example.workers.dev',
-          DATABASE_URL: 'postgresql://postgres@127.0.0.1:9/none',
+      await bare.setOptions(
+        withBindings({
+          ...unreachable,
           WEB_COOKIE_SECRET: 'a-web-cookie-secret-of-32-characters-or-more',
           ADMIN_TOKEN: 'test-admin-token-0123456789',
-        },
-      });
+        }),
+      );
       expect((await bare.dispatchFetch('http://localhost/healthz')).status).toBe(503);
       const api = await bare.dispatchFetch('http://localhost/api/news', {
         headers: { authorization: 'Bearer test-admin-token-0123456789' },
