@@ -8,37 +8,26 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
-import { type HttpServer, startHttpServer } from '../support/browser.ts';
-import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
-import {
-  cardAction,
-  delivery,
-  envelope,
-  larkApp,
-  larkEnv,
-  nextId,
-  textMessage,
-} from '../support/lark-events.ts';
-import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
-import { adminToken, createStack, type Stack } from '../support/stack.ts';
+import type { HttpServer } from '../support/browser.ts';
+import { primaryKind, type TestDatabase } from '../support/databases.ts';
+import { cardAction, delivery, envelope, nextId, textMessage } from '../support/lark-events.ts';
+import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
+import type { StandIn } from '../support/lark-stand-in.ts';
+import { adminToken, type Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
 let server: HttpServer;
 let standIn: StandIn;
 
+let lark: LarkServer;
+
 beforeAll(async () => {
-  standIn = await startLarkStandIn({ ...larkApp });
-  database = await openTestDatabase(primaryKind);
-  stack = createStack(database, { env: larkEnv(standIn.url) });
-  server = await startHttpServer(stack.services);
+  lark = await startLarkServer();
+  ({ standIn, database, stack, server } = lark);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await standIn?.close();
-  await database?.close();
-});
+afterAll(() => lark?.close());
 
 /** Rows in every table an input could reach, summed: a refused input must leave it unchanged. */
 async function rows(): Promise<number> {

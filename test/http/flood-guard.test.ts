@@ -7,11 +7,12 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, webChatMessages } from '../../db/schema/index.ts';
 import { FloodGuard } from '../../src/intake/flood-guard.ts';
-import { type HttpServer, startHttpServer } from '../support/browser.ts';
-import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
-import { delivery, larkApp, larkEnv, nextId, textMessage } from '../support/lark-events.ts';
-import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
-import { createStack, type Stack } from '../support/stack.ts';
+import type { HttpServer } from '../support/browser.ts';
+import { primaryKind, type TestDatabase } from '../support/databases.ts';
+import { delivery, nextId, textMessage } from '../support/lark-events.ts';
+import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
+import type { StandIn } from '../support/lark-stand-in.ts';
+import type { Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
@@ -19,21 +20,14 @@ let server: HttpServer;
 let standIn: StandIn;
 let clock = Date.parse('2026-11-24T02:00:00Z');
 
+let lark: LarkServer;
+
 beforeAll(async () => {
-  standIn = await startLarkStandIn({ ...larkApp });
-  database = await openTestDatabase(primaryKind);
-  stack = createStack(database, {
-    now: () => new Date(clock),
-    env: { ...larkEnv(standIn.url), INBOUND_PER_MINUTE: '3' },
-  });
-  server = await startHttpServer(stack.services);
+  lark = await startLarkServer({ now: () => new Date(clock), env: { INBOUND_PER_MINUTE: '3' } });
+  ({ standIn, database, stack, server } = lark);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await standIn?.close();
-  await database?.close();
-});
+afterAll(() => lark?.close());
 
 describe('the flood guard', () => {
   it('counts each sender over the last minute', () => {

@@ -6,7 +6,7 @@ import { count, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, outbox } from '../../db/schema/index.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
-import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
+import { primaryKind, type TestDatabase } from '../support/databases.ts';
 import {
   cardAction,
   cardButtonValue,
@@ -17,7 +17,8 @@ import {
   nextId,
   textMessage,
 } from '../support/lark-events.ts';
-import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
+import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
+import type { StandIn } from '../support/lark-stand-in.ts';
 import { adminToken, createStack, type Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
@@ -25,18 +26,14 @@ let stack: Stack;
 let server: HttpServer;
 let standIn: StandIn;
 
+let lark: LarkServer;
+
 beforeAll(async () => {
-  standIn = await startLarkStandIn({ ...larkApp });
-  database = await openTestDatabase(primaryKind);
-  stack = createStack(database, { env: { ...larkEnv(standIn.url), OUTBOX_MAX_ATTEMPTS: '20' } });
-  server = await startHttpServer(stack.services);
+  lark = await startLarkServer({ env: { OUTBOX_MAX_ATTEMPTS: '20' } });
+  ({ standIn, database, stack, server } = lark);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await standIn?.close();
-  await database?.close();
-});
+afterAll(() => lark?.close());
 
 async function post(payload: unknown, opts: Parameters<typeof delivery>[1] = {}) {
   const { body, headers } = await delivery(payload, opts);

@@ -11,19 +11,12 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { people, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
-import { type HttpServer, startHttpServer } from '../support/browser.ts';
-import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
-import {
-  cardAction,
-  delivery,
-  envelope,
-  larkApp,
-  larkEnv,
-  nextId,
-  textMessage,
-} from '../support/lark-events.ts';
-import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
-import { createStack, type Stack } from '../support/stack.ts';
+import type { HttpServer } from '../support/browser.ts';
+import type { TestDatabase } from '../support/databases.ts';
+import { cardAction, delivery, envelope, larkApp, nextId, textMessage } from '../support/lark-events.ts';
+import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
+import type { StandIn } from '../support/lark-stand-in.ts';
+import type { Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
@@ -35,21 +28,17 @@ const later = (minutes: number) => {
 };
 const publicUrl = 'https://union.example.org';
 
+let lark: LarkServer;
+
 beforeAll(async () => {
-  standIn = await startLarkStandIn({ ...larkApp });
-  database = await openTestDatabase(primaryKind);
-  stack = createStack(database, {
+  lark = await startLarkServer({
     now: () => clock,
-    env: { ...larkEnv(standIn.url), PUBLIC_URL: publicUrl, LARK_TIMESTAMP_WINDOW_SECONDS: '100000000' },
+    env: { PUBLIC_URL: publicUrl, LARK_TIMESTAMP_WINDOW_SECONDS: '100000000' },
   });
-  server = await startHttpServer(stack.services);
+  ({ standIn, database, stack, server } = lark);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await standIn?.close();
-  await database?.close();
-});
+afterAll(() => lark?.close());
 
 async function post(payload: unknown) {
   const { body, headers } = await delivery(payload);
