@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { WebChatHub } from '../bots/web/hub.ts';
+import type { VisitorSigner } from '../bots/web/identity.ts';
 import type { Db } from '../db/handle.ts';
 import { officerApi } from './api/officer.ts';
 import { openApiDocument } from './api/openapi.ts';
@@ -28,8 +29,8 @@ export interface AppDeps {
   log: Logger;
   timeZone: string;
   adminToken: string | undefined;
-  /** Key of the web chat's signed cookie. */
-  webSecret: string;
+  /** Signs the web chat's visitor cookie (keys from the environment, never the database). */
+  visitorSigner: VisitorSigner;
   hub: WebChatHub;
   /** Wakes the jobs after new work is written (an inbound event, a queued notice). */
   wake: { inbox(): void; outbox(): void; news?(): void; polls?(): void };
@@ -91,7 +92,7 @@ export function createApp(deps: AppDeps) {
     webChatRoutes({
       db: deps.db,
       hub: deps.hub,
-      secret: deps.webSecret,
+      signer: deps.visitorSigner,
       log: deps.log,
       wake: deps.wake.inbox,
       now,

@@ -43,18 +43,23 @@ export interface EffectScope {
   publicUrl: string;
 }
 
-/** The port, and whether what it read included sealed data (the replies then are sealed too). */
-export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { touchedSealed(): boolean } {
-  let touchedSealed = false;
+/**
+ * The port the engine performs a message's effects through, in that message's transaction, and
+ * whether the person wrote an item as its author (filed or rated it), which may be anonymous.
+ */
+export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { authorWrote(): boolean } {
+  let authorWrote = false;
   const perform = async (effect: Effect): Promise<EffectResults[Effect['type']]> => {
     switch (effect.type) {
       case 'suggestion.create':
+        authorWrote ||= effect.draft.anonymous;
         return createSuggestion(tx, effect.draft, {
           personId: scope.personId,
           channel: scope.inbound.channel,
           chatId: scope.inbound.chat.id,
           now: scope.now,
           timeZone: scope.timeZone,
+          keyRing: scope.keyRing,
         });
       case 'help.create':
         return createHelpRequest(tx, effect.draft, {
@@ -73,6 +78,7 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
           chatId: scope.inbound.chat.id,
           now: scope.now,
           timeZone: scope.timeZone,
+          keyRing: scope.keyRing,
           ...scope.motionRules,
         });
       case 'motion.cosign':
@@ -82,14 +88,12 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
           accept: effect.accept,
           now: scope.now,
           rules: scope.motionRules,
+          keyRing: scope.keyRing,
         });
       case 'items.mine':
-        return listMine(tx, scope.personId, effect.limit);
-      case 'items.one': {
-        const item = await getMine(tx, scope.personId, effect.referenceCode, scope.keyRing);
-        if (item?.kind === 'help_request') touchedSealed = true;
-        return { item };
-      }
+        return listMine(tx, scope.keyRing, scope.personId, effect.limit);
+      case 'items.one':
+        return { item: await getMine(tx, scope.personId, effect.referenceCode, scope.keyRing) };
       case 'person.language':
         await setLanguage(tx, scope.personId, effect.language);
         await audit(tx, {
@@ -110,7 +114,13 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
       case 'person.assign':
         return assignFromChat(tx, scope, effect);
       case 'item.rate':
-        return rateSubmission(tx, { personId: scope.personId, ...effect, now: scope.now });
+        authorWrote = true;
+        return rateSubmission(tx, scope.keyRing, {
+          personId: scope.personId,
+          ...effect,
+          now: scope.now,
+          timeZone: scope.timeZone,
+        });
       case 'case.view':
       case 'case.move': {
         const officer = {
@@ -121,22 +131,18 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
           now: scope.now,
           timeZone: scope.timeZone,
         };
-        const outcome =
-          effect.type === 'case.view'
-            ? await viewCase(tx, effect.referenceCode, officer)
-            : await moveCase(tx, effect, officer);
-        if (outcome.ok && outcome.item.kind === 'help_request') touchedSealed = true;
-        return outcome;
+        return effect.type === 'case.view'
+          ? viewCase(tx, effect.referenceCode, officer)
+          : moveCase(tx, effect, officer);
       }
       case 'items.awaiting_rating':
-        return { items: await listAwaitingRating(tx, scope.personId, effect.limit) };
+        return { items: await listAwaitingRating(tx, scope.keyRing, scope.personId, effect.limit) };
       case 'news.latest':
         return { items: await latestNews(tx, scope.personId, effect.limit, scope.publicUrl) };
       case 'news.subscriptions':
         return { optedOut: await changeSubscriptions(tx, scope.personId, effect.change, scope.now) };
       case 'console.link': {
-        // The link signs its holder in: the reply carrying it is kept sealed wherever it is stored.
-        touchedSealed = true;
+        // The link signs its holder in; like every reply, the one carrying it is stored sealed.
         const token = await createSignInLink(tx, scope.personId, scope.now);
         return token ? { ok: true, url: `${scope.publicUrl}/console/signin/link?t=${token}` } : { ok: false };
       }
@@ -170,5 +176,5 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { tou
         return cancelPollFromChat(tx, effect.ref, scope);
     }
   };
-  return { perform: perform as EffectPort['perform'], touchedSealed: () => touchedSealed };
+  return { perform: perform as EffectPort['perform'], authorWrote: () => authorWrote };
 }

@@ -18,7 +18,8 @@ import type { RecentKeys } from './polls/recent-keys.ts';
 import { privacyPageUrl, takeTextVote } from './polls/text-votes.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
 import { enqueue, findSent } from './store/outbox.ts';
-import { castVote, type GroupMember, type PollKeys } from './store/polls.ts';
+import { castVote } from './store/poll-votes.ts';
+import type { GroupMember, PollKeys } from './store/polls.ts';
 
 export interface LarkIntakeDeps {
   db: Db;
@@ -39,7 +40,7 @@ export interface LarkIntakeDeps {
   /** For poll votes, taken here rather than through the inbox: the day's zone and the privacy page. */
   timeZone: string;
   publicUrl: string;
-  /** Opens the polls' sealed secrets. */
+  /** Opens the polls' sealed secrets and seals what is stored: the app's key ring. */
   keys: PollKeys;
   /** Whether someone answering by code in private is in a group the poll was posted to. */
   groupMember?: GroupMember;
@@ -136,7 +137,7 @@ export async function takeLarkPayload(
       // In a group the reply goes to the person alone, by open_id.
       const chatId =
         parsed.inbound.chat.type === 'group' ? parsed.inbound.sender.externalId : parsed.inbound.chat.id;
-      await enqueue(deps.db, [{ channel: 'lark', chatId, message: vote.reply }]);
+      await enqueue(deps.db, deps.keys, [{ channel: 'lark', chatId, message: vote.reply }]);
       deps.recentTextVotes?.add(parsed.inbound.dedupeKey);
       deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'vote', event_type: eventType });
       deps.metrics.count('tongxin_poll_votes_total', {
@@ -164,7 +165,7 @@ export async function takeLarkPayload(
       content: larkText.received.zh,
       i18n: { zh_cn: larkText.received.zh, en_us: larkText.received.en },
     };
-    const card = await pressedCard(deps.db, parsed.messageId, parsed.inbound);
+    const card = await pressedCard(deps, parsed.messageId, parsed.inbound);
     return card ? { toast, card: { type: 'raw', data: card } } : { toast };
   }
   return {};
@@ -184,7 +185,7 @@ async function takeVote(
   });
   const result =
     'forged' in parsed.vote
-      ? { outcome: 'invalid_answer' as const, lang: 'zh' as const, firstTime: false }
+      ? { outcome: 'invalid_answer' as const, lang: 'zh' as const, firstAnswer: false }
       : await castVote(deps.db, {
           pollId: parsed.vote.pollId,
           voter: parsed.voter,
@@ -197,7 +198,7 @@ async function takeVote(
         });
   const ok = result.outcome === 'recorded' || result.outcome === 'replaced' || result.outcome === 'commented';
   deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: ok ? 'recorded' : 'refused' });
-  const first = result.firstTime ? { url: privacyPageUrl(deps.publicUrl) } : null;
+  const first = result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null;
   return {
     toast: {
       type: ok ? 'success' : 'warning',
@@ -208,9 +209,13 @@ async function takeVote(
 }
 
 /** The pressed card without its buttons and with the choice shown, when it is a card this server sent to that chat. */
-async function pressedCard(db: Db, messageId: string | undefined, inbound: Inbound): Promise<unknown | null> {
+async function pressedCard(
+  deps: Pick<LarkIntakeDeps, 'db' | 'keys'>,
+  messageId: string | undefined,
+  inbound: Inbound,
+): Promise<unknown | null> {
   if (!messageId || inbound.content.type !== 'action') return null;
-  const sent = await findSent(db, 'lark', messageId);
+  const sent = await findSent(deps.db, deps.keys, 'lark', messageId);
   if (!sent || sent.chatId !== inbound.chat.id) return null;
   const message = outboundSchema.safeParse(sent.payload);
   if (!message.success) return null;

@@ -17,11 +17,13 @@ import { commands, flows } from '../flows/registry.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { KeyRing } from './crypto/sealed.ts';
+import { visitorSigner } from './crypto/visitor-signer.ts';
 import { FloodGuard } from './intake/flood-guard.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
 import { createInboxProcessor } from './jobs/inbox-processor.ts';
 import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.ts';
+import { launderAnonymousItems, sealLegacyAuthors } from './jobs/launder.ts';
 import { createLoop } from './jobs/loop.ts';
 import { createNewsBroadcast } from './jobs/news-broadcast.ts';
 import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
@@ -68,13 +70,13 @@ export type ServiceConfig = Pick<
   | 'PORT'
   | 'DIGEST_CRON'
   | 'WEEKLY_SUMMARY_CRON'
+  | 'WEB_COOKIE_SECRET'
 >;
 
 export interface ServiceDeps {
   db: Db;
   config: ServiceConfig;
   log: Logger;
-  webSecret: string;
   now?: () => Date;
   /** Extra channel senders (the web chat's is always there). */
   senders?: readonly ChannelSender[];
@@ -179,12 +181,36 @@ export function createServices(deps: ServiceDeps) {
     metrics,
     ...(deps.handOffBroadcast ? { bulkHandoffSeconds } : {}),
   });
-  const sweep = createExpirySweep({ db, engine, log, timeZone: config.TZ_DEFAULT, now });
-  const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS });
+  const expire = createExpirySweep({
+    db,
+    engine,
+    log,
+    timeZone: config.TZ_DEFAULT,
+    now,
+    keyRing: deps.keyRing,
+  });
+  let legacyAuthorsSealed = false;
+  /** Ends abandoned forms; and launders anonymous items a crash left waiting (and, once, seals older ones). */
+  const sweep = async () => {
+    if (!legacyAuthorsSealed) {
+      for (let round = 0; round < 1000 && (await sealLegacyAuthors(db, deps.keyRing)) > 0; round++) {}
+      legacyAuthorsSealed = true;
+    }
+    await launderAnonymousItems(db);
+    return expire();
+  };
+  const escalate = createHelpEscalation({
+    db,
+    log,
+    now,
+    ackHours: config.HELP_ACK_HOURS,
+    keyRing: deps.keyRing,
+  });
   const scheduleHandlers = createScheduleHandlers({
     engine,
     timeZone: config.TZ_DEFAULT,
     conversationTimeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,
+    keyRing: deps.keyRing,
   });
   const onRun = (kind: string, outcome: 'claimed' | 'missed' | 'manual' | 'failed') =>
     metrics.count('tongxin_schedule_runs_total', { kind: kind.slice(0, 40), outcome });
@@ -210,6 +236,7 @@ export function createServices(deps: ServiceDeps) {
     now,
     publicUrl,
     timeZone: config.TZ_DEFAULT,
+    keyRing: deps.keyRing,
     ...(deps.handOffBroadcast ? { handOff: deps.handOffBroadcast } : {}),
   });
   const chatMembers: ChatMembers = async (channel, chatId) => {
@@ -229,7 +256,8 @@ export function createServices(deps: ServiceDeps) {
     chatMembers,
     keys: deps.keyRing,
   });
-  const convertMotions = () => convertUnsupportedMotions(db, now(), motionRules, config.TZ_DEFAULT);
+  const convertMotions = () =>
+    convertUnsupportedMotions(db, deps.keyRing, now(), motionRules, config.TZ_DEFAULT);
 
   // Two senders, so one claims the next batch while the other's sends wait on the rate limits
   // (shared in this process); a chat's messages still go one at a time, in order.
@@ -327,7 +355,7 @@ export function createServices(deps: ServiceDeps) {
         verificationToken: lark.verificationToken,
         botOpenId: () => lark.client.botOpenId(),
         crypto: larkCrypto,
-        accept: createInboxWriter(db),
+        accept: createInboxWriter(db, deps.keyRing),
         metrics,
         wakeOutbox: wake.outbox,
         timeZone: config.TZ_DEFAULT,
@@ -344,7 +372,7 @@ export function createServices(deps: ServiceDeps) {
     log,
     timeZone: config.TZ_DEFAULT,
     adminToken: config.ADMIN_TOKEN,
-    webSecret: deps.webSecret,
+    visitorSigner: visitorSigner(config.WEB_COOKIE_SECRET, deps.keyRing),
     hub,
     wake,
     ...(larkIntake && config.LARK_MODE === 'webhook'
@@ -370,7 +398,7 @@ export function createServices(deps: ServiceDeps) {
   /** What a channel adapter outside the HTTP app (WeChat) needs to bring messages in. */
   const intake: WechatIntakeDeps = {
     db,
-    accept: createInboxWriter(db),
+    accept: createInboxWriter(db, deps.keyRing),
     log,
     now,
     timeZone: config.TZ_DEFAULT,

@@ -45,7 +45,7 @@ export async function takeWechatInbound(
     if (vote) {
       // An answer typed in a group is answered to the person alone.
       const chatId = inbound.chat.type === 'group' ? inbound.sender.externalId : inbound.chat.id;
-      await enqueue(deps.db, [{ channel: 'wechat', chatId, message: vote.reply }]);
+      await enqueue(deps.db, deps.keys, [{ channel: 'wechat', chatId, message: vote.reply }]);
       deps.wake.outbox();
       return 'vote';
     }

@@ -133,11 +133,11 @@ export interface OutboundEnvelope {
   /** Stable across retries (the outbox row's uuid); platforms that support it deduplicate on it. */
   idempotencyKey: string;
   message: Outbound;
-  /** It carries sealed data in clear (a reply on a help request): a channel that keeps a copy seals it. */
-  sensitive?: boolean;
+  /** The outbox row's tag naming no one (a poll's reminder), for a channel that keeps its own copy. */
+  topic?: string;
 }
 
-/** Sealing of sensitive text, for channels that keep copies of messages (the app's key ring). */
+/** Sealing of what channels keep copies of (the web chat's history): the app's key ring. */
 export interface Sealer {
   seal(plain: string): Promise<string>;
   open(sealed: string): Promise<string>;

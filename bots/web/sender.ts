@@ -9,10 +9,16 @@ export function createWebSender(db: Db, hub: WebChatHub, sealer: Sealer): Channe
   return {
     channel: 'web',
     async send(envelope: OutboundEnvelope): Promise<SendResult> {
+      // The history keeps every bubble sealed; it is opened when the visitor reads it.
       const bubble = renderBubble(envelope.message);
-      // The history keeps a sensitive bubble sealed; it is opened when the visitor reads it.
-      const stored = envelope.sensitive ? { sealed: await sealer.seal(JSON.stringify(bubble)) } : bubble;
-      const id = await storeOutgoing(db, envelope.chatId, envelope.idempotencyKey, stored);
+      const id = await storeOutgoing(
+        db,
+        sealer,
+        envelope.chatId,
+        envelope.idempotencyKey,
+        bubble,
+        envelope.topic,
+      );
       hub.notify(envelope.chatId);
       return { ok: true, platformMessageId: String(id) };
     },

@@ -1,4 +1,7 @@
-/** The web chat's message store: what each visitor sent and what the bot delivered to them. */
+/**
+ * The web chat's message store: what each visitor sent and what the bot delivered to them, every
+ * entry sealed with the data key, opened only when the visitor reads their history.
+ */
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { webChatMessages, webVisitors } from '../../db/schema/index.ts';
@@ -18,32 +21,40 @@ async function lockVisitor(tx: Db, visitor: string): Promise<void> {
     .onConflictDoUpdate({ target: webVisitors.visitorId, set: { lastSeenAt: sql`now()` } });
 }
 
-/** Records what the visitor sent; call inside the transaction that writes the inbox row. */
+/** Records what the visitor sent, sealed; call inside the transaction that writes the inbox row. */
 export async function storeIncoming(
   tx: Db,
+  sealer: Sealer,
   visitor: string,
   key: string,
   payload: IncomingPayload,
 ): Promise<void> {
+  const sealed = { sealed: await sealer.seal(JSON.stringify(payload)) };
   await lockVisitor(tx, visitor);
   await tx
     .insert(webChatMessages)
-    .values({ visitorId: visitor, direction: 'in', messageKey: key, payload })
+    .values({ visitorId: visitor, direction: 'in', messageKey: key, payload: sealed })
     .onConflictDoNothing();
 }
 
-/** Stores a delivered bubble once per key; a repeated delivery returns the first row's id. */
+/**
+ * Stores a delivered bubble, sealed, once per key; a repeated delivery returns the first row's id.
+ * `topic` tags bubbles that may have to be found again without opening them (a poll's reminders).
+ */
 export async function storeOutgoing(
   db: Db,
+  sealer: Sealer,
   visitor: string,
   key: string,
-  bubble: WebBubble | { sealed: string },
+  bubble: WebBubble,
+  topic?: string,
 ): Promise<number> {
+  const sealed = { sealed: await sealer.seal(JSON.stringify(bubble)) };
   return db.transaction(async (tx) => {
     await lockVisitor(tx, visitor);
     const [row] = await tx
       .insert(webChatMessages)
-      .values({ visitorId: visitor, direction: 'out', messageKey: key, payload: { ...bubble } })
+      .values({ visitorId: visitor, direction: 'out', messageKey: key, payload: sealed, topic })
       .onConflictDoNothing()
       .returning({ id: webChatMessages.id });
     if (row) return row.id;

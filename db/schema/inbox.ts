@@ -9,7 +9,7 @@ export const inbox = pgTable(
     /** web: visitor + client message id; lark: event_id / message_id. */
     dedupeKey: text('dedupe_key').notNull().unique('inbox_dedupe_key_uq'),
     conversationKey: text('conversation_key').notNull(),
-    /** The neutral Inbound event (bots/core). */
+    /** `{ sealed }`: the neutral Inbound event (bots/core), sealed with the data key at intake. */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     /** pending → done, or failed after repeated errors. */
     status: text('status', { enum: ['pending', 'done', 'failed'] })

@@ -1,5 +1,4 @@
 /** The whole schema, one table a file. */
-export * from './app-secrets.ts';
 export * from './audit-log.ts';
 export * from './channel-identities.ts';
 export * from './congress-sessions.ts';

@@ -1,5 +1,5 @@
 /** 职工 / 会员: anyone who talks to the bot, with the language they chose and their role. */
-import { bigint, boolean, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns.ts';
 import { orgUnits } from './org-units.ts';
 
@@ -20,8 +20,6 @@ export const people = pgTable('people', {
     .notNull()
     .default('staff'),
   orgUnitId: uuid('org_unit_id').references(() => orgUnits.id),
-  /** Has been shown what a poll stores and who can see what (the first time they voted). */
-  pollNoticeSeen: boolean('poll_notice_seen').notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

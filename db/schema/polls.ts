@@ -33,6 +33,12 @@ export type PollAudience =
 /** single: one of 2–10 options; rating: 1–5; enps: 0–10. */
 export type PollKind = 'single' | 'rating' | 'enps';
 
+/** A closed poll's audience: keyed hashes of the people asked, under the data key `key`. */
+export interface AudienceDigest {
+  key: string;
+  members: string[];
+}
+
 /** What a closed poll came to: frozen at close, so the results never change afterwards. */
 export interface PollResults {
   answers: number;
@@ -48,6 +54,13 @@ export interface PollResults {
   commentCount?: number | null;
   /** Per posted group, only when every group reached the threshold. */
   segments?: { label: string; answers: number; counts: Record<string, number> }[] | null;
+  /**
+   * Why results reached the threshold yet are not shown: `overlap` when the audience differs by
+   * fewer than k people from a poll published shortly before (its number in `overlapsPoll`), so
+   * subtracting the two would tell a few people's answers.
+   */
+  withheld?: 'overlap';
+  overlapsPoll?: number;
 }
 
 export const polls = pgTable(
@@ -86,6 +99,11 @@ export const polls = pgTable(
     remindedAt: timestamp('reminded_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     results: jsonb('results').$type<PollResults>(),
+    /**
+     * Who was asked, as keyed hashes (from the data key `key`), kept from the close so a later
+     * poll whose audience differs by fewer than k people is not published (no differencing).
+     */
+    audienceDigest: jsonb('audience_digest').$type<AudienceDigest>(),
   },
   (t) => [
     index('polls_due_idx').on(t.status, t.opensAt),
@@ -110,14 +128,23 @@ export const pollVotes = pgTable(
       .references(() => polls.id),
     /** HMAC(poll secret, person id): one vote per person, unlinkable once the secret is gone. */
     token: text('token').notNull(),
-    answer: smallint('answer').notNull(),
+    /**
+     * While the poll is open: the answer, comment and group sealed with the data key, so neither
+     * the rows' order nor the transactions that wrote them tell anyone who chose what. At the
+     * close every row is opened and written again in the clear columns, in random order.
+     */
+    ballot: text('ballot'),
+    answer: smallint('answer'),
     comment: text('comment'),
     /** The posted group the vote came from (its posting number), or null. */
     segment: integer('segment'),
     /** The day it was cast, never the time. */
     votedOn: date('voted_on').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.pollId, t.token] })],
+  (t) => [
+    primaryKey({ columns: [t.pollId, t.token] }),
+    check('poll_votes_content_ck', sql`(${t.ballot} is null) <> (${t.answer} is null)`),
+  ],
 );
 
 /** Where a poll was posted: each group chat, and each person asked in private. */

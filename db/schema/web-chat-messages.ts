@@ -8,8 +8,10 @@ export const webChatMessages = pgTable(
     /** The visitor id from the signed cookie; also the chat id of the web channel. */
     visitorId: text('visitor_id').notNull(),
     direction: text('direction', { enum: ['in', 'out'] }).notNull(),
-    /** in: { text } or { action, label }; out: the neutral Outbound message. */
+    /** `{ sealed }` with the data key: in, { text } or { label }; out, the bubble shown. */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** A tag naming no one, to find bubbles without opening them (`poll-reminder:<poll id>`). */
+    topic: text('topic'),
     /** in: the browser's id for the message (dedupe); out: the outbox uuid (idempotent delivery). */
     messageKey: text('message_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

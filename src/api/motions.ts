@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/handle.ts';
 import { charCount } from '../../flows/engine/text.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
@@ -35,7 +36,13 @@ const text = {
   }),
 };
 
-export function motionsApi(deps: { db: Db; now: () => Date; timeZone: string; wake: () => void }) {
+export function motionsApi(deps: {
+  db: Db;
+  now: () => Date;
+  timeZone: string;
+  wake: () => void;
+  keyRing: KeyRing;
+}) {
   const { db } = deps;
   const view = async (id: string) => (await listSessions(db)).find((s) => s.id === id);
   return new Hono()
@@ -62,6 +69,7 @@ export function motionsApi(deps: { db: Db; now: () => Date; timeZone: string; wa
         ...body,
         now: deps.now(),
         timeZone: deps.timeZone,
+        keyRing: deps.keyRing,
       });
       if (!result.ok) {
         if (result.reason === 'not_found') throw new AppError('not_found', text.noMotion(ref.slice(0, 40)));

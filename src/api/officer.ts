@@ -100,7 +100,10 @@ export function officerApi(deps: OfficerApiDeps) {
     .use('*', requireBearer(deps.adminToken))
     .route('/', directoryApi({ db, log: deps.log, now: deps.now }))
     .route('/', exportApi({ db, keyRing: deps.keyRing, timeZone: deps.timeZone, now: deps.now }))
-    .route('/', motionsApi({ db, now: deps.now, timeZone: deps.timeZone, wake: deps.wake }))
+    .route(
+      '/',
+      motionsApi({ db, now: deps.now, timeZone: deps.timeZone, wake: deps.wake, keyRing: deps.keyRing }),
+    )
     .route(
       '/',
       schedulesApi({
@@ -123,6 +126,7 @@ export function officerApi(deps: OfficerApiDeps) {
         timeZone: deps.timeZone,
         wake: deps.wake,
         wakePolls: deps.wakePolls ?? (() => {}),
+        keyRing: deps.keyRing,
       }),
     )
     .get('/submissions', async (c) => {

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
 import { type PollRow, schedules } from '../../db/schema/index.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
@@ -80,6 +81,7 @@ export function pollsApi(deps: {
   timeZone: string;
   wake: () => void;
   wakePolls: () => void;
+  keyRing: KeyRing;
 }) {
   const { db } = deps;
   const one = async (id: string) => {
@@ -148,6 +150,7 @@ export function pollsApi(deps: {
         now: deps.now(),
         timeZone: deps.timeZone,
         actor: adminActor,
+        keys: deps.keyRing,
       });
       if (!closed.ok) throw new AppError('conflict', closed.message);
       deps.wake();

@@ -20,6 +20,14 @@ export interface KeyRing {
   /** Whether a stored value is sealed (rather than plain text). */
   isSealed(value: string): boolean;
   currentId: string;
+  /** Every key id of the ring, the sealing key first. */
+  ids: readonly string[];
+  /**
+   * HMAC-SHA-256 (hex) of `data` under a key derived (HKDF) from one data key for one purpose:
+   * a value keyed to a person (a lookup tag, a cookie signature) that a copy of the database
+   * alone cannot recompute. The current key unless `keyId` names another of the ring.
+   */
+  mac(purpose: string, data: string, keyId?: string): Promise<string>;
 }
 
 const prefix = 'tx1';
@@ -57,6 +65,13 @@ export function parseDataKeys(text: string): { id: string; raw: Uint8Array<Array
   });
 }
 
+/** Lower-case hex of bytes, two digits each. */
+export function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
 /** A new key in DATA_KEY's format. */
 export function generateDataKey(id = 'k1'): string {
   const raw = crypto.getRandomValues(new Uint8Array(32));
@@ -80,9 +95,41 @@ export function createKeyRing(dataKeys: string): KeyRing {
   const currentId = parsed[0]!.id;
   const encoder = new TextEncoder();
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  const raws = new Map(parsed.map(({ id, raw }) => [id, raw]));
+  /** Derived MAC keys by key id and purpose, each derived once. */
+  const macKeys = new Map<string, Promise<CryptoKey>>();
+  const macKey = (keyId: string, purpose: string): Promise<CryptoKey> => {
+    const name = `${keyId}\n${purpose}`;
+    let key = macKeys.get(name);
+    if (!key) {
+      const raw = raws.get(keyId);
+      if (!raw) return Promise.reject(new KeyRingError(`no key "${keyId}" in DATA_KEY`));
+      key = crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey']).then((base) =>
+        crypto.subtle.deriveKey(
+          {
+            name: 'HKDF',
+            hash: 'SHA-256',
+            salt: new Uint8Array(0),
+            info: encoder.encode(`tongxin:${purpose}`),
+          },
+          base,
+          { name: 'HMAC', hash: 'SHA-256', length: 256 },
+          false,
+          ['sign'],
+        ),
+      );
+      macKeys.set(name, key);
+    }
+    return key;
+  };
 
   return {
     currentId,
+    ids: parsed.map((p) => p.id),
+    async mac(purpose, data, keyId = currentId) {
+      const signature = await crypto.subtle.sign('HMAC', await macKey(keyId, purpose), encoder.encode(data));
+      return hex(new Uint8Array(signature));
+    },
     async seal(plain) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const cipher = new Uint8Array(

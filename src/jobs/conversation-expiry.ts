@@ -8,6 +8,7 @@ import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, people } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import type { Logger } from '../log.ts';
 import { saveConversation, stateOf } from '../store/conversations.ts';
 import { enqueue } from '../store/outbox.ts';
@@ -18,6 +19,7 @@ export interface ExpiryDeps {
   log: Logger;
   timeZone: string;
   now: () => Date;
+  keyRing: KeyRing;
 }
 
 /** Ends up to `batch` expired conversations; resolves to how many. */
@@ -53,7 +55,7 @@ export function createExpirySweep(deps: ExpiryDeps, batch = 50): () => Promise<n
             role,
           });
           if (notice) {
-            await enqueue(tx, [
+            await enqueue(tx, deps.keyRing, [
               { channel: conversation.channel as ChannelName, chatId: conversation.chatId, message: notice },
             ]);
           }

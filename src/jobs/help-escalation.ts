@@ -8,6 +8,7 @@ import type { Db } from '../../db/handle.ts';
 import { submissionEvents, submissions } from '../../db/schema/index.ts';
 import { type Lang, t } from '../../flows/engine/l10n.ts';
 import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from '../../flows/help/kinds.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import type { Logger } from '../log.ts';
 import { audit } from '../store/audit.ts';
 import { overdueHelpRequests } from '../store/help-requests.ts';
@@ -19,6 +20,7 @@ export interface EscalationDeps {
   log: Logger;
   now: () => Date;
   ackHours: number;
+  keyRing: KeyRing;
 }
 
 function overdueNotice(
@@ -75,6 +77,7 @@ export function createHelpEscalation(deps: EscalationDeps): () => Promise<number
         };
         await enqueue(
           tx,
+          deps.keyRing,
           contacts.map((c) => ({
             channel: c.channel,
             chatId: c.chatId,

@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, lte, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { type ChannelName, type Inbound, inboundSchema } from '../../bots/core/messenger.ts';
+import type { ChannelName, Inbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { type InboxRow, inbox } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
@@ -15,10 +15,12 @@ import type { KeyRing } from '../crypto/sealed.ts';
 import { createEffectPort } from '../effect-port.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { lockConversation, saveConversation } from '../store/conversations.ts';
+import { openInbound } from '../store/inbox.ts';
 import type { MotionRules } from '../store/motions.ts';
 import { enqueue } from '../store/outbox.ts';
 import { resolvePerson } from '../store/people.ts';
-import { openFlowState, sealFlowState, sealInboundText } from './sensitive.ts';
+import { launderAnonymousItems } from './launder.ts';
+import { openFlowState, sealFlowState } from './sensitive.ts';
 
 export interface InboxProcessorDeps {
   db: Db;
@@ -51,8 +53,9 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
   const maxAttempts = deps.maxAttempts ?? 5;
   const earlier = alias(inbox, 'earlier');
 
-  return () =>
-    db.transaction(async (tx) => {
+  return async () => {
+    let launder = false;
+    const did = await db.transaction(async (tx) => {
       const [row] = await tx
         .select()
         .from(inbox)
@@ -81,7 +84,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
 
       try {
         // A savepoint: a failure undoes this event's writes but keeps the lock to record the failure.
-        await tx.transaction((sp) => processEvent(sp, row, deps));
+        launder = await tx.transaction((sp) => processEvent(sp, row, deps));
         await tx.update(inbox).set({ status: 'done', processedAt: new Date() }).where(eq(inbox.id, row.id));
         log.debug('inbox.processed', { id: row.id, channel: row.channel });
       } catch (error) {
@@ -103,14 +106,20 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
             nextAttemptAt: sql`now() + make_interval(secs => ${2 ** attempts})`,
           })
           .where(eq(inbox.id, row.id));
-        if (failed) await tellPersonItFailed(tx, row);
+        if (failed) await tellPersonItFailed(tx, row, deps.keyRing);
       }
       return true;
     });
+    // An anonymous item its author just wrote is written again, apart from them, at once.
+    if (launder)
+      await launderAnonymousItems(db).catch((error) => log.warn('launder.failed', errorFields(error)));
+    return did;
+  };
 }
 
-async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Promise<void> {
-  const inbound: Inbound = inboundSchema.parse(row.payload);
+/** Processes one event; resolves to whether it wrote an anonymous item as its author (to launder). */
+async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Promise<boolean> {
+  const inbound = await openInbound(deps.keyRing, row.payload);
   const person = await resolvePerson(tx, inbound);
   const state = await openFlowState(
     await lockConversation(tx, {
@@ -143,31 +152,27 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
     publicUrl: deps.publicUrl ?? 'http://localhost:8787',
   });
   const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
-  const sensitiveAfter = deps.engine.isSensitive(result.state?.flow);
+  // A flow's answers are sealed between turns, whatever the flow.
   await saveConversation(
     tx,
     row.conversationKey,
-    result.state && sensitiveAfter ? await sealFlowState(result.state, deps.keyRing) : result.state,
+    result.state ? await sealFlowState(result.state, deps.keyRing) : null,
   );
-  // An answer given inside a sensitive flow is not kept in clear once handled.
-  if (sensitiveAfter || deps.engine.isSensitive(state?.flow)) {
-    await tx
-      .update(inbox)
-      .set({ payload: await sealInboundText(row.payload, deps.keyRing) })
-      .where(eq(inbox.id, row.id));
+  // An answer given inside a sensitive flow (a help request) is not shown again in the channel's history.
+  if (deps.engine.isSensitive(result.state?.flow) || deps.engine.isSensitive(state?.flow)) {
     await deps.redactors?.get(inbound.channel)?.(tx, inbound);
   }
   await enqueue(
     tx,
+    deps.keyRing,
     result.replies.map((message) => ({
       channel: inbound.channel,
       chatId: inbound.chat.id,
       message,
-      sensitive: port.touchedSealed(),
       inboxId: row.id,
     })),
-    deps.keyRing,
   );
+  return port.authorWrote();
 }
 
 /** What is kept on the row about a failure: the error's name, code and message, never its data. */
@@ -176,15 +181,10 @@ function describe(error: unknown): string {
   return [f.error, f.code, f.message].filter(Boolean).join(': ').slice(0, 500);
 }
 
-async function tellPersonItFailed(tx: Db, row: InboxRow): Promise<void> {
-  const parsed = inboundSchema.safeParse(row.payload);
-  if (!parsed.success) return;
-  await enqueue(tx, [
-    {
-      channel: parsed.data.channel as ChannelName,
-      chatId: parsed.data.chat.id,
-      message: apology,
-      inboxId: row.id,
-    },
+async function tellPersonItFailed(tx: Db, row: InboxRow, keys: KeyRing): Promise<void> {
+  const inbound = await openInbound(keys, row.payload).catch(() => null);
+  if (!inbound) return;
+  await enqueue(tx, keys, [
+    { channel: inbound.channel as ChannelName, chatId: inbound.chat.id, message: apology, inboxId: row.id },
   ]);
 }

@@ -10,6 +10,7 @@ import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { newsItems, newsRecipients, outbox } from '../../db/schema/index.ts';
 import { articleMessage } from '../../flows/news/news.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { briefOf, nextRecipients } from '../store/news.ts';
 import { enqueue } from '../store/outbox.ts';
@@ -20,6 +21,7 @@ export interface NewsBroadcastDeps {
   now: () => Date;
   publicUrl: string;
   timeZone: string;
+  keyRing: KeyRing;
   /** Recipients queued per step. */
   batch?: number;
   /** No new batch while this many bulk rows wait in the outbox. */
@@ -90,6 +92,7 @@ export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<numb
       const brief = briefOf({ ...item, sentAt: item.sentAt ?? now }, deps.publicUrl);
       await enqueue(
         tx,
+        deps.keyRing,
         keyed
           .filter((r) => queued.has(r.uuid))
           .map((r) => ({

@@ -9,7 +9,6 @@ import { alias } from 'drizzle-orm/pg-core';
 import {
   type ChannelName,
   type ChannelSender,
-  isSealedPayload,
   outboundSchema,
   type Sealer,
   type SendResult,
@@ -18,6 +17,7 @@ import type { Db } from '../../db/handle.ts';
 import { type OutboxRow, outbox } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { openOutboxRow } from '../store/outbox.ts';
 
 export interface OutboxDispatcherDeps {
   db: Db;
@@ -30,8 +30,8 @@ export interface OutboxDispatcherDeps {
   batchSize?: number;
   /** First retry delay; doubles per attempt, with jitter, capped at ten minutes. */
   baseDelayMs?: number;
-  /** Opens sealed payloads (sensitive messages) just before they are sent. */
-  sealer?: Sealer;
+  /** Opens the sealed payloads just before they are sent. */
+  sealer: Pick<Sealer, 'open'>;
   /** Counts sends by channel and outcome. */
   metrics?: Metrics;
   /**
@@ -128,13 +128,10 @@ export function createOutboxDispatcher(
 
   const record = async (row: OutboxRow) => {
     const sender = deps.senders.get(row.channel as ChannelName);
-    const sensitive = isSealedPayload(row.payload);
-    const parsed = outboundSchema.safeParse(
-      sensitive && deps.sealer
-        ? JSON.parse(await deps.sealer.open((row.payload as { sealed: string }).sealed))
-        : row.payload,
-    );
-    if (!sender || !parsed.success) {
+    // Payloads are sealed at rest; they are opened here, just before they are sent.
+    const opened = await openOutboxRow(deps.sealer, row).catch(() => null);
+    const parsed = outboundSchema.safeParse(opened?.message);
+    if (!sender || !opened || !parsed.success) {
       const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
       log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
       deps.metrics?.count('tongxin_outbox_sends_total', {
@@ -152,10 +149,10 @@ export function createOutboxDispatcher(
       result = await withTimeout(
         sender.send({
           channel: row.channel as ChannelName,
-          chatId: row.chatId,
+          chatId: opened.chatId,
           idempotencyKey: row.uuid,
           message: parsed.data,
-          ...(sensitive ? { sensitive } : {}),
+          ...(row.topic ? { topic: row.topic } : {}),
         }),
         sendTimeoutMs,
       );

@@ -8,16 +8,9 @@ import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { polls } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
-import {
-  type ChatMembers,
-  closePoll,
-  dueClose,
-  dueReminder,
-  groupPostings,
-  openDuePoll,
-  type PollKeys,
-  sendPollReminder,
-} from '../store/polls.ts';
+import { closePoll } from '../store/poll-close.ts';
+import { openDuePoll, sendPollReminder } from '../store/poll-posting.ts';
+import { type ChatMembers, dueClose, dueReminder, groupPostings, type PollKeys } from '../store/polls.ts';
 
 export interface PollJobDeps {
   db: Db;
@@ -35,7 +28,12 @@ export function createPollJobs(deps: PollJobDeps): () => Promise<number> {
   let vacuumed = 0;
   return async () => {
     let done = 0;
-    const opened = await openDuePoll(db, { now: deps.now(), timeZone: deps.timeZone, keys: deps.keys });
+    const opened = await openDuePoll(db, {
+      now: deps.now(),
+      timeZone: deps.timeZone,
+      keys: deps.keys,
+      chatMembers: deps.chatMembers,
+    });
     if (opened) {
       log.info('poll.opened', { poll: opened.no });
       done++;
@@ -73,7 +71,11 @@ export function createPollJobs(deps: PollJobDeps): () => Promise<number> {
 
     const closing = await dueClose(db, deps.now());
     if (closing) {
-      const closed = await closePoll(db, closing.id, { now: deps.now(), timeZone: deps.timeZone });
+      const closed = await closePoll(db, closing.id, {
+        now: deps.now(),
+        timeZone: deps.timeZone,
+        keys: deps.keys,
+      });
       if (closed) {
         // Below the threshold not even the number of answers is told, in the log either.
         const shown = closed.results?.shown ?? false;
@@ -102,7 +104,7 @@ export function createPollJobs(deps: PollJobDeps): () => Promise<number> {
     const last = row?.last ? new Date(row.last).getTime() : 0;
     if (last === 0 || last <= vacuumed) return;
     try {
-      await db.execute(sql`vacuum poll_votes, poll_secrets`);
+      await db.execute(sql`vacuum poll_votes, poll_secrets, poll_postings`);
       vacuumed = last;
     } catch (error) {
       log.warn('poll.vacuum_failed', errorFields(error));

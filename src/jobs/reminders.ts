@@ -5,8 +5,8 @@
  *
  * Idleness is read from the form's expiry (set on the clock of the turn that moved it, always
  * `timeoutMinutes` ahead), not from the row's updated_at, which the database writer stamps with
- * its own clock. Sensitive forms (a help request) are not reminded: their answers are sealed and
- * this job holds no key to open them, and a question asked without them would be wrong.
+ * its own clock. Every form's answers are sealed; this job opens them to ask the open question
+ * again. Sensitive forms (a help request) are not reminded, so nothing of one is repeated.
  */
 import { and, eq, gt, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
@@ -14,9 +14,12 @@ import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, people, submissions } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import { ratingPrompt } from '../../flows/rating.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
+import { authorContact } from '../store/authors.ts';
 import { stateOf } from '../store/conversations.ts';
 import { enqueue } from '../store/outbox.ts';
 import { awaitingRating } from '../store/submissions.ts';
+import { openFlowState } from './sensitive.ts';
 
 export interface ReminderDeps {
   engine: Engine;
@@ -28,6 +31,8 @@ export interface ReminderDeps {
   /** Days after an answer before the rating reminder. */
   ratingDays?: number;
   batch?: number;
+  /** Opens the forms' sealed answers and seals what is queued. */
+  keyRing: KeyRing;
 }
 
 /** Queues due reminders; resolves to how many. */
@@ -57,7 +62,9 @@ export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Prom
     .for('update', { of: conversations, skipLocked: true });
   let sent = 0;
   for (const { conversation, language, role } of halfDone) {
-    const state = deps.engine.isSensitive(conversation.flow) ? null : stateOf(conversation);
+    const state = deps.engine.isSensitive(conversation.flow)
+      ? null
+      : await openFlowState(stateOf(conversation), deps.keyRing);
     const message = state
       ? deps.engine.reminder(state, {
           now,
@@ -68,7 +75,7 @@ export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Prom
         })
       : null;
     if (message) {
-      await enqueue(tx, [
+      await enqueue(tx, deps.keyRing, [
         { channel: conversation.channel as ChannelName, chatId: conversation.chatId, message },
       ]);
       sent++;
@@ -78,22 +85,26 @@ export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Prom
 
   const answeredBefore = new Date(now.getTime() - (deps.ratingDays ?? 3) * 86_400_000);
   const unrated = await tx
-    .select({ item: submissions, language: people.language })
+    .select({ item: submissions })
     .from(submissions)
-    .innerJoin(people, eq(people.id, submissions.personId))
     .where(
       and(isNull(submissions.ratingRemindedAt), lte(submissions.updatedAt, answeredBefore), awaitingRating()),
     )
     .limit(batch)
     .for('update', { of: submissions, skipLocked: true });
-  for (const { item, language } of unrated) {
-    await enqueue(tx, [
-      {
-        channel: item.originChannel as ChannelName,
-        chatId: item.originChatId,
-        message: ratingPrompt(item, language),
-      },
-    ]);
+  for (const { item } of unrated) {
+    // The author of an anonymous item is asked without being named beside it.
+    const author = await authorContact(tx, deps.keyRing, item);
+    if (author) {
+      await enqueue(tx, deps.keyRing, [
+        {
+          channel: author.channel,
+          chatId: author.chatId,
+          message: ratingPrompt(item, author.language),
+          ...(author.hidden ? { hideRecipient: true } : {}),
+        },
+      ]);
+    }
     await tx.update(submissions).set({ ratingRemindedAt: now }).where(eq(submissions.id, item.id));
     sent++;
   }

@@ -1,7 +1,6 @@
 /**
- * Keeping a sensitive flow's answers (a help request being filled in) out of the database in
- * clear: its state is sealed between turns, and once a message answered inside it has been
- * handled, the stored copy of the message is sealed in the inbox and blanked in channel history.
+ * Keeping a conversation's answers out of the database in clear: a flow's state (a suggestion or
+ * a help request being filled in) is sealed between turns, whatever the flow.
  */
 import type { ConversationState } from '../../flows/engine/types.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
@@ -29,15 +28,4 @@ export async function openFlowState(
     // A key no longer in DATA_KEY: the engine tells the person the form could not be continued.
     return { ...state, data: null };
   }
-}
-
-/** An inbound payload with its typed text sealed. */
-export async function sealInboundText(
-  payload: Record<string, unknown>,
-  keyRing: KeyRing,
-): Promise<Record<string, unknown>> {
-  const content = payload.content as { type?: string; text?: unknown } | undefined;
-  if (content?.type !== 'text' || typeof content.text !== 'string' || keyRing.isSealed(content.text))
-    return payload;
-  return { ...payload, content: { ...content, text: await keyRing.seal(content.text) } };
 }

@@ -9,7 +9,8 @@ import type { Db } from '../../db/handle.ts';
 import { answerFromText } from '../../flows/polls/kinds.ts';
 import { pollMessage, voteReply, voteReplyBoth } from '../../flows/polls/messages.ts';
 import { parseTextVote } from '../../flows/polls/text-vote.ts';
-import { castVote, findPollByCode, type GroupMember, type PollKeys, pollView } from '../store/polls.ts';
+import { castVote } from '../store/poll-votes.ts';
+import { findPollByCode, type GroupMember, type PollKeys, pollView } from '../store/polls.ts';
 
 export interface TextVoteContext {
   now: Date;
@@ -77,7 +78,7 @@ export async function takeTextVote(
       text: voteReply(
         result.outcome,
         result.lang,
-        result.firstTime ? { url: privacyPageUrl(ctx.publicUrl) } : null,
+        result.firstAnswer ? { url: privacyPageUrl(ctx.publicUrl) } : null,
       ),
     },
     recorded: ok,

@@ -4,9 +4,8 @@
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import type { Sealer } from '../../bots/core/messenger.ts';
 import type { WebChatHub } from '../../bots/web/hub.ts';
-import { ensureVisitor, readVisitor } from '../../bots/web/identity.ts';
+import { ensureVisitor, readVisitor, type VisitorSigner } from '../../bots/web/identity.ts';
 import { chatPage, faviconSvg, type Shortcut } from '../../bots/web/page.ts';
 import { parseWebMessage } from '../../bots/web/parse.ts';
 import { messagesAfter, storeIncoming } from '../../bots/web/store.ts';
@@ -14,6 +13,7 @@ import type { Db } from '../../db/handle.ts';
 import { encodeAction } from '../../flows/engine/actions.ts';
 import { type VoteOutcome, voteReplies, voteReply } from '../../flows/polls/messages.ts';
 import { privacyText } from '../../flows/polls/privacy.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson, validationError } from '../http/json-body.ts';
@@ -22,7 +22,7 @@ import type { Logger } from '../log.ts';
 import { privacyPageUrl, takeTextVote } from '../polls/text-votes.ts';
 import { acceptInbound } from '../store/inbox.ts';
 import { enqueue } from '../store/outbox.ts';
-import { castVote } from '../store/polls.ts';
+import { castVote } from '../store/poll-votes.ts';
 
 /** The chips under the message box: words pressed rather than typed, so they never become answers. */
 const shortcuts: Shortcut[] = [
@@ -36,7 +36,7 @@ const shortcuts: Shortcut[] = [
 export interface WebChatDeps {
   db: Db;
   hub: WebChatHub;
-  secret: string;
+  signer: VisitorSigner;
   log: Logger;
   /** Wakes the inbox processor after a write. */
   wake: () => void;
@@ -44,8 +44,8 @@ export interface WebChatDeps {
   wakeOutbox?: () => void;
   now: () => Date;
   timeZone: string;
-  /** Opens sealed messages in the visitor's history. */
-  sealer: Sealer;
+  /** Seals what is stored (every message, both ways) and opens the visitor's history: the app's key ring. */
+  sealer: KeyRing;
   /** Where the privacy page of polls is (told to first-time voters). */
   publicUrl: string;
   /** Refuses a person's messages past so many a minute. */
@@ -82,15 +82,26 @@ const text = {
   invalid: { zh: '消息格式不正确。', en: 'The message is not in the expected form.' },
 };
 
+/** Told in a new chat when the browser's earlier cookie could no longer be verified. */
+const restartedNotice = {
+  type: 'text' as const,
+  text:
+    '您之前的会话已无法继续（服务器的密钥已更换），之前的聊天记录不能再显示，已为您开始新的对话。' +
+    '之前提交的事项仍在办理，可凭编号向工会干部查询。\n' +
+    'Your earlier session could not be continued (the server’s key was changed), so earlier messages ' +
+    'cannot be shown and a new conversation has started. Items you filed are still being handled; ' +
+    'an officer can look them up by their reference.',
+};
+
 const pollQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   wait: z.coerce.number().int().min(0).max(25).default(0),
 });
 
 export function webChatRoutes(deps: WebChatDeps) {
-  const { db, hub, secret } = deps;
+  const { db, hub, signer } = deps;
   const visitorOf = async (c: Context) => {
-    const visitor = await readVisitor(c, secret);
+    const visitor = await readVisitor(c, signer);
     if (!visitor) throw new AppError('unauthorized', text.noCookie);
     return visitor;
   };
@@ -105,7 +116,12 @@ export function webChatRoutes(deps: WebChatDeps) {
     .get('/favicon.svg', icon)
     .get('/favicon.ico', icon)
     .get('/chat', async (c) => {
-      await ensureVisitor(c, secret);
+      const { visitor, restarted } = await ensureVisitor(c, signer);
+      if (restarted) {
+        // The browser's cookie no longer verifies (the server's key changed): say so in the new chat.
+        await enqueue(db, deps.sealer, [{ channel: 'web', chatId: visitor, message: restartedNotice }]);
+        deps.wakeOutbox?.();
+      }
       c.header('cache-control', 'no-store');
       c.header(
         'content-security-policy',
@@ -139,7 +155,7 @@ export function webChatRoutes(deps: WebChatDeps) {
         });
         if (vote) {
           if (vote.reply.type !== 'text') {
-            await enqueue(db, [{ channel: 'web', chatId: visitor, message: vote.reply }]);
+            await enqueue(db, deps.sealer, [{ channel: 'web', chatId: visitor, message: vote.reply }]);
             deps.wakeOutbox?.();
             return c.json({ accepted: true }, 202);
           }
@@ -147,7 +163,9 @@ export function webChatRoutes(deps: WebChatDeps) {
         }
       }
       const key = inbound.dedupeKey.slice(`web:${visitor}:`.length);
-      const result = await acceptInbound(db, inbound, (tx) => storeIncoming(tx, visitor, key, parsed.shown));
+      const result = await acceptInbound(db, deps.sealer, inbound, (tx) =>
+        storeIncoming(tx, deps.sealer, visitor, key, parsed.shown),
+      );
       if (result.accepted) {
         deps.log.info('inbox.accepted', { channel: 'web', id: result.id });
         deps.wake();
@@ -171,7 +189,7 @@ export function webChatRoutes(deps: WebChatDeps) {
             timeZone: deps.timeZone,
             keys: deps.sealer,
           })
-        : { outcome: 'unknown' as const, lang: 'zh' as const, firstTime: false };
+        : { outcome: 'unknown' as const, lang: 'zh' as const, firstAnswer: false };
       const refusal = voteRefusals[result.outcome];
       if (refusal) throw new AppError(refusal, voteReplies[result.outcome]);
       c.header('cache-control', 'no-store');
@@ -180,9 +198,9 @@ export function webChatRoutes(deps: WebChatDeps) {
         text: voteReply(
           result.outcome,
           result.lang,
-          result.firstTime ? { url: privacyPageUrl(deps.publicUrl) } : null,
+          result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null,
         ),
-        ...(result.firstTime ? { privacy: privacyText(result.lang) } : {}),
+        ...(result.firstAnswer ? { privacy: privacyText(result.lang) } : {}),
       });
     })
     .get('/chat/messages', async (c) => {

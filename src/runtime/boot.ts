@@ -5,7 +5,6 @@ import { openDatabase } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import { createKeyRing, generateDataKey, type KeyRing } from '../crypto/sealed.ts';
 import type { Logger } from '../log.ts';
-import { ensureSecret } from '../store/secrets.ts';
 
 export async function openConfiguredDatabase(config: Config, log: Logger) {
   const database = await openDatabase(
@@ -16,19 +15,6 @@ export async function openConfiguredDatabase(config: Config, log: Logger) {
   await database.migrate();
   log.info('database.ready', { kind: database.kind });
   return database;
-}
-
-/** WEB_COOKIE_SECRET, or one generated once and kept in the database for every instance. */
-export async function webCookieSecret(
-  config: Config,
-  database: { db: Parameters<typeof ensureSecret>[0] },
-  log: Logger,
-) {
-  if (config.WEB_COOKIE_SECRET) return config.WEB_COOKIE_SECRET;
-  const secret = await ensureSecret(database.db, 'web_cookie');
-  if (secret.created)
-    log.warn('secret.generated', { name: 'web_cookie', hint: 'set WEB_COOKIE_SECRET to manage it yourself' });
-  return secret.value;
 }
 
 /**

@@ -19,7 +19,7 @@ import { createLogger, errorFields } from '../log.ts';
 import { ensureSystemSchedules } from '../schedule/system.ts';
 import { createServices } from '../services.ts';
 import { scheduleByNo } from '../store/schedules.ts';
-import { dataKeyRing, openConfiguredDatabase, webCookieSecret } from './boot.ts';
+import { dataKeyRing, openConfiguredDatabase } from './boot.ts';
 import { nodeParts } from './node-parts.ts';
 
 const kinds = ['tick', 'digest', 'weekly', 'reminders', 'schedule', 'news', 'deadlines', 'polls'] as const;
@@ -51,7 +51,6 @@ async function main(): Promise<number> {
       databaseKind: database.kind,
       config,
       log,
-      webSecret: await webCookieSecret(config, database, log),
       keyRing: await dataKeyRing(config, log),
       ...nodeParts,
     });

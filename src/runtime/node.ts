@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
 import { takeWechatInbound } from '../wechat-intake.ts';
-import { dataKeyRing, openConfiguredDatabase, webCookieSecret } from './boot.ts';
+import { dataKeyRing, openConfiguredDatabase } from './boot.ts';
 import { startLarkLongConnection } from './lark-long-connection.ts';
 import { nodeParts } from './node-parts.ts';
 
@@ -26,7 +26,6 @@ async function main() {
   }
   const log = createLogger(config.LOG_LEVEL);
   const database = await openConfiguredDatabase(config, log);
-  const webSecret = await webCookieSecret(config, database, log);
   const keyRing = await dataKeyRing(config, log);
   if (!config.ADMIN_TOKEN) log.warn('officer_api.disabled', { hint: 'set ADMIN_TOKEN to enable /api' });
 
@@ -53,7 +52,6 @@ async function main() {
     databaseKind: database.kind,
     config,
     log,
-    webSecret,
     keyRing,
     ...nodeParts,
     ...(wechat

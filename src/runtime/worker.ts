@@ -17,7 +17,6 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createKeyRing, type KeyRing } from '../crypto/sealed.ts';
 import { createLogger, errorFields, type Logger } from '../log.ts';
 import { createServices, type WakeableJob } from '../services.ts';
-import { ensureSecret } from '../store/secrets.ts';
 import type {
   ExecutionContext,
   HandOffMessage,
@@ -39,7 +38,7 @@ const queueBatchMs = 60_000;
 const rowsPerMessage = 50;
 
 /** Plain data kept between requests in one isolate; never a socket, promise, key or stream. */
-const kept: { config?: Config; webSecret?: string; tokens: TokenStore; lark: LarkMemo } = {
+const kept: { config?: Config; tokens: TokenStore; lark: LarkMemo } = {
   tokens: {},
   lark: {},
 };
@@ -83,14 +82,12 @@ async function open(env: WorkerEnv, onWake?: (job: WakeableJob) => void) {
   const db = postgresDb(pool);
   const close = () => pool.end().catch(() => undefined);
   try {
-    kept.webSecret ??= config.WEB_COOKIE_SECRET ?? (await ensureSecret(db, 'web_cookie')).value;
     const queue = env.BROADCAST_QUEUE;
     const services = createServices({
       db,
       databaseKind: 'postgres',
       config,
       log,
-      webSecret: kept.webSecret,
       keyRing,
       chartScript: async () => chartJs,
       larkTransport: (credentials) => fetchTransport(credentials, kept.tokens),

@@ -9,6 +9,7 @@ import { people, scheduleRuns } from '../../db/schema/index.ts';
 import { digestMessage, weeklyMessage } from '../../flows/digest.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import { checkPollSpec, pollTemplate } from '../../flows/polls/spec.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { sendReminders } from '../jobs/reminders.ts';
 import { digestData, handledUnits, weeklyData } from '../store/digest.ts';
 import { privateChatOf } from '../store/officer-contacts.ts';
@@ -33,6 +34,7 @@ export interface HandlerDeps {
   timeZone: string;
   /** Minutes a form is kept after its last answer; its one reminder comes halfway. */
   conversationTimeoutMinutes: number;
+  keyRing: KeyRing;
 }
 
 const day = 86_400_000;
@@ -72,7 +74,7 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
       async (tx, schedule) => {
         const payload = messagePayload.safeParse(schedule.payload);
         if (!payload.success) return;
-        await enqueue(tx, [
+        await enqueue(tx, deps.keyRing, [
           {
             channel: payload.data.channel,
             chatId: payload.data.chatId,
@@ -90,7 +92,8 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
         const units = await handledUnits(tx, who.person.id, who.person.role);
         const data = await digestData(tx, { units, since, until: fireAt });
         const message = digestMessage(data, who.person.language, schedule.timeZone);
-        if (message) await enqueue(tx, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
+        if (message)
+          await enqueue(tx, deps.keyRing, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
       },
     ],
     [
@@ -101,7 +104,8 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
         const since = (await previousRun(tx, schedule.id, fireAt)) ?? new Date(fireAt.getTime() - 7 * day);
         const data = await weeklyData(tx, { since, until: fireAt });
         const message = weeklyMessage(data, who.person.language, schedule.timeZone);
-        if (message) await enqueue(tx, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
+        if (message)
+          await enqueue(tx, deps.keyRing, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
       },
     ],
     [
@@ -128,6 +132,7 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
           timeZone: deps.timeZone,
           idleMinutes: Math.max(1, Math.floor(deps.conversationTimeoutMinutes / 2)),
           timeoutMinutes: deps.conversationTimeoutMinutes,
+          keyRing: deps.keyRing,
         });
       },
     ],

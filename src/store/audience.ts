@@ -1,7 +1,7 @@
 /**
  * Reaching the people of an audience (news items, polls): the SQL that keeps the people of some
- * org units and the units below them, and the way each person is reached in private — their
- * latest private chat, or else their Lark open_id.
+ * org units and the units below them, the way each person is reached in private — their latest
+ * private chat, or else their Lark open_id — and who counts as a verified member.
  */
 import { type SQL, sql } from 'drizzle-orm';
 
@@ -34,3 +34,12 @@ export const peopleWithReach = sql`people p
     order by ci.created_at limit 1) l on true
   cross join lateral (
     select coalesce(c.channel, 'lark') as channel, coalesce(c.chat_id, l.external_id) as chat_id) reach`;
+
+/**
+ * An `and …` condition keeping verified members among `people p`: someone with an account on a
+ * messenger (Lark, WeChat), which nobody can make at will in numbers, or someone an admin placed
+ * in a unit or gave a role. A web chat visitor is only a cookie, made at will: until vouched for,
+ * they count toward no poll audience and no poll's threshold.
+ */
+export const verifiedOnly = sql`and (p.role <> 'staff' or p.org_unit_id is not null
+  or exists (select 1 from channel_identities vi where vi.person_id = p.id and vi.channel <> 'web'))`;

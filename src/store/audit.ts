@@ -4,7 +4,8 @@ import { auditLog } from '../../db/schema/index.ts';
 
 export interface AuditEntry {
   at: Date;
-  actorType: 'person' | 'officer' | 'admin_token' | 'system';
+  /** `author`: the unnamed author of an anonymous item, acting on it (no actor id). */
+  actorType: 'person' | 'author' | 'officer' | 'admin_token' | 'system';
   actorId: string | null;
   action: string;
   subjectType: string;

@@ -58,7 +58,7 @@ export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFiling
       updatedAt: at.now,
     })
     .returning();
-  await recordFiling(tx, row!, {
+  await recordFiling(tx, row!, at.keyRing, {
     now: at.now,
     category: draft.kind,
     urgency: draft.urgency,

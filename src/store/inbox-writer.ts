@@ -6,7 +6,7 @@
  */
 import type { Inbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
-import { type AcceptResult, acceptInboundMany } from './inbox.ts';
+import { type AcceptResult, acceptInboundMany, type InboxKeys } from './inbox.ts';
 
 interface Waiting {
   inbound: Inbound;
@@ -26,7 +26,7 @@ export interface InboxWriterOptions {
 
 export type InboxWriter = (inbound: Inbound) => Promise<AcceptResult>;
 
-export function createInboxWriter(db: Db, opts: InboxWriterOptions = {}): InboxWriter {
+export function createInboxWriter(db: Db, keys: InboxKeys, opts: InboxWriterOptions = {}): InboxWriter {
   const maxBatch = opts.maxBatch ?? 100;
   const maxInFlight = opts.maxInFlight ?? 1;
   const queue: Waiting[] = [];
@@ -36,6 +36,7 @@ export function createInboxWriter(db: Db, opts: InboxWriterOptions = {}): InboxW
     try {
       const results = await acceptInboundMany(
         db,
+        keys,
         batch.map((w) => w.inbound),
       );
       for (const [i, w] of batch.entries()) w.resolve(results[i]!);
@@ -46,7 +47,7 @@ export function createInboxWriter(db: Db, opts: InboxWriterOptions = {}): InboxW
       }
       // One bad row must not refuse the others: write them one at a time, each with its own outcome.
       for (const w of batch) {
-        await acceptInboundMany(db, [w.inbound]).then(([result]) => w.resolve(result!), w.reject);
+        await acceptInboundMany(db, keys, [w.inbound]).then(([result]) => w.resolve(result!), w.reject);
       }
     }
   };

@@ -17,7 +17,9 @@ import type { EffectResults } from '../../flows/effects.ts';
 import { yearIn } from '../../flows/engine/l10n.ts';
 import { cosignInvitation, motionNotices } from '../../flows/motion/cosign.ts';
 import type { MotionDraft } from '../../flows/motion/draft.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
+import { signedOrigin } from './authors.ts';
 import { recordFiling } from './filing.ts';
 import { privateChatOf } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
@@ -38,6 +40,7 @@ export interface MotionFilingContext extends MotionRules {
   chatId: string;
   now: Date;
   timeZone: string;
+  keyRing: KeyRing;
 }
 
 export async function createMotion(
@@ -90,7 +93,7 @@ export async function createMotion(
   for (const delegate of invited) {
     const chat = await privateChatOf(tx, delegate.id);
     if (!chat) continue;
-    await enqueue(tx, [
+    await enqueue(tx, at.keyRing, [
       {
         channel: chat.channel,
         chatId: chat.chatId,
@@ -102,7 +105,7 @@ export async function createMotion(
       },
     ]);
   }
-  await recordFiling(tx, row!, {
+  await recordFiling(tx, row!, at.keyRing, {
     now: at.now,
     category: draft.department,
     detail: { invited: invited.length },
@@ -126,7 +129,14 @@ const acceptedCount = async (tx: Db, submissionId: string) =>
 
 export async function answerInvitation(
   tx: Db,
-  answer: { personId: string; referenceCode: string; accept: boolean; now: Date; rules: MotionRules },
+  answer: {
+    personId: string;
+    referenceCode: string;
+    accept: boolean;
+    now: Date;
+    rules: MotionRules;
+    keyRing: KeyRing;
+  },
 ): Promise<EffectResults['motion.cosign']> {
   const [motion] = await tx
     .select({ submission: submissions, language: people.language })
@@ -171,10 +181,9 @@ export async function answerInvitation(
   });
   const accepted = await acceptedCount(tx, submission.id);
   if (answer.accept && accepted === answer.rules.cosigners) {
-    await enqueue(tx, [
+    await enqueue(tx, answer.keyRing, [
       {
-        channel: submission.originChannel as ChannelName,
-        chatId: submission.originChatId,
+        ...signedOrigin(submission),
         message: motionNotices.enough(submission.referenceCode, accepted, motion.language),
       },
     ]);
@@ -188,6 +197,7 @@ export async function answerInvitation(
  */
 export async function convertUnsupportedMotions(
   db: Db,
+  keys: KeyRing,
   now: Date,
   rules: MotionRules,
   timeZone: string,
@@ -239,10 +249,9 @@ export async function convertUnsupportedMotions(
         subjectId: submission.referenceCode,
         detail: { accepted, needed: rules.cosigners, suggestion: suggestionCode },
       });
-      await enqueue(tx, [
+      await enqueue(tx, keys, [
         {
-          channel: submission.originChannel as ChannelName,
-          chatId: submission.originChatId,
+          ...signedOrigin(submission),
           message: motionNotices.converted(
             submission.referenceCode,
             accepted,
@@ -313,6 +322,7 @@ export async function extendMotion(
     reason: string;
     now: Date;
     timeZone: string;
+    keyRing: KeyRing;
     /** Who gave the time (the console's officer or admin); the officer API's token by default. */
     actor?: MotionActor;
   },
@@ -352,10 +362,9 @@ export async function extendMotion(
       subjectId: submission.referenceCode,
       detail: { days: change.days },
     });
-    await enqueue(tx, [
+    await enqueue(tx, change.keyRing, [
       {
-        channel: submission.originChannel as ChannelName,
-        chatId: submission.originChatId,
+        ...signedOrigin(submission),
         message: motionNotices.extended(
           submission.referenceCode,
           answerDueAt,

@@ -8,6 +8,7 @@ import { type Db, queryRows } from '../../db/handle.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { newItemNotice } from '../../flows/officer.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { enqueue } from './outbox.ts';
 
 export interface Contact {
@@ -92,18 +93,24 @@ export async function mayHandle(
   return rows.length > 0;
 }
 
-/** Tells the officers and admins of the item's unit that it arrived (not the person who filed it). */
+/**
+ * Tells the officers and admins of the item's unit that it arrived. The person who filed it is
+ * left out, unless they filed it anonymously (`filedBy` null): then leaving them out would say
+ * who wrote it.
+ */
 export async function notifyNewItem(
   tx: Db,
+  keys: KeyRing,
   item: { kind: string; referenceCode: string; title: string; category: string; urgency?: string },
   unitId: string | null,
-  filedBy: string,
+  filedBy: string | null,
 ): Promise<void> {
   const contacts = (await responsibleContacts(tx, unitId, ['officer', 'admin'])).filter(
     (c) => c.personId !== filedBy,
   );
   await enqueue(
     tx,
+    keys,
     contacts.map((c) => ({ channel: c.channel, chatId: c.chatId, message: newItemNotice(item, c.language) })),
   );
 }
@@ -122,12 +129,14 @@ export async function privateChatOf(db: Db, personId: string): Promise<Contact |
 /** Tells the officers and admins of a motion's unit that its author was not satisfied with the answer. */
 export async function notifyReopened(
   tx: Db,
+  keys: KeyRing,
   motion: { referenceCode: string; title: string; comment: string },
   unitId: string | null,
 ): Promise<void> {
   const contacts = await responsibleContacts(tx, unitId, ['officer', 'admin']);
   await enqueue(
     tx,
+    keys,
     contacts.map((c) => ({
       channel: c.channel,
       chatId: c.chatId,

@@ -10,8 +10,10 @@ import { orgUnits, type PollRow, type ScheduleRow } from '../../db/schema/index.
 import type { L10n } from '../../flows/engine/l10n.ts';
 import { checkPollSpec, maxDurationMinutes, type PollSpec, pollSpec } from '../../flows/polls/spec.ts';
 import { timeZone } from '../config.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
-import { cancelPoll, closePoll, createPoll } from './polls.ts';
+import { cancelPoll, closePoll } from './poll-close.ts';
+import { createPoll } from './polls.ts';
 import { createSchedule } from './schedules.ts';
 
 export const pollBody = pollSpec
@@ -145,10 +147,10 @@ export async function startPoll(
 export async function closePollEarly(
   db: Db,
   row: PollRow,
-  opts: { now: Date; timeZone: string; actor: PollActor },
+  opts: { now: Date; timeZone: string; actor: PollActor; keys: KeyRing },
 ): Promise<{ ok: true; poll: PollRow } | Refusal> {
   if (row.status !== 'open') return { ok: false, message: pollAdminText.notOpen };
-  const closed = await closePoll(db, row.id, { now: opts.now, timeZone: opts.timeZone });
+  const closed = await closePoll(db, row.id, { now: opts.now, timeZone: opts.timeZone, keys: opts.keys });
   if (!closed) return { ok: false, message: pollAdminText.notOpen };
   await auditPoll(db, opts.actor, opts.now, 'poll.close', row.id);
   return { ok: true, poll: closed };

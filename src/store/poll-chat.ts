@@ -9,16 +9,10 @@ import type { PollRow } from '../../db/schema/index.ts';
 import type { EffectResults, PollActOutcome, PollBrief, PollDraft, PollRef } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { pollSpec } from '../../flows/polls/spec.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
-import {
-  cancelPoll,
-  closePoll,
-  createPoll,
-  findPollByCode,
-  findPollByNo,
-  listPolls,
-  pollView,
-} from './polls.ts';
+import { cancelPoll, closePoll } from './poll-close.ts';
+import { createPoll, findPollByCode, findPollByNo, listPolls, pollView } from './polls.ts';
 
 /** Who acts, and where they typed the command. */
 export interface PollChatScope {
@@ -27,6 +21,7 @@ export interface PollChatScope {
   inbound: Pick<Inbound, 'channel' | 'chat'>;
   now: Date;
   timeZone: string;
+  keyRing: KeyRing;
 }
 
 export const briefOfPoll = (row: PollRow): PollBrief => ({
@@ -101,7 +96,11 @@ export async function closePollFromChat(tx: Db, ref: PollRef, scope: PollChatSco
   if (!row) return { ok: false, reason: 'not_found' };
   if (!mayAct(row, scope)) return { ok: false, reason: 'not_yours' };
   if (row.status !== 'open') return { ok: false, reason: 'not_open' };
-  const closed = await closePoll(tx, row.id, { now: scope.now, timeZone: scope.timeZone });
+  const closed = await closePoll(tx, row.id, {
+    now: scope.now,
+    timeZone: scope.timeZone,
+    keys: scope.keyRing,
+  });
   if (!closed) return { ok: false, reason: 'not_open' };
   await auditPoll(tx, scope, 'poll.close', row.id);
   return { ok: true, poll: briefOfPoll(closed) };

@@ -18,6 +18,7 @@ import type { SuggestionDraft } from '../../flows/suggestion/draft.ts';
 import type { SuggestionStatus } from '../../flows/suggestion/lifecycle.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
+import { authorColumns, authorContact, authoredBy, authorTime } from './authors.ts';
 import { recordFiling } from './filing.ts';
 import { openHelpDetails } from './help-requests.ts';
 import { containsPattern } from './like.ts';
@@ -32,8 +33,14 @@ export interface FilingContext {
   chatId: string;
   now: Date;
   timeZone: string;
+  keyRing: KeyRing;
 }
 
+/**
+ * Files a suggestion. An anonymous one names nobody at rest: its author is sealed, its times are
+ * kept to the day, and its rows are written again in a transaction of their own (launderDue), so
+ * no row shares a transaction id with this one's writes about the person.
+ */
 export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: FilingContext) {
   const referenceCode = await nextReferenceCode(
     tx,
@@ -41,38 +48,46 @@ export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: Filin
     yearIn(at.now, at.timeZone),
   );
   const status: SuggestionStatus = 'submitted';
+  const anonymous = draft.anonymous;
+  const when = authorTime(at.now, anonymous, at.timeZone);
   const [row] = await tx
     .insert(submissions)
     .values({
       kind: 'suggestion',
       referenceCode,
-      personId: at.personId,
-      originChannel: at.channel,
-      originChatId: at.chatId,
+      ...(await authorColumns(
+        at.keyRing,
+        { personId: at.personId, channel: at.channel, chatId: at.chatId },
+        anonymous,
+      )),
       status,
       title: draft.title,
       category: draft.category,
       details: { description: draft.description, benefit: draft.benefit },
-      anonymous: draft.anonymous,
+      anonymous,
+      launderDue: anonymous,
       // Routed to the unit the person belongs to when they file it.
       orgUnitId: sql`(select ${people.orgUnitId} from ${people} where ${people.id} = ${at.personId})`,
-      createdAt: at.now,
-      updatedAt: at.now,
+      createdAt: when,
+      updatedAt: when,
     })
     .returning();
-  await recordFiling(tx, row!, {
-    now: at.now,
+  await recordFiling(tx, row!, at.keyRing, {
+    now: when,
     category: draft.category,
-    detail: { category: draft.category, anonymous: draft.anonymous },
+    detail: { category: draft.category, anonymous },
   });
+  // The author's own receipt shows when they filed it.
   return { referenceCode, status, createdAt: at.now.toISOString() };
 }
 
 export async function listMine(
   tx: Db,
+  keys: KeyRing,
   personId: string,
   limit: number,
 ): Promise<{ items: MineItem[]; total: number }> {
+  const mine = await authoredBy(keys, personId);
   const rows = await tx
     .select({
       referenceCode: submissions.referenceCode,
@@ -82,10 +97,10 @@ export async function listMine(
       updatedAt: submissions.updatedAt,
     })
     .from(submissions)
-    .where(eq(submissions.personId, personId))
+    .where(mine)
     .orderBy(desc(submissions.updatedAt), desc(submissions.createdAt))
     .limit(limit);
-  const [total] = await tx.select({ n: count() }).from(submissions).where(eq(submissions.personId, personId));
+  const [total] = await tx.select({ n: count() }).from(submissions).where(mine);
   return { items: rows.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })), total: total?.n ?? 0 };
 }
 
@@ -99,7 +114,7 @@ export async function getMine(
   const [row] = await tx
     .select()
     .from(submissions)
-    .where(and(eq(submissions.referenceCode, referenceCode), eq(submissions.personId, personId)));
+    .where(and(eq(submissions.referenceCode, referenceCode), await authoredBy(keyRing, personId)));
   if (!row) return null;
   const [reply] = await tx
     .select({ note: submissionEvents.note })
@@ -164,7 +179,7 @@ export async function listSubmissions(db: Db, filter: SubmissionFilter) {
   const rows = await db
     .select({ submission: submissions, proposer: people.displayName })
     .from(submissions)
-    .innerJoin(people, eq(people.id, submissions.personId))
+    .leftJoin(people, eq(people.id, submissions.personId))
     .where(where)
     .orderBy(desc(submissions.createdAt))
     .limit(filter.limit)
@@ -173,8 +188,8 @@ export async function listSubmissions(db: Db, filter: SubmissionFilter) {
   return { items: rows.map((r) => officerView(r.submission, r.proposer)), total: total?.n ?? 0 };
 }
 
-/** What officers see of a submission: the proposer's name is withheld when they chose anonymity. */
-function officerView(row: SubmissionRow, proposer: string) {
+/** What officers see of a submission: an anonymous one has no proposer to show. */
+function officerView(row: SubmissionRow, proposer: string | null) {
   return {
     referenceCode: row.referenceCode,
     kind: row.kind,
@@ -184,7 +199,7 @@ function officerView(row: SubmissionRow, proposer: string) {
     // A help request's sealed parts appear only in the audited read of that one case.
     details: row.kind === 'help_request' ? { urgency: row.details.urgency ?? '' } : row.details,
     anonymous: row.anonymous,
-    proposer: row.anonymous ? null : { name: proposer },
+    proposer: row.anonymous || proposer === null ? null : { name: proposer },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     nextStatuses: [...nextStatuses(row.kind, row.status)],
@@ -210,7 +225,7 @@ export async function getSubmission(db: Db, referenceCode: string, reader?: Case
   const [row] = await db
     .select({ submission: submissions, proposer: people.displayName })
     .from(submissions)
-    .innerJoin(people, eq(people.id, submissions.personId))
+    .leftJoin(people, eq(people.id, submissions.personId))
     .where(eq(submissions.referenceCode, referenceCode));
   if (!row) return null;
   const events = await db
@@ -267,14 +282,12 @@ export interface StatusChangeRequest {
  */
 export async function changeStatus(db: Db, request: StatusChangeRequest): Promise<StatusChangeResult> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ submission: submissions, language: people.language })
+    const [submission] = await tx
+      .select()
       .from(submissions)
-      .innerJoin(people, eq(people.id, submissions.personId))
       .where(eq(submissions.referenceCode, request.referenceCode))
-      .for('update', { of: submissions });
-    if (!row) return { ok: false, reason: 'not_found' } as const;
-    const { submission } = row;
+      .for('update');
+    if (!submission) return { ok: false, reason: 'not_found' } as const;
     const from = submission.status;
     const kind = submission.kind;
     const check = checkMove(kind, from, request.to, request.reply);
@@ -325,6 +338,10 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
       subjectId: submission.referenceCode,
       detail: { from, to: request.to, replied: request.reply !== '' },
     });
+    // The author of an anonymous item is told without being named beside the change.
+    const author = await authorContact(tx, request.keyRing, submission);
+    if (!author) return { ok: true } as const;
+    const language = author.language;
     const notice = statusChangedNotice(
       {
         kind,
@@ -336,31 +353,31 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
         at: request.now,
         ...(request.grade && request.to === 'answered' ? { grade: request.grade } : {}),
       },
-      row.language,
+      language,
       request.timeZone,
     );
-    const origin = { channel: submission.originChannel as ChannelName, chatId: submission.originChatId };
-    await enqueue(
-      tx,
-      [
-        // A reply on a help request is sealed in the outbox too.
-        { ...origin, message: notice, sensitive: sensitive && request.reply !== '' },
-        // Closed: the person is asked, once, whether they are satisfied.
-        // When to ask: a motion on each answer; a help request at its follow-up (or on closing,
-        // if it closes without one and is not rated yet); anything else once it is closed.
-        ...((
-          kind === 'motion'
-            ? request.to === 'answered'
-            : kind === 'help_request'
-              ? request.to === 'follow_up' ||
-                (request.to === 'closed' && submission.rating === null && from !== 'follow_up')
-              : request.to === 'closed'
-        )
-          ? [{ ...origin, message: ratingPrompt(submission, row.language) }]
-          : []),
-      ],
-      request.keyRing,
-    );
+    const origin = {
+      channel: author.channel,
+      chatId: author.chatId,
+      ...(author.hidden ? { hideRecipient: true } : {}),
+    };
+    await enqueue(tx, request.keyRing, [
+      // A reply on a help request is sealed in the outbox too.
+      { ...origin, message: notice },
+      // Closed: the person is asked, once, whether they are satisfied.
+      // When to ask: a motion on each answer; a help request at its follow-up (or on closing,
+      // if it closes without one and is not rated yet); anything else once it is closed.
+      ...((
+        kind === 'motion'
+          ? request.to === 'answered'
+          : kind === 'help_request'
+            ? request.to === 'follow_up' ||
+              (request.to === 'closed' && submission.rating === null && from !== 'follow_up')
+            : request.to === 'closed'
+      )
+        ? [{ ...origin, message: ratingPrompt(submission, language) }]
+        : []),
+    ]);
     return { ok: true } as const;
   });
 }
@@ -368,14 +385,28 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
 /** Rates one of the person's own closed items, once; the rating goes on its timeline and in the audit log. */
 export async function rateSubmission(
   tx: Db,
-  rate: { personId: string; referenceCode: string; rating: 1 | 2 | 3; comment: string; now: Date },
+  keys: KeyRing,
+  rate: {
+    personId: string;
+    referenceCode: string;
+    rating: 1 | 2 | 3;
+    comment: string;
+    now: Date;
+    timeZone: string;
+  },
 ): Promise<RateOutcome> {
   const [row] = await tx
     .select()
     .from(submissions)
-    .where(and(eq(submissions.referenceCode, rate.referenceCode), eq(submissions.personId, rate.personId)))
+    .where(and(eq(submissions.referenceCode, rate.referenceCode), await authoredBy(keys, rate.personId)))
     .for('update');
   if (!row) return { ok: false, reason: 'not_found' };
+  // On an anonymous item the author acts unnamed, at a time kept to the day, and its rows are laundered.
+  const anonymous = row.anonymous;
+  const when = authorTime(rate.now, anonymous, rate.timeZone);
+  const actor = anonymous
+    ? ({ actorType: 'author', actorId: null } as const)
+    : ({ actorType: 'person', actorId: rate.personId } as const);
   // A motion is rated on each answer: satisfied closes it, 不满意 sends it back for another answer.
   const motion = row.kind === 'motion';
   // A help request in follow-up is closed by its rating.
@@ -391,8 +422,8 @@ export async function rateSubmission(
     .set({
       rating: rate.rating,
       ratingComment: rate.comment || null,
-      ratedAt: rate.now,
-      updatedAt: rate.now,
+      ratedAt: when,
+      ...(anonymous ? { launderDue: true } : { updatedAt: rate.now }),
       status: next,
       ...((motion || followUp) && next === 'closed' ? { closedAt: rate.now } : {}),
     })
@@ -400,9 +431,8 @@ export async function rateSubmission(
   if (motion || followUp) {
     await tx.insert(submissionEvents).values({
       submissionId: row.id,
-      at: rate.now,
-      actorType: 'person',
-      actorId: rate.personId,
+      at: when,
+      ...actor,
       type: next === 'closed' ? 'status_changed' : 'reopened',
       fromStatus: row.status,
       toStatus: next,
@@ -410,6 +440,7 @@ export async function rateSubmission(
     if (next === 'assigned') {
       await notifyReopened(
         tx,
+        keys,
         { referenceCode: row.referenceCode, title: row.title, comment: rate.comment },
         row.orgUnitId,
       );
@@ -417,16 +448,14 @@ export async function rateSubmission(
   }
   await tx.insert(submissionEvents).values({
     submissionId: row.id,
-    at: rate.now,
-    actorType: 'person',
-    actorId: rate.personId,
+    at: when,
+    ...actor,
     type: 'rated',
     note: rate.comment || null,
   });
   await audit(tx, {
-    at: rate.now,
-    actorType: 'person',
-    actorId: rate.personId,
+    at: when,
+    ...actor,
     action: 'submission.rate',
     subjectType: 'submission',
     subjectId: row.referenceCode,
@@ -444,11 +473,11 @@ export const awaitingRating = () =>
   );
 
 /** The person's closed items still waiting for their rating, oldest first. */
-export async function listAwaitingRating(tx: Db, personId: string, limit: number) {
+export async function listAwaitingRating(tx: Db, keys: KeyRing, personId: string, limit: number) {
   return tx
     .select({ referenceCode: submissions.referenceCode, title: submissions.title })
     .from(submissions)
-    .where(and(eq(submissions.personId, personId), awaitingRating()))
+    .where(and(await authoredBy(keys, personId), awaitingRating()))
     .orderBy(asc(submissions.closedAt))
     .limit(limit);
 }
@@ -462,7 +491,7 @@ export async function exportSubmissions(
   return db
     .select({ submission: submissions, proposer: people.displayName, unitZh: orgUnits.nameZh })
     .from(submissions)
-    .innerJoin(people, eq(people.id, submissions.personId))
+    .leftJoin(people, eq(people.id, submissions.personId))
     .leftJoin(orgUnits, eq(orgUnits.id, submissions.orgUnitId))
     .where(submissionWhere(filter))
     .orderBy(desc(submissions.createdAt))

@@ -8,6 +8,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { ChannelSender, OutboundEnvelope } from '../../bots/core/messenger.ts';
 import { outbox } from '../../db/schema/index.ts';
+import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { createNewsBroadcast } from '../../src/jobs/news-broadcast.ts';
 import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
 import { createLogger } from '../../src/log.ts';
@@ -27,6 +28,7 @@ function recordingSender(): ChannelSender & { sent: OutboundEnvelope[] } {
   };
 }
 
+const keys = createKeyRing(generateDataKey());
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(databaseKinds)('broadcast hand-off on %s', (kind) => {
@@ -53,6 +55,7 @@ describe.each(databaseKinds)('broadcast hand-off on %s', (kind) => {
     const sender = recordingSender();
     const dispatch = createOutboxDispatcher({
       db: database.db,
+      sealer: keys,
       senders: new Map([['lark', sender]]),
       log,
       maxAttempts: 5,
@@ -66,6 +69,7 @@ describe.each(databaseKinds)('broadcast hand-off on %s', (kind) => {
       now: () => new Date(),
       publicUrl: 'https://tongxin.example.com',
       timeZone: 'Asia/Shanghai',
+      keyRing: keys,
       handOff: async (uuids) => {
         if (refuse) throw new Error('queue unavailable');
         handed.push(...uuids);
@@ -77,7 +81,7 @@ describe.each(databaseKinds)('broadcast hand-off on %s', (kind) => {
     expect(await broadcast()).toBe(6);
     expect(handed).toHaveLength(5);
     // Young bulk rows are the taker's; a reply queued meanwhile goes at once.
-    await enqueue(database.db, [
+    await enqueue(database.db, keys, [
       { channel: 'lark', chatId: 'oc_reply', message: { type: 'text', text: '收到' } },
     ]);
     expect(await dispatch()).toBe(1);
@@ -93,7 +97,7 @@ describe.each(databaseKinds)('broadcast hand-off on %s', (kind) => {
       .where(and(eq(outbox.priority, 1), eq(outbox.status, 'pending')))
       .limit(1);
     const busy = waitingNews!.chatId;
-    await enqueue(database.db, [
+    await enqueue(database.db, keys, [
       { channel: 'lark', chatId: busy, message: { type: 'text', text: '已受理' } },
     ]);
     expect(await dispatch()).toBe(1);

@@ -11,10 +11,11 @@ import { createInboxProcessor } from '../../src/jobs/inbox-processor.ts';
 import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
 import { createLogger } from '../../src/log.ts';
 import { acceptInbound } from '../../src/store/inbox.ts';
-import { enqueue } from '../../src/store/outbox.ts';
+import { enqueue, openOutboxRow } from '../../src/store/outbox.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 const log = createLogger('error', () => {});
+const keys = createKeyRing(generateDataKey());
 const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
 
 let seq = 0;
@@ -61,18 +62,25 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       log,
       timeZone: 'Asia/Shanghai',
       now: () => new Date(),
-      keyRing: createKeyRing(generateDataKey()),
+      keyRing: keys,
     });
 
-  const repliesTo = (chat: string) =>
-    database.db.select().from(outbox).where(eq(outbox.chatId, chat)).orderBy(asc(outbox.id));
+  /** The chat's outbox rows, their sealed payloads opened. */
+  const repliesTo = async (chat: string) => {
+    const rows = await database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.chatId, chat))
+      .orderBy(asc(outbox.id));
+    return Promise.all(rows.map(async (r) => ({ ...r, payload: (await openOutboxRow(keys, r)).message })));
+  };
 
   it('handles one conversation’s events in order, even with two processors at once', async () => {
     const chat = `v_order_${kind}`;
     for (const text of ['建议', '第一个标题', '1', '上一步'])
-      await acceptInbound(database.db, inbound(chat, text));
+      await acceptInbound(database.db, keys, inbound(chat, text));
     const other = `v_other_${kind}`;
-    await acceptInbound(database.db, inbound(other, '我的'));
+    await acceptInbound(database.db, keys, inbound(other, '我的'));
     const a = processor();
     const b = processor();
     const run = async (p: () => Promise<boolean>) => {
@@ -106,7 +114,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
         throw new Error('flow exploded');
       },
     };
-    await acceptInbound(database.db, inbound(chat, '建议'));
+    await acceptInbound(database.db, keys, inbound(chat, '建议'));
     const process = processor(failing);
     expect(await process()).toBe(true);
     let [row] = await database.db
@@ -135,14 +143,14 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
   it('lets a conversation’s later events wait behind one that is backing off, but not other conversations', async () => {
     const chat = `v_block_${kind}`;
     const first = inbound(chat, '菜单');
-    await acceptInbound(database.db, first);
-    await acceptInbound(database.db, inbound(chat, '我的'));
+    await acceptInbound(database.db, keys, first);
+    await acceptInbound(database.db, keys, inbound(chat, '我的'));
     await database.db
       .update(inbox)
       .set({ nextAttemptAt: sql`now() + interval '1 hour'` })
       .where(eq(inbox.dedupeKey, first.dedupeKey));
     const elsewhere = `v_free_${kind}`;
-    await acceptInbound(database.db, inbound(elsewhere, '菜单'));
+    await acceptInbound(database.db, keys, inbound(elsewhere, '菜单'));
     const process = processor();
     while (await process()) {}
     expect(await repliesTo(chat)).toHaveLength(0);
@@ -151,13 +159,16 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
 
   it('retries a failed send with backoff, keeps the idempotency key, and records the platform id', async () => {
     const chat = `v_retry_${kind}`;
-    await enqueue(database.db, [{ channel: 'web', chatId: chat, message: { type: 'text', text: 'hello' } }]);
+    await enqueue(database.db, keys, [
+      { channel: 'web', chatId: chat, message: { type: 'text', text: 'hello' } },
+    ]);
     const sender = scriptedSender([
       { ok: false, retryable: true, error: 'HTTP 503' },
       { ok: false, retryable: true, error: 'HTTP 429', retryAfterMs: 0 },
     ]);
     const dispatch = createOutboxDispatcher({
       db: database.db,
+      sealer: keys,
       senders: new Map([['web', sender]]),
       log,
       maxAttempts: 5,
@@ -181,8 +192,10 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
   it('does not retry a permanent failure, and keeps a chat’s later messages in order behind a retry', async () => {
     const dead = `v_dead_${kind}`;
     const slow = `v_slow_${kind}`;
-    await enqueue(database.db, [{ channel: 'web', chatId: dead, message: { type: 'text', text: 'x' } }]);
-    await enqueue(database.db, [
+    await enqueue(database.db, keys, [
+      { channel: 'web', chatId: dead, message: { type: 'text', text: 'x' } },
+    ]);
+    await enqueue(database.db, keys, [
       { channel: 'web', chatId: slow, message: { type: 'text', text: 'first' } },
       { channel: 'web', chatId: slow, message: { type: 'text', text: 'second' } },
     ]);
@@ -200,6 +213,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     };
     const dispatch = createOutboxDispatcher({
       db: database.db,
+      sealer: keys,
       senders: new Map([['web', sender]]),
       log,
       maxAttempts: 5,
@@ -219,7 +233,9 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
 
   it('sends again after a lease runs out (a crash mid-send), shown once thanks to the key', async () => {
     const chat = `v_lease_${kind}`;
-    await enqueue(database.db, [{ channel: 'web', chatId: chat, message: { type: 'text', text: 'once' } }]);
+    await enqueue(database.db, keys, [
+      { channel: 'web', chatId: chat, message: { type: 'text', text: 'once' } },
+    ]);
     // As if an instance claimed it, delivered it, and died before recording that.
     const [row] = await database.db
       .update(outbox)
@@ -236,9 +252,8 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const { WebChatHub } = await import('../../bots/web/hub.ts');
     const dispatch = createOutboxDispatcher({
       db: database.db,
-      senders: new Map([
-        ['web', createWebSender(database.db, new WebChatHub(), createKeyRing(generateDataKey()))],
-      ]),
+      sealer: keys,
+      senders: new Map([['web', createWebSender(database.db, new WebChatHub(), keys)]]),
       log,
       maxAttempts: 5,
     });
@@ -253,7 +268,9 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
 
   it('does not let a late outcome from an expired claim overwrite the newer claim’s', async () => {
     const chat = `v_fence_${kind}`;
-    await enqueue(database.db, [{ channel: 'web', chatId: chat, message: { type: 'text', text: 'once' } }]);
+    await enqueue(database.db, keys, [
+      { channel: 'web', chatId: chat, message: { type: 'text', text: 'once' } },
+    ]);
     /** A sender whose one send waits until the test answers it. */
     const held = () => {
       let answer: (result: SendResult) => void = () => {};
@@ -268,6 +285,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const dispatcher = (sender: ChannelSender) =>
       createOutboxDispatcher({
         db: database.db,
+        sealer: keys,
         senders: new Map([['web', sender]]),
         log,
         maxAttempts: 5,
@@ -296,10 +314,13 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
 
   it('gives up on a send that hangs before its lease ends, and tries again later', async () => {
     const chat = `v_hang_${kind}`;
-    await enqueue(database.db, [{ channel: 'web', chatId: chat, message: { type: 'text', text: 'x' } }]);
+    await enqueue(database.db, keys, [
+      { channel: 'web', chatId: chat, message: { type: 'text', text: 'x' } },
+    ]);
     const hanging: ChannelSender = { channel: 'web', send: () => new Promise<SendResult>(() => {}) };
     const dispatch = createOutboxDispatcher({
       db: database.db,
+      sealer: keys,
       senders: new Map([['web', hanging]]),
       log,
       maxAttempts: 5,
@@ -319,10 +340,10 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const queued = `v_queued_${kind}`;
     const process = processor();
     for (const chat of [idle, queued]) {
-      await acceptInbound(database.db, inbound(chat, '建议'));
+      await acceptInbound(database.db, keys, inbound(chat, '建议'));
       while (await process()) {}
     }
-    await acceptInbound(database.db, inbound(queued, '还在写'));
+    await acceptInbound(database.db, keys, inbound(queued, '还在写'));
     const later = new Date(Date.now() + 31 * 60_000);
     const sweep = createExpirySweep({
       db: database.db,
@@ -330,6 +351,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       log,
       timeZone: 'Asia/Shanghai',
       now: () => later,
+      keyRing: keys,
     });
     expect(await sweep()).toBe(1);
     const notices = (await repliesTo(idle)).map((r) => JSON.stringify(r.payload));

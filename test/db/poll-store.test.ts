@@ -7,7 +7,10 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { channelIdentities, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
-import { castVote, closePoll, createPoll, openDuePoll } from '../../src/store/polls.ts';
+import { closePoll } from '../../src/store/poll-close.ts';
+import { openDuePoll } from '../../src/store/poll-posting.ts';
+import { castVote, openBallot } from '../../src/store/poll-votes.ts';
+import { createPoll } from '../../src/store/polls.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 const now = new Date('2026-07-01T02:00:00Z');
@@ -54,7 +57,7 @@ describe.each(databaseKinds)('poll store on %s', (kind) => {
       Array.from({ length: 12 }, (_, i) => vote(poll.id, 'ou_same', 'oc_one', (i % 2) + 1)),
     );
     expect(results.filter((r) => r.outcome === 'recorded')).toHaveLength(1);
-    expect(results.filter((r) => r.firstTime)).toHaveLength(1);
+    expect(results.filter((r) => r.firstAnswer)).toHaveLength(1);
     expect(await database.db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.id))).toHaveLength(1);
   });
 
@@ -77,7 +80,9 @@ describe.each(databaseKinds)('poll store on %s', (kind) => {
       ...Array.from({ length: 20 }, (_, i) =>
         vote(poll.id, `ou_race_${i}`, 'oc_race', 1, later).then((r) => r.outcome),
       ),
-      closePoll(database.db, poll.id, { now: later, timeZone: 'Asia/Shanghai' }).then(() => 'closed-now'),
+      closePoll(database.db, poll.id, { now: later, timeZone: 'Asia/Shanghai', keys }).then(
+        () => 'closed-now',
+      ),
       ...Array.from({ length: 20 }, (_, i) =>
         vote(poll.id, `ou_race_${20 + i}`, 'oc_race', 2, later).then((r) => r.outcome),
       ),
@@ -97,8 +102,13 @@ describe.each(databaseKinds)('poll store on %s', (kind) => {
     for (let i = 0; i < 4; i++) await vote(poll.id, `ou_big_${i}`, 'oc_big', 1);
     for (let i = 0; i < 2; i++) await vote(poll.id, `ou_small_${i}`, 'oc_small', 2);
     const before = await database.db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.id));
-    expect(new Set(before.map((v) => v.segment))).toEqual(new Set([1, 2]));
-    const closed = await closePoll(database.db, poll.id, { now, timeZone: 'Asia/Shanghai' });
+    // While open, a vote's answer and group are sealed in its ballot: no clear column says them.
+    expect(before.every((v) => v.answer === null && v.segment === null && v.ballot?.startsWith('tx1.'))).toBe(
+      true,
+    );
+    const ballots = await Promise.all(before.map((v) => openBallot(keys, v)));
+    expect(new Set(ballots.map((b) => b.segment))).toEqual(new Set([1, 2]));
+    const closed = await closePoll(database.db, poll.id, { now, timeZone: 'Asia/Shanghai', keys });
     const after = await database.db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.id));
     // Dropping only the small group's label would leave it as the only unlabelled rows: all go.
     expect(after.filter((v) => v.segment === null)).toHaveLength(6);

@@ -1,12 +1,17 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/handle.ts';
 import { channelIdentities, inbox, people, submissions } from '../../db/schema/index.ts';
+import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
+import { launderAnonymousItems } from '../../src/jobs/launder.ts';
 import { errorFields } from '../../src/log.ts';
+import { authorOf } from '../../src/store/authors.ts';
 import { resolvePerson } from '../../src/store/people.ts';
 import { nextReferenceCode } from '../../src/store/reference-codes.ts';
-import { ensureSecret } from '../../src/store/secrets.ts';
 import { createSuggestion, listMine } from '../../src/store/submissions.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
+
+const keyRing = createKeyRing(generateDataKey());
 
 describe.each(databaseKinds)('store on %s', (kind) => {
   const database = useDatabase(kind);
@@ -41,6 +46,7 @@ describe.each(databaseKinds)('store on %s', (kind) => {
           chatId: 'v_newyear',
           now: new Date('2026-12-31T16:30:00Z'),
           timeZone: 'Asia/Shanghai',
+          keyRing,
         },
       ),
     );
@@ -84,23 +90,79 @@ describe.each(databaseKinds)('store on %s', (kind) => {
             chatId: 'v_mine',
             now: new Date(Date.UTC(2026, 2, i)),
             timeZone: 'Asia/Shanghai',
+            keyRing,
           },
         ),
       );
     }
-    const mine = await listMine(database.db, person.id, 2);
+    const mine = await listMine(database.db, keyRing, person.id, 2);
     expect(mine.total).toBe(3);
     expect(mine.items.map((i) => i.title)).toEqual(['建议3', '建议2']);
     const rows = await database.db.select().from(submissions).where(eq(submissions.personId, person.id));
     expect(rows.every((r) => r.status === 'submitted')).toBe(true);
   });
 
-  it('generates a secret once and returns the same one afterwards', async () => {
-    const first = await ensureSecret(database.db, 'test_secret');
-    const second = await ensureSecret(database.db, 'test_secret');
-    expect(first.created).toBe(true);
-    expect(second).toEqual({ value: first.value, created: false });
-    expect(first.value).toMatch(/^[0-9a-f]{64}$/);
+  it('keeps an anonymous item’s author only sealed, finds it for them alone, and launders its transaction', async () => {
+    const author = await resolvePerson(database.db, {
+      channel: 'web',
+      sender: { externalId: 'v_anon_author' },
+    });
+    const other = await resolvePerson(database.db, {
+      channel: 'web',
+      sender: { externalId: 'v_anon_other' },
+    });
+    const receipt = await database.db.transaction((tx) =>
+      createSuggestion(
+        tx,
+        {
+          title: '夜班照明不足',
+          category: 'safety',
+          description: '二号车间夜班照明太暗。',
+          benefit: '',
+          anonymous: true,
+        },
+        {
+          personId: author.id,
+          channel: 'web',
+          chatId: 'v_anon_author',
+          now: new Date('2026-03-05T03:17:42Z'),
+          timeZone: 'Asia/Shanghai',
+          keyRing,
+        },
+      ),
+    );
+    const [row] = await database.db
+      .select()
+      .from(submissions)
+      .where(eq(submissions.referenceCode, receipt.referenceCode));
+    expect(row).toMatchObject({ personId: null, originChannel: null, originChatId: null, launderDue: true });
+    expect(row!.authorSeal).toMatch(/^tx1\./);
+    expect(`${row!.authorSeal}${row!.authorTag}`).not.toContain(author.id);
+    // Kept to the day (in the union's time zone), not the minute the author pressed submit.
+    expect(row!.createdAt.toISOString()).toBe('2026-03-04T16:00:00.000Z');
+    expect(await authorOf(keyRing, row!)).toEqual({
+      personId: author.id,
+      channel: 'web',
+      chatId: 'v_anon_author',
+    });
+    expect((await listMine(database.db, keyRing, author.id, 10)).items.map((i) => i.title)).toContain(
+      '夜班照明不足',
+    );
+    expect((await listMine(database.db, keyRing, other.id, 10)).items).toEqual([]);
+    // Another key ring (a copy of the database without the data key) finds nothing.
+    expect((await listMine(database.db, createKeyRing(generateDataKey()), author.id, 10)).items).toEqual([]);
+
+    const xmin = async () =>
+      (
+        await queryRows<{ x: string }>(
+          database.db,
+          sql`select xmin::text as x from submissions where reference_code = ${receipt.referenceCode}`,
+        )
+      )[0]!;
+    const before = await xmin();
+    expect(await launderAnonymousItems(database.db)).toBe(1);
+    expect((await xmin()).x).not.toBe(before.x);
+    expect(await launderAnonymousItems(database.db)).toBe(0);
   });
 
   it('logs a failed query by its database error and statement, never by its values', async () => {

@@ -27,11 +27,11 @@ describe.each(databaseKinds)('web chat store on %s', (kind) => {
       Array.from({ length: writes }, (_, i) =>
         i % 2 === 0
           ? database.db.transaction(async (tx) => {
-              await storeIncoming(tx, visitor, `in-${i}`, { text: `m${i}` });
+              await storeIncoming(tx, sealer, visitor, `in-${i}`, { text: `m${i}` });
               // Hold the transaction open a little, as an inbox write does.
               await tx.execute('select pg_sleep(0.005)' as never);
             })
-          : storeOutgoing(database.db, visitor, `out-${i}`, { text: `r${i}` }),
+          : storeOutgoing(database.db, sealer, visitor, `out-${i}`, { text: `r${i}` }),
       ),
     );
     writing = false;
@@ -45,8 +45,8 @@ describe.each(databaseKinds)('web chat store on %s', (kind) => {
   });
 
   it('stores a delivery once per key and returns the same id when repeated', async () => {
-    const first = await storeOutgoing(database.db, 'v_once', 'key-1', { text: 'x' });
-    const again = await storeOutgoing(database.db, 'v_once', 'key-1', { text: 'x' });
+    const first = await storeOutgoing(database.db, sealer, 'v_once', 'key-1', { text: 'x' });
+    const again = await storeOutgoing(database.db, sealer, 'v_once', 'key-1', { text: 'x' });
     expect(again).toBe(first);
     expect(await messagesAfter(database.db, 'v_once', 0, 10, sealer)).toHaveLength(1);
   });

@@ -30,7 +30,6 @@ export function createStack(
     db: database.db,
     keyRing,
     log,
-    webSecret: 'test-web-cookie-secret-0123456789abcdef',
     // The same parser as the server's, so defaults are the real ones.
     config: loadConfig({ ADMIN_TOKEN: adminToken, OUTBOX_MAX_ATTEMPTS: '5', ...opts.env }),
     now: opts.now,

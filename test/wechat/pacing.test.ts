@@ -69,10 +69,12 @@ describe('a send held back by the pace', () => {
     const db = fixture.database.db;
     await enqueue(
       db,
+      fixture.stack.keyRing,
       ['w1', 'w2', 'w3'].map((chatId) => ({ channel: 'wechat' as const, chatId, message })),
     );
     const dispatch = createOutboxDispatcher({
       db,
+      sealer: fixture.stack.keyRing,
       senders: new Map([['wechat', sender]]),
       log: createLogger('error'),
       maxAttempts: 3,

@@ -363,6 +363,7 @@ ${
         ...parsed.data,
         now: deps.now(),
         timeZone: deps.timeZone,
+        keyRing: deps.keyRing,
         actor: { type: user.person ? 'officer' : 'admin_token', id: user.person?.id ?? null },
       });
       if (!result.ok) {

@@ -453,7 +453,7 @@ ${
       const user = c.get('user');
       const row = await byNo(c.req.param('no'));
       if (!row) return c.html(notFound(user.language), 404);
-      const opts = { now: deps.now(), timeZone: deps.timeZone, actor: actorOf(user) };
+      const opts = { now: deps.now(), timeZone: deps.timeZone, actor: actorOf(user), keys: deps.keyRing };
       const closing = c.req.param('action') === 'close';
       const outcome = closing ? await closePollEarly(db, row, opts) : await cancelPollAs(db, row, opts);
       if (!outcome.ok) return c.html(await detail(user, row, { ok: false, text: outcome.message }), 409);

@@ -1,0 +1,143 @@
+/**
+ * Who filed an item, kept so that an anonymous item names nobody at rest. A signed item keeps its
+ * author and origin chat in clear columns. An anonymous one keeps them only sealed with the data
+ * key (to tell the author how it goes), plus a keyed hash of the person that finds their own
+ * items (我的) and cannot be recomputed from a copy of the database. Times the author's own
+ * actions write on an anonymous item are kept to the day.
+ */
+import { eq, inArray, or, type SQL } from 'drizzle-orm';
+import type { ChannelName } from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/handle.ts';
+import { people, type SubmissionRow, submissions } from '../../db/schema/index.ts';
+import type { Lang } from '../../flows/engine/l10n.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
+
+export interface Author {
+  personId: string;
+  channel: ChannelName;
+  chatId: string;
+}
+
+const tagPurpose = 'item-author';
+
+/** The person's author tag under every key of the ring (a rotated key still finds older items). */
+export function authorTags(keys: KeyRing, personId: string): Promise<string[]> {
+  return Promise.all(keys.ids.map((id) => keys.mac(tagPurpose, personId, id)));
+}
+
+/** The columns naming the author: clear for a signed item, sealed and tagged for an anonymous one. */
+export async function authorColumns(keys: KeyRing, author: Author, anonymous: boolean) {
+  if (!anonymous) {
+    return {
+      personId: author.personId,
+      originChannel: author.channel,
+      originChatId: author.chatId,
+      authorSeal: null,
+      authorTag: null,
+    };
+  }
+  return {
+    personId: null,
+    originChannel: null,
+    originChatId: null,
+    authorSeal: await keys.seal(JSON.stringify(author)),
+    authorTag: await keys.mac(tagPurpose, author.personId),
+  };
+}
+
+/** The items this person filed, signed or anonymous. */
+export async function authoredBy(keys: KeyRing, personId: string): Promise<SQL> {
+  return or(
+    eq(submissions.personId, personId),
+    inArray(submissions.authorTag, await authorTags(keys, personId)),
+  )!;
+}
+
+type AuthorFields = Pick<
+  SubmissionRow,
+  'personId' | 'originChannel' | 'originChatId' | 'authorSeal' | 'anonymous'
+>;
+
+/** Who filed the item and where to tell them; null when its seal cannot be opened (a key dropped). */
+export async function authorOf(keys: KeyRing, row: AuthorFields): Promise<Author | null> {
+  if (row.personId && row.originChannel && row.originChatId) {
+    return { personId: row.personId, channel: row.originChannel as ChannelName, chatId: row.originChatId };
+  }
+  if (!row.authorSeal) return null;
+  try {
+    return JSON.parse(await keys.open(row.authorSeal)) as Author;
+  } catch {
+    return null;
+  }
+}
+
+/** Where a signed item (a motion, a help request) was filed: its author is always named. */
+export function signedOrigin(row: Pick<SubmissionRow, 'originChannel' | 'originChatId' | 'referenceCode'>): {
+  channel: ChannelName;
+  chatId: string;
+} {
+  if (!row.originChannel || !row.originChatId) throw new Error(`${row.referenceCode} has no origin chat`);
+  return { channel: row.originChannel as ChannelName, chatId: row.originChatId };
+}
+
+/** The author with their language, for telling them of a change. */
+export async function authorContact(
+  db: Db,
+  keys: KeyRing,
+  row: AuthorFields,
+): Promise<(Author & { language: Lang; hidden: boolean }) | null> {
+  const author = await authorOf(keys, row);
+  if (!author) return null;
+  const [person] = await db
+    .select({ language: people.language })
+    .from(people)
+    .where(eq(people.id, author.personId));
+  return { ...author, language: person?.language ?? 'zh', hidden: row.anonymous };
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function zonedParts(at: Date, timeZone: string) {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    offsetMs:
+      Date.UTC(
+        Number(parts.year),
+        Number(parts.month) - 1,
+        Number(parts.day),
+        Number(parts.hour),
+        Number(parts.minute),
+        Number(parts.second),
+      ) -
+      Math.floor(at.getTime() / 1000) * 1000,
+  };
+}
+
+/** The start of the day `at` falls on, in the time zone (the instant of local midnight). */
+export function startOfDay(at: Date, timeZone: string): Date {
+  const { year, month, day, offsetMs } = zonedParts(at, timeZone);
+  const guess = Date.UTC(year, month - 1, day) - offsetMs;
+  // The offset at midnight may differ from the offset at `at` (a daylight-saving change that day).
+  return new Date(Date.UTC(year, month - 1, day) - zonedParts(new Date(guess), timeZone).offsetMs);
+}
+
+/** When the author's own action on an item is recorded: to the day when the item is anonymous. */
+export const authorTime = (now: Date, anonymous: boolean, timeZone: string): Date =>
+  anonymous ? startOfDay(now, timeZone) : now;
