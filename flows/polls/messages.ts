@@ -5,8 +5,8 @@
  */
 import type { Field, Outbound } from '../../bots/core/messenger.ts';
 import { formatTime, type L10n, type Lang, t } from '../engine/l10n.ts';
+import type { Disclosed } from './disclosure.ts';
 import { answerLabel, answerValues, maxCommentLength, type PollKind, scaleNotes } from './kinds.ts';
-import type { Results } from './tally.ts';
 
 export interface PollView {
   id: string;
@@ -47,6 +47,10 @@ const text = {
     zh: `作答人数不足 ${k} 人，为保护匿名，不公布结果。`,
     en: `Fewer than ${k} people answered; to protect anonymity the results are not shown.`,
   }),
+  overlap: (no: number, k: number) => ({
+    zh: `这次投票问到的人与近期已公布结果的第 ${no} 号投票相差不到 ${k} 人，两份结果相减可能推算出个别人的回答。为保护匿名，不公布结果。`,
+    en: `The people asked differ by fewer than ${k} from those of poll #${no}, published lately; subtracting one result from the other could reveal a few people’s answers. To protect anonymity the results are not shown.`,
+  }),
   comments: (n: number) => ({ zh: `意见（${n} 条，顺序已打乱）`, en: `Comments (${n}, in random order)` }),
   commentsWithheld: (k: number) => ({
     zh: `写意见的人不足 ${k} 人，意见不公布。`,
@@ -55,6 +59,13 @@ const text = {
   segment: (label: string) => ({ zh: `分群：${label}`, en: `Group: ${label}` }),
   otherSegment: { zh: '其他（私聊等）', en: 'Other (private chats)' },
 };
+
+/** Why a closed poll's results are not shown: too few answered, or its audience overlaps a published poll's. */
+export function withheldText(results: Disclosed, threshold: number): L10n {
+  return results.withheld === 'overlap' && results.overlapsPoll !== undefined
+    ? text.overlap(results.overlapsPoll, threshold)
+    : text.tooFew(threshold);
+}
 
 /** The poll as it is posted, and as it is sent again with a reminder (then with the reminder's line). */
 export function pollMessage(poll: PollView, timeZone: string, opts: { reminder?: boolean } = {}): Outbound {
@@ -101,7 +112,7 @@ function countFields(poll: PollView, counts: Record<string, number>, total: numb
  */
 export function resultsMessage(
   poll: PollView & { commentThreshold: number },
-  results: Results,
+  results: Disclosed,
   lang: Lang | 'both',
   opts: { forOfficers: boolean },
 ): Outbound {
@@ -112,7 +123,7 @@ export function resultsMessage(
       type: 'summary',
       title: `${say(text.resultsTitle)} · ${poll.code}`,
       fields: head,
-      text: say(text.tooFew(poll.threshold)),
+      text: say(withheldText(results, poll.threshold)),
       tone: 'warning',
     };
   }

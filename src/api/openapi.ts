@@ -63,6 +63,8 @@ const pollResultsView = z.union([
     pollId: z.string(),
     shown: z.literal(false),
     threshold: z.number().int(),
+    /** too_few: fewer than k answered (counting verified members only); overlap: its audience differs by fewer than k from a poll published lately. */
+    reason: z.enum(['too_few', 'overlap']),
     message: z.object({ zh: z.string(), en: z.string() }),
   }),
   z.object({
@@ -332,7 +334,7 @@ export function openApiDocument() {
         get: {
           summary: '投票结果 Results of a closed poll',
           description:
-            'Only after the poll closed (409 before). Below the threshold only that too few answered, not how many. Comments only when at least commentThreshold wrote one, in random order; a breakdown by group only when every group reached the threshold.',
+            'Only after the poll closed (409 before). Below the threshold (answers of verified members only) only that too few answered, not how many; withheld too (reason overlap) when the people asked differ by fewer than k from those of a poll published in the last 90 days, so no subtraction reveals a few people’s answers. Comments only when at least commentThreshold wrote one, in random order; a breakdown by group only when every group reached the threshold.',
           parameters: [unitIdParameter],
           responses: {
             '200': { description: 'The results', content: json(pollResultsView) },

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
 import { type PollRow, schedules } from '../../db/schema/index.ts';
+import { withheldText } from '../../flows/polls/messages.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
@@ -58,7 +59,8 @@ export function resultsJson(row: PollRow) {
       pollId: row.id,
       shown: false as const,
       threshold: row.threshold,
-      message: text.tooFew(row.threshold),
+      reason: results?.withheld ?? ('too_few' as const),
+      message: results ? withheldText(results, row.threshold) : text.tooFew(row.threshold),
     };
   }
   return {

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpServer, launchBrowser, startHttpServer, watchPage } from '../support/browser.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
-import { bubbleText, createStack, type Stack, webPerson } from '../support/stack.ts';
+import { bubbleText, createStack, type Stack, verifiedVisitor, webPerson } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
@@ -181,12 +181,9 @@ describe(`the console in Chromium (${primaryKind})`, () => {
   });
 
   it('creates a poll, and after it closes reads its chart', { timeout: 40_000 }, async () => {
-    // Three people who talk to the bot before the poll goes out, so they are asked.
+    // Three verified members who talk to the bot before the poll goes out, so they are asked.
     const voters = [];
-    for (let i = 0; i < 3; i++) {
-      const person = await webPerson(stack);
-      voters.push(person.visitor);
-    }
+    for (let i = 0; i < 3; i++) voters.push((await verifiedVisitor(stack)).visitor);
     await page.goto(`${server.url}/console/polls/new`);
     await page.getByLabel('问题').fill('班车发车时间是否合适？');
     await page.getByLabel('类型').selectOption('single');

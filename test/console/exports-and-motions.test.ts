@@ -8,7 +8,7 @@ import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, polls, schedules, submissions } from '../../db/schema/index.ts';
 import { askForHelp, consoleClient, createUnit, type Visitor } from '../support/console.ts';
-import { bubbleText, type Stack, useStack, webPerson } from '../support/stack.ts';
+import { bubbleText, type Stack, useStack, verifiedVisitor, webPerson } from '../support/stack.ts';
 
 let clock = new Date('2026-10-01T02:00:00Z');
 const publicUrl = 'https://union.example.org';
@@ -278,7 +278,8 @@ describe('CSV of every list', () => {
   it('exports polls: nothing of an open poll’s answers, a closed one’s only at or above k', async () => {
     const stack = fixture.stack;
     const admin = await adminSession();
-    const voters = await Promise.all([0, 1, 2].map(async () => (await webPerson(stack)).visitor));
+    const voters = [];
+    for (let i = 0; i < 3; i++) voters.push((await verifiedVisitor(stack)).visitor);
     const start = async (question: string, threshold: string) => {
       const res = await stack.request(
         '/console/polls',

@@ -7,7 +7,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, newsItems, polls } from '../../db/schema/index.ts';
-import { adminToken, useStack, webVisitor } from '../support/stack.ts';
+import { adminToken, useStack, verifiedVisitor, type webVisitor } from '../support/stack.ts';
 
 let clock = new Date('2026-09-01T02:00:00Z');
 const later = (minutes: number) => {
@@ -90,11 +90,8 @@ describe('polls in the console', () => {
 
   it('starts a poll from the form, shows nothing while open, and its figures once closed', async () => {
     await signIn();
-    for (let i = 0; i < 4; i++) {
-      const visitor = await webVisitor(fixture.stack);
-      await visitor.say('菜单');
-      people.push(visitor);
-    }
+    // Verified members (placed in a unit by an admin): a poll to everyone asks them.
+    for (let i = 0; i < 4; i++) people.push((await verifiedVisitor(fixture.stack)).visitor);
     const created = await post('/console/polls', pollForm({}));
     expect(created.status, created.text).toBe(303);
     const no = Number(/\/console\/polls\/(\d+)$/.exec(created.location ?? '')?.[1]);

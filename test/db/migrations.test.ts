@@ -15,7 +15,6 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     expect(rows.map((r) => r.table_name)).toEqual([
-      'app_secrets',
       'audit_log',
       'channel_identities',
       'congress_sessions',

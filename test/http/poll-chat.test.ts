@@ -9,7 +9,7 @@ import { auditLog, people, polls } from '../../db/schema/index.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { createEffectPort } from '../../src/effect-port.ts';
 import { primaryKind } from '../support/databases.ts';
-import { bubbleText, useStack, webPerson } from '../support/stack.ts';
+import { bubbleText, useStack, verifiedVisitor, webPerson } from '../support/stack.ts';
 
 const fixture = useStack();
 const api = (path: string, init: RequestInit & { json?: unknown } = {}) => fixture.stack.api(path, init);
@@ -58,9 +58,9 @@ describe(`投票 in the web chat (${primaryKind})`, () => {
   it('creates a poll that the job opens; results are refused while open and shown after an early close', async () => {
     const { visitor, memberNo } = await officer();
     const voters = [
-      await webPerson(fixture.stack),
-      await webPerson(fixture.stack),
-      await webPerson(fixture.stack),
+      await verifiedVisitor(fixture.stack),
+      await verifiedVisitor(fixture.stack),
+      await verifiedVisitor(fixture.stack),
     ];
     const reply = bubbleText(
       await visitor.say('投票 新建 食堂晚餐几点开始合适？ | 17:30 | 18:00 | 18:30 门槛=3 意见 意见门槛=3'),
@@ -124,7 +124,7 @@ describe(`投票 in the web chat (${primaryKind})`, () => {
 
   it('below the threshold says only that too few answered', async () => {
     const { visitor } = await officer();
-    const voter = await webPerson(fixture.stack);
+    const voter = await verifiedVisitor(fixture.stack);
     const { no, code } = created(bubbleText(await visitor.say('投票 评分 本月班车是否准时')));
     await fixture.stack.services.jobs.polls();
     await fixture.stack.drain();

@@ -11,7 +11,8 @@ import { openDatabase } from '../../db/client.ts';
 import type { Db } from '../../db/handle.ts';
 import { conversations, outbox, scheduleRuns, schedules } from '../../db/schema/index.ts';
 import { primaryKind, type TestDatabase } from '../support/databases.ts';
-import { bubbleText, createStack, type Stack, useStack, webVisitor } from '../support/stack.ts';
+import { queuedWithText } from '../support/outbox.ts';
+import { bubbleText, createStack, type Stack, testKeyRing, useStack, webVisitor } from '../support/stack.ts';
 
 type Api = Stack['api'];
 interface Created {
@@ -69,8 +70,7 @@ const firedAt = async (db: Db, scheduleId: string, status = 'claimed') =>
   (await runsOf(db, scheduleId)).filter((r) => r.status === status).map((r) => r.fireAt.toISOString());
 
 /** Messages queued with this text (delivered or not). */
-const queued = async (db: Db, text: string) =>
-  (await db.select({ n: count() }).from(outbox).where(sql`${outbox.payload}->>'text' = ${text}`))[0]!.n;
+const queued = (db: Db, text: string) => queuedWithText(db, testKeyRing, text);
 
 describe(`schedules (${primaryKind})`, () => {
   describe('on one instance', () => {

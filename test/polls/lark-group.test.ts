@@ -11,6 +11,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { people, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
+import { openedBallots } from '../support/ballots.ts';
 import type { HttpServer } from '../support/browser.ts';
 import type { TestDatabase } from '../support/databases.ts';
 import { cardAction, delivery, envelope, larkApp, nextId, textMessage } from '../support/lark-events.ts';
@@ -236,7 +237,7 @@ describe('a poll in a Lark group', () => {
     expect(replies[1]).toContain('已改为新的回答');
     voters.push('ou_member_8');
     answers.push(3);
-    const votes = await database.db.select().from(pollVotes).where(eq(pollVotes.pollId, pollId));
+    const votes = await openedBallots(database.db, stack.keyRing, pollId);
     expect(votes.map((v) => v.answer).sort()).toEqual([...answers].sort());
   });
 
@@ -327,6 +328,7 @@ describe('a poll in a Lark group', () => {
     for (const vote of votes) {
       expect(Object.keys(vote).sort()).toEqual([
         'answer',
+        'ballot',
         'comment',
         'pollId',
         'segment',
@@ -370,6 +372,7 @@ describe('a poll in a Lark group', () => {
     // Only what the frozen results can show is kept: no comment beside an answer, no group (one
     // group is no breakdown), and the closing day for every vote.
     for (const vote of votes) {
+      expect(vote.ballot).toBeNull();
       expect(vote.comment).toBeNull();
       expect(vote.segment).toBeNull();
       expect(vote.votedOn).toBe(votes[0]!.votedOn);

@@ -9,7 +9,8 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { polls, pollVotes, webChatMessages } from '../../db/schema/index.ts';
-import { useStack, webVisitor } from '../support/stack.ts';
+import { openedBallots } from '../support/ballots.ts';
+import { useStack, verifiedVisitor, webVisitor } from '../support/stack.ts';
 
 let clock = new Date('2026-06-01T01:00:00Z');
 const later = (minutes: number) => {
@@ -32,13 +33,10 @@ const run = async () => {
   await fixture.stack.drain();
 };
 
+/** Verified members in the web chat (an admin placed them in a unit): polls to everyone ask them. */
 async function talkers(n: number): Promise<Visitor[]> {
   const out: Visitor[] = [];
-  for (let i = 0; i < n; i++) {
-    const visitor = await webVisitor(fixture.stack);
-    await visitor.say('菜单');
-    out.push(visitor);
-  }
+  for (let i = 0; i < n; i++) out.push((await verifiedVisitor(fixture.stack)).visitor);
   return out;
 }
 
@@ -108,7 +106,7 @@ describe('polls in the web chat', () => {
     expect(
       await queryRows<{ n: number }>(fixture.database.db, sql`select count(*)::int as n from inbox`),
     ).toEqual(inboxBefore);
-    const votes = await fixture.database.db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.id));
+    const votes = await openedBallots(fixture.database.db, fixture.stack.keyRing, poll.id);
     expect(votes.map((v) => v.answer).sort()).toEqual([2, 5]);
 
     // Bad input: refused, nothing stored.

@@ -3,14 +3,15 @@
  * database, which queues the job's work through the outbox and sends it before exiting.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { messagesAfter } from '../../bots/web/store.ts';
 import { openDatabase } from '../../db/client.ts';
-import { schedules, webChatMessages } from '../../db/schema/index.ts';
+import { schedules } from '../../db/schema/index.ts';
+import { createKeyRing } from '../../src/crypto/sealed.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -62,10 +63,9 @@ describe('npm run job', () => {
       expect(ran.out).toContain('"event":"job.done","kind":"schedule","done":1,"sent":1');
 
       const after = await openDatabase({ kind: 'pglite', dataDir });
-      const shown = await after.db
-        .select()
-        .from(webChatMessages)
-        .where(eq(webChatMessages.visitorId, 'visitor-1'));
+      // The history is sealed with the key the server generated into its data directory.
+      const keys = createKeyRing((await readFile(join(dataDir, 'data-key'), 'utf8')).trim());
+      const shown = await messagesAfter(after.db, 'visitor-1', 0, 10, keys);
       await after.close();
       expect(shown).toHaveLength(1);
       expect(JSON.stringify(shown[0]!.payload)).toContain('今天下午三点工会例会');

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
+import { createKeyRing, generateDataKey, type KeyRing } from '../../src/crypto/sealed.ts';
 import { createLogger } from '../../src/log.ts';
 import { nodeParts } from '../../src/runtime/node-parts.ts';
 import { createServices } from '../../src/services.ts';
@@ -14,6 +14,9 @@ import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts
 
 export const adminToken = 'test-admin-token-0123456789';
 
+/** One data key for every stack of a test file: instances sharing a database share DATA_KEY. */
+export const testKeyRing = createKeyRing(generateDataKey());
+
 export function createStack(
   database: TestDatabase,
   opts: {
@@ -21,11 +24,12 @@ export function createStack(
     senders?: ChannelSender[];
     env?: Record<string, string>;
     chatMembers?: ChatMembers;
+    keyRing?: KeyRing;
   } = {},
 ) {
   const logLines: string[] = [];
   const log = createLogger('debug', (line) => logLines.push(line));
-  const keyRing = createKeyRing(generateDataKey());
+  const keyRing = opts.keyRing ?? testKeyRing;
   const services = createServices({
     db: database.db,
     keyRing,
@@ -194,4 +198,26 @@ export async function webPerson(stack: Stack) {
   const memberNo = Number(/成员号: (\d+)/.exec(bubbleText(await visitor.say('我的信息')))?.[1]);
   if (!(memberNo > 1000)) throw new Error('no member number under 我的信息');
   return { visitor, memberNo };
+}
+
+/**
+ * A web chat visitor an admin has vouched for (placed in a unit), so they count as a verified
+ * member: asked by polls to everyone or to their unit, and counted toward a poll's threshold.
+ */
+export async function verifiedVisitor(stack: Stack, unitName = '测试工会') {
+  const { visitor, memberNo } = await webPerson(stack);
+  const units = (await (await stack.api('/org-units')).json()) as { items: { id: string; nameZh: string }[] };
+  let unit = units.items.find((u) => u.nameZh === unitName);
+  if (!unit) {
+    const res = await stack.api('/org-units', {
+      method: 'POST',
+      json: { nameZh: unitName, nameEn: 'Test union' },
+    });
+    if (res.status !== 201) throw new Error(`unit not created: ${res.status} ${await res.text()}`);
+    unit = (await res.json()) as { id: string; nameZh: string };
+  }
+  const res = await stack.api(`/people/${memberNo}`, { method: 'PATCH', json: { orgUnitId: unit.id } });
+  if (res.status !== 200) throw new Error(`not placed in the unit: ${res.status} ${await res.text()}`);
+  await visitor.replies();
+  return { visitor, memberNo, unitId: unit.id };
 }

@@ -9,9 +9,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { createWechatLink, type WechatLink } from '../../bots/wechat/wechaty.ts';
-import { inbox, pollVotes, submissions } from '../../db/schema/index.ts';
+import { inbox, submissions } from '../../db/schema/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { takeWechatInbound } from '../../src/wechat-intake.ts';
+import { openedBallots } from '../support/ballots.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
 import { createStack, type Stack } from '../support/stack.ts';
 
@@ -173,7 +174,7 @@ describe(`WeChat through wechaty (${primaryKind})`, () => {
       members[1]!.id,
     );
     expect(inGroup).toContain('私聊');
-    const votes = await database.db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.id));
+    const votes = await openedBallots(database.db, stack.keyRing, poll.id);
     expect(votes.map((v) => v.answer)).toEqual([2]);
     // Someone outside the group cannot answer.
     const stranger = mocker.createContact({ name: '路人' });
