@@ -13,6 +13,7 @@ import type { KeyRing } from './crypto/sealed.ts';
 import { AppError, errorText } from './errors.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorBody, handleError } from './http/error-response.ts';
+import { refuseUnstorableForm, refuseUnstorableUrl } from './http/unstorable-input.ts';
 import type { FloodGuard } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
@@ -73,6 +74,8 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono();
   app.use('*', accessLog(deps.log, deps.metrics));
+  // No route sees a path or query string with NUL or a lone surrogate (the forms after the body limit).
+  app.use('*', refuseUnstorableUrl());
   const limit = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => {
@@ -82,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.use('/chat/*', limit);
   app.use('/api/*', limit);
   app.use('/console/*', limit);
+  app.use('/console/*', refuseUnstorableForm());
   // Webhooks enforce their platform's own limit as they read (1 MiB for Lark).
   app.route('/', healthRoutes(deps.db));
   app.route('/', metricsRoutes({ db: deps.db, metrics: deps.metrics, adminToken: deps.adminToken }));

@@ -119,7 +119,8 @@ export function webChatRoutes(deps: WebChatDeps) {
       const visitor = await visitorOf(c);
       if (deps.floodGuard && !deps.floodGuard.allow(`web:${visitor}`))
         throw new AppError('too_many_requests', floodText);
-      const body = await readJson(c, z.unknown());
+      // The text is kept as sent, made storable where it is stored; parseWebMessage checks the rest.
+      const body = await readJson(c, z.unknown(), { anyText: true });
       const parsed = parseWebMessage(body, visitor, deps.now());
       if (!parsed.ok) {
         if (parsed.problem === 'empty') throw new AppError('validation_failed', text.empty);
