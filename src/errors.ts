@@ -60,6 +60,10 @@ export const errorText = {
     zh: '缺少或错误的访问令牌（Authorization: Bearer …）。',
     en: 'Missing or wrong access token (Authorization: Bearer …).',
   },
+  tooManyAttempts: (seconds: number): L10n => ({
+    zh: `尝试次数过多，请 ${seconds} 秒后再试。`,
+    en: `Too many attempts. Please try again in ${seconds} seconds.`,
+  }),
   apiDisabled: {
     zh: '未设置 ADMIN_TOKEN，干部接口未启用。',
     en: 'ADMIN_TOKEN is not set, so the officer API is disabled.',

@@ -17,6 +17,7 @@ import { commands, flows } from '../flows/registry.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { KeyRing } from './crypto/sealed.ts';
+import { clientSource, type PeerAddress } from './http/client-address.ts';
 import { FloodGuard } from './intake/flood-guard.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
@@ -37,7 +38,7 @@ import { createRunNow, createScheduleTick } from './schedule/tick.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
 import { convertUnsupportedMotions } from './store/motions.ts';
 import type { ChatMembers } from './store/polls.ts';
-import { SharedSendBudget } from './store/send-budget.ts';
+import { SharedSendBudget, sweepSendBudget } from './store/send-budget.ts';
 import type { WechatIntakeDeps } from './wechat-intake.ts';
 
 export type ServiceConfig = Pick<
@@ -56,6 +57,7 @@ export type ServiceConfig = Pick<
   | 'ADMIN_TOKEN'
   | 'CONVERSATION_TIMEOUT_MINUTES'
   | 'INBOUND_PER_MINUTE'
+  | 'TRUST_PROXY'
   | 'OUTBOX_MAX_ATTEMPTS'
   | 'OUTBOX_LEASE_SECONDS'
   | 'INBOX_WORKERS'
@@ -109,6 +111,8 @@ export interface ServiceDeps {
   sharedSendLimits?: boolean;
   /** What the Lark client learns once and may keep beyond this instance (plain data). */
   larkMemo?: LarkMemo;
+  /** The address a request came from as this runtime sees it (the socket on Node, CF-Connecting-IP on Workers). */
+  peerAddress?: PeerAddress;
 }
 
 /** How long a broadcast batch handed off is left to its taker before the dispatcher steps in. */
@@ -274,6 +278,8 @@ export function createServices(deps: ServiceDeps) {
     async () => {
       const n = (await escalate()) + (await convertMotions());
       if (n > 0) outboxLoop.kick();
+      // Counts of refused sign-ins (and shared send limits) older than an hour go.
+      await sweepSendBudget(db);
       // One pass a minute is on time for deadlines counted in hours.
       return 0;
     },
@@ -365,6 +371,7 @@ export function createServices(deps: ServiceDeps) {
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
     floodGuard,
+    sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
   });
 
   /** What a channel adapter outside the HTTP app (WeChat) needs to bring messages in. */

@@ -12,6 +12,7 @@ import type { Db } from '../../db/handle.ts';
 import { type L10n, type Lang, t } from '../../flows/engine/l10n.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { secretsEqual } from '../http/bearer.ts';
+import { attemptSignIn, type SignInLimit } from '../http/sign-in-limit.ts';
 import type { Logger } from '../log.ts';
 import { audit } from '../store/audit.ts';
 import { consoleScript } from './assets.ts';
@@ -38,6 +39,8 @@ import {
 
 export interface ConsoleDeps {
   db: Db;
+  /** Counts refused sign-ins per source, and refuses a source past the limit. */
+  signIns: SignInLimit;
   log: Logger;
   now: () => Date;
   timeZone: string;
@@ -93,6 +96,10 @@ const text = {
     en: 'Send "console" to the Tongxin bot again for a new link.',
   },
   badToken: { zh: '令牌不正确。', en: 'The token is not right.' },
+  tooMany: (seconds: number) => ({
+    zh: `登录尝试过多，请 ${seconds} 秒后再试。`,
+    en: `Too many sign-in attempts. Please try again in ${seconds} seconds.`,
+  }),
   noToken: {
     zh: '未设置 ADMIN_TOKEN，不能用令牌登录。',
     en: 'ADMIN_TOKEN is not set, so token sign-in is off.',
@@ -129,9 +136,13 @@ export function consoleRoutes(deps: ConsoleDeps) {
     }
     return origin === new URL(c.req.url).origin || origin === new URL(deps.publicUrl).origin;
   };
-  const refused = (c: Context, status: 400 | 401 | 403 | 410, message: L10n, lang: Lang = 'zh') => {
+  const refused = (c: Context, status: 400 | 401 | 403 | 410 | 429, message: L10n, lang: Lang = 'zh') => {
     security(c);
     return c.html(bare({ title: text.refusedTitle, lang, body: both(message) }), status);
+  };
+  const tooMany = (c: Context, seconds: number) => {
+    c.header('retry-after', String(seconds));
+    return refused(c, 429, text.tooMany(seconds));
   };
   const startSession = async (c: Context, person: Parameters<typeof openSession>[1]) => {
     const token = await openSession(db, person, deps.now());
@@ -197,10 +208,15 @@ export function consoleRoutes(deps: ConsoleDeps) {
     if (!sameOrigin(c)) return refused(c, 403, text.forged);
     const form = await c.req.parseBody();
     const token = typeof form.t === 'string' ? form.t.slice(0, 200) : '';
-    const used = await useSignInLink(db, token, deps.now());
-    if (!used.ok) {
-      const reason = text.linkRefused[used.reason];
-      return refused(c, used.reason === 'not_officer' ? 403 : 410, {
+    let used: Awaited<ReturnType<typeof useSignInLink>> | undefined;
+    const outcome = await attemptSignIn(deps.signIns, c, 'console_link', async () => {
+      used = await useSignInLink(db, token, deps.now());
+      return used.ok ? null : `link_${used.reason}`;
+    });
+    if (typeof outcome === 'object') return tooMany(c, outcome.wait);
+    if (!used?.ok) {
+      const reason = text.linkRefused[used?.reason ?? 'unknown'];
+      return refused(c, used?.reason === 'not_officer' ? 403 : 410, {
         zh: `${reason.zh}${text.again.zh}`,
         en: `${reason.en} ${text.again.en}`,
       });
@@ -213,18 +229,12 @@ export function consoleRoutes(deps: ConsoleDeps) {
     if (!deps.adminToken) return refused(c, 403, text.noToken);
     const form = await c.req.parseBody();
     const given = typeof form.token === 'string' ? form.token : '';
-    if (!(await secretsEqual(given, deps.adminToken))) {
-      await audit(db, {
-        at: deps.now(),
-        actorType: 'admin_token',
-        actorId: null,
-        action: 'console.signin_refused',
-        subjectType: 'console',
-        subjectId: 'admin_token',
-        detail: { reason: 'bad_token' },
-      });
-      return refused(c, 401, text.badToken);
-    }
+    const expected = deps.adminToken;
+    const outcome = await attemptSignIn(deps.signIns, c, 'console_token', async () =>
+      (await secretsEqual(given, expected)) ? null : 'console_token',
+    );
+    if (typeof outcome === 'object') return tooMany(c, outcome.wait);
+    if (outcome === 'refused') return refused(c, 401, text.badToken);
     return startSession(c, null);
   });
 
