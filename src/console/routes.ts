@@ -32,6 +32,7 @@ import {
   endSession,
   openSession,
   readSession,
+  sessionCookie,
   sessionHours,
   setSessionLanguage,
   useSignInLink,
@@ -63,8 +64,6 @@ export interface ConsoleDeps {
 }
 
 export type ConsoleEnv = { Variables: { user: ConsoleUser } };
-
-const cookieName = 'tx_console';
 
 const text = {
   signIn: { zh: '登录后台', en: 'Sign in' },
@@ -116,6 +115,7 @@ const both = (l: L10n) => html`<p>${l.zh}</p><p lang="en">${l.en}</p>`;
 export function consoleRoutes(deps: ConsoleDeps) {
   const { db } = deps;
   const secure = deps.publicUrl.startsWith('https:');
+  const cookie = sessionCookie(secure);
   const security = (c: Context) => {
     c.header(
       'content-security-policy',
@@ -146,11 +146,11 @@ export function consoleRoutes(deps: ConsoleDeps) {
   };
   const startSession = async (c: Context, person: Parameters<typeof openSession>[1]) => {
     const token = await openSession(db, person, deps.now());
-    setCookie(c, cookieName, token, {
+    setCookie(c, cookie.name, token, {
       httpOnly: true,
       secure,
       sameSite: 'Strict',
-      path: '/console',
+      path: cookie.path,
       maxAge: sessionHours * 3600,
     });
     return c.redirect('/console', 303);
@@ -240,7 +240,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
 
   // Everything below needs a session; every post also its CSRF token and this origin.
   app.use('/console/*', async (c, next) => {
-    const token = getCookie(c, cookieName);
+    const token = getCookie(c, cookie.name);
     const user = token ? await readSession(db, token, deps.now()) : null;
     if (!user) {
       if (c.req.method === 'GET') return c.redirect('/console/signin', 303);
@@ -270,7 +270,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
 
   app.post('/console/signout', async (c) => {
     await endSession(db, c.get('user'), deps.now());
-    deleteCookie(c, cookieName, { path: '/console' });
+    deleteCookie(c, cookie.name, { path: cookie.path, secure });
     return c.redirect('/console/signin', 303);
   });
 

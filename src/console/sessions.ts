@@ -69,6 +69,15 @@ export async function useSignInLink(
   });
 }
 
+/**
+ * The session cookie. Over https it is `__Host-tx_console` (Secure, Path=/, no Domain), which a
+ * sibling subdomain can neither set nor overwrite; plain http cannot hold such a cookie, so
+ * there it keeps the name `tx_console`, on /console.
+ */
+export function sessionCookie(secure: boolean): { name: string; path: string } {
+  return secure ? { name: '__Host-tx_console', path: '/' } : { name: 'tx_console', path: '/console' };
+}
+
 export interface ConsoleUser {
   /** null: signed in with ADMIN_TOKEN. */
   person: PersonRow | null;
