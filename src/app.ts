@@ -53,6 +53,8 @@ export interface AppDeps {
   wechatQr?: () => string | null;
   /** Refuses a person's web chat messages past so many a minute. */
   floodGuard?: FloodGuard;
+  /** Refuses a person's poll answers past so many a minute. */
+  voteLimit?: FloodGuard;
   /** Where a request comes from, for the limit on guessing ADMIN_TOKEN and sign-in links (unset: all alike). */
   sourceOf?: SourceOf;
 }
@@ -114,6 +116,7 @@ export function createApp(deps: AppDeps) {
       publicUrl: deps.publicUrl,
       wakeOutbox: deps.wake.outbox,
       ...(deps.floodGuard ? { floodGuard: deps.floodGuard } : {}),
+      ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
     }),
   );
   app.route('/', newsPageRoutes({ db: deps.db, timeZone: deps.timeZone, now }));

@@ -93,6 +93,8 @@ const fields = z.object({
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
   /** Messages one person may send the bot in a minute; past that they are refused for a while. */
   INBOUND_PER_MINUTE: positiveInt('a whole number of messages').default(30),
+  /** Poll answers one person may give in a minute (card buttons, the vote endpoint, codes typed). */
+  VOTES_PER_MINUTE: positiveInt('a whole number of answers').default(10),
   /**
    * Reverse proxies in front of this server whose X-Forwarded-For is to be believed: unset or
    * false, none (the socket's peer is the client); true, one; or a number of them.

@@ -57,6 +57,7 @@ export type ServiceConfig = Pick<
   | 'ADMIN_TOKEN'
   | 'CONVERSATION_TIMEOUT_MINUTES'
   | 'INBOUND_PER_MINUTE'
+  | 'VOTES_PER_MINUTE'
   | 'TRUST_PROXY'
   | 'OUTBOX_MAX_ATTEMPTS'
   | 'OUTBOX_LEASE_SECONDS'
@@ -225,6 +226,8 @@ export function createServices(deps: ServiceDeps) {
   const groupMember = createGroupMember(chatMembers);
   // One count per person across every channel of this instance.
   const floodGuard = new FloodGuard(config.INBOUND_PER_MINUTE, () => now().getTime());
+  // And one count of poll answers per person, whichever way they answer.
+  const voteLimit = new FloodGuard(config.VOTES_PER_MINUTE, () => now().getTime());
   const polls = createPollJobs({
     db,
     log,
@@ -342,6 +345,7 @@ export function createServices(deps: ServiceDeps) {
         groupMember,
         recentTextVotes: new RecentKeys(),
         floodGuard,
+        voteLimit,
       }
     : null;
 
@@ -371,6 +375,7 @@ export function createServices(deps: ServiceDeps) {
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
     floodGuard,
+    voteLimit,
     sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
   });
 
@@ -386,6 +391,7 @@ export function createServices(deps: ServiceDeps) {
     groupMember,
     wake: { inbox: wake.inbox, outbox: wake.outbox },
     floodGuard,
+    voteLimit,
   };
 
   return {

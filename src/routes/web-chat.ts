@@ -20,6 +20,7 @@ import { readJson, validationError } from '../http/json-body.ts';
 import { type FloodGuard, floodText } from '../intake/flood-guard.ts';
 import type { Logger } from '../log.ts';
 import { privacyPageUrl, takeTextVote } from '../polls/text-votes.ts';
+import { allowVote } from '../polls/vote-limit.ts';
 import { acceptInbound } from '../store/inbox.ts';
 import { enqueue } from '../store/outbox.ts';
 import { castVote } from '../store/polls.ts';
@@ -50,6 +51,8 @@ export interface WebChatDeps {
   publicUrl: string;
   /** Refuses a person's messages past so many a minute. */
   floodGuard?: FloodGuard;
+  /** Refuses a person's poll answers past so many a minute. */
+  voteLimit?: FloodGuard;
 }
 
 const voteBody = z
@@ -137,6 +140,7 @@ export function webChatRoutes(deps: WebChatDeps) {
           timeZone: deps.timeZone,
           publicUrl: deps.publicUrl,
           keys: deps.sealer,
+          ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
         });
         if (vote) {
           if (vote.reply.type !== 'text') {
@@ -161,6 +165,8 @@ export function webChatRoutes(deps: WebChatDeps) {
       const visitor = await visitorOf(c);
       const id = c.req.param('id');
       const body = await readJson(c, voteBody);
+      if (isUuid(id) && !allowVote(deps.voteLimit, { channel: 'web', sender: { externalId: visitor } }))
+        throw new AppError('too_many_requests', voteReplies.too_fast);
       const result = isUuid(id)
         ? await castVote(db, {
             pollId: id,
