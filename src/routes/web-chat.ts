@@ -5,6 +5,7 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Sealer } from '../../bots/core/messenger.ts';
+import { chatScript } from '../../bots/web/app-script.ts';
 import type { WebChatHub } from '../../bots/web/hub.ts';
 import { ensureVisitor, readVisitor } from '../../bots/web/identity.ts';
 import { chatPage, faviconSvg, type Shortcut } from '../../bots/web/page.ts';
@@ -112,11 +113,17 @@ export function webChatRoutes(deps: WebChatDeps) {
       c.header('cache-control', 'no-store');
       c.header(
         'content-security-policy',
-        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        "default-src 'self'; style-src 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       );
       c.header('x-content-type-options', 'nosniff');
       c.header('referrer-policy', 'no-referrer');
       return c.html(page);
+    })
+    .get('/chat/app.js', (c) => {
+      // The page asks for it by a versioned URL, so it may be kept for a year.
+      c.header('cache-control', 'public, max-age=31536000, immutable');
+      c.header('x-content-type-options', 'nosniff');
+      return c.body(chatScript, 200, { 'content-type': 'text/javascript; charset=utf-8' });
     })
     .post('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);
