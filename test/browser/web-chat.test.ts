@@ -216,7 +216,10 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(ran).toBe(false);
     // The browser says why, and nothing else went wrong.
     const said = problems.splice(before);
-    expect(said.every((p) => /Content Security Policy/i.test(p)), said.join('\n')).toBe(true);
+    expect(
+      said.every((p) => /Content Security Policy/i.test(p)),
+      said.join('\n'),
+    ).toBe(true);
     // The page's own script still works: the chat answers.
     const reply = await chat.say('菜单');
     expect(await reply.textContent()).toContain('请选择要办的事');
