@@ -7,6 +7,7 @@
  * subscriber's usual allocation, so changing the interface id does not make a new source.
  */
 import type { Context } from 'hono';
+import { parseIpv4, parseIpv6 } from '../news/safe-url.ts';
 
 /** The address the runtime saw the request come from, when it knows one. */
 export type PeerAddress = (c: Context) => string | undefined;
@@ -30,8 +31,6 @@ export function clientSource(peer: PeerAddress, trustedProxies: number): SourceO
   };
 }
 
-const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
 /** The source an address counts as: IPv4 as written, IPv6 by its /64, anything else `unknown`. */
 export function sourceKey(address: string | undefined): string {
   if (!address) return 'unknown';
@@ -41,16 +40,15 @@ export function sourceKey(address: string | undefined): string {
   if (bracketed) text = bracketed[1]!;
   else if (/^[\d.]+:\d+$/.test(text)) text = text.slice(0, text.indexOf(':'));
   text = text.replace(/%.*$/, '');
-  const v4 = ipv4.exec(text);
-  if (v4) return v4.slice(1).every((octet) => Number(octet) <= 255) ? text : 'unknown';
+  if (parseIpv4(text)) return text;
   if (!text.includes(':')) return 'unknown';
-  let canonical: string;
+  let groups: number[] | null;
   try {
-    canonical = new URL(`http://[${text}]/`).hostname.slice(1, -1);
+    // The URL parser writes every spelling of an address one way (compressed, lowercase hex).
+    groups = parseIpv6(new URL(`http://[${text}]/`).hostname.slice(1, -1));
   } catch {
     return 'unknown';
   }
-  const groups = expand(canonical);
   if (!groups) return 'unknown';
   // ::ffff:a.b.c.d is an IPv4 client of a dual-stack socket.
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
@@ -59,19 +57,4 @@ export function sourceKey(address: string | undefined): string {
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`;
-}
-
-/** Eight groups from the compressed lowercase hex form the URL parser writes. */
-function expand(text: string): number[] | null {
-  const [head = '', tail] = text.split('::');
-  const part = (s: string) => (s === '' ? [] : s.split(':').map((g) => Number.parseInt(g, 16)));
-  const front = part(head);
-  const back = tail === undefined ? [] : part(tail);
-  const groups =
-    tail === undefined
-      ? front
-      : [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
-    ? groups
-    : null;
 }

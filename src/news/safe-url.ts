@@ -75,7 +75,8 @@ function isInternalName(hostname: string): boolean {
   return internalNameSuffixes.some((suffix) => name === suffix || name.endsWith(`.${suffix}`));
 }
 
-function parseIpv4(text: string): Ipv4 | null {
+/** The four octets of a dotted-quad IPv4 address; null for anything else. */
+export function parseIpv4(text: string): Ipv4 | null {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
   if (!match) return null;
   const octets = match.slice(1).map(Number);
@@ -128,7 +129,7 @@ function embeddedIpv4(groups: readonly number[]): Ipv4 | null {
 }
 
 /** Eight 16-bit groups from the hex form the WHATWG serialiser writes (no dotted tail, no zone). */
-function parseIpv6(text: string): number[] | null {
+export function parseIpv6(text: string): number[] | null {
   const halves = text.split('::');
   if (halves.length > 2) return null;
   const parseGroups = (part: string): number[] | null => {
