@@ -1,9 +1,10 @@
 /**
  * The officers' web console under /console: sign-in by a one-time link from the bot (or
- * ADMIN_TOKEN), a session cookie (HttpOnly, SameSite=Strict, Secure over https) with a CSRF token
- * on every form, and the pages. Officers see the items of the units they handle; admins see all.
- * Refusals (expired or used links, a wrong token, a forged form, another unit's item) change
- * nothing and are audited.
+ * ADMIN_TOKEN), a session cookie (HttpOnly, SameSite=Strict; `__Host-`, Secure over https) with a
+ * CSRF token on every form, and the pages. Officers see the items of the units they handle; admins
+ * see all. Refusals (expired or used links, a wrong token, a forged form, another unit's item)
+ * change nothing and are audited; refused sign-ins per address and minute, and past ten a minute
+ * that address is refused outright until the minute ends.
  */
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
