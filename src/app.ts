@@ -13,7 +13,10 @@ import { consoleRoutes } from './console/routes.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { AppError, errorText } from './errors.ts';
 import { accessLog } from './http/access-log.ts';
+import type { SourceOf } from './http/client-address.ts';
 import { errorBody, handleError } from './http/error-response.ts';
+import type { SignInLimit } from './http/sign-in-limit.ts';
+import { refuseUnstorableForm, refuseUnstorableUrl } from './http/unstorable-input.ts';
 import type { FloodGuard } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
@@ -23,6 +26,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { newsPageRoutes } from './routes/news-page.ts';
 import { pollPrivacyRoutes } from './routes/poll-privacy.ts';
 import { webChatRoutes } from './routes/web-chat.ts';
+import { createFailedSignIns } from './store/failed-sign-ins.ts';
 
 export interface AppDeps {
   db: Db;
@@ -50,13 +54,22 @@ export interface AppDeps {
   wechatQr?: () => string | null;
   /** Refuses a person's web chat messages past so many a minute. */
   floodGuard?: FloodGuard;
+  /** Refuses a person's poll answers past so many a minute. */
+  voteLimit?: FloodGuard;
+  /** Where a request comes from, for the limit on guessing ADMIN_TOKEN and sign-in links (unset: all alike). */
+  sourceOf?: SourceOf;
 }
 
 export const maxBodyBytes = 64 * 1024;
 
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
+  const signIns: SignInLimit = {
+    sourceOf: deps.sourceOf ?? (() => 'unknown'),
+    failures: createFailedSignIns(deps.db, now),
+  };
   const api = officerApi({
+    signIns,
     db: deps.db,
     adminToken: deps.adminToken,
     timeZone: deps.timeZone,
@@ -74,6 +87,8 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono();
   app.use('*', accessLog(deps.log, deps.metrics));
+  // No route sees a path or query string with NUL or a lone surrogate (the forms after the body limit).
+  app.use('*', refuseUnstorableUrl());
   const limit = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => {
@@ -83,9 +98,10 @@ export function createApp(deps: AppDeps) {
   app.use('/chat/*', limit);
   app.use('/api/*', limit);
   app.use('/console/*', limit);
+  app.use('/console/*', refuseUnstorableForm());
   // Webhooks enforce their platform's own limit as they read (1 MiB for Lark).
   app.route('/', healthRoutes(deps.db));
-  app.route('/', metricsRoutes({ db: deps.db, metrics: deps.metrics, adminToken: deps.adminToken }));
+  app.route('/', metricsRoutes({ db: deps.db, metrics: deps.metrics, adminToken: deps.adminToken, signIns }));
   app.get('/', (c) => c.redirect('/chat'));
   app.route(
     '/',
@@ -101,6 +117,7 @@ export function createApp(deps: AppDeps) {
       publicUrl: deps.publicUrl,
       wakeOutbox: deps.wake.outbox,
       ...(deps.floodGuard ? { floodGuard: deps.floodGuard } : {}),
+      ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
     }),
   );
   app.route('/', newsPageRoutes({ db: deps.db, timeZone: deps.timeZone, now }));
@@ -108,6 +125,7 @@ export function createApp(deps: AppDeps) {
   app.route(
     '/',
     consoleRoutes({
+      signIns,
       db: deps.db,
       log: deps.log,
       now,

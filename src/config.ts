@@ -93,6 +93,18 @@ const fields = z.object({
   CONVERSATION_TIMEOUT_MINUTES: positiveInt('a whole number of minutes').default(30),
   /** Messages one person may send the bot in a minute; past that they are refused for a while. */
   INBOUND_PER_MINUTE: positiveInt('a whole number of messages').default(30),
+  /** Poll answers one person may give in a minute (card buttons, the vote endpoint, codes typed). */
+  VOTES_PER_MINUTE: positiveInt('a whole number of answers').default(10),
+  /**
+   * Reverse proxies in front of this server whose X-Forwarded-For is to be believed: unset or
+   * false, none (the socket's peer is the client); true, one; or a number of them.
+   */
+  TRUST_PROXY: z
+    .enum(['true', 'false', 'yes', 'no', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], {
+      error: 'expected false, true, or how many proxies are in front (0-9)',
+    })
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .default(0),
   /** Hours within which an officer must acknowledge a help request before the unit's admins are told. */
   HELP_ACK_HOURS: positiveInt('a whole number of hours').default(24),
   /** Delegates who must co-sign a motion, and the days they have to do it. */

@@ -47,6 +47,11 @@ export const errorText = {
     zh: `请求内容不符合要求：${fields.join('、')}。`,
     en: `The request is not valid: ${fields.join(', ')}.`,
   }),
+  unstorable: (fields: string[]): L10n => ({
+    zh: `请求中含有无法保存的字符（空字符 U+0000、不成对的代理项或无效的 UTF-8 编码）：${fields.join('、')}。请删去后重试。`,
+    en: `The request holds characters that cannot be stored (NUL U+0000, an unpaired surrogate or invalid UTF-8): ${fields.join(', ')}. Remove them and try again.`,
+  }),
+  badForm: { zh: '表单内容无法读取。', en: 'The form could not be read.' },
   tooLarge: (maxBytes: number): L10n => ({
     zh: `请求体过大，最多 ${Math.round(maxBytes / 1024)} KB。`,
     en: `The request body is too large; the limit is ${Math.round(maxBytes / 1024)} KB.`,
@@ -55,6 +60,10 @@ export const errorText = {
     zh: '缺少或错误的访问令牌（Authorization: Bearer …）。',
     en: 'Missing or wrong access token (Authorization: Bearer …).',
   },
+  tooManyAttempts: (seconds: number): L10n => ({
+    zh: `尝试次数过多，请 ${seconds} 秒后再试。`,
+    en: `Too many attempts. Please try again in ${seconds} seconds.`,
+  }),
   apiDisabled: {
     zh: '未设置 ADMIN_TOKEN，干部接口未启用。',
     en: 'ADMIN_TOKEN is not set, so the officer API is disabled.',

@@ -16,6 +16,7 @@ import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import type { RecentKeys } from './polls/recent-keys.ts';
 import { privacyPageUrl, takeTextVote } from './polls/text-votes.ts';
+import { allowVote } from './polls/vote-limit.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
 import { enqueue, findSent } from './store/outbox.ts';
 import { castVote } from './store/poll-votes.ts';
@@ -46,6 +47,8 @@ export interface LarkIntakeDeps {
   groupMember?: GroupMember;
   /** Messages answering a poll by code lately, so a re-delivery is not cast again. */
   recentTextVotes?: RecentKeys;
+  /** Refuses a person's poll answers past so many a minute. */
+  voteLimit?: FloodGuard;
 }
 
 /** What refusals of Lark deliveries say (the webhook adds its own for the body's size). */
@@ -132,6 +135,7 @@ export async function takeLarkPayload(
       publicUrl: deps.publicUrl,
       keys: deps.keys,
       ...(deps.groupMember ? { groupMember: deps.groupMember } : {}),
+      ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
     });
     if (vote) {
       // In a group the reply goes to the person alone, by open_id.
@@ -183,19 +187,26 @@ async function takeVote(
     outcome: 'vote',
     event_type: parsed.eventType.slice(0, 80),
   });
+  const refused = (outcome: 'invalid_answer' | 'too_fast') => ({
+    outcome,
+    lang: 'zh' as const,
+    firstAnswer: false,
+  });
   const result =
     'forged' in parsed.vote
-      ? { outcome: 'invalid_answer' as const, lang: 'zh' as const, firstAnswer: false }
-      : await castVote(deps.db, {
-          pollId: parsed.vote.pollId,
-          voter: parsed.voter,
-          chatId: parsed.chatId,
-          ...(parsed.vote.answer !== undefined ? { answer: parsed.vote.answer } : {}),
-          ...(parsed.vote.comment !== undefined ? { comment: parsed.vote.comment } : {}),
-          now: deps.now(),
-          timeZone: deps.timeZone,
-          keys: deps.keys,
-        });
+      ? refused('invalid_answer')
+      : !allowVote(deps.voteLimit, parsed.voter)
+        ? refused('too_fast')
+        : await castVote(deps.db, {
+            pollId: parsed.vote.pollId,
+            voter: parsed.voter,
+            chatId: parsed.chatId,
+            ...(parsed.vote.answer !== undefined ? { answer: parsed.vote.answer } : {}),
+            ...(parsed.vote.comment !== undefined ? { comment: parsed.vote.comment } : {}),
+            now: deps.now(),
+            timeZone: deps.timeZone,
+            keys: deps.keys,
+          });
   const ok = result.outcome === 'recorded' || result.outcome === 'replaced' || result.outcome === 'commented';
   deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: ok ? 'recorded' : 'refused' });
   const first = result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null;

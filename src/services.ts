@@ -18,6 +18,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { visitorSigner } from './crypto/visitor-signer.ts';
+import { clientSource, type PeerAddress } from './http/client-address.ts';
 import { FloodGuard } from './intake/flood-guard.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
@@ -39,7 +40,7 @@ import { createRunNow, createScheduleTick } from './schedule/tick.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
 import { convertUnsupportedMotions } from './store/motions.ts';
 import type { ChatMembers } from './store/polls.ts';
-import { SharedSendBudget } from './store/send-budget.ts';
+import { SharedSendBudget, sweepSendBudget } from './store/send-budget.ts';
 import type { WechatIntakeDeps } from './wechat-intake.ts';
 
 export type ServiceConfig = Pick<
@@ -58,6 +59,8 @@ export type ServiceConfig = Pick<
   | 'ADMIN_TOKEN'
   | 'CONVERSATION_TIMEOUT_MINUTES'
   | 'INBOUND_PER_MINUTE'
+  | 'VOTES_PER_MINUTE'
+  | 'TRUST_PROXY'
   | 'OUTBOX_MAX_ATTEMPTS'
   | 'OUTBOX_LEASE_SECONDS'
   | 'INBOX_WORKERS'
@@ -111,6 +114,8 @@ export interface ServiceDeps {
   sharedSendLimits?: boolean;
   /** What the Lark client learns once and may keep beyond this instance (plain data). */
   larkMemo?: LarkMemo;
+  /** The address a request came from as this runtime sees it (the socket on Node, CF-Connecting-IP on Workers). */
+  peerAddress?: PeerAddress;
 }
 
 /** How long a broadcast batch handed off is left to its taker before the dispatcher steps in. */
@@ -248,6 +253,8 @@ export function createServices(deps: ServiceDeps) {
   const groupMember = createGroupMember(chatMembers);
   // One count per person across every channel of this instance.
   const floodGuard = new FloodGuard(config.INBOUND_PER_MINUTE, () => now().getTime());
+  // And one count of poll answers per person, whichever way they answer.
+  const voteLimit = new FloodGuard(config.VOTES_PER_MINUTE, () => now().getTime());
   const polls = createPollJobs({
     db,
     log,
@@ -302,6 +309,8 @@ export function createServices(deps: ServiceDeps) {
     async () => {
       const n = (await escalate()) + (await convertMotions());
       if (n > 0) outboxLoop.kick();
+      // Counts of refused sign-ins (and shared send limits) older than an hour go.
+      await sweepSendBudget(db);
       // One pass a minute is on time for deadlines counted in hours.
       return 0;
     },
@@ -364,6 +373,7 @@ export function createServices(deps: ServiceDeps) {
         groupMember,
         recentTextVotes: new RecentKeys(),
         floodGuard,
+        voteLimit,
       }
     : null;
 
@@ -393,6 +403,8 @@ export function createServices(deps: ServiceDeps) {
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
     floodGuard,
+    voteLimit,
+    sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
   });
 
   /** What a channel adapter outside the HTTP app (WeChat) needs to bring messages in. */
@@ -407,6 +419,7 @@ export function createServices(deps: ServiceDeps) {
     groupMember,
     wake: { inbox: wake.inbox, outbox: wake.outbox },
     floodGuard,
+    voteLimit,
   };
 
   return {

@@ -24,6 +24,8 @@ export interface WechatIntakeDeps {
   wake: { inbox(): void; outbox(): void };
   /** Drops a person's messages past so many a minute (WeChat cannot be asked to send them again). */
   floodGuard?: FloodGuard;
+  /** Refuses a person's poll answers past so many a minute. */
+  voteLimit?: FloodGuard;
 }
 
 export async function takeWechatInbound(
@@ -41,6 +43,7 @@ export async function takeWechatInbound(
       publicUrl: deps.publicUrl,
       keys: deps.keys,
       ...(deps.groupMember ? { groupMember: deps.groupMember } : {}),
+      ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
     });
     if (vote) {
       // An answer typed in a group is answered to the person alone.

@@ -60,4 +60,13 @@ describe('config', () => {
     });
     expect(config).toMatchObject({ PORT: 9000, RUN_JOBS: false, CONVERSATION_TIMEOUT_MINUTES: 45 });
   });
+  it('reads TRUST_PROXY as how many proxies are in front', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(() => loadConfig({ TRUST_PROXY: 'all' })).toThrow(
+      /TRUST_PROXY: expected false, true, or how many/,
+    );
+  });
 });

@@ -179,7 +179,8 @@ export type VoteOutcome =
   | 'comment_needs_vote'
   | 'comment_too_long'
   | 'answer_in_private'
-  | 'not_asked';
+  | 'not_asked'
+  | 'too_fast';
 
 export const voteReplies: Record<VoteOutcome, L10n> = {
   recorded: {
@@ -214,6 +215,10 @@ export const voteReplies: Record<VoteOutcome, L10n> = {
   answer_in_private: {
     zh: '为保护匿名，请在与我的私聊中作答，不要在群里回复；群里的这条回答没有记录。',
     en: 'To stay anonymous, answer in a private chat with me, not in the group; this answer was not recorded.',
+  },
+  too_fast: {
+    zh: '您作答太频繁了，这次没有记录，请稍等一分钟再试。',
+    en: 'You are answering too fast; this answer was not recorded. Please wait a minute and try again.',
   },
 };
 

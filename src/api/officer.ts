@@ -10,6 +10,7 @@ import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError } from '../errors.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { readJson, validationError } from '../http/json-body.ts';
+import type { SignInLimit } from '../http/sign-in-limit.ts';
 import type { Logger } from '../log.ts';
 import { satisfactionReport, unitAndDescendants } from '../store/directory.ts';
 import { changeStatus, getSubmission, listSubmissions } from '../store/submissions.ts';
@@ -24,6 +25,8 @@ import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from '
 export interface OfficerApiDeps {
   db: Db;
   adminToken: string | undefined;
+  /** Counts wrong tokens per source, and refuses a source past the limit. */
+  signIns: SignInLimit;
   timeZone: string;
   log: Logger;
   now: () => Date;
@@ -97,7 +100,7 @@ export function officerApi(deps: OfficerApiDeps) {
   };
 
   return new Hono()
-    .use('*', requireBearer(deps.adminToken))
+    .use('*', requireBearer(deps.adminToken, deps.signIns, 'api'))
     .route('/', directoryApi({ db, log: deps.log, now: deps.now }))
     .route('/', exportApi({ db, keyRing: deps.keyRing, timeZone: deps.timeZone, now: deps.now }))
     .route(

@@ -107,13 +107,24 @@ const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
   'application/json': { schema: z.toJSONSchema(schema, { io, unrepresentable: 'any' }) },
 });
 
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
+const errors = (...codes: number[]) => ({
+  ...Object.fromEntries(
     codes.map((code) => [
       String(code),
       { description: 'Error, with the message in Chinese and English', content: json(errorResponse) },
     ]),
-  );
+  ),
+  // Every route checks the token, and so every route can answer this.
+  ...(codes.includes(401)
+    ? {
+        '429': {
+          description:
+            'Too many wrong tokens from this address in the last minute; Retry-After says in how many seconds to try again',
+          content: json(errorResponse),
+        },
+      }
+    : {}),
+});
 
 const parametersOf = (query: z.ZodType) =>
   Object.entries(

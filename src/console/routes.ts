@@ -1,9 +1,10 @@
 /**
  * The officers' web console under /console: sign-in by a one-time link from the bot (or
- * ADMIN_TOKEN), a session cookie (HttpOnly, SameSite=Strict, Secure over https) with a CSRF token
- * on every form, and the pages. Officers see the items of the units they handle; admins see all.
- * Refusals (expired or used links, a wrong token, a forged form, another unit's item) change
- * nothing and are audited.
+ * ADMIN_TOKEN), a session cookie (HttpOnly, SameSite=Strict; `__Host-`, Secure over https) with a
+ * CSRF token on every form, and the pages. Officers see the items of the units they handle; admins
+ * see all. Refusals (expired or used links, a wrong token, a forged form, another unit's item)
+ * change nothing and are audited; refused sign-ins per address and minute, and past ten a minute
+ * that address is refused outright until the minute ends.
  */
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -12,6 +13,7 @@ import type { Db } from '../../db/handle.ts';
 import { type L10n, type Lang, t } from '../../flows/engine/l10n.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { secretsEqual } from '../http/bearer.ts';
+import { attemptSignIn, type SignInLimit } from '../http/sign-in-limit.ts';
 import type { Logger } from '../log.ts';
 import { audit } from '../store/audit.ts';
 import { consoleScript } from './assets.ts';
@@ -31,6 +33,7 @@ import {
   endSession,
   openSession,
   readSession,
+  sessionCookie,
   sessionHours,
   setSessionLanguage,
   useSignInLink,
@@ -38,6 +41,8 @@ import {
 
 export interface ConsoleDeps {
   db: Db;
+  /** Counts refused sign-ins per source, and refuses a source past the limit. */
+  signIns: SignInLimit;
   log: Logger;
   now: () => Date;
   timeZone: string;
@@ -60,8 +65,6 @@ export interface ConsoleDeps {
 }
 
 export type ConsoleEnv = { Variables: { user: ConsoleUser } };
-
-const cookieName = 'tx_console';
 
 const text = {
   signIn: { zh: '登录后台', en: 'Sign in' },
@@ -93,6 +96,10 @@ const text = {
     en: 'Send "console" to the Tongxin bot again for a new link.',
   },
   badToken: { zh: '令牌不正确。', en: 'The token is not right.' },
+  tooMany: (seconds: number) => ({
+    zh: `登录尝试过多，请 ${seconds} 秒后再试。`,
+    en: `Too many sign-in attempts. Please try again in ${seconds} seconds.`,
+  }),
   noToken: {
     zh: '未设置 ADMIN_TOKEN，不能用令牌登录。',
     en: 'ADMIN_TOKEN is not set, so token sign-in is off.',
@@ -109,6 +116,7 @@ const both = (l: L10n) => html`<p>${l.zh}</p><p lang="en">${l.en}</p>`;
 export function consoleRoutes(deps: ConsoleDeps) {
   const { db } = deps;
   const secure = deps.publicUrl.startsWith('https:');
+  const cookie = sessionCookie(secure);
   const security = (c: Context) => {
     c.header(
       'content-security-policy',
@@ -129,17 +137,21 @@ export function consoleRoutes(deps: ConsoleDeps) {
     }
     return origin === new URL(c.req.url).origin || origin === new URL(deps.publicUrl).origin;
   };
-  const refused = (c: Context, status: 400 | 401 | 403 | 410, message: L10n, lang: Lang = 'zh') => {
+  const refused = (c: Context, status: 400 | 401 | 403 | 410 | 429, message: L10n, lang: Lang = 'zh') => {
     security(c);
     return c.html(bare({ title: text.refusedTitle, lang, body: both(message) }), status);
   };
+  const tooMany = (c: Context, seconds: number) => {
+    c.header('retry-after', String(seconds));
+    return refused(c, 429, text.tooMany(seconds));
+  };
   const startSession = async (c: Context, person: Parameters<typeof openSession>[1]) => {
     const token = await openSession(db, person, deps.now());
-    setCookie(c, cookieName, token, {
+    setCookie(c, cookie.name, token, {
       httpOnly: true,
       secure,
       sameSite: 'Strict',
-      path: '/console',
+      path: cookie.path,
       maxAge: sessionHours * 3600,
     });
     return c.redirect('/console', 303);
@@ -197,10 +209,15 @@ export function consoleRoutes(deps: ConsoleDeps) {
     if (!sameOrigin(c)) return refused(c, 403, text.forged);
     const form = await c.req.parseBody();
     const token = typeof form.t === 'string' ? form.t.slice(0, 200) : '';
-    const used = await useSignInLink(db, token, deps.now());
-    if (!used.ok) {
-      const reason = text.linkRefused[used.reason];
-      return refused(c, used.reason === 'not_officer' ? 403 : 410, {
+    let used: Awaited<ReturnType<typeof useSignInLink>> | undefined;
+    const outcome = await attemptSignIn(deps.signIns, c, 'console_link', async () => {
+      used = await useSignInLink(db, token, deps.now());
+      return used.ok ? null : `link_${used.reason}`;
+    });
+    if (typeof outcome === 'object') return tooMany(c, outcome.wait);
+    if (!used?.ok) {
+      const reason = text.linkRefused[used?.reason ?? 'unknown'];
+      return refused(c, used?.reason === 'not_officer' ? 403 : 410, {
         zh: `${reason.zh}${text.again.zh}`,
         en: `${reason.en} ${text.again.en}`,
       });
@@ -213,24 +230,18 @@ export function consoleRoutes(deps: ConsoleDeps) {
     if (!deps.adminToken) return refused(c, 403, text.noToken);
     const form = await c.req.parseBody();
     const given = typeof form.token === 'string' ? form.token : '';
-    if (!(await secretsEqual(given, deps.adminToken))) {
-      await audit(db, {
-        at: deps.now(),
-        actorType: 'admin_token',
-        actorId: null,
-        action: 'console.signin_refused',
-        subjectType: 'console',
-        subjectId: 'admin_token',
-        detail: { reason: 'bad_token' },
-      });
-      return refused(c, 401, text.badToken);
-    }
+    const expected = deps.adminToken;
+    const outcome = await attemptSignIn(deps.signIns, c, 'console_token', async () =>
+      (await secretsEqual(given, expected)) ? null : 'console_token',
+    );
+    if (typeof outcome === 'object') return tooMany(c, outcome.wait);
+    if (outcome === 'refused') return refused(c, 401, text.badToken);
     return startSession(c, null);
   });
 
   // Everything below needs a session; every post also its CSRF token and this origin.
   app.use('/console/*', async (c, next) => {
-    const token = getCookie(c, cookieName);
+    const token = getCookie(c, cookie.name);
     const user = token ? await readSession(db, token, deps.now()) : null;
     if (!user) {
       if (c.req.method === 'GET') return c.redirect('/console/signin', 303);
@@ -260,7 +271,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
 
   app.post('/console/signout', async (c) => {
     await endSession(db, c.get('user'), deps.now());
-    deleteCookie(c, cookieName, { path: '/console' });
+    deleteCookie(c, cookie.name, { path: cookie.path, secure });
     return c.redirect('/console/signin', 303);
   });
 

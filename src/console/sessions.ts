@@ -1,7 +1,8 @@
 /**
  * Signing in to the console: a one-time link an officer asks the bot for (10 minutes, one use,
  * bound to them), or ADMIN_TOKEN; then a session in a cookie, with its own CSRF token. Tokens are
- * random; only their SHA-256 is stored. Refused attempts are audited.
+ * random; only their SHA-256 is stored. Refused attempts are counted and audited by the routes
+ * (per source and minute, store/failed-sign-ins.ts).
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
@@ -45,41 +46,36 @@ export async function createSignInLink(db: Db, personId: string, now: Date): Pro
 
 export type LinkRefusal = 'unknown' | 'expired' | 'used' | 'not_officer';
 
-/** Uses a link once: the officer it was made for, or why not (the attempt is audited). */
+/** Uses a link once: the officer it was made for, or why not. */
 export async function useSignInLink(
   db: Db,
   token: string,
   now: Date,
 ): Promise<{ ok: true; person: PersonRow } | { ok: false; reason: LinkRefusal }> {
   const tokenHash = await hashToken(token);
-  const outcome = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [link] = await tx
       .select()
       .from(consoleLinks)
       .where(eq(consoleLinks.tokenHash, tokenHash))
       .for('update');
     if (!link) return { ok: false, reason: 'unknown' } as const;
-    if (link.usedAt) return { ok: false, reason: 'used', personId: link.personId } as const;
-    if (link.expiresAt <= now) return { ok: false, reason: 'expired', personId: link.personId } as const;
+    if (link.usedAt) return { ok: false, reason: 'used' } as const;
+    if (link.expiresAt <= now) return { ok: false, reason: 'expired' } as const;
     await tx.update(consoleLinks).set({ usedAt: now }).where(eq(consoleLinks.tokenHash, tokenHash));
     const [person] = await tx.select().from(people).where(eq(people.id, link.personId));
-    if (!person || !mayUseConsole(person.role))
-      return { ok: false, reason: 'not_officer', personId: link.personId } as const;
+    if (!person || !mayUseConsole(person.role)) return { ok: false, reason: 'not_officer' } as const;
     return { ok: true, person } as const;
   });
-  if (!outcome.ok) {
-    await audit(db, {
-      at: now,
-      actorType: 'person',
-      actorId: 'personId' in outcome ? (outcome.personId ?? null) : null,
-      action: 'console.signin_refused',
-      subjectType: 'console',
-      subjectId: 'link',
-      detail: { reason: outcome.reason },
-    });
-    return { ok: false, reason: outcome.reason };
-  }
-  return outcome;
+}
+
+/**
+ * The session cookie. Over https it is `__Host-tx_console` (Secure, Path=/, no Domain), which a
+ * sibling subdomain can neither set nor overwrite; plain http cannot hold such a cookie, so
+ * there it keeps the name `tx_console`, on /console.
+ */
+export function sessionCookie(secure: boolean): { name: string; path: string } {
+  return secure ? { name: '__Host-tx_console', path: '/' } : { name: 'tx_console', path: '/console' };
 }
 
 export interface ConsoleUser {

@@ -2,8 +2,18 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError, errorText } from '../errors.ts';
+import { unstorableError, unstorableField } from './unstorable-input.ts';
 
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+/**
+ * The body, checked against `schema`. A string anywhere in it holding NUL or a lone surrogate is
+ * refused (see unstorable-input.ts), unless `anyText`: chat messages, whose text is kept as sent
+ * and made storable where it is stored.
+ */
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  opts: { anyText?: boolean } = {},
+): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type.trim()))
     throw new AppError('unsupported_media_type', errorText.notJson);
@@ -14,6 +24,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw new AppError('invalid_json', errorText.invalidJson);
   }
+  const unstorable = opts.anyText ? null : unstorableField(body);
+  if (unstorable !== null) throw unstorableError([unstorable]);
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;

@@ -3,9 +3,11 @@
  *
  * The server never fetches these URLs. The check keeps a published link from pointing readers'
  * browsers, or any fetcher added later, at hosts inside a network: loopback, private and
- * carrier-grade NAT ranges, link-local and cloud metadata addresses, multicast, and names that
- * only resolve on a local network. It judges the address as written: a public name whose DNS
- * answer is private is not caught here, and a future fetcher must resolve, check, then connect.
+ * carrier-grade NAT ranges, link-local and cloud metadata addresses, documentation, benchmarking
+ * and reserved ranges, multicast, the same in every IPv6 form (IPv4-mapped, SIIT, NAT64, 6to4)
+ * and IPv6's own special ranges, and names that only resolve on a local network. It judges the
+ * address as written: a public name whose DNS answer is private is not caught here, and a future
+ * fetcher must resolve, check, then connect.
  *
  * Parsing is the WHATWG `URL`, which normalises the host before any check runs: decimal, octal
  * and hex IPv4 forms (`2130706433`, `0x7f.1`) become dotted quads, IPv6 becomes compressed
@@ -43,8 +45,12 @@ const internalIpv4Blocks: readonly { base: number; bits: number }[] = (
     ['169.254.0.0', 16], // link-local, including cloud metadata at 169.254.169.254
     ['172.16.0.0', 12], // private
     ['192.0.0.0', 24], // IETF protocol assignments
+    ['192.0.2.0', 24], // documentation (TEST-NET-1)
+    ['192.88.99.0', 24], // 6to4 relay anycast (deprecated)
     ['192.168.0.0', 16], // private
     ['198.18.0.0', 15], // benchmarking
+    ['198.51.100.0', 24], // documentation (TEST-NET-2)
+    ['203.0.113.0', 24], // documentation (TEST-NET-3)
     ['224.0.0.0', 4], // multicast
     ['240.0.0.0', 4], // reserved, and 255.255.255.255 broadcast
   ] as const
@@ -69,7 +75,8 @@ function isInternalName(hostname: string): boolean {
   return internalNameSuffixes.some((suffix) => name === suffix || name.endsWith(`.${suffix}`));
 }
 
-function parseIpv4(text: string): Ipv4 | null {
+/** The four octets of a dotted-quad IPv4 address; null for anything else. */
+export function parseIpv4(text: string): Ipv4 | null {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
   if (!match) return null;
   const octets = match.slice(1).map(Number);
@@ -86,35 +93,43 @@ function isInternalIpv4(address: Ipv4): boolean {
   return internalIpv4Blocks.some(({ base, bits }) => value >>> (32 - bits) === base >>> (32 - bits));
 }
 
+/**
+ * Only global unicast space (2000::/3) is public, less its special-purpose blocks; an address
+ * carrying an IPv4 address (mapped, SIIT, NAT64's well-known prefix, 6to4) is judged by that
+ * IPv4 address. Everything else is refused: unspecified, loopback, IPv4-compatible, discard
+ * (100::/64), local-use NAT64 (64:ff9b:1::/48), unique local, link-local, site-local, multicast
+ * and space not yet allocated.
+ */
 function isInternalIpv6(text: string): boolean {
   const groups = parseIpv6(text);
   // The parser has already validated the address; anything this reader cannot follow is refused.
   if (!groups) return true;
-  const first = groups[0]!;
-  if (groups.every((group) => group === 0)) return true; // :: unspecified
-  if (groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1) return true; // ::1 loopback
-  if ((first & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
-  if ((first & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
-  if ((first & 0xffc0) === 0xfec0) return true; // fec0::/10 site-local (deprecated, still routed locally)
-  if ((first & 0xff00) === 0xff00) return true; // ff00::/8 multicast
   const embedded = embeddedIpv4(groups);
-  return embedded !== null && isInternalIpv4(embedded);
+  if (embedded) return isInternalIpv4(embedded);
+  const [first, second] = [groups[0]!, groups[1]!];
+  if ((first & 0xe000) !== 0x2000) return true; // outside 2000::/3 global unicast
+  if (first === 0x2001 && second < 0x200) return true; // 2001::/23 IETF protocol assignments (Teredo, benchmarking, ORCHID…)
+  if (first === 0x2001 && second === 0xdb8) return true; // 2001:db8::/32 documentation
+  if (first === 0x3fff && second < 0x1000) return true; // 3fff::/20 documentation
+  return false;
 }
 
-/** The IPv4 address inside an IPv4-mapped, IPv4-compatible or NAT64 (64:ff9b::/96) address. */
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:0:0/96), SIIT (::ffff:0:0:0/96), NAT64
+ * well-known prefix (64:ff9b::/96) or 6to4 (2002::/16) address; null for any other.
+ */
 function embeddedIpv4(groups: readonly number[]): Ipv4 | null {
   const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  const quad = (high: number, low: number): Ipv4 => [high >> 8, high & 0xff, low >> 8, low & 0xff];
+  if (groups[0] === 0x2002) return quad(groups[1]!, groups[2]!);
   const mapped = zeros(0, 5) && groups[5] === 0xffff;
-  const compatible = zeros(0, 6);
+  const siit = zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0;
   const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6);
-  if (!mapped && !compatible && !nat64) return null;
-  const high = groups[6]!;
-  const low = groups[7]!;
-  return [high >> 8, high & 0xff, low >> 8, low & 0xff];
+  return mapped || siit || nat64 ? quad(groups[6]!, groups[7]!) : null;
 }
 
 /** Eight 16-bit groups from the hex form the WHATWG serialiser writes (no dotted tail, no zone). */
-function parseIpv6(text: string): number[] | null {
+export function parseIpv6(text: string): number[] | null {
   const halves = text.split('::');
   if (halves.length > 2) return null;
   const parseGroups = (part: string): number[] | null => {

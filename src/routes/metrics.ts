@@ -5,11 +5,17 @@
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
 import { requireBearer } from '../http/bearer.ts';
+import type { SignInLimit } from '../http/sign-in-limit.ts';
 import type { Metrics } from '../metrics.ts';
 import { readBacklog } from '../store/backlog.ts';
 
-export function metricsRoutes(deps: { db: Db; metrics: Metrics; adminToken: string | undefined }) {
-  return new Hono().get('/metrics', requireBearer(deps.adminToken), async (c) => {
+export function metricsRoutes(deps: {
+  db: Db;
+  metrics: Metrics;
+  adminToken: string | undefined;
+  signIns: SignInLimit;
+}) {
+  return new Hono().get('/metrics', requireBearer(deps.adminToken, deps.signIns, 'metrics'), async (c) => {
     const backlog = await readBacklog(deps.db);
     const body = deps.metrics.render([
       {

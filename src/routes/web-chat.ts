@@ -4,6 +4,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { chatScript } from '../../bots/web/app-script.ts';
 import type { WebChatHub } from '../../bots/web/hub.ts';
 import { ensureVisitor, readVisitor, type VisitorSigner } from '../../bots/web/identity.ts';
 import { chatPage, faviconSvg, type Shortcut } from '../../bots/web/page.ts';
@@ -20,6 +21,7 @@ import { readJson, validationError } from '../http/json-body.ts';
 import { type FloodGuard, floodText } from '../intake/flood-guard.ts';
 import type { Logger } from '../log.ts';
 import { privacyPageUrl, takeTextVote } from '../polls/text-votes.ts';
+import { allowVote } from '../polls/vote-limit.ts';
 import { acceptInbound } from '../store/inbox.ts';
 import { enqueue } from '../store/outbox.ts';
 import { castVote } from '../store/poll-votes.ts';
@@ -50,6 +52,8 @@ export interface WebChatDeps {
   publicUrl: string;
   /** Refuses a person's messages past so many a minute. */
   floodGuard?: FloodGuard;
+  /** Refuses a person's poll answers past so many a minute. */
+  voteLimit?: FloodGuard;
 }
 
 const voteBody = z
@@ -125,17 +129,24 @@ export function webChatRoutes(deps: WebChatDeps) {
       c.header('cache-control', 'no-store');
       c.header(
         'content-security-policy',
-        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        "default-src 'self'; style-src 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       );
       c.header('x-content-type-options', 'nosniff');
       c.header('referrer-policy', 'no-referrer');
       return c.html(page);
     })
+    .get('/chat/app.js', (c) => {
+      // The page asks for it by a versioned URL, so it may be kept for a year.
+      c.header('cache-control', 'public, max-age=31536000, immutable');
+      c.header('x-content-type-options', 'nosniff');
+      return c.body(chatScript, 200, { 'content-type': 'text/javascript; charset=utf-8' });
+    })
     .post('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);
       if (deps.floodGuard && !deps.floodGuard.allow(`web:${visitor}`))
         throw new AppError('too_many_requests', floodText);
-      const body = await readJson(c, z.unknown());
+      // The text is kept as sent, made storable where it is stored; parseWebMessage checks the rest.
+      const body = await readJson(c, z.unknown(), { anyText: true });
       const parsed = parseWebMessage(body, visitor, deps.now());
       if (!parsed.ok) {
         if (parsed.problem === 'empty') throw new AppError('validation_failed', text.empty);
@@ -152,6 +163,7 @@ export function webChatRoutes(deps: WebChatDeps) {
           timeZone: deps.timeZone,
           publicUrl: deps.publicUrl,
           keys: deps.sealer,
+          ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
         });
         if (vote) {
           if (vote.reply.type !== 'text') {
@@ -178,6 +190,8 @@ export function webChatRoutes(deps: WebChatDeps) {
       const visitor = await visitorOf(c);
       const id = c.req.param('id');
       const body = await readJson(c, voteBody);
+      if (isUuid(id) && !allowVote(deps.voteLimit, { channel: 'web', sender: { externalId: visitor } }))
+        throw new AppError('too_many_requests', voteReplies.too_fast);
       const result = isUuid(id)
         ? await castVote(db, {
             pollId: id,

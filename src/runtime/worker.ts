@@ -94,6 +94,8 @@ async function open(env: WorkerEnv, onWake?: (job: WakeableJob) => void) {
       larkMemo: kept.lark,
       // Every invocation is a new instance: the Lark limits are kept in the database, for all.
       sharedSendLimits: true,
+      // Cloudflare sets it to the client's address; a client cannot.
+      peerAddress: (c) => c.req.header('cf-connecting-ip'),
       ...(onWake ? { onWake } : {}),
       ...(queue ? { handOffBroadcast: (uuids: string[]) => handOff(queue, uuids) } : {}),
     });

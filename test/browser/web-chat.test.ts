@@ -197,4 +197,36 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(unexpected).toEqual([]);
     expect(serverErrors()).toEqual([]);
   });
+
+  it('runs no script injected into the page: only this server’s own', { timeout: 20_000 }, async () => {
+    await page.goto(`${server.url}/chat`);
+    // The page's script has run once the conversation (or the greeting) shows.
+    await page.locator('.msg').first().waitFor();
+    const before = problems.length;
+    // What an injection that got markup into the page would try: an inline script and a handler.
+    const ran = await page.evaluate(() => {
+      const flags = window as unknown as { injected?: boolean; handled?: boolean };
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true;';
+      document.body.append(script);
+      const image = document.createElement('img');
+      image.setAttribute('onerror', 'window.handled = true;');
+      image.src = 'data:,';
+      document.body.append(image);
+      return new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(flags.injected === true || flags.handled === true), 200),
+      );
+    });
+    expect(ran).toBe(false);
+    // The browser says why, and nothing else went wrong.
+    const said = problems.splice(before);
+    expect(
+      said.every((p) => /Content Security Policy/i.test(p)),
+      said.join('\n'),
+    ).toBe(true);
+    // The page's own script still works: the chat answers.
+    const reply = await chat.say('菜单');
+    expect(await reply.textContent()).toContain('请选择要办的事');
+    expect(problems.slice(before)).toEqual([]);
+  });
 });

@@ -332,7 +332,8 @@ describe('CSV of every list', () => {
       expect.any(String),
       '3',
       '3',
-      '满意: 2; 一般: 1; 不满意: 0',
+      // Quoted, so a spreadsheet whose list separator is ; keeps it in one cell.
+      '"满意: 2; 一般: 1; 不满意: 0"',
       '',
     ]);
     expect(cells(tooFew.no).slice(7)).toEqual(['5', '', '人数不足 Too few answered', '']);

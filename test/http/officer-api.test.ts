@@ -240,6 +240,11 @@ describe(`officer API (${primaryKind})`, () => {
     );
     expect([...documented].sort()).toEqual([...served].sort());
     expect(documented.has('patch /people/{no}')).toBe(true);
+    // Each says it may answer 429 to an address guessing the token.
+    const operations = Object.values(
+      doc.paths as Record<string, Record<string, { responses: object }>>,
+    ).flatMap((methods) => Object.values(methods));
+    expect(operations.filter((op) => !('429' in op.responses))).toEqual([]);
   });
 
   it('answers unknown paths with a bilingual 404', async () => {

@@ -25,6 +25,12 @@ describe('checkPublicHttpUrl', () => {
     ['http://[2606:4700:4700::1111]/', 'http://[2606:4700:4700::1111]/'],
     ['http://[::ffff:8.8.8.8]/', 'http://[::ffff:808:808]/'],
     ['http://[64:ff9b::8.8.8.8]/', 'http://[64:ff9b::808:808]/'],
+    ['http://[2002:808:808::1]/', 'http://[2002:808:808::1]/'],
+    ['http://[2400:cb00:2048:1::c629:d7a2]/', 'http://[2400:cb00:2048:1::c629:d7a2]/'],
+    ['http://[2001:200::1]/', 'http://[2001:200::1]/'],
+    ['http://[3fff:1000::1]/', 'http://[3fff:1000::1]/'],
+    ['http://192.0.3.1/', 'http://192.0.3.1/'],
+    ['http://203.0.114.1/', 'http://203.0.114.1/'],
     ['http://mylocal.example/', 'http://mylocal.example/'],
   ])('accepts %s as %s', (raw, url) => {
     expect(checkPublicHttpUrl(raw)).toEqual({ ok: true, url });
@@ -95,9 +101,15 @@ describe('checkPublicHttpUrl', () => {
       'http://172.16.0.1/',
       'http://172.31.255.255/',
       'http://192.0.0.8/',
+      'http://192.0.2.1/',
+      'http://192.0.2.255/',
+      'http://192.88.99.1/',
       'http://192.168.1.1/',
       'http://198.18.0.1/',
       'http://198.19.255.255/',
+      'http://198.51.100.1/',
+      'http://203.0.113.1/',
+      'http://203.0.113.255/',
       'http://224.0.0.1/',
       'http://239.255.255.250/',
       'http://240.0.0.1/',
@@ -125,6 +137,7 @@ describe('checkPublicHttpUrl', () => {
   describe('refuses internal IPv6 addresses', () => {
     it.each([
       'http://[::]/',
+      'http://[0::0]/',
       'http://[::1]/',
       'http://[0:0:0:0:0:0:0:1]:8080/',
       'http://[fc00::1]/',
@@ -132,14 +145,66 @@ describe('checkPublicHttpUrl', () => {
       'http://[fe80::1]/',
       'http://[febf::1]/',
       'http://[fec0::1]/',
+      'http://[feff::1]/',
       'http://[ff02::1]/',
-      'http://[::ffff:127.0.0.1]/',
-      'http://[::ffff:7f00:1]/',
-      'http://[::ffff:10.0.0.1]/',
-      'http://[::ffff:169.254.169.254]/',
+      'http://[ff0e::1]/',
       'http://[::127.0.0.1]/',
+      'http://[::8.8.8.8]/',
       'http://[64:ff9b::10.0.0.1]/',
       'http://[64:ff9b::127.0.0.1]/',
+      'http://[64:ff9b::7f00:1]/',
+    ])('%s', (raw) => {
+      expect(refused(raw)).toBe('private_address');
+    });
+  });
+
+  // The forms from the security review (#51), and every spelling of them the parser takes.
+  describe('refuses every IPv6 form of an internal IPv4 address, and IPv6 transition ranges', () => {
+    it.each([
+      // IPv4-mapped ::ffff:0:0/96, however written
+      'http://[::ffff:127.0.0.1]/',
+      'http://[::ffff:7f00:1]/',
+      'http://[::FFFF:7F00:0001]/',
+      'http://[0:0:0:0:0:ffff:127.0.0.1]/',
+      'http://[0000:0000:0000:0000:0000:ffff:7f00:0001]/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://[::ffff:c0a8:101]/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[::ffff:0.0.0.0]/',
+      'http://[::ffff:192.0.2.1]/',
+      // SIIT ::ffff:0:0:0/96
+      'http://[::ffff:0:7f00:1]/',
+      'http://[::ffff:0:127.0.0.1]/',
+      'http://[0:0:0:0:ffff:0:a00:1]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      // 6to4 2002::/16 carrying an internal IPv4 address
+      'http://[2002:7f00:1::]/',
+      'http://[2002:7f00:1::1]/',
+      'http://[2002:a00:1::]/',
+      'http://[2002:c0a8:101::1]/',
+      'http://[2002:a9fe:a9fe::]/',
+      'http://[2002::]/',
+      // NAT64 local-use 64:ff9b:1::/48, whatever it carries
+      'http://[64:ff9b:1::7f00:1]/',
+      'http://[64:ff9b:1::808:808]/',
+      'http://[64:ff9b:1:ffff::1]/',
+      // discard 100::/64, Teredo 2001::/32 (and the rest of 2001::/23)
+      'http://[100::1]/',
+      'http://[100::]/',
+      'http://[2001::1]/',
+      'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+      'http://[2001:2::1]/',
+      'http://[2001:10::1]/',
+      // documentation 2001:db8::/32 and 3fff::/20
+      'http://[2001:db8::]/',
+      'http://[2001:db8::1]/',
+      'http://[2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]/',
+      'http://[3fff::1]/',
+      'http://[3fff:fff::1]/',
+      // space outside 2000::/3 that is not allocated
+      'http://[1::1]/',
+      'http://[5f00::1]/',
+      'http://[4000::1]/',
     ])('%s', (raw) => {
       expect(refused(raw)).toBe('private_address');
     });

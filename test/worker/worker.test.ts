@@ -115,11 +115,18 @@ async function postLark(payload: unknown) {
 }
 
 describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hyperdrive', () => {
-  it('serves health, the web chat page and the console’s Chart.js from the bundle', async () => {
+  it('serves health, the web chat page and its script, and the console’s Chart.js from the bundle', async () => {
     const health = await call('/healthz');
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    expect((await call('/chat')).status).toBe(200);
+    const page = await call('/chat');
+    expect(page.status).toBe(200);
+    // The page's script comes from the bundle too, at the URL the page names.
+    const src = /<script src="([^"]+)"><\/script>/.exec(await page.text())?.[1] ?? '';
+    const script = await call(src);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain('/chat/messages');
     const chart = await call('/console/assets/chart.js');
     expect(chart.status).toBe(200);
     expect(await chart.text()).toContain('Chart');

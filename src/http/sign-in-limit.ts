@@ -1,0 +1,43 @@
+/**
+ * The limit on guessing secrets over HTTP (ADMIN_TOKEN, console sign-in links): where a request
+ * comes from, and the refusals counted per source for every instance (store/failed-sign-ins.ts).
+ * A source past the limit is answered 429 with Retry-After and a message in both languages.
+ */
+import type { Context } from 'hono';
+import { AppError, errorText } from '../errors.ts';
+import type { FailedSignIns, RefusedSignIn } from '../store/failed-sign-ins.ts';
+import type { SourceOf } from './client-address.ts';
+
+export interface SignInLimit {
+  sourceOf: SourceOf;
+  failures: FailedSignIns;
+}
+
+/** The 429 for a source that must wait `seconds`; Retry-After is set on the answer. */
+export function tooManyAttempts(c: Context, seconds: number): AppError {
+  c.header('retry-after', String(seconds));
+  return new AppError('too_many_requests', errorText.tooManyAttempts(seconds));
+}
+
+/**
+ * One sign-in attempt from this request's source. While the source is limited it is refused
+ * without being tried (so a right guess gains nothing, and a link is not used up); otherwise
+ * `attempt` runs and resolves to null on success or to what it refused, which is counted.
+ */
+export async function attemptSignIn(
+  limit: SignInLimit,
+  c: Context,
+  kind: RefusedSignIn,
+  attempt: () => Promise<RefusedSignIn | null>,
+): Promise<'ok' | 'refused' | { wait: number }> {
+  const source = limit.sourceOf(c);
+  const waiting = await limit.failures.wait(source);
+  if (waiting > 0) {
+    await limit.failures.refuse(source, kind);
+    return { wait: waiting };
+  }
+  const refusal = await attempt();
+  if (refusal === null) return 'ok';
+  const wait = await limit.failures.refuse(source, refusal);
+  return wait > 0 ? { wait } : 'refused';
+}

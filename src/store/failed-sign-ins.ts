@@ -1,0 +1,118 @@
+/**
+ * Refused sign-ins (a wrong ADMIN_TOKEN on /api, /metrics or the console, a console sign-in link
+ * that does not work), counted per source in fixed one-minute windows in the send_budget table,
+ * so every instance shares the count. A source past `perMinute` refusals is refused outright,
+ * even with the right secret, until its minute ends.
+ *
+ * Each source's minute is one audit row (`auth.refused`), its detail counting the refusals by
+ * kind, updated while the minute lasts: an unauthenticated client cannot add rows faster than
+ * one a minute. Past `sourcesPerMinute` sources in one minute, further sources share one row
+ * (subject `*`), so a crowd of addresses cannot either.
+ */
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/handle.ts';
+
+/**
+ * What was refused: the bearer token on /api or /metrics, the console's token form, a sign-in
+ * link (and why; `console_link` when a limited source's link was not even tried).
+ */
+export type RefusedSignIn =
+  | 'api'
+  | 'metrics'
+  | 'console_token'
+  | 'console_link'
+  | 'link_unknown'
+  | 'link_expired'
+  | 'link_used'
+  | 'link_not_officer';
+
+export interface FailedSignIns {
+  /** Seconds until this source may try again; 0 when it may now. */
+  wait(source: string): Promise<number>;
+  /**
+   * Counts and audits one refusal; resolves to the seconds the source must wait when this attempt
+   * was already past the limit (answer 429), else 0 (answer as refused).
+   */
+  refuse(source: string, what: RefusedSignIn): Promise<number>;
+}
+
+const windowMs = 60_000;
+const keyOf = (source: string) => `signin:${source}`;
+const sourcesKey = 'signin-sources';
+
+export function createFailedSignIns(
+  db: Db,
+  now: () => Date,
+  limits: { perMinute: number; sourcesPerMinute: number } = { perMinute: 10, sourcesPerMinute: 100 },
+): FailedSignIns {
+  const windowOf = (at: Date) => new Date(Math.floor(at.getTime() / windowMs) * windowMs);
+  const secondsLeft = (windowStart: Date, at: Date) =>
+    Math.max(1, Math.ceil((windowStart.getTime() + windowMs - at.getTime()) / 1000));
+
+  /** One more in `key`'s window: the count in it afterwards. */
+  const count = async (tx: Db, key: string, windowStart: Date) => {
+    const [row] = await queryRows<{ used: number }>(
+      tx,
+      sql`insert into send_budget (key, window_start, window_ms, used)
+          values (${key}, ${windowStart.toISOString()}::timestamptz, ${windowMs}, 1)
+          on conflict (key) do update set
+            used = case when excluded.window_start > send_budget.window_start
+                        then 1 else send_budget.used + 1 end,
+            window_start = greatest(send_budget.window_start, excluded.window_start),
+            window_ms = excluded.window_ms
+          returning used`,
+    );
+    return row!.used;
+  };
+
+  /** Adds this refusal to the subject's row of this minute; false when there is none yet. */
+  const addTo = async (tx: Db, subject: string, since: Date, what: RefusedSignIn, limited: boolean) => {
+    const updated = await queryRows<{ id: number }>(
+      tx,
+      sql`update audit_log set detail = detail || jsonb_build_object(
+            'count', coalesce((detail->>'count')::int, 0) + 1,
+            ${what}::text, coalesce((detail->>${what}::text)::int, 0) + 1,
+            'limited', coalesce((detail->>'limited')::int, 0) + ${limited ? 1 : 0}::int)
+          where action = 'auth.refused' and subject_type = 'source' and subject_id = ${subject}
+            and at >= ${since.toISOString()}::timestamptz
+          returning id`,
+    );
+    return updated.length > 0;
+  };
+
+  return {
+    async wait(source) {
+      const at = now();
+      const windowStart = windowOf(at);
+      const [row] = await queryRows<{ used: number }>(
+        db,
+        sql`select used from send_budget
+            where key = ${keyOf(source)} and window_start >= ${windowStart.toISOString()}::timestamptz`,
+      );
+      return row && row.used >= limits.perMinute ? secondsLeft(windowStart, at) : 0;
+    },
+
+    async refuse(source, what) {
+      const at = now();
+      const windowStart = windowOf(at);
+      // One transaction: the counter's row lock keeps instances counting one source in step.
+      return db.transaction(async (tx) => {
+        const used = await count(tx, keyOf(source), windowStart);
+        const limited = used > limits.perMinute;
+        const wait = limited ? secondsLeft(windowStart, at) : 0;
+        if (await addTo(tx, source, windowStart, what, limited)) return wait;
+        // The source's first refusal this minute gets its own row while there are few sources;
+        // past that (or once folded) it counts in the shared one.
+        const own = used === 1 && (await count(tx, sourcesKey, windowStart)) <= limits.sourcesPerMinute;
+        if (!own && (await addTo(tx, '*', windowStart, what, limited))) return wait;
+        await tx.execute(
+          sql`insert into audit_log (at, actor_type, actor_id, action, subject_type, subject_id, detail)
+              values (${at.toISOString()}::timestamptz, 'system', null, 'auth.refused', 'source',
+                      ${own ? source : '*'},
+                      jsonb_build_object('count', 1, ${what}::text, 1, 'limited', ${limited ? 1 : 0}::int))`,
+        );
+        return wait;
+      });
+    },
+  };
+}
