@@ -2,7 +2,9 @@
  * 附议: the invitation a delegate gets, with 附议/不附议 buttons, and the command that answers it
  * ("附议 TA-2026-0001 同意" / "附议 TA-2026-0001 不同意").
  */
+
 import type { Outbound } from '../../bots/core/messenger.ts';
+import { rolesFor } from '../access/rules.ts';
 import type { EffectResults } from '../effects.ts';
 import { encodeAction } from '../engine/actions.ts';
 import { formatTime, type L10n, type Lang, t } from '../engine/l10n.ts';
@@ -92,7 +94,7 @@ export const cosignCommand: CommandDef = {
   name: 'cosign',
   title: text.title,
   words: ['附议', 'cosign'],
-  roles: ['delegate'],
+  roles: rolesFor('motion.cosign'),
   matches: (said) => pattern.test(normalizeText(said)),
   run: (_ctx, said) => {
     const match = pattern.exec(normalizeText(said));

@@ -1,5 +1,6 @@
 /** An admin's 角色/单位 command from chat: the unit is found by name, then the directory is changed. */
 import type { Db } from '../../db/handle.ts';
+import { allows } from '../../flows/access/rules.ts';
 import type { AssignOutcome, Effect } from '../../flows/effects.ts';
 import { assignPerson, findUnitsByName, profileOf, publicProfile } from './directory.ts';
 
@@ -21,7 +22,7 @@ export async function assignFromChat(
     }
     unitId = units[0]!.id;
   }
-  const handles = effect.role === 'officer' || effect.role === 'admin';
+  const handles = effect.role !== null && allows(effect.role, 'item.move');
   const result = await assignPerson(tx, {
     memberNo: effect.memberNo,
     ...(effect.role ? { role: effect.role } : {}),
