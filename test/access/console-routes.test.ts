@@ -3,9 +3,12 @@
  * officer of the thing's unit (or who started the poll), an admin, and an ADMIN_TOKEN session. Each
  * row of the table is a route as the app registers it, with the status each of them gets; a
  * refusal must change nothing. A route the table does not list fails the test, so no route is
- * added without deciding who may use it. Staff cannot sign in at all.
+ * added without deciding who may use it. Staff cannot sign in at all, and an officer may not end
+ * an admin's poll (refused, audited, its votes kept).
  */
+import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { auditLog, polls, pollVotes } from '../../db/schema/index.ts';
 import { createWorld, fingerprint, type World } from '../support/access-world.ts';
 import { consoleClient } from '../support/console.ts';
 import { primaryKind } from '../support/databases.ts';
@@ -335,5 +338,42 @@ describe(`every console route, by everyone (${primaryKind})`, () => {
       expect(res.status, String(actor)).toBe(row.status);
       if (refusal(row.status)) expect(await fingerprint(db), String(actor)).toBe(was);
     }
+  });
+
+  it('refuses an officer who cancels or closes an admin’s poll, audits it, and keeps its votes', async () => {
+    const db = fixture.database.db;
+    const poll = await w().adminPoll();
+    const voted = await fixture.stack.request(`/chat/polls/${poll.id}/vote`, {
+      method: 'POST',
+      headers: { cookie: w().staff.visitor.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ answer: 1 }),
+    });
+    expect(voted.status).toBe(200);
+    const votes = async () => (await db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.id))).length;
+    expect(await votes()).toBe(1);
+    const officer = await sessionOf('officerSame');
+    // The page offers them no button to end it.
+    const shown = await (await client.get(`/console/polls/${poll.no}`, officer.cookie)).text();
+    expect(shown).not.toContain(`/console/polls/${poll.no}/cancel`);
+    for (const how of ['cancel', 'close']) {
+      const res = await fixture.stack.request(
+        `/console/polls/${poll.no}/${how}`,
+        client.form({ csrf: officer.csrf }, officer.cookie),
+      );
+      expect(res.status, how).toBe(403);
+      const body = await res.text();
+      expect(body).toContain('只有发起这项投票的干部或管理员可以结束或撤销它');
+      expect(body).toContain('Only the officer who started this poll, or an admin, may close or cancel it');
+      const [audited] = await db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+      expect(audited).toMatchObject({
+        action: 'console.poll_refused',
+        actorType: 'officer',
+        actorId: w().officerSame.id,
+        subjectId: poll.id,
+      });
+    }
+    const [row] = await db.select().from(polls).where(eq(polls.id, poll.id));
+    expect(row!.status).toBe('open');
+    expect(await votes()).toBe(1);
   });
 });
