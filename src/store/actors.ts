@@ -3,9 +3,8 @@
  * role and the units they handle with every unit below, and how each actor appears in the audit
  * log. The rules are pure; the lookups are here.
  */
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/handle.ts';
-import { people } from '../../db/schema/index.ts';
 import type { Actor, PersonActor } from '../../flows/access/rules.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import type { AuditEntry } from './audit.ts';
@@ -28,12 +27,6 @@ export async function actorWithRole(db: Db, personId: string, role: Role): Promi
   // Admins handle everything; only an officer's units bound what they may touch.
   const handles = role === 'officer' ? await handledUnits(db, personId) : [];
   return { kind: 'person', id: personId, role, handles };
-}
-
-/** The person as the rules see them now (their role read from the directory); null if unknown. */
-export async function personActor(db: Db, personId: string): Promise<PersonActor | null> {
-  const [row] = await db.select({ role: people.role }).from(people).where(eq(people.id, personId));
-  return row ? actorWithRole(db, personId, row.role) : null;
 }
 
 export const tokenActor: Actor = { kind: 'token' };
