@@ -3,7 +3,6 @@
  * each next step; 办理/handle JY-2026-0001 审核中 已转安全科 moves it on with a reply the person
  * is sent where they filed it. Others are told these are for officers.
  */
-
 import type { Outbound } from '../bots/core/messenger.ts';
 import { rolesFor } from './access/rules.ts';
 import type { CaseOutcome } from './effects.ts';

@@ -3,7 +3,6 @@
  * message to this chat on a cron ("定时 新建 30 8 * * 1-5 今天安全例会"). 摘要/digest (officers and
  * admins): see, move, stop or resume one's own daily digest ("摘要 07:45", "摘要 关闭").
  */
-
 import type { Outbound } from '../bots/core/messenger.ts';
 import { rolesFor } from './access/rules.ts';
 import type { ScheduleBrief } from './effects.ts';

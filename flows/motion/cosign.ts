@@ -2,7 +2,6 @@
  * 附议: the invitation a delegate gets, with 附议/不附议 buttons, and the command that answers it
  * ("附议 TA-2026-0001 同意" / "附议 TA-2026-0001 不同意").
  */
-
 import type { Outbound } from '../../bots/core/messenger.ts';
 import { rolesFor } from '../access/rules.ts';
 import type { EffectResults } from '../effects.ts';

@@ -2,7 +2,6 @@
  * The directory in the officer API (bearer ADMIN_TOKEN): org units, and people with their roles,
  * units and the units they handle. Every change is audited.
  */
-
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
 import { AppError } from '../errors.ts';

@@ -3,7 +3,6 @@
  * situation and contact are included only when asked for (`sensitive=true`), and each opened case
  * is audited as a read.
  */
-
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/handle.ts';

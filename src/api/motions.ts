@@ -1,5 +1,4 @@
 /** Motions in the officer API: congress sessions, and more time for an answer with the reason. */
-
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/handle.ts';

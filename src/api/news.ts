@@ -2,7 +2,6 @@
  * 工会动态 in the officer API: publish an item (now or at a set time) to everyone, to org units
  * or to chosen chats; list items with how far each broadcast got; cancel one not yet sent.
  */
-
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';

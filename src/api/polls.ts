@@ -4,7 +4,6 @@
  * is told about a poll's answers while it is open, and below the threshold only that too few
  * answered — not how many.
  */
-
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';

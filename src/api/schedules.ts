@@ -1,5 +1,4 @@
 /** Schedules in the officer API: list, create (the cron expression is checked), change, pause and run now. */
-
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';

@@ -2,7 +2,6 @@
  * Congress motions: filing with invitations to co-sign, the delegates' answers, and converting a
  * motion that did not gather enough co-signers by its deadline into a suggestion.
  */
-
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
