@@ -1,8 +1,8 @@
 /**
- * 帮扶求助: the help requests of the units an officer handles (all for admins), oldest first, with
- * an overdue acknowledgement marked. The list shows nothing sealed; one case's situation and
- * contact are opened only through the audited read (`viewCase` for officers, `getSubmission` with
- * a reader for an ADMIN_TOKEN session). Another unit's case is refused, and the refusal audited.
+ * 帮扶求助: the help requests of the units an officer handles (all for admins; a case of no unit
+ * is the admins' alone), oldest first, with an overdue acknowledgement marked. The list shows
+ * nothing sealed; one case's situation and contact are opened only through the audited read
+ * (`viewCase`, which asks the access rules). Another unit's case is refused, and the refusal audited.
  * The list's CSV holds its columns only, scoped the same way, and the export is audited.
  */
 import { and, asc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';

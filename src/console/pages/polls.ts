@@ -3,6 +3,8 @@
  * poll with its results once it has closed, and a recurring poll's trend over its occurrences.
  * Nothing about an open poll's answers is shown; below the threshold only that too few answered,
  * never how many. Checks, writes and audit entries are the officer API's (store/poll-admin.ts).
+ * Only the officer who started a poll, or an admin, may close or cancel it (the access rules, as
+ * in chat); anyone else is refused with a bilingual page and the attempt audited.
  * The list as a CSV holds answers only of closed polls whose results are shown.
  */
 import { eq } from 'drizzle-orm';
