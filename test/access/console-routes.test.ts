@@ -2,7 +2,7 @@
  * Every console route, tried by everyone who might: no session, an officer of another unit, an
  * officer of the thing's unit (or who started the poll), an admin, and an ADMIN_TOKEN session. Each
  * row of the table is a route as the app registers it, with the status each of them gets; a
- * refusal must change nothing. A route the table does not list fails the test, so no route is
+ * refusal must change nothing and is audited. A route the table does not list fails the test, so no route is
  * added without deciding who may use it. Staff cannot sign in at all, and an officer may not end
  * an admin's poll (refused, audited, its votes kept).
  */
@@ -324,6 +324,10 @@ describe(`every console route, by everyone (${primaryKind})`, () => {
         expect(body, actor).toMatch(/[\u4e00-\u9fff]/);
         expect(body, actor).toMatch(/ (may not|admins only|not yours|another unit)/i);
         expect(await fingerprint(db), `${actor} changed something`).toBe(was);
+        // And recorded, with who tried.
+        const [audited] = await db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+        expect(audited!.action, actor).toMatch(/_refused$/);
+        expect(audited!.actorId, actor).toBe(actor === 'token' ? null : w()[actor].id);
       }
     }
   });
