@@ -2,9 +2,9 @@
  * Every console route, tried by everyone who might: no session, an officer of another unit, an
  * officer of the thing's unit (or who started the poll), an admin, and an ADMIN_TOKEN session. Each
  * row of the table is a route as the app registers it, with the status each of them gets; a
- * refusal must change nothing and is audited. A route the table does not list fails the test, so no route is
- * added without deciding who may use it. Staff cannot sign in at all, and an officer may not end
- * an admin's poll (refused, audited, its votes kept).
+ * refusal must change nothing and is audited. A route the table does not list fails the test, so
+ * no route is added without deciding who may use it. Staff cannot sign in at all, and an officer
+ * may not end an admin's poll (refused, audited, its votes kept).
  */
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
