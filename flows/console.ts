@@ -2,6 +2,7 @@
  * 后台/console (officers and admins): a one-time link to the web console, valid for 10 minutes
  * and good for one sign-in, sent only to the person who asked, in their own chat.
  */
+import { rolesFor } from './access/rules.ts';
 import { t } from './engine/l10n.ts';
 import type { CommandDef } from './engine/types.ts';
 import { finish } from './engine/types.ts';
@@ -21,7 +22,7 @@ export const consoleCommand: CommandDef = {
   name: 'console',
   title: text.title,
   words: ['后台', '管理后台', 'console'],
-  roles: ['officer', 'admin'],
+  roles: rolesFor('console.enter'),
   run: () =>
     finish({ type: 'console.link' }, (result, ctx) =>
       result.ok

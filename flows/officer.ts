@@ -4,6 +4,7 @@
  * is sent where they filed it. Others are told these are for officers.
  */
 import type { Outbound } from '../bots/core/messenger.ts';
+import { rolesFor } from './access/rules.ts';
 import type { CaseOutcome } from './effects.ts';
 import { encodeAction } from './engine/actions.ts';
 import { formatTime, type L10n, type Lang, t } from './engine/l10n.ts';
@@ -14,7 +15,6 @@ import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from './he
 import { isItemKind, lifecycles, statusLabel } from './lifecycles.ts';
 import { categoryLabels, type SuggestionCategory } from './suggestion/categories.ts';
 
-const officers = ['officer', 'admin'] as const;
 const reference = '([A-Za-z]{2}-\\d{4}-\\d{4,6})';
 const viewPattern = new RegExp(`^(?:查看|view)\\s+${reference}$`, 'i');
 const handlePattern = new RegExp(`^(?:办理|handle)\\s+${reference}(?:\\s+(.+))?$`, 'is');
@@ -145,7 +145,7 @@ export const viewCommand: CommandDef = {
   name: 'case',
   title: text.viewTitle,
   words: ['查看', 'view'],
-  roles: officers,
+  roles: rolesFor('item.read'),
   matches: (said) => viewPattern.test(normalizeText(said)),
   run: (_ctx, said) => {
     const match = viewPattern.exec(normalizeText(said));
@@ -161,7 +161,7 @@ export const handleCommand: CommandDef = {
   name: 'handle',
   title: text.handleTitle,
   words: ['办理', 'handle'],
-  roles: officers,
+  roles: rolesFor('item.move'),
   matches: (said) => handlePattern.test(normalizeText(said)),
   run: (_ctx, said) => {
     const match = handlePattern.exec(normalizeText(said));

@@ -3,6 +3,7 @@
  * set someone's role and unit by their member number, e.g. "角色 1024 干部 太平林场" or
  * "单位 1024 太平林场". An officer given a unit this way also handles that unit's items.
  */
+import { rolesFor } from './access/rules.ts';
 import type { AssignOutcome } from './effects.ts';
 import { type L10n, t } from './engine/l10n.ts';
 import { roleLabels, roleOf } from './engine/roles.ts';
@@ -105,7 +106,7 @@ export const assignCommand: CommandDef = {
   name: 'assign',
   title: text.assignTitle,
   words: assignWords,
-  roles: ['admin'],
+  roles: rolesFor('people.assign'),
   matches: (said) => assignPattern.test(normalizeText(said)),
   run: (_ctx, said) => {
     const parsed = parseAssignment(said);

@@ -4,6 +4,7 @@
  * admins): see, move, stop or resume one's own daily digest ("摘要 07:45", "摘要 关闭").
  */
 import type { Outbound } from '../bots/core/messenger.ts';
+import { rolesFor } from './access/rules.ts';
 import type { ScheduleBrief } from './effects.ts';
 import { formatTime, type L10n, type Lang, t } from './engine/l10n.ts';
 import { normalizeText } from './engine/text.ts';
@@ -114,7 +115,7 @@ export const schedulesCommand: CommandDef = {
   name: 'schedules',
   title: text.title,
   words: ['定时', '定时任务', 'schedules', 'schedule'],
-  roles: ['admin'],
+  roles: rolesFor('schedule.list'),
   matches: (said) => /^(定时|schedules?)\s/i.test(normalizeText(said)),
   run: (_ctx, said) => {
     const request = parseScheduleRequest(said);
@@ -172,7 +173,7 @@ export const digestCommand: CommandDef = {
   name: 'digest',
   title: text.digestTitle,
   words: ['摘要', '每日摘要', 'digest'],
-  roles: ['officer', 'admin'],
+  roles: rolesFor('digest.own'),
   matches: (said) => /^(摘要|每日摘要|digest)\s/i.test(normalizeText(said)),
   run: (_ctx, said) => {
     const request = parseDigestRequest(said);

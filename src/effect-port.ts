@@ -1,10 +1,13 @@
 /** The database side of the flows' effects, performed inside the transaction of one message. */
 import type { Inbound } from '../bots/core/messenger.ts';
 import type { Db } from '../db/handle.ts';
+import { effectAction } from '../flows/access/effects.ts';
+import { allows } from '../flows/access/rules.ts';
 import type { Effect, EffectResults } from '../flows/effects.ts';
 import type { EffectPort, Role } from '../flows/engine/types.ts';
 import { createSignInLink } from './console/sessions.ts';
 import type { KeyRing } from './crypto/sealed.ts';
+import { actorWithRole } from './store/actors.ts';
 import { assignFromChat } from './store/assign-from-chat.ts';
 import { audit } from './store/audit.ts';
 import { moveCase, viewCase } from './store/cases.ts';
@@ -50,6 +53,10 @@ export interface EffectScope {
 export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { authorWrote(): boolean } {
   let authorWrote = false;
   const perform = async (effect: Effect): Promise<EffectResults[Effect['type']]> => {
+    // The engine refuses a command the person's role may not use, by the same rules; this is the
+    // second lock, so no path to the store skips them.
+    const action = effectAction(effect);
+    if (!allows(scope.role, action)) throw new Error(`a ${scope.role} may not ${action} (${effect.type})`);
     switch (effect.type) {
       case 'suggestion.create':
         authorWrote ||= effect.draft.anonymous;
@@ -125,8 +132,7 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { aut
       case 'case.move': {
         const officer = {
           motionRules: scope.motionRules,
-          personId: scope.personId,
-          role: scope.role,
+          actor: await actorWithRole(tx, scope.personId, scope.role),
           keyRing: scope.keyRing,
           now: scope.now,
           timeZone: scope.timeZone,

@@ -3,6 +3,7 @@
  * ("附议 TA-2026-0001 同意" / "附议 TA-2026-0001 不同意").
  */
 import type { Outbound } from '../../bots/core/messenger.ts';
+import { rolesFor } from '../access/rules.ts';
 import type { EffectResults } from '../effects.ts';
 import { encodeAction } from '../engine/actions.ts';
 import { formatTime, type L10n, type Lang, t } from '../engine/l10n.ts';
@@ -92,7 +93,7 @@ export const cosignCommand: CommandDef = {
   name: 'cosign',
   title: text.title,
   words: ['附议', 'cosign'],
-  roles: ['delegate'],
+  roles: rolesFor('motion.cosign'),
   matches: (said) => pattern.test(normalizeText(said)),
   run: (_ctx, said) => {
     const match = pattern.exec(normalizeText(said));

@@ -2,6 +2,7 @@
  * The motion flow (职代会提案), for delegates: title, reasons, measures, department, the delegates
  * invited to co-sign, confirmation, then a receipt with the reference and the co-signing deadline.
  */
+import { rolesFor } from '../access/rules.ts';
 import { textInput } from '../engine/inputs.ts';
 import { formatTime, t } from '../engine/l10n.ts';
 import { clipText } from '../engine/text.ts';
@@ -23,7 +24,7 @@ export const motionFlow = defineFlow<MotionData>({
   version: 1,
   title: m.title,
   words: ['提案', '职代会提案', 'motion'],
-  roles: ['delegate'],
+  roles: rolesFor('motion.file'),
   data: motionDataSchema,
   initial: () => ({}),
   first: 'title',

@@ -3,6 +3,7 @@
  * 选项2 天数=3"), read a closed poll's results, close one early or cancel it. What is typed is
  * read and checked here against the poll rules (spec.ts), so a refused poll writes nothing.
  */
+import { rolesFor } from '../access/rules.ts';
 import type { PollDraft, PollRef } from '../effects.ts';
 import { type L10n, t } from '../engine/l10n.ts';
 import { normalizeText } from '../engine/text.ts';
@@ -210,7 +211,7 @@ export const pollCommand: CommandDef = {
   name: 'polls',
   title: text.title,
   words: ['投票', '匿名投票', 'poll', 'polls'],
-  roles: ['officer', 'admin'],
+  roles: rolesFor('poll.list'),
   matches: isPollCommand,
   run: (ctx, said) => {
     const request = parsePollRequest(said, ctx.chatType);

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson, validationError } from '../http/json-body.ts';
@@ -17,12 +18,14 @@ import {
   publicProfile,
   renameUnit,
 } from '../store/directory.ts';
+import { type ApiEnv, allow } from './access.ts';
 import { peopleQuery, personChangeBody, unitCreateBody, unitRenameBody } from './schemas.ts';
 
 export interface DirectoryApiDeps {
   db: Db;
   log: Logger;
   now: () => Date;
+  keyRing: KeyRing;
 }
 
 const text = {
@@ -53,9 +56,9 @@ export function directoryApi(deps: DirectoryApiDeps) {
     return publicProfile(found);
   };
 
-  return new Hono()
-    .get('/org-units', async (c) => c.json({ items: await listUnits(db) }))
-    .post('/org-units', async (c) => {
+  return new Hono<ApiEnv>()
+    .get('/org-units', allow('units.list'), async (c) => c.json({ items: await listUnits(db) }))
+    .post('/org-units', allow('units.manage'), async (c) => {
       const body = await readJson(c, unitCreateBody);
       const result = await createUnit(db, body, admin, deps.now());
       if (!result.ok) throw new AppError('validation_failed', text.noParent);
@@ -63,22 +66,22 @@ export function directoryApi(deps: DirectoryApiDeps) {
       const unit = (await listUnits(db)).find((u) => u.id === result.id);
       return c.json(unit, 201);
     })
-    .patch('/org-units/:id', async (c) => {
+    .patch('/org-units/:id', allow('units.manage'), async (c) => {
       const body = await readJson(c, unitRenameBody);
       const id = c.req.param('id');
       const ok = isUuid(id) && (await renameUnit(db, id, body, admin, deps.now()));
       if (!ok) throw new AppError('not_found', text.noUnit);
       return c.json((await listUnits(db)).find((u) => u.id === id));
     })
-    .get('/people', async (c) => {
+    .get('/people', allow('people.list'), async (c) => {
       const query = peopleQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);
       const { limit, offset, unit, ...filter } = query.data;
       const result = await listPeople(db, { ...filter, ...(unit ? { unitId: unit } : {}), limit, offset });
       return c.json({ ...result, limit, offset });
     })
-    .get('/people/:no', async (c) => c.json(await person(memberNo(c.req.param('no')))))
-    .patch('/people/:no', async (c) => {
+    .get('/people/:no', allow('people.list'), async (c) => c.json(await person(memberNo(c.req.param('no')))))
+    .patch('/people/:no', allow('people.assign'), async (c) => {
       const no = memberNo(c.req.param('no'));
       const body = await readJson(c, personChangeBody);
       const result = await assignPerson(db, {
@@ -88,6 +91,7 @@ export function directoryApi(deps: DirectoryApiDeps) {
         ...(body.officerUnitIds ? { officerUnitIds: body.officerUnitIds } : {}),
         actor: admin,
         now: deps.now(),
+        keyRing: deps.keyRing,
       });
       if (!result.ok) {
         if (result.reason === 'no_person') throw new AppError('not_found', text.noPerson(String(no)));

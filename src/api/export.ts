@@ -6,12 +6,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/handle.ts';
+import { allows, itemScope } from '../../flows/access/rules.ts';
 import { formatTime } from '../../flows/engine/l10n.ts';
 import { allStatuses, itemKinds } from '../../flows/lifecycles.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { validationError } from '../http/json-body.ts';
 import { unitAndDescendants } from '../store/directory.ts';
 import { csvResponse, itemsCsv } from '../store/items-csv.ts';
+import { type ApiEnv, allow, enforce } from './access.ts';
 
 export const exportQuery = z
   .object({
@@ -25,11 +27,15 @@ export const exportQuery = z
   .strict();
 
 export function exportApi(deps: { db: Db; keyRing: KeyRing; timeZone: string; now: () => Date }) {
-  return new Hono().get('/submissions.csv', async (c) => {
+  return new Hono<ApiEnv>().get('/submissions.csv', allow('item.list'), async (c) => {
     const query = exportQuery.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error);
     const { unit, sensitive, ...filter } = query.data;
-    const unitIds = unit ? await unitAndDescendants(deps.db, unit) : undefined;
+    const actor = c.get('actor');
+    if (sensitive === 'true' && !allows(actor, 'help.export_sealed')) enforce({ ok: false, reason: 'role' });
+    const scope = itemScope(actor);
+    const wanted = unit ? await unitAndDescendants(deps.db, unit) : undefined;
+    const unitIds = scope.all ? wanted : (wanted ?? scope.units).filter((id) => scope.units.includes(id));
     const csv = await itemsCsv(
       deps.db,
       { ...filter, ...(unitIds ? { unitIds } : {}) },

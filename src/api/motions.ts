@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
 import { extendMotion, listSessions, saveSession } from '../store/motions.ts';
+import { type ApiEnv, allow, mayTouch } from './access.ts';
 
 const name = z.string().trim().min(2).max(60);
 export const sessionBody = z
@@ -45,22 +46,25 @@ export function motionsApi(deps: {
 }) {
   const { db } = deps;
   const view = async (id: string) => (await listSessions(db)).find((s) => s.id === id);
-  return new Hono()
-    .get('/congress-sessions', async (c) => c.json({ items: await listSessions(db) }))
-    .post('/congress-sessions', async (c) => {
+  return new Hono<ApiEnv>()
+    .get('/congress-sessions', allow('congress.manage'), async (c) =>
+      c.json({ items: await listSessions(db) }),
+    )
+    .post('/congress-sessions', allow('congress.manage'), async (c) => {
       const body = await readJson(c, sessionBody);
       const id = await saveSession(db, body, deps.now());
       return c.json(await view(id!), 201);
     })
-    .patch('/congress-sessions/:id', async (c) => {
+    .patch('/congress-sessions/:id', allow('congress.manage'), async (c) => {
       const body = await readJson(c, sessionChangeBody);
       const id = c.req.param('id');
       const saved = isUuid(id) ? await saveSession(db, { id, ...body }, deps.now()) : null;
       if (!saved) throw new AppError('not_found', text.noSession);
       return c.json(await view(saved));
     })
-    .post('/submissions/:ref/extend', async (c) => {
+    .post('/submissions/:ref/extend', allow('item.extend'), async (c) => {
       const ref = c.req.param('ref').trim().toUpperCase();
+      await mayTouch(db, c.get('actor'), 'item.extend', ref);
       const body = await readJson(c, extendBody);
       const given = charCount(body.reason);
       if (given > 500) throw new AppError('too_long', text.reasonTooLong(given), { max: 500 });

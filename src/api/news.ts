@@ -11,6 +11,7 @@ import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
 import { newsPageUrl, newsWithProgress } from '../store/news.ts';
 import { cancelNews, type NewsActor, newsBody, newsPublishText, publishNews } from '../store/news-publish.ts';
+import { type ApiEnv, allow } from './access.ts';
 
 export { newsBody };
 
@@ -41,10 +42,10 @@ export function newsApi(deps: { db: Db; now: () => Date; publicUrl: string; wake
     return row;
   };
 
-  return new Hono()
-    .get('/news', async (c) => c.json({ items: (await newsWithProgress(db)).map(view) }))
-    .get('/news/:id', async (c) => c.json(view(await one(c.req.param('id')))))
-    .post('/news', async (c) => {
+  return new Hono<ApiEnv>()
+    .get('/news', allow('news.list'), async (c) => c.json({ items: (await newsWithProgress(db)).map(view) }))
+    .get('/news/:id', allow('news.list'), async (c) => c.json(view(await one(c.req.param('id')))))
+    .post('/news', allow('news.publish'), async (c) => {
       const body = await readJson(c, newsBody);
       const now = deps.now();
       const published = await publishNews(db, body, { now, actor: adminActor });
@@ -52,7 +53,7 @@ export function newsApi(deps: { db: Db; now: () => Date; publicUrl: string; wake
       if (published.row.publishAt <= now) deps.wake();
       return c.json(view({ ...published.row, sent: 0, failed: 0 }), 201);
     })
-    .post('/news/:id/cancel', async (c) => {
+    .post('/news/:id/cancel', allow('news.cancel'), async (c) => {
       const current = await one(c.req.param('id'));
       const row = await cancelNews(db, current.id, { now: deps.now(), actor: adminActor });
       if (!row) throw new AppError('invalid_transition', newsPublishText.notCancellable);

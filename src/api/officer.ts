@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
+import { type Actor, itemScope } from '../../flows/access/rules.ts';
 import { charCount } from '../../flows/engine/text.ts';
 import { statusLabel } from '../../flows/lifecycles.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
@@ -14,6 +15,7 @@ import type { SignInLimit } from '../http/sign-in-limit.ts';
 import type { Logger } from '../log.ts';
 import { satisfactionReport, unitAndDescendants } from '../store/directory.ts';
 import { changeStatus, getSubmission, listSubmissions } from '../store/submissions.ts';
+import { type ApiEnv, allow, bearerActor, mayTouch } from './access.ts';
 import { directoryApi } from './directory.ts';
 import { exportApi } from './export.ts';
 import { motionsApi } from './motions.ts';
@@ -88,6 +90,12 @@ export const statusChangeText = text;
 
 export function officerApi(deps: OfficerApiDeps) {
   const { db } = deps;
+  /** The units a list covers: those asked for (with the units below), within what the actor may see. */
+  const scopedUnits = async (actor: Actor, unit: string | undefined) => {
+    const scope = itemScope(actor);
+    const wanted = unit ? await unitAndDescendants(db, unit) : undefined;
+    return scope.all ? wanted : (wanted ?? scope.units).filter((id) => scope.units.includes(id));
+  };
   const find = async (ref: string) => {
     const item = await getSubmission(db, ref, {
       keyRing: deps.keyRing,
@@ -99,9 +107,10 @@ export function officerApi(deps: OfficerApiDeps) {
     return item;
   };
 
-  return new Hono()
+  return new Hono<ApiEnv>()
     .use('*', requireBearer(deps.adminToken, deps.signIns, 'api'))
-    .route('/', directoryApi({ db, log: deps.log, now: deps.now }))
+    .use('*', bearerActor)
+    .route('/', directoryApi({ db, log: deps.log, now: deps.now, keyRing: deps.keyRing }))
     .route('/', exportApi({ db, keyRing: deps.keyRing, timeZone: deps.timeZone, now: deps.now }))
     .route(
       '/',
@@ -132,19 +141,19 @@ export function officerApi(deps: OfficerApiDeps) {
         keyRing: deps.keyRing,
       }),
     )
-    .get('/submissions', async (c) => {
+    .get('/submissions', allow('item.list'), async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);
       const { limit, offset, unit, ...filter } = query.data;
-      const unitIds = unit ? await unitAndDescendants(db, unit) : undefined;
+      const unitIds = await scopedUnits(c.get('actor'), unit);
       const result = await listSubmissions(db, { ...filter, ...(unitIds ? { unitIds } : {}), limit, offset });
       return c.json({ ...result, limit, offset });
     })
-    .get('/satisfaction', async (c) => {
+    .get('/satisfaction', allow('item.list'), async (c) => {
       const query = satisfactionQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);
       const { unit, ...filter } = query.data;
-      const unitIds = unit ? await unitAndDescendants(db, unit) : undefined;
+      const unitIds = await scopedUnits(c.get('actor'), unit);
       const items = await satisfactionReport(db, {
         ...filter,
         ...(unitIds ? { unitIds } : {}),
@@ -152,9 +161,14 @@ export function officerApi(deps: OfficerApiDeps) {
       });
       return c.json({ by: filter.by, items });
     })
-    .get('/submissions/:ref', async (c) => c.json(await find(c.req.param('ref').trim().toUpperCase())))
-    .post('/submissions/:ref/status', async (c) => {
+    .get('/submissions/:ref', allow('item.read'), async (c) => {
       const ref = c.req.param('ref').trim().toUpperCase();
+      await mayTouch(db, c.get('actor'), 'item.read', ref);
+      return c.json(await find(ref));
+    })
+    .post('/submissions/:ref/status', allow('item.move'), async (c) => {
+      const ref = c.req.param('ref').trim().toUpperCase();
+      await mayTouch(db, c.get('actor'), 'item.move', ref);
       const body = await readJson(c, statusChangeBody);
       const reply = body.reply.trim();
       const given = charCount(reply);

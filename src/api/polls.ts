@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
 import { type PollRow, schedules } from '../../db/schema/index.ts';
+import { decide } from '../../flows/access/rules.ts';
 import { withheldText } from '../../flows/polls/messages.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError } from '../errors.ts';
@@ -15,6 +16,7 @@ import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
 import { cancelPollAs, closePollEarly, type PollActor, pollBody, startPoll } from '../store/poll-admin.ts';
 import { findPoll, listPolls } from '../store/polls.ts';
+import { type ApiEnv, allow, enforce } from './access.ts';
 
 export { pollBody };
 
@@ -92,9 +94,9 @@ export function pollsApi(deps: {
     return row;
   };
 
-  return new Hono()
-    .get('/polls', async (c) => c.json({ items: (await listPolls(db)).map(pollJson) }))
-    .post('/polls', async (c) => {
+  return new Hono<ApiEnv>()
+    .get('/polls', allow('poll.list'), async (c) => c.json({ items: (await listPolls(db)).map(pollJson) }))
+    .post('/polls', allow('poll.start'), async (c) => {
       const body = await readJson(c, pollBody);
       const now = deps.now();
       const started = await startPoll(db, body, { now, timeZone: deps.timeZone, actor: adminActor });
@@ -117,7 +119,7 @@ export function pollsApi(deps: {
       if (started.poll.opensAt <= now) deps.wakePolls();
       return c.json(pollJson(started.poll), 201);
     })
-    .get('/polls/series/:scheduleId', async (c) => {
+    .get('/polls/series/:scheduleId', allow('poll.read'), async (c) => {
       const scheduleId = c.req.param('scheduleId');
       const [schedule] = isUuid(scheduleId)
         ? await db.select().from(schedules).where(eq(schedules.id, scheduleId))
@@ -140,14 +142,15 @@ export function pollsApi(deps: {
           })),
       });
     })
-    .get('/polls/:id', async (c) => c.json(pollJson(await one(c.req.param('id')))))
-    .get('/polls/:id/results', async (c) => {
+    .get('/polls/:id', allow('poll.read'), async (c) => c.json(pollJson(await one(c.req.param('id')))))
+    .get('/polls/:id/results', allow('poll.read'), async (c) => {
       const row = await one(c.req.param('id'));
       if (row.status !== 'closed') throw new AppError('conflict', text.notClosed);
       return c.json(resultsJson(row));
     })
-    .post('/polls/:id/close', async (c) => {
+    .post('/polls/:id/close', allow('poll.close'), async (c) => {
       const row = await one(c.req.param('id'));
+      enforce(decide(c.get('actor'), 'poll.close', { startedBy: row.createdBy }));
       const closed = await closePollEarly(db, row, {
         now: deps.now(),
         timeZone: deps.timeZone,
@@ -158,8 +161,9 @@ export function pollsApi(deps: {
       deps.wake();
       return c.json(pollJson(closed.poll));
     })
-    .post('/polls/:id/cancel', async (c) => {
+    .post('/polls/:id/cancel', allow('poll.cancel'), async (c) => {
       const row = await one(c.req.param('id'));
+      enforce(decide(c.get('actor'), 'poll.cancel', { startedBy: row.createdBy }));
       const cancelled = await cancelPollAs(db, row, { now: deps.now(), actor: adminActor });
       if (!cancelled.ok) throw new AppError('conflict', cancelled.message);
       return c.json(pollJson(cancelled.poll));

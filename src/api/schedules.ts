@@ -11,6 +11,7 @@ import { isUuid } from '../http/ids.ts';
 import { readJson } from '../http/json-body.ts';
 import { messagePayload } from '../schedule/handlers.ts';
 import { changeSchedule, createSchedule, listSchedules, type ScheduleCheck } from '../store/schedules.ts';
+import { type ApiEnv, allow } from './access.ts';
 
 const cron = z.string().trim().min(9).max(100);
 
@@ -64,9 +65,11 @@ export function schedulesApi(deps: {
     if (!row) throw new AppError('not_found', text.notFound);
     return row;
   };
-  return new Hono()
-    .get('/schedules', async (c) => c.json({ items: (await listSchedules(db)).map(scheduleJson) }))
-    .post('/schedules', async (c) => {
+  return new Hono<ApiEnv>()
+    .get('/schedules', allow('schedule.list'), async (c) =>
+      c.json({ items: (await listSchedules(db)).map(scheduleJson) }),
+    )
+    .post('/schedules', allow('schedule.change'), async (c) => {
       const body = await readJson(c, scheduleBody);
       const created = await createSchedule(
         db,
@@ -76,13 +79,13 @@ export function schedulesApi(deps: {
       if (!created.ok) throw refusal(created);
       return c.json(scheduleJson(created.row), 201);
     })
-    .patch('/schedules/:id', async (c) => {
+    .patch('/schedules/:id', allow('schedule.change'), async (c) => {
       const body = await readJson(c, scheduleChangeBody);
       const changed = await changeSchedule(db, await find(c.req.param('id')), body, deps.now());
       if (!changed.ok) throw refusal(changed);
       return c.json(scheduleJson(changed.row));
     })
-    .post('/schedules/:id/run', async (c) => {
+    .post('/schedules/:id/run', allow('schedule.run'), async (c) => {
       const schedule = await find(c.req.param('id'));
       // Two presses within the same millisecond claim the same instant: it runs once.
       const ran = await deps.runNow(schedule.id).catch((error: unknown) => {

@@ -1,30 +1,24 @@
-/** The figures of the console's dashboard, within the units the officer handles (all for admins). */
+/** The figures of the console's dashboard, over the items the access rules let the user see. */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { polls } from '../../db/schema/index.ts';
-import { digestData } from '../store/digest.ts';
+import type { ItemScope } from '../../flows/access/rules.ts';
+import { digestData, itemsInScope } from '../store/digest.ts';
 
 const day = 86_400_000;
 
-const inScope = (units: string[] | null) =>
-  units === null
-    ? sql`true`
-    : sql`(s.org_unit_id is null or s.org_unit_id in (${sql.join(
-        units.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}))`;
-
-export async function dashboardData(db: Db, units: string[] | null, now: Date, timeZone: string) {
-  const digest = await digestData(db, { units, since: new Date(now.getTime() - day), until: now });
+export async function dashboardData(db: Db, scope: ItemScope, now: Date, timeZone: string) {
+  const inScope = () => itemsInScope(scope);
+  const digest = await digestData(db, { items: scope, since: new Date(now.getTime() - day), until: now });
   const byStatus = await queryRows<{ kind: string; status: string; n: number }>(
     db,
-    sql`select s.kind, s.status, count(*)::int as n from submissions s where ${inScope(units)}
+    sql`select s.kind, s.status, count(*)::int as n from submissions s where ${inScope()}
         group by s.kind, s.status order by s.kind, s.status`,
   );
   const byCategory = await queryRows<{ category: string; n: number }>(
     db,
     sql`select s.category, count(*)::int as n from submissions s
-        where ${inScope(units)} and s.kind = 'suggestion' group by s.category order by n desc`,
+        where ${inScope()} and s.kind = 'suggestion' group by s.category order by n desc`,
   );
   // Ratings per week over the last 8 weeks, weeks starting Monday in the officer's zone.
   const weeks = await queryRows<{ week: string; rating: number; n: number }>(
@@ -32,7 +26,7 @@ export async function dashboardData(db: Db, units: string[] | null, now: Date, t
     sql`select to_char(date_trunc('week', s.rated_at at time zone ${timeZone}), 'YYYY-MM-DD') as week,
                s.rating, count(*)::int as n
         from submissions s
-        where ${inScope(units)} and s.rated_at is not null and s.rated_at > ${new Date(now.getTime() - 56 * day)}
+        where ${inScope()} and s.rated_at is not null and s.rated_at > ${new Date(now.getTime() - 56 * day)}
         group by 1, 2 order by 1`,
   );
   const closedPolls = await db

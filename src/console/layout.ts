@@ -5,22 +5,27 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { type Action, allows } from '../../flows/access/rules.ts';
 import { type L10n, type Lang, t } from '../../flows/engine/l10n.ts';
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** The header's sections; `adminOnly` ones are not shown to officers. */
-export const nav: { path: string; label: L10n; adminOnly?: boolean }[] = [
-  { path: '/console', label: { zh: '概览', en: 'Dashboard' } },
-  { path: '/console/items', label: { zh: '建议与提案', en: 'Suggestions & motions' } },
-  { path: '/console/polls', label: { zh: '投票', en: 'Polls' } },
-  { path: '/console/news', label: { zh: '动态', en: 'News' } },
-  { path: '/console/help', label: { zh: '帮扶求助', en: 'Help cases' } },
-  { path: '/console/schedules', label: { zh: '定时任务', en: 'Schedules' }, adminOnly: true },
-  { path: '/console/people', label: { zh: '人员与单位', en: 'People & units' }, adminOnly: true },
-  { path: '/console/congress', label: { zh: '职代会届次', en: 'Congress sessions' }, adminOnly: true },
-  { path: '/console/wechat', label: { zh: '微信登录', en: 'WeChat login' }, adminOnly: true },
-  { path: '/console/audit', label: { zh: '审计日志', en: 'Audit log' }, adminOnly: true },
+/** The header's sections, each shown to those the access rules let open it. */
+export const nav: { path: string; label: L10n; action: Action }[] = [
+  { path: '/console', label: { zh: '概览', en: 'Dashboard' }, action: 'console.enter' },
+  { path: '/console/items', label: { zh: '建议与提案', en: 'Suggestions & motions' }, action: 'item.list' },
+  { path: '/console/polls', label: { zh: '投票', en: 'Polls' }, action: 'poll.list' },
+  { path: '/console/news', label: { zh: '动态', en: 'News' }, action: 'news.list' },
+  { path: '/console/help', label: { zh: '帮扶求助', en: 'Help cases' }, action: 'item.list' },
+  { path: '/console/schedules', label: { zh: '定时任务', en: 'Schedules' }, action: 'schedule.list' },
+  { path: '/console/people', label: { zh: '人员与单位', en: 'People & units' }, action: 'people.list' },
+  {
+    path: '/console/congress',
+    label: { zh: '职代会届次', en: 'Congress sessions' },
+    action: 'congress.manage',
+  },
+  { path: '/console/wechat', label: { zh: '微信登录', en: 'WeChat login' }, action: 'wechat.login' },
+  { path: '/console/audit', label: { zh: '审计日志', en: 'Audit log' }, action: 'audit.read' },
 ];
 
 const style = `
@@ -82,7 +87,7 @@ export function page(opts: {
   <span class="brand">同心 · ${t(user.lang, { zh: '工会干部后台', en: 'Officers’ console' })}</span>
   <nav aria-label="${t(user.lang, { zh: '栏目', en: 'Sections' })}">
     ${nav
-      .filter((item) => !item.adminOnly || user.role === 'admin')
+      .filter((item) => allows(user.role ?? 'officer', item.action))
       .map(
         (item) =>
           html`<a href="${item.path}" ${opts.path === item.path ? raw('aria-current="page"') : ''}>${t(user.lang, item.label)}</a>`,

@@ -18,6 +18,7 @@ import type { Logger } from '../log.ts';
 import { audit } from '../store/audit.ts';
 import { consoleScript } from './assets.ts';
 import { bare } from './layout.ts';
+import { gate } from './pages/access.ts';
 import { auditPages } from './pages/audit.ts';
 import { congressPages } from './pages/congress.ts';
 import { dashboardPage } from './pages/dashboard.ts';
@@ -267,15 +268,17 @@ export function consoleRoutes(deps: ConsoleDeps) {
     await next();
   });
   // The middleware above covers /console itself too.
-  app.get('/console', async (c) => c.html(await dashboardPage(deps, c.get('user'))));
+  app.get('/console', gate(deps, 'console.enter'), async (c) =>
+    c.html(await dashboardPage(deps, c.get('user'))),
+  );
 
-  app.post('/console/signout', async (c) => {
+  app.post('/console/signout', gate(deps, 'console.enter'), async (c) => {
     await endSession(db, c.get('user'), deps.now());
     deleteCookie(c, cookie.name, { path: cookie.path, secure });
     return c.redirect('/console/signin', 303);
   });
 
-  app.post('/console/lang', async (c) => {
+  app.post('/console/lang', gate(deps, 'console.enter'), async (c) => {
     const form = await c.req.parseBody();
     await setSessionLanguage(db, c.get('user'), form.lang === 'en' ? 'en' : 'zh');
     const back =

@@ -7,7 +7,10 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { consoleLinks, consoleSessions, type PersonRow, people } from '../../db/schema/index.ts';
+import { type Actor, allows } from '../../flows/access/rules.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
+import type { Role } from '../../flows/engine/types.ts';
+import { actorWithRole, tokenActor } from '../store/actors.ts';
 import { audit } from '../store/audit.ts';
 
 export const linkMinutes = 10;
@@ -28,7 +31,7 @@ export async function hashToken(token: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-const mayUseConsole = (role: string) => role === 'officer' || role === 'admin';
+const mayUseConsole = (role: Role) => allows(role, 'console.enter');
 
 /** A fresh sign-in link's token for an officer or admin; null for anyone else. */
 export async function createSignInLink(db: Db, personId: string, now: Date): Promise<string | null> {
@@ -82,6 +85,8 @@ export interface ConsoleUser {
   /** null: signed in with ADMIN_TOKEN. */
   person: PersonRow | null;
   role: 'officer' | 'admin';
+  /** Who acts, as the access rules see them (an officer with the units they handle). */
+  actor: Actor;
   csrf: string;
   language: Lang;
   tokenHash: string;
@@ -128,6 +133,7 @@ export async function readSession(db: Db, token: string, now: Date): Promise<Con
   return {
     person,
     role: person ? (person.role as 'officer' | 'admin') : 'admin',
+    actor: person ? await actorWithRole(db, person.id, person.role) : tokenActor,
     csrf: session.csrf,
     language: session.language,
     tokenHash: session.tokenHash,

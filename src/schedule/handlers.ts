@@ -6,12 +6,14 @@ import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { channelNames } from '../../bots/core/messenger.ts';
 import { people, scheduleRuns } from '../../db/schema/index.ts';
+import { type Action, allows, itemScope } from '../../flows/access/rules.ts';
 import { digestMessage, weeklyMessage } from '../../flows/digest.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import { checkPollSpec, pollTemplate } from '../../flows/polls/spec.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { sendReminders } from '../jobs/reminders.ts';
-import { digestData, handledUnits, weeklyData } from '../store/digest.ts';
+import { actorWithRole } from '../store/actors.ts';
+import { digestData, weeklyData } from '../store/digest.ts';
 import { privateChatOf } from '../store/officer-contacts.ts';
 import { enqueue } from '../store/outbox.ts';
 import { createPoll } from '../store/polls.ts';
@@ -59,11 +61,11 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
   };
 
   /** The officer or admin a digest is for, with their private chat; null when neither applies any more. */
-  const reader = async (tx: Parameters<ScheduleHandler>[0], payload: unknown, roles: readonly string[]) => {
+  const reader = async (tx: Parameters<ScheduleHandler>[0], payload: unknown, action: Action) => {
     const parsed = personPayload.safeParse(payload);
     if (!parsed.success) return null;
     const [person] = await tx.select().from(people).where(eq(people.id, parsed.data.personId));
-    if (!person || !roles.includes(person.role)) return null;
+    if (!person || !allows(person.role, action)) return null;
     const chat = await privateChatOf(tx, person.id);
     return chat ? { person, chat } : null;
   };
@@ -86,11 +88,11 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
     [
       'digest',
       async (tx, schedule, fireAt) => {
-        const who = await reader(tx, schedule.payload, ['officer', 'admin']);
+        const who = await reader(tx, schedule.payload, 'digest.own');
         if (!who) return;
         const since = (await previousRun(tx, schedule.id, fireAt)) ?? new Date(fireAt.getTime() - day);
-        const units = await handledUnits(tx, who.person.id, who.person.role);
-        const data = await digestData(tx, { units, since, until: fireAt });
+        const actor = await actorWithRole(tx, who.person.id, who.person.role);
+        const data = await digestData(tx, { items: itemScope(actor), since, until: fireAt });
         const message = digestMessage(data, who.person.language, schedule.timeZone);
         if (message)
           await enqueue(tx, deps.keyRing, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
@@ -99,7 +101,7 @@ export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, S
     [
       'weekly_summary',
       async (tx, schedule, fireAt) => {
-        const who = await reader(tx, schedule.payload, ['admin']);
+        const who = await reader(tx, schedule.payload, 'report.weekly');
         if (!who) return;
         const since = (await previousRun(tx, schedule.id, fireAt)) ?? new Date(fireAt.getTime() - 7 * day);
         const data = await weeklyData(tx, { since, until: fireAt });

@@ -10,6 +10,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
+import { type Action, rolesFor } from '../../flows/access/rules.ts';
 import { nextFireTime, parseCron } from './cron.ts';
 
 export interface SystemScheduleSettings {
@@ -25,12 +26,12 @@ export const remindersCron = '*/5 * * * *';
 export async function ensureSystemSchedules(db: Db, settings: SystemScheduleSettings): Promise<void> {
   const { timeZone, now } = settings;
   const next = (cron: string) => nextFireTime(parseCron(cron), now, timeZone);
-  const personal = (kind: string, prefix: string, label: string, cron: string, roles: string[]): SQL => sql`
+  const personal = (kind: string, prefix: string, label: string, cron: string, action: Action): SQL => sql`
     select ${label}::text || ' · ' || p.display_name, ${prefix}::text || p.id::text, ${cron}::text,
            ${kind}::text, jsonb_build_object('personId', p.id), ${next(cron)}::timestamptz
     from people p
     where p.role in (${sql.join(
-      roles.map((r) => sql`${r}`),
+      rolesFor(action).map((r) => sql`${r}`),
       sql`, `,
     )})`;
   await db.execute(sql`
@@ -40,8 +41,8 @@ export async function ensureSystemSchedules(db: Db, settings: SystemScheduleSett
     from (
       select ${'提醒 Reminders'}::text, ${'reminders'}::text, ${remindersCron}::text, ${'reminders'}::text,
              '{}'::jsonb, ${next(remindersCron)}::timestamptz
-      union all ${personal('digest', 'digest:', '每日摘要 Daily digest', settings.digestCron, ['officer', 'admin'])}
-      union all ${personal('weekly_summary', 'weekly:', '每周汇总 Weekly summary', settings.weeklyCron, ['admin'])}
+      union all ${personal('digest', 'digest:', '每日摘要 Daily digest', settings.digestCron, 'digest.own')}
+      union all ${personal('weekly_summary', 'weekly:', '每周汇总 Weekly summary', settings.weeklyCron, 'report.weekly')}
     ) as wanted (name, system_key, cron, kind, payload, next_fire_at)
     where not exists (select 1 from schedules s where s.system_key = wanted.system_key)
     on conflict (system_key) do nothing`);

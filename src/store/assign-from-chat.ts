@@ -1,11 +1,13 @@
 /** An admin's 角色/单位 command from chat: the unit is found by name, then the directory is changed. */
 import type { Db } from '../../db/handle.ts';
+import { allows } from '../../flows/access/rules.ts';
 import type { AssignOutcome, Effect } from '../../flows/effects.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { assignPerson, findUnitsByName, profileOf, publicProfile } from './directory.ts';
 
 export async function assignFromChat(
   tx: Db,
-  scope: { personId: string; now: Date },
+  scope: { personId: string; now: Date; keyRing: KeyRing },
   effect: Extract<Effect, { type: 'person.assign' }>,
 ): Promise<AssignOutcome> {
   let unitId: string | undefined;
@@ -21,7 +23,7 @@ export async function assignFromChat(
     }
     unitId = units[0]!.id;
   }
-  const handles = effect.role === 'officer' || effect.role === 'admin';
+  const handles = effect.role !== null && allows(effect.role, 'item.move');
   const result = await assignPerson(tx, {
     memberNo: effect.memberNo,
     ...(effect.role ? { role: effect.role } : {}),
@@ -30,6 +32,7 @@ export async function assignFromChat(
     ...(handles && unitId ? { officerUnitIds: [unitId] } : {}),
     actor: { actorType: 'person', actorId: scope.personId },
     now: scope.now,
+    keyRing: scope.keyRing,
   });
   if (!result.ok) return result;
   const profile = await profileOf(tx, { personId: result.personId });

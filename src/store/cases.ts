@@ -5,58 +5,64 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { people, submissions } from '../../db/schema/index.ts';
+import type { Actor } from '../../flows/access/rules.ts';
 import type { CaseOutcome, CaseView } from '../../flows/effects.ts';
-import type { Role } from '../../flows/engine/types.ts';
 import { isItemKind, lifecycles, nextStatuses } from '../../flows/lifecycles.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
+import { auditActor } from './actors.ts';
 import { audit } from './audit.ts';
 import { openHelpDetails } from './help-requests.ts';
-import { mayHandle } from './officer-contacts.ts';
+import { itemAccess } from './item-access.ts';
 import { changeStatus } from './submissions.ts';
 
 export interface OfficerScope {
-  personId: string;
-  role: Role;
+  /** Who reads or acts; the access rules decide whether they may. */
+  actor: Actor;
   keyRing: KeyRing;
   now: Date;
   timeZone: string;
   motionRules: { cosigners: number; answerDays: number };
 }
 
-async function findCase(tx: Db, referenceCode: string, officer: OfficerScope) {
-  const [row] = await tx
-    .select({ submission: submissions, proposer: people.displayName })
-    .from(submissions)
-    .innerJoin(people, eq(people.id, submissions.personId))
-    .where(eq(submissions.referenceCode, referenceCode));
-  if (!row) return { ok: false, reason: 'not_found' } as const;
-  if (!(await mayHandle(tx, officer, row.submission.orgUnitId))) {
+async function findCase(
+  tx: Db,
+  referenceCode: string,
+  officer: OfficerScope,
+  action: 'item.read' | 'item.move',
+) {
+  const access = await itemAccess(tx, officer.actor, action, referenceCode);
+  if (!access.ok) {
+    if (access.reason === 'not_found') return { ok: false, reason: 'not_found' } as const;
     // A refused attempt on a help request is recorded: it touches sensitive data.
-    if (row.submission.kind === 'help_request') {
+    if (access.item.kind === 'help_request') {
       await audit(tx, {
         at: officer.now,
-        actorType: 'officer',
-        actorId: officer.personId,
+        ...auditActor(officer.actor),
         action: 'help_request.read_refused',
         subjectType: 'submission',
-        subjectId: row.submission.referenceCode,
+        subjectId: access.item.referenceCode,
       });
     }
     return { ok: false, reason: 'not_yours' } as const;
   }
+  const [row] = await tx
+    .select({ submission: submissions, proposer: people.displayName })
+    .from(submissions)
+    .innerJoin(people, eq(people.id, submissions.personId))
+    .where(eq(submissions.id, access.item.id));
+  if (!row) return { ok: false, reason: 'not_found' } as const;
   return { ok: true, row } as const;
 }
 
 export async function viewCase(tx: Db, referenceCode: string, officer: OfficerScope): Promise<CaseOutcome> {
-  const found = await findCase(tx, referenceCode, officer);
+  const found = await findCase(tx, referenceCode, officer, 'item.read');
   if (!found.ok) return found;
   const { submission, proposer } = found.row;
   const details =
     submission.kind === 'help_request'
       ? await openHelpDetails(tx, submission, {
           keyRing: officer.keyRing,
-          actorType: 'officer',
-          actorId: officer.personId,
+          ...auditActor(officer.actor),
           now: officer.now,
         })
       : submission.details;
@@ -101,12 +107,16 @@ export function splitStatus(kind: string, said: string): { status: string; reply
   return null;
 }
 
+/** Who a status change is recorded as. */
+export const changeActor = (actor: Actor): { type: 'officer' | 'admin_token'; id: string | null } =>
+  actor.kind === 'token' ? { type: 'admin_token', id: null } : { type: 'officer', id: actor.id };
+
 export async function moveCase(
   tx: Db,
   change: { referenceCode: string; said: string },
   officer: OfficerScope,
 ): Promise<CaseOutcome> {
-  const found = await findCase(tx, change.referenceCode, officer);
+  const found = await findCase(tx, change.referenceCode, officer, 'item.move');
   if (!found.ok) return found;
   const { kind, status } = found.row.submission;
   const named = splitStatus(kind, change.said);
@@ -123,7 +133,7 @@ export async function moveCase(
     reply: graded ? graded[2]!.trim() : named.reply,
     ...(graded ? { grade: graded[1]!.toUpperCase() as 'A' | 'B' | 'C' | 'D' } : {}),
     motionRules: officer.motionRules,
-    actor: { type: 'officer', id: officer.personId },
+    actor: changeActor(officer.actor),
     now: officer.now,
     timeZone: officer.timeZone,
     keyRing: officer.keyRing,

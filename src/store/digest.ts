@@ -1,44 +1,35 @@
 /**
  * What an officer's daily digest and an admin's weekly summary report, read from the items of
- * the units they handle (every unit for admins, and for officers bound to none).
+ * the items the access rules let them see (every unit's for admins, their units' for officers).
  */
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { polls } from '../../db/schema/index.ts';
+import type { ItemScope } from '../../flows/access/rules.ts';
 import type { DigestData, WeeklyData } from '../../flows/digest.ts';
-import type { Role } from '../../flows/engine/types.ts';
 
-/** The units an officer handles with every unit below them; null: all units. */
-export async function handledUnits(db: Db, personId: string, role: Role): Promise<string[] | null> {
-  if (role === 'admin') return null;
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`with recursive tree(id) as (
-          select org_unit_id from officer_units where person_id = ${personId}
-          union
-          select u.id from org_units u join tree on u.parent_id = tree.id)
-        select id from tree`,
-  );
-  return rows.length === 0 ? null : rows.map((r) => r.id);
-}
-
-/** Items of these units, and items of no unit (which any officer may handle). */
-const inScope = (units: string[] | null) =>
-  units === null
+/**
+ * The items of a scope the access rules gave (itemScope): every item, or those of the units an
+ * officer handles. Items of no unit are the admins' alone, so only the whole scope holds them.
+ */
+export const itemsInScope = (scope: ItemScope) =>
+  scope.all
     ? sql`true`
-    : sql`(s.org_unit_id is null or s.org_unit_id in (${sql.join(
-        units.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}))`;
+    : scope.units.length === 0
+      ? sql`false`
+      : sql`s.org_unit_id in (${sql.join(
+          scope.units.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`;
 
 const day = 86_400_000;
 
 export async function digestData(
   db: Db,
-  scope: { units: string[] | null; since: Date; until: Date },
+  scope: { items: ItemScope; since: Date; until: Date },
 ): Promise<DigestData> {
   const { since, until } = scope;
-  const where = inScope(scope.units);
+  const where = itemsInScope(scope.items);
   const newItems = await queryRows<{ kind: string; count: number }>(
     db,
     sql`select s.kind, count(*)::int as count from submissions s
@@ -127,7 +118,7 @@ async function closedPolls(db: Db, since: Date, until: Date) {
     .limit(20);
 }
 
-async function satisfaction(db: Db, where: ReturnType<typeof inScope>, from: Date, until: Date) {
+async function satisfaction(db: Db, where: ReturnType<typeof itemsInScope>, from: Date, until: Date) {
   const [row] = await queryRows<{ rated: number; satisfied: number; mostly: number; dissatisfied: number }>(
     db,
     sql`select count(*)::int as rated,

@@ -5,10 +5,16 @@
 import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { channelIdentities, officerUnits, orgUnits, people } from '../../db/schema/index.ts';
+import { allows } from '../../flows/access/rules.ts';
 import type { PersonProfile } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';
+import type { KeyRing } from '../crypto/sealed.ts';
 import { type AuditEntry, audit } from './audit.ts';
 import { containsPattern } from './like.ts';
+import { endConsoleAccess, moveUntakenItems } from './rights-change.ts';
+
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  new Set(a).size === new Set(b).size && a.every((id) => b.includes(id));
 
 export interface OrgUnit {
   id: string;
@@ -212,11 +218,15 @@ export interface Assignment {
   officerUnitIds?: readonly string[];
   actor: Pick<AuditEntry, 'actorType' | 'actorId'>;
   now: Date;
+  /** Seals the notices of items that move with the person. */
+  keyRing: KeyRing;
 }
 
 /**
  * Sets a person's role, unit and handled units. Someone who stops being an officer or admin
  * handles no units; an admin cannot change their own role (so the last one cannot lock everyone out).
+ * Every path that changes these comes here, so what follows a change happens in its transaction:
+ * their console sessions end, and a new unit takes their untaken items (src/store/rights-change.ts).
  */
 export async function assignPerson(db: Db, change: Assignment): Promise<AssignResult> {
   return db.transaction(async (tx) => {
@@ -231,7 +241,12 @@ export async function assignPerson(db: Db, change: Assignment): Promise<AssignRe
       if (found.length !== new Set(unitIds).size) return { ok: false, reason: 'no_unit' } as const;
     }
     const role = change.role ?? person.role;
-    const handles = role === 'officer' || role === 'admin';
+    // Those who handle items may be bound to the units whose items they handle.
+    const handles = allows(role, 'item.move');
+    const handledBefore = await tx
+      .select({ id: officerUnits.orgUnitId })
+      .from(officerUnits)
+      .where(eq(officerUnits.personId, person.id));
     if (change.officerUnitIds && change.officerUnitIds.length > 0 && !handles) {
       return { ok: false, reason: 'not_officer' } as const;
     }
@@ -252,6 +267,23 @@ export async function assignPerson(db: Db, change: Assignment): Promise<AssignRe
           .values(ids.map((orgUnitId) => ({ personId: person.id, orgUnitId, createdAt: change.now })));
       }
     }
+    const unitChanged = change.unitId !== undefined && change.unitId !== person.orgUnitId;
+    const handledAfter = handles ? (change.officerUnitIds ?? handledBefore.map((h) => h.id)) : [];
+    const handledChanged = !sameSet(
+      handledBefore.map((h) => h.id),
+      handledAfter,
+    );
+    const rightsChanged = role !== person.role || unitChanged || handledChanged;
+    const sessionsEnded = rightsChanged ? await endConsoleAccess(tx, person.id) : 0;
+    const moved = unitChanged
+      ? await moveUntakenItems(tx, {
+          personId: person.id,
+          to: change.unitId ?? null,
+          actor: change.actor,
+          now: change.now,
+          keyRing: change.keyRing,
+        })
+      : [];
     await audit(tx, {
       at: change.now,
       ...change.actor,
@@ -263,6 +295,8 @@ export async function assignPerson(db: Db, change: Assignment): Promise<AssignRe
         role,
         ...(change.unitId !== undefined ? { unitId: change.unitId } : {}),
         ...(change.officerUnitIds ? { officerUnitIds: [...change.officerUnitIds] } : {}),
+        ...(sessionsEnded > 0 ? { sessionsEnded } : {}),
+        ...(moved.length > 0 ? { itemsMoved: moved.length } : {}),
       },
     });
     return { ok: true, personId: person.id } as const;

@@ -13,6 +13,7 @@ import {
   submissionEvents,
   submissions,
 } from '../../db/schema/index.ts';
+import { allows } from '../../flows/access/rules.ts';
 import type { EffectResults } from '../../flows/effects.ts';
 import { yearIn } from '../../flows/engine/l10n.ts';
 import { cosignInvitation, motionNotices } from '../../flows/motion/cosign.ts';
@@ -78,12 +79,12 @@ export async function createMotion(
     .select({ name: people.displayName })
     .from(people)
     .where(eq(people.id, at.personId));
-  // Delegates only, and not the author.
+  // Those who may co-sign (delegates), and not the author.
   const found = await tx
     .select({ id: people.id, memberNo: people.memberNo, role: people.role })
     .from(people)
     .where(inArray(people.memberNo, draft.cosigners));
-  const invited = found.filter((p) => p.role === 'delegate' && p.id !== at.personId);
+  const invited = found.filter((p) => allows(p.role, 'motion.cosign') && p.id !== at.personId);
   const rejected = draft.cosigners.filter((no) => !invited.some((p) => p.memberNo === no));
   if (invited.length > 0) {
     await tx

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import { type Db, queryRows } from '../../db/handle.ts';
+import { handlesEveryUnit, rolesFor } from '../../flows/access/rules.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { newItemNotice } from '../../flows/officer.ts';
@@ -20,14 +21,16 @@ export interface Contact {
 
 /**
  * People of these roles who handle the unit or a unit above it, each with their latest private
- * chat. With no unit (or nobody bound), every person of these roles. People never seen in a
- * private chat cannot be reached and are left out.
+ * chat. With no unit (or, unless `fallback` is false, nobody bound), every person of these roles.
+ * People never seen in a private chat cannot be reached and are left out.
  */
 export async function responsibleContacts(
   db: Db,
   unitId: string | null,
   roles: readonly Role[],
+  opts: { fallback: boolean } = { fallback: true },
 ): Promise<Contact[]> {
+  if (roles.length === 0) return [];
   const roleList = sql.join(
     roles.map((r) => sql`${r}`),
     sql`, `,
@@ -45,7 +48,7 @@ export async function responsibleContacts(
       )
     : [];
   const people =
-    bound.length > 0
+    bound.length > 0 || (unitId && !opts.fallback)
       ? bound.map((b) => b.person_id)
       : (await queryRows<{ id: string }>(db, sql`select id from people where role in (${roleList})`)).map(
           (r) => r.id,
@@ -70,32 +73,21 @@ export async function responsibleContacts(
 }
 
 /**
- * Whether this officer may handle an item of that unit: admins handle everything; officers the
- * units they are bound to and every unit below; an item of no unit, any officer.
+ * Those who may read an item of this unit (the access rules), with their private chat: the
+ * officers and admins bound to it or to a unit above it; for an item of no unit, or of a unit
+ * nobody is bound to, the admins, who handle every unit.
  */
-export async function mayHandle(
-  db: Db,
-  officer: { personId: string; role: Role },
-  unitId: string | null,
-): Promise<boolean> {
-  if (officer.role === 'admin') return true;
-  if (officer.role !== 'officer') return false;
-  if (!unitId) return true;
-  const rows = await queryRows<{ ok: number }>(
-    db,
-    sql`with recursive up(id, parent_id) as (
-          select id, parent_id from org_units where id = ${unitId}
-          union
-          select u.id, u.parent_id from org_units u join up on u.id = up.parent_id)
-        select 1 as ok from officer_units ou join up on up.id = ou.org_unit_id
-        where ou.person_id = ${officer.personId} limit 1`,
-  );
-  return rows.length > 0;
+export async function itemReaders(db: Db, unitId: string | null): Promise<Contact[]> {
+  const readers = rolesFor('item.read');
+  const bound = unitId ? await responsibleContacts(db, unitId, readers, { fallback: false }) : [];
+  return bound.length > 0
+    ? bound
+    : responsibleContacts(db, null, readers.filter(handlesEveryUnit), { fallback: true });
 }
 
 /**
- * Tells the officers and admins of the item's unit that it arrived. The person who filed it is
- * left out, unless they filed it anonymously (`filedBy` null): then leaving them out would say
+ * Tells those who may read the item that it arrived (no unit: the admins). The person who filed it
+ * is left out, unless they filed it anonymously (`filedBy` null): then leaving them out would say
  * who wrote it.
  */
 export async function notifyNewItem(
@@ -105,9 +97,7 @@ export async function notifyNewItem(
   unitId: string | null,
   filedBy: string | null,
 ): Promise<void> {
-  const contacts = (await responsibleContacts(tx, unitId, ['officer', 'admin'])).filter(
-    (c) => c.personId !== filedBy,
-  );
+  const contacts = (await itemReaders(tx, unitId)).filter((c) => c.personId !== filedBy);
   await enqueue(
     tx,
     keys,
@@ -133,7 +123,7 @@ export async function notifyReopened(
   motion: { referenceCode: string; title: string; comment: string },
   unitId: string | null,
 ): Promise<void> {
-  const contacts = await responsibleContacts(tx, unitId, ['officer', 'admin']);
+  const contacts = await itemReaders(tx, unitId);
   await enqueue(
     tx,
     keys,

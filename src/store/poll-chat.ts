@@ -6,6 +6,7 @@
 import type { Inbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import type { PollRow } from '../../db/schema/index.ts';
+import { decide, type PersonActor, type PollAction } from '../../flows/access/rules.ts';
 import type { EffectResults, PollActOutcome, PollBrief, PollDraft, PollRef } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { pollSpec } from '../../flows/polls/spec.ts';
@@ -88,13 +89,17 @@ export async function pollResultsForChat(db: Db, ref: PollRef): Promise<EffectRe
   return { ok: true, poll: pollView(row), results: row.results ?? { answers: 0, shown: false } };
 }
 
-const mayAct = (row: PollRow, scope: PollChatScope) =>
-  scope.role === 'admin' || (row.createdBy !== null && row.createdBy === scope.personId);
+/** Closing and cancelling follow the access rules: the officer who started it, or an admin. */
+const mayAct = (row: PollRow, scope: PollChatScope, action: PollAction) => {
+  // A poll's decision needs no units, only who acts and who started it.
+  const actor: PersonActor = { kind: 'person', id: scope.personId, role: scope.role, handles: [] };
+  return decide(actor, action, { startedBy: row.createdBy }).ok;
+};
 
 export async function closePollFromChat(tx: Db, ref: PollRef, scope: PollChatScope): Promise<PollActOutcome> {
   const row = await findByRef(tx, ref);
   if (!row) return { ok: false, reason: 'not_found' };
-  if (!mayAct(row, scope)) return { ok: false, reason: 'not_yours' };
+  if (!mayAct(row, scope, 'poll.close')) return { ok: false, reason: 'not_yours' };
   if (row.status !== 'open') return { ok: false, reason: 'not_open' };
   const closed = await closePoll(tx, row.id, {
     now: scope.now,
@@ -113,7 +118,7 @@ export async function cancelPollFromChat(
 ): Promise<PollActOutcome> {
   const row = await findByRef(tx, ref);
   if (!row) return { ok: false, reason: 'not_found' };
-  if (!mayAct(row, scope)) return { ok: false, reason: 'not_yours' };
+  if (!mayAct(row, scope, 'poll.cancel')) return { ok: false, reason: 'not_yours' };
   const cancelled = await cancelPoll(tx, row.id, scope.now);
   if (!cancelled) return { ok: false, reason: 'not_cancellable' };
   await auditPoll(tx, scope, 'poll.cancel', row.id);

@@ -142,10 +142,8 @@ export interface SubmissionFilter {
   q?: string;
   /** Any of these kinds (with `kind`, both must hold). */
   kinds?: readonly string[];
-  /** This unit and the units below it. */
+  /** Only items of these units (an item of no unit is in none: it is the admins'). */
   unitIds?: readonly string[];
-  /** With `unitIds`: items of no unit too (any officer may handle those). */
-  includeNoUnit?: boolean;
   limit: number;
   offset: number;
 }
@@ -157,9 +155,9 @@ function submissionWhere(filter: Omit<SubmissionFilter, 'limit' | 'offset'>): SQ
   if (filter.kind) conditions.push(eq(submissions.kind, filter.kind as SubmissionRow['kind']));
   if (filter.kinds) conditions.push(inArray(submissions.kind, [...filter.kinds] as SubmissionRow['kind'][]));
   if (filter.unitIds) {
-    const inUnits =
-      filter.unitIds.length > 0 ? inArray(submissions.orgUnitId, [...filter.unitIds]) : sql`false`;
-    conditions.push(filter.includeNoUnit ? or(inUnits, isNull(submissions.orgUnitId))! : inUnits);
+    conditions.push(
+      filter.unitIds.length > 0 ? inArray(submissions.orgUnitId, [...filter.unitIds]) : sql`false`,
+    );
   }
   if (filter.q) {
     const pattern = containsPattern(filter.q);

@@ -59,8 +59,14 @@ describe(`the console in Chromium (${primaryKind})`, () => {
   it('signs in with a link from the bot, moves a suggestion on, and the proposer is told', {
     timeout: 40_000,
   }, async () => {
-    // A proposer files a suggestion in their web chat.
+    // A proposer of the machine shop files a suggestion in their web chat.
+    const shop = await stack.api('/org-units', {
+      method: 'POST',
+      json: { nameZh: '机修车间', nameEn: 'Machine shop' },
+    });
+    const { id: unit } = (await shop.json()) as { id: string };
     const proposer = await webPerson(stack);
+    await stack.api(`/people/${proposer.memberNo}`, { method: 'PATCH', json: { orgUnitId: unit } });
     await proposer.visitor.say('建议');
     await proposer.visitor.say('食堂增加夜班热饭窗口');
     await proposer.visitor.say('1');
@@ -71,7 +77,7 @@ describe(`the console in Chromium (${primaryKind})`, () => {
     const code = /JY-\d{4}-\d{4}/.exec(receipt)?.[0] ?? '';
     expect(code).toMatch(/^JY-/);
 
-    // The officer, in the browser's web chat, is made an officer and asks for a link.
+    // The officer, in the browser's web chat, is made the shop's officer and asks for a link.
     await page.goto(`${server.url}/chat`);
     const input = page.getByLabel('输入消息 Message');
     await input.fill('我的信息');
@@ -79,7 +85,10 @@ describe(`the console in Chromium (${primaryKind})`, () => {
     const profile = page.locator('.msg.out', { hasText: '成员号' });
     await profile.waitFor();
     const memberNo = /成员号\s*(\d+)/.exec((await profile.textContent()) ?? '')?.[1];
-    const made = await stack.api(`/people/${memberNo}`, { method: 'PATCH', json: { role: 'officer' } });
+    const made = await stack.api(`/people/${memberNo}`, {
+      method: 'PATCH',
+      json: { role: 'officer', officerUnitIds: [unit] },
+    });
     expect(made.status).toBe(200);
     await input.fill('后台');
     await input.press('Enter');

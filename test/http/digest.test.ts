@@ -5,20 +5,35 @@
  * nothing; "摘要 07:45" moves it, "摘要 关闭" stops it, and staff are refused. An admin reads the
  * weekly summary on Monday at 09:00.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/handle.ts';
 import { people, scheduleRuns, schedules, submissions } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, type Stack, useStack, webPerson } from '../support/stack.ts';
 
-/** A person in the web chat with this role, and their id. */
+/** The unit every officer here handles and every author belongs to: a digest covers only its officer's units. */
+const units = new WeakMap<Stack, string>();
+async function unitOf(stack: Stack) {
+  const known = units.get(stack);
+  if (known) return known;
+  const res = await stack.api('/org-units', {
+    method: 'POST',
+    json: { nameZh: '摘要林场', nameEn: 'Digest forest farm' },
+  });
+  const { id } = (await res.json()) as { id: string };
+  units.set(stack, id);
+  return id;
+}
+
+/** A person in the web chat with this role (an officer handles the unit, staff belong to it), and their id. */
 async function withRole(stack: Stack, db: Db, role: 'staff' | 'officer' | 'admin') {
   const { visitor, memberNo } = await webPerson(stack);
-  if (role !== 'staff') {
-    const res = await stack.api(`/people/${memberNo}`, { method: 'PATCH', json: { role } });
-    expect(res.status).toBe(200);
-  }
+  const unit = await unitOf(stack);
+  const json =
+    role === 'staff' ? { orgUnitId: unit } : role === 'officer' ? { role, officerUnitIds: [unit] } : { role };
+  const res = await stack.api(`/people/${memberNo}`, { method: 'PATCH', json });
+  expect(res.status).toBe(200);
   await visitor.replies();
   const [person] = await db.select().from(people).where(eq(people.memberNo, memberNo));
   return { visitor, id: person!.id };
@@ -45,6 +60,8 @@ async function item(
     title: { suggestion: '食堂增加夜班热餐', help_request: '日常困难救助', motion: '提高高温补贴标准' }[kind],
     category: kind === 'help_request' ? 'daily' : 'other',
     details: {},
+    // Routed as filing does: to the author's unit.
+    orgUnitId: sql`(select org_unit_id from people where id = ${authorId})`,
     createdAt: new Date(createdAt),
     updatedAt: new Date(createdAt),
     ...fields,

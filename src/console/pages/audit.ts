@@ -14,7 +14,7 @@ import { audit } from '../../store/audit.ts';
 import { csvResponse } from '../../store/items-csv.ts';
 import { page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
-import { actorOf, adminOnly, pageUser } from './access.ts';
+import { actorOf, gate, pageUser } from './access.ts';
 
 const text = {
   title: { zh: '审计日志', en: 'Audit log' },
@@ -79,10 +79,7 @@ export function auditPages(deps: ConsoleDeps) {
     `${actorTypes[type] ? t(lang, actorTypes[type]) : type}${name ? ` ${name}` : ''}${no !== null ? ` #${no}` : ''}`;
 
   return new Hono<ConsoleEnv>()
-    .use('/console/audit', adminOnly(deps))
-    .use('/console/audit/*', adminOnly(deps))
-    .use('/console/audit.csv', adminOnly(deps))
-    .get('/console/audit', async (c) => {
+    .get('/console/audit', gate(deps, 'audit.read'), async (c) => {
       const user = c.get('user');
       const lang = user.language;
       const filter = filterQuery.parse(c.req.query());
@@ -114,7 +111,7 @@ ${
 <p>${filter.page > 1 ? html`<a href="/console/audit?${params({ page: String(filter.page - 1) })}">← ${t(lang, text.previous)}</a> ` : ''}${rows.length > pageSize ? html`<a href="/console/audit?${params({ page: String(filter.page + 1) })}">${t(lang, text.next)} →</a>` : ''}</p>`;
       return c.html(page({ title: text.title, user: pageUser(user), path: '/console/audit', body }));
     })
-    .get('/console/audit.csv', async (c) => {
+    .get('/console/audit.csv', gate(deps, 'audit.read'), async (c) => {
       const user = c.get('user');
       const filter = filterQuery.parse(c.req.query());
       const rows = await entries(filter, csvLimit, 0);

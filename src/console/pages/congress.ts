@@ -14,7 +14,7 @@ import { field, invalidFields } from '../form.ts';
 import { page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
 import type { ConsoleUser } from '../sessions.ts';
-import { adminOnly, csrfField, type Notice, noticeBox, pageUser } from './access.ts';
+import { csrfField, gate, type Notice, noticeBox, pageUser } from './access.ts';
 
 const text = {
   title: { zh: '职代会届次', en: 'Congress sessions' },
@@ -93,10 +93,8 @@ ${
   };
 
   return new Hono<ConsoleEnv>()
-    .use('/console/congress', adminOnly(deps))
-    .use('/console/congress/*', adminOnly(deps))
-    .get('/console/congress', async (c) => c.html(await render(c.get('user'))))
-    .post('/console/congress', async (c) => {
+    .get('/console/congress', gate(deps, 'congress.manage'), async (c) => c.html(await render(c.get('user'))))
+    .post('/console/congress', gate(deps, 'congress.manage'), async (c) => {
       const user = c.get('user');
       const form = await c.req.parseBody();
       const typed = {
@@ -117,7 +115,7 @@ ${
       await saveSession(db, parsed.data, deps.now(), actorOf(user));
       return c.html(await render(user, { ok: true, text: text.saved }));
     })
-    .post('/console/congress/:id', async (c) => {
+    .post('/console/congress/:id', gate(deps, 'congress.manage'), async (c) => {
       const user = c.get('user');
       const id = c.req.param('id');
       const form = await c.req.parseBody();

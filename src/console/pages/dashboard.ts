@@ -1,11 +1,11 @@
 /** 概览: new and overdue items, open help requests by age, satisfaction, poll results, and charts. */
 import { html } from 'hono/html';
+import { itemScope } from '../../../flows/access/rules.ts';
 import { formatTime, type L10n, t } from '../../../flows/engine/l10n.ts';
 import { isItemKind, lifecycles, statusLabel } from '../../../flows/lifecycles.ts';
 import { answerLabel, answerValues } from '../../../flows/polls/kinds.ts';
 import { ratingLabels } from '../../../flows/rating.ts';
 import { categoryLabels, type SuggestionCategory } from '../../../flows/suggestion/categories.ts';
-import { handledUnits } from '../../store/digest.ts';
 import { chart } from '../charts.ts';
 import { dashboardData } from '../dashboard-data.ts';
 import { type Html, page } from '../layout.ts';
@@ -39,8 +39,7 @@ function scoreLine(kind: string, answers: number, score: number | null, lang: 'z
 
 export async function dashboardPage(deps: ConsoleDeps, user: ConsoleUser): Promise<Html> {
   const lang = user.language;
-  const units = user.person ? await handledUnits(deps.db, user.person.id, user.role) : null;
-  const data = await dashboardData(deps.db, units, deps.now(), deps.timeZone);
+  const data = await dashboardData(deps.db, itemScope(user.actor), deps.now(), deps.timeZone);
   const { digest } = data;
   const newCount = digest.newItems.reduce((n, r) => n + r.count, 0);
   const help = digest.openHelp;

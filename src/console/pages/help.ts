@@ -1,15 +1,16 @@
 /**
- * 帮扶求助: the help requests of the units an officer handles (all for admins), oldest first, with
- * an overdue acknowledgement marked. The list shows nothing sealed; one case's situation and
- * contact are opened only through the audited read (`viewCase` for officers, `getSubmission` with
- * a reader for an ADMIN_TOKEN session). Another unit's case is refused, and the refusal audited.
+ * 帮扶求助: the help requests of the units an officer handles (all for admins; a case of no unit
+ * is the admins' alone), oldest first, with an overdue acknowledgement marked. The list shows
+ * nothing sealed; one case's situation and contact are opened only through the audited read
+ * (`viewCase`, which asks the access rules). Another unit's case is refused, and the refusal audited.
  * The list's CSV holds its columns only, scoped the same way, and the export is audited.
  */
-import { and, asc, eq, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { orgUnits, submissionEvents, submissions } from '../../../db/schema/index.ts';
+import { itemScope } from '../../../flows/access/rules.ts';
 import { formatTime, type L10n, type Lang, t } from '../../../flows/engine/l10n.ts';
 import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from '../../../flows/help/kinds.ts';
 import { statusLabel } from '../../../flows/lifecycles.ts';
@@ -17,15 +18,13 @@ import { maxReplyLength } from '../../api/schemas.ts';
 import { toCsv } from '../../http/csv.ts';
 import { audit } from '../../store/audit.ts';
 import { viewCase } from '../../store/cases.ts';
-import { handledUnits } from '../../store/digest.ts';
+import { itemAccess } from '../../store/item-access.ts';
 import { csvResponse } from '../../store/items-csv.ts';
-import { mayHandle } from '../../store/officer-contacts.ts';
-import { getSubmission } from '../../store/submissions.ts';
 import { bare, page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
 import type { ConsoleUser } from '../sessions.ts';
-import { actorOf, csrfField, type Notice, noticeBox, pageUser } from './access.ts';
-import { caseText, moveFromConsole } from './status-move.ts';
+import { actorOf, csrfField, gate, type Notice, noticeBox, pageUser } from './access.ts';
+import { caseText, eventLabel, moveFromConsole } from './status-move.ts';
 
 const text = {
   ...caseText,
@@ -90,20 +89,18 @@ const contactLabel = (contact: string, lang: Lang) =>
 export function helpPages(deps: ConsoleDeps) {
   const { db } = deps;
 
-  /** Which units' cases this user sees: null for all (admins); an officer also sees cases of no unit. */
-  const scope = async (user: ConsoleUser): Promise<SQL | undefined> => {
-    if (user.role === 'admin' || !user.person) return undefined;
-    const units = (await handledUnits(db, user.person.id, user.role)) ?? [];
-    return units.length > 0
-      ? or(isNull(submissions.orgUnitId), inArray(submissions.orgUnitId, units))
-      : isNull(submissions.orgUnitId);
+  /** Which units' cases this user sees, as the access rules say: all for admins, an officer's own units'. */
+  const scope = (user: ConsoleUser): SQL | undefined => {
+    const items = itemScope(user.actor);
+    if (items.all) return undefined;
+    return items.units.length > 0 ? inArray(submissions.orgUnitId, [...items.units]) : sql`false`;
   };
 
   const listCases = async (user: ConsoleUser, show: 'open' | 'all', limit: number, offset: number) => {
     const where = and(
       eq(submissions.kind, 'help_request'),
       show === 'open' ? ne(submissions.status, 'closed') : undefined,
-      await scope(user),
+      scope(user),
     );
     const rows = await db
       .select({ s: submissions, unitZh: orgUnits.nameZh, unitEn: orgUnits.nameEn })
@@ -141,38 +138,21 @@ export function helpPages(deps: ConsoleDeps) {
       .leftJoin(orgUnits, eq(orgUnits.id, submissions.orgUnitId))
       .where(and(eq(submissions.referenceCode, ref), eq(submissions.kind, 'help_request')));
     if (!row) return 'not_found' as const;
-    if (user.person) {
-      // viewCase checks the officer's units, audits a refusal (help_request.read_refused) and the read.
-      const viewed = await viewCase(db, ref, {
-        personId: user.person.id,
-        role: user.role,
-        keyRing: deps.keyRing,
-        now: deps.now(),
-        timeZone: deps.timeZone,
-        motionRules: deps.motionRules,
-      });
-      if (!viewed.ok) return viewed.reason === 'not_yours' ? ('not_yours' as const) : ('not_found' as const);
-      return {
-        row,
-        details: viewed.item.details,
-        proposer: viewed.item.proposer,
-        nextStatuses: viewed.item.nextStatuses,
-        timeline: await timelineOf(row.s.id),
-      };
-    }
-    const read = await getSubmission(db, ref, {
+    // viewCase asks the access rules, audits a refusal (help_request.read_refused) and the read.
+    const viewed = await viewCase(db, ref, {
+      actor: user.actor,
       keyRing: deps.keyRing,
-      actorType: 'admin_token',
-      actorId: null,
       now: deps.now(),
+      timeZone: deps.timeZone,
+      motionRules: deps.motionRules,
     });
-    if (!read) return 'not_found' as const;
+    if (!viewed.ok) return viewed.reason === 'not_yours' ? ('not_yours' as const) : ('not_found' as const);
     return {
       row,
-      details: read.details as Record<string, string>,
-      proposer: read.proposer?.name ?? null,
-      nextStatuses: read.nextStatuses,
-      timeline: read.timeline.map((e) => ({ ...e, at: new Date(e.at) })),
+      details: viewed.item.details,
+      proposer: viewed.item.proposer,
+      nextStatuses: viewed.item.nextStatuses,
+      timeline: await timelineOf(row.s.id),
     };
   };
 
@@ -206,7 +186,7 @@ ${noticeBox(lang, notice)}
 <h2 style="margin-top:16px">${t(lang, text.timeline)}</h2>
 <ol class="timeline">${opened.timeline.map(
       (e) =>
-        html`<li><span class="muted">${formatTime(e.at, deps.timeZone)}</span> ${e.toStatus ? t(lang, statusLabel(s.kind, e.toStatus)) : e.type}${e.note ? html`<div>${e.note}</div>` : ''}</li>`,
+        html`<li><span class="muted">${formatTime(e.at, deps.timeZone)}</span> ${eventLabel(s.kind, e, lang)}${e.note ? html`<div>${e.note}</div>` : ''}</li>`,
     )}</ol>
 ${
   opened.nextStatuses.length === 0
@@ -231,7 +211,7 @@ ${
   };
 
   return new Hono<ConsoleEnv>()
-    .get('/console/help', async (c) => {
+    .get('/console/help', gate(deps, 'item.list'), async (c) => {
       const user = c.get('user');
       const lang = user.language;
       const query = listQuery.parse(c.req.query());
@@ -259,7 +239,7 @@ ${
 <p>${query.page > 1 ? html`<a href="${link(query.page - 1)}">← ${t(lang, { zh: '上一页', en: 'Previous' })}</a> ` : ''}${more ? html`<a href="${link(query.page + 1)}">${t(lang, { zh: '下一页', en: 'Next' })} →</a>` : ''}</p>`;
       return c.html(page({ title: text.title, user: pageUser(user), path: '/console/help', body }));
     })
-    .get('/console/help.csv', async (c) => {
+    .get('/console/help.csv', gate(deps, 'item.list'), async (c) => {
       // The list's columns only: never a situation, a contact or who asked. The export is audited.
       const user = c.get('user');
       const query = listQuery.parse(c.req.query());
@@ -297,23 +277,18 @@ ${
       );
       return csvResponse(c, csv, formatTime(now, deps.timeZone).slice(0, 10), 'help');
     })
-    .get('/console/help/:ref', async (c) => {
+    .get('/console/help/:ref', gate(deps, 'item.read'), async (c) => {
       const user = c.get('user');
       const shown = await casePage(user, c.req.param('ref').slice(0, 40));
       return c.html(shown.body, shown.status);
     })
-    .post('/console/help/:ref/status', async (c) => {
+    .post('/console/help/:ref/status', gate(deps, 'item.move'), async (c) => {
       const user = c.get('user');
       const ref = c.req.param('ref').slice(0, 40);
-      const [row] = await db
-        .select({ orgUnitId: submissions.orgUnitId })
-        .from(submissions)
-        .where(and(eq(submissions.referenceCode, ref), eq(submissions.kind, 'help_request')));
-      if (!row) return c.html(refusal(user.language, text.notFound), 404);
-      if (
-        user.person &&
-        !(await mayHandle(db, { personId: user.person.id, role: user.role }, row.orgUnitId))
-      ) {
+      const access = await itemAccess(db, user.actor, 'item.move', ref, 'help_request');
+      if (!access.ok && access.reason === 'not_found')
+        return c.html(refusal(user.language, text.notFound), 404);
+      if (!access.ok) {
         await audit(db, {
           at: deps.now(),
           ...actorOf(user),

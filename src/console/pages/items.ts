@@ -5,11 +5,10 @@
  * read is audited as in chat. A registered motion's answer can be given more time, with a reason
  * (the officer API's extend).
  */
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { submissions } from '../../../db/schema/index.ts';
+import { type ItemAction, itemScope } from '../../../flows/access/rules.ts';
 import { formatTime, type L10n, type Lang, t } from '../../../flows/engine/l10n.ts';
 import { charCount } from '../../../flows/engine/text.ts';
 import { allStatuses, isItemKind, lifecycles, statusLabel } from '../../../flows/lifecycles.ts';
@@ -17,17 +16,16 @@ import { gradeLabels } from '../../../flows/notices.ts';
 import { extendBody } from '../../api/motions.ts';
 import { maxReplyLength } from '../../api/schemas.ts';
 import { audit } from '../../store/audit.ts';
-import { viewCase } from '../../store/cases.ts';
-import { handledUnits } from '../../store/digest.ts';
+import { itemAccess } from '../../store/item-access.ts';
 import { csvResponse, itemsCsv } from '../../store/items-csv.ts';
 import { grades } from '../../store/motion-rules.ts';
 import { extendMotion } from '../../store/motions.ts';
-import { mayHandle } from '../../store/officer-contacts.ts';
 import { getSubmission, listSubmissions } from '../../store/submissions.ts';
 import { bare, type Html, page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
 import type { ConsoleUser } from '../sessions.ts';
-import { caseText, moveFromConsole } from './status-move.ts';
+import { actorOf, gate } from './access.ts';
+import { caseText, eventLabel, moveFromConsole } from './status-move.ts';
 
 const text = {
   ...caseText,
@@ -108,48 +106,40 @@ const who = (user: ConsoleUser) => ({
 
 export function itemPages(deps: ConsoleDeps) {
   const { db } = deps;
-  const scope = async (user: ConsoleUser) =>
-    user.person ? await handledUnits(db, user.person.id, user.role) : null;
-  const filterOf = async (user: ConsoleUser, query: Record<string, string>) => {
+  const filterOf = (user: ConsoleUser, query: Record<string, string>) => {
     const parsed = listQuery.parse(query);
-    // Admins see every unit; an officer the units they handle (none bound: none) and items of
-    // no unit, exactly what they may open.
-    const units = user.role === 'admin' ? null : user.person ? ((await scope(user)) ?? []) : null;
+    // Exactly what the user may open: every unit's for admins, the handled units' for an officer.
+    const scope = itemScope(user.actor);
     return {
       parsed,
       filter: {
         kinds: parsed.kind ? [parsed.kind] : listedKinds,
         ...(parsed.status ? { status: parsed.status } : {}),
         ...(parsed.q ? { q: parsed.q } : {}),
-        ...(units ? { unitIds: units, includeNoUnit: true } : {}),
+        ...(scope.all ? {} : { unitIds: scope.units }),
       },
     };
   };
+  /** Whether this user may take the action on the item (the access rules); a refusal is audited. */
+  const access = async (user: ConsoleUser, action: ItemAction, ref: string) => {
+    const found = await itemAccess(db, user.actor, action, ref);
+    if (found.ok) return 'ok' as const;
+    if (found.reason === 'not_found') return 'not_found' as const;
+    await audit(db, {
+      at: deps.now(),
+      ...actorOf(user),
+      action: 'console.item_refused',
+      subjectType: 'submission',
+      subjectId: ref,
+      detail: { action },
+    });
+    return 'not_yours' as const;
+  };
   /** The item, if this user may see it; a refusal is audited. */
   const readable = async (user: ConsoleUser, ref: string) => {
-    if (user.person && user.role === 'officer') {
-      const outcome = await viewCase(db, ref, {
-        personId: user.person.id,
-        role: user.role,
-        keyRing: deps.keyRing,
-        now: deps.now(),
-        timeZone: deps.timeZone,
-        motionRules: deps.motionRules,
-      });
-      if (!outcome.ok) {
-        if (outcome.reason === 'not_yours') {
-          await audit(db, {
-            at: deps.now(),
-            actorType: 'officer',
-            actorId: user.person.id,
-            action: 'console.item_refused',
-            subjectType: 'submission',
-            subjectId: ref,
-          });
-        }
-        return outcome.reason === 'not_yours' ? ('not_yours' as const) : null;
-      }
-    }
+    const allowed = await access(user, 'item.read', ref);
+    if (allowed === 'not_yours') return allowed;
+    if (allowed === 'not_found') return null;
     return getSubmission(db, ref, {
       keyRing: deps.keyRing,
       actorType: user.person ? 'officer' : 'admin_token',
@@ -184,7 +174,7 @@ ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'}" role="status">${
 <h2 style="margin-top:16px">${t(lang, text.timeline)}</h2>
 <ol class="timeline">${item.timeline.map(
       (e) =>
-        html`<li><span class="muted">${formatTime(e.at, deps.timeZone)}</span> ${e.toStatus ? t(lang, statusLabel(item.kind, e.toStatus)) : e.type}${e.note ? html`<div>${e.note}</div>` : ''}</li>`,
+        html`<li><span class="muted">${formatTime(e.at, deps.timeZone)}</span> ${eventLabel(item.kind, e, lang)}${e.note ? html`<div>${e.note}</div>` : ''}</li>`,
     )}</ol>
 ${
   next.length === 0
@@ -222,27 +212,6 @@ ${
     });
   };
 
-  /** Whether this user may move the item on: an officer only their units' (a refusal is audited). */
-  const changeable = async (user: ConsoleUser, ref: string) => {
-    const [row] = await db
-      .select({ orgUnitId: submissions.orgUnitId })
-      .from(submissions)
-      .where(eq(submissions.referenceCode, ref));
-    if (!row) return 'not_found' as const;
-    if (user.person && !(await mayHandle(db, { personId: user.person.id, role: user.role }, row.orgUnitId))) {
-      await audit(db, {
-        at: deps.now(),
-        actorType: 'officer',
-        actorId: user.person.id,
-        action: 'console.item_refused',
-        subjectType: 'submission',
-        subjectId: ref,
-      });
-      return 'not_yours' as const;
-    }
-    return 'ok' as const;
-  };
-
   const notFound = (lang: Lang) =>
     bare({
       title: text.notFound,
@@ -257,10 +226,10 @@ ${
     });
 
   return new Hono<ConsoleEnv>()
-    .get('/console/items', async (c) => {
+    .get('/console/items', gate(deps, 'item.list'), async (c) => {
       const user = c.get('user');
       const lang = user.language;
-      const { parsed, filter } = await filterOf(user, c.req.query());
+      const { parsed, filter } = filterOf(user, c.req.query());
       const { items, total } = await listSubmissions(db, {
         ...filter,
         limit: pageSize,
@@ -288,9 +257,9 @@ ${
 }`;
       return c.html(page({ title: text.title, user: who(user), path: '/console/items', body }));
     })
-    .get('/console/items.csv', async (c) => {
+    .get('/console/items.csv', gate(deps, 'item.list'), async (c) => {
       const user = c.get('user');
-      const { filter } = await filterOf(user, c.req.query());
+      const { filter } = filterOf(user, c.req.query());
       const csv = await itemsCsv(db, filter, {
         keyRing: deps.keyRing,
         timeZone: deps.timeZone,
@@ -300,7 +269,7 @@ ${
       });
       return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10));
     })
-    .get('/console/items/:ref', async (c) => {
+    .get('/console/items/:ref', gate(deps, 'item.read'), async (c) => {
       const user = c.get('user');
       // A help request is read in its own section, where the one audited read happens.
       if (c.req.param('ref').startsWith('BF-'))
@@ -310,14 +279,14 @@ ${
       if (!shown) return c.html(notFound(user.language), 404);
       return c.html(shown);
     })
-    .post('/console/items/:ref/status', async (c) => {
+    .post('/console/items/:ref/status', gate(deps, 'item.move'), async (c) => {
       const user = c.get('user');
       const ref = c.req.param('ref').slice(0, 40);
       const form = await c.req.parseBody();
       const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
-      const access = await changeable(user, ref);
-      if (access === 'not_found') return c.html(notFound(user.language), 404);
-      if (access === 'not_yours') return c.html(notYours(user.language), 403);
+      const allowed = await access(user, 'item.move', ref);
+      if (allowed === 'not_found') return c.html(notFound(user.language), 404);
+      if (allowed === 'not_yours') return c.html(notYours(user.language), 403);
       const grade = grades.find((g) => g === field('grade'));
       const notice = await moveFromConsole(
         deps,
@@ -336,14 +305,14 @@ ${
       if (!shown || shown === 'not_yours') return c.html(notFound(user.language), 404);
       return c.html(shown, notice.ok ? 200 : 400);
     })
-    .post('/console/items/:ref/extend', async (c) => {
+    .post('/console/items/:ref/extend', gate(deps, 'item.extend'), async (c) => {
       const user = c.get('user');
       const ref = c.req.param('ref').trim().toUpperCase().slice(0, 40);
       const form = await c.req.parseBody();
       const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
-      const access = await changeable(user, ref);
-      if (access === 'not_found') return c.html(notFound(user.language), 404);
-      if (access === 'not_yours') return c.html(notYours(user.language), 403);
+      const allowed = await access(user, 'item.extend', ref);
+      if (allowed === 'not_found') return c.html(notFound(user.language), 404);
+      if (allowed === 'not_yours') return c.html(notYours(user.language), 403);
       const typed = { days: field('days'), reason: field('reason') };
       const refuse = async (message: L10n, status: 400 | 409) => {
         const shown = await detail(user, ref, { ok: false, text: message }, typed);

@@ -27,6 +27,7 @@ import { audienceFields, audienceFrom, type Form, field, fromLocalInput, invalid
 import { type Html, page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
 import type { ConsoleUser } from '../sessions.ts';
+import { gate } from './access.ts';
 
 const text = {
   title: { zh: '动态', en: 'News' },
@@ -74,6 +75,7 @@ const who = (user: ConsoleUser) => ({
   name: user.person?.displayName ?? '管理员 Admin',
   csrf: user.csrf,
   lang: user.language,
+  role: user.role,
 });
 const actorOf = (user: ConsoleUser): NewsActor =>
   user.person ? { type: 'officer', id: user.person.id } : { type: 'admin_token', id: null };
@@ -140,14 +142,14 @@ ${
   };
 
   return new Hono<ConsoleEnv>()
-    .get('/console/news', async (c) => {
+    .get('/console/news', gate(deps, 'news.list'), async (c) => {
       // After a publish or a cancel the browser is sent here, so a reload repeats nothing.
       const done = (
         { published: text.published, scheduled: text.scheduledDone, cancelled: text.cancelled } as const
       )[c.req.query('done') as 'published'];
       return c.html(await listPage(c.get('user'), done ? { ok: true, text: done } : undefined));
     })
-    .get('/console/news.csv', async (c) => {
+    .get('/console/news.csv', gate(deps, 'news.list'), async (c) => {
       // The list as the page shows it, with each item's delivery progress.
       const rows = await newsWithProgress(db);
       const csv = toCsv(
@@ -174,8 +176,10 @@ ${
       );
       return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'news');
     })
-    .get('/console/news/new', async (c) => c.html(await composePage(c.get('user'), {})))
-    .post('/console/news', async (c) => {
+    .get('/console/news/new', gate(deps, 'news.publish'), async (c) =>
+      c.html(await composePage(c.get('user'), {})),
+    )
+    .post('/console/news', gate(deps, 'news.publish'), async (c) => {
       const user = c.get('user');
       const form = (await c.req.parseBody({ all: true })) as Form;
       if (field(form, 'action') === 'preview')
@@ -203,7 +207,7 @@ ${
       if (due) deps.wakeNews?.();
       return c.redirect(`/console/news?done=${due ? 'published' : 'scheduled'}`, 303);
     })
-    .post('/console/news/:id/cancel', async (c) => {
+    .post('/console/news/:id/cancel', gate(deps, 'news.cancel'), async (c) => {
       const user = c.get('user');
       const id = c.req.param('id');
       const [row] = isUuid(id) ? await db.select().from(newsItems).where(eq(newsItems.id, id)) : [];

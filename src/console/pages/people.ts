@@ -26,7 +26,7 @@ import { csvResponse } from '../../store/items-csv.ts';
 import { page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
 import type { ConsoleUser } from '../sessions.ts';
-import { actorOf, adminOnly, csrfField, type Notice, noticeBox, pageUser } from './access.ts';
+import { actorOf, csrfField, gate, type Notice, noticeBox, pageUser } from './access.ts';
 
 const text = {
   title: { zh: '人员与单位', en: 'People & units' },
@@ -200,11 +200,10 @@ ${noticeBox(lang, notice)}
     });
 
   return new Hono<ConsoleEnv>()
-    .use('/console/people', adminOnly(deps))
-    .use('/console/people/*', adminOnly(deps))
-    .use('/console/people.csv', adminOnly(deps))
-    .get('/console/people', async (c) => c.html(await list(c.get('user'), c.req.query())))
-    .get('/console/people.csv', async (c) => {
+    .get('/console/people', gate(deps, 'people.list'), async (c) =>
+      c.html(await list(c.get('user'), c.req.query())),
+    )
+    .get('/console/people.csv', gate(deps, 'people.list'), async (c) => {
       // Everyone the filters match (the page shows them 50 at a time); the export is audited.
       const user = c.get('user');
       const parsed = listQuery.parse(c.req.query());
@@ -238,8 +237,10 @@ ${noticeBox(lang, notice)}
       );
       return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'people');
     })
-    .get('/console/people/units', async (c) => c.html(await unitsPage(c.get('user'))))
-    .post('/console/people/units', async (c) => {
+    .get('/console/people/units', gate(deps, 'units.manage'), async (c) =>
+      c.html(await unitsPage(c.get('user'))),
+    )
+    .post('/console/people/units', gate(deps, 'units.manage'), async (c) => {
       const user = c.get('user');
       const form = await c.req.parseBody();
       const nameZh = unitName.safeParse(form.nameZh);
@@ -260,7 +261,7 @@ ${noticeBox(lang, notice)}
       if (!created.ok) return c.html(await unitsPage(user, { ok: false, text: text.noParent }), 400);
       return c.html(await unitsPage(user, { ok: true, text: text.created }));
     })
-    .post('/console/people/units/:id', async (c) => {
+    .post('/console/people/units/:id', gate(deps, 'units.manage'), async (c) => {
       const user = c.get('user');
       const id = uuid.safeParse(c.req.param('id'));
       const form = await c.req.parseBody();
@@ -280,12 +281,12 @@ ${noticeBox(lang, notice)}
       if (!ok) return c.html(await unitsPage(user, { ok: false, text: text.noSuchUnit }), 404);
       return c.html(await unitsPage(user, { ok: true, text: text.renamed }));
     })
-    .get('/console/people/:no{[0-9]{1,12}}', async (c) => {
+    .get('/console/people/:no{[0-9]{1,12}}', gate(deps, 'people.list'), async (c) => {
       const user = c.get('user');
       const shown = await personPage(user, Number(c.req.param('no')));
       return shown ? c.html(shown) : c.html(await notFound(user), 404);
     })
-    .post('/console/people/:no{[0-9]{1,12}}', async (c) => {
+    .post('/console/people/:no{[0-9]{1,12}}', gate(deps, 'people.assign'), async (c) => {
       const user = c.get('user');
       const memberNo = Number(c.req.param('no'));
       const form = await c.req.parseBody({ all: true });
@@ -308,6 +309,7 @@ ${noticeBox(lang, notice)}
         officerUnitIds: handles.data,
         actor: actorOf(user),
         now: deps.now(),
+        keyRing: deps.keyRing,
       });
       if (!result.ok) {
         if (result.reason === 'no_person') return c.html(await notFound(user), 404);

@@ -3,12 +3,15 @@
  * poll with its results once it has closed, and a recurring poll's trend over its occurrences.
  * Nothing about an open poll's answers is shown; below the threshold only that too few answered,
  * never how many. Checks, writes and audit entries are the officer API's (store/poll-admin.ts).
+ * Only the officer who started a poll, or an admin, may close or cancel it (the access rules, as
+ * in chat); anyone else is refused with a bilingual page and the attempt audited.
  * The list as a CSV holds answers only of closed polls whose results are shown.
  */
 import { eq } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { type PollRow, schedules } from '../../../db/schema/index.ts';
+import { decide } from '../../../flows/access/rules.ts';
 import { formatTime, type L10n, type Lang, t } from '../../../flows/engine/l10n.ts';
 import {
   answerLabel,
@@ -39,6 +42,7 @@ import {
 import { bare, type Html, page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
 import type { ConsoleUser } from '../sessions.ts';
+import { gate, refuseThing } from './access.ts';
 
 const text = {
   title: { zh: '投票', en: 'Polls' },
@@ -103,6 +107,11 @@ const text = {
     en: 'Occurrences below the threshold are not shown; the lines break there.',
   },
   schedule: { zh: '每周', en: 'Weekly' },
+  notYours: {
+    zh: '只有发起这项投票的干部或管理员可以结束或撤销它。没有执行，此次操作已记录。',
+    en: 'Only the officer who started this poll, or an admin, may close or cancel it. Nothing was done; the attempt was recorded.',
+  },
+  notYoursTitle: { zh: '不能结束或撤销这项投票', en: 'This poll is not yours to end' },
 } satisfies Record<string, L10n | ((x: string) => L10n)>;
 
 const statusLabels: Record<PollRow['status'], L10n> = {
@@ -183,6 +192,7 @@ const who = (user: ConsoleUser) => ({
   name: user.person?.displayName ?? '管理员 Admin',
   csrf: user.csrf,
   lang: user.language,
+  role: user.role,
 });
 const actorOf = (user: ConsoleUser): PollActor =>
   user.person ? { type: 'officer', id: user.person.id } : { type: 'admin_token', id: null };
@@ -302,6 +312,8 @@ ${
     const [schedule] = row.scheduleId
       ? await db.select({ no: schedules.no }).from(schedules).where(eq(schedules.id, row.scheduleId))
       : [];
+    // Only those the access rules let end it see the buttons.
+    const mayEnd = decide(user.actor, 'poll.cancel', { startedBy: row.createdBy }).ok;
     const button = (action: 'close' | 'cancel', label: L10n) =>
       html`<form method="post" action="/console/polls/${row.no}/${action}" style="display:inline"><input type="hidden" name="csrf" value="${user.csrf}"><button class="primary" type="submit">${t(lang, label)}</button></form>`;
     const body = html`
@@ -312,8 +324,8 @@ ${notice(lang, done)}
   <p class="muted">${t(lang, kindLabels[row.kind])} · <span data-status>${t(lang, statusLabels[row.status])}</span> · ${t(lang, text.opens)} ${when(row.opensAt)} · ${t(lang, text.closes)} ${when(row.closesAt)} · k = ${row.threshold}</p>
   ${row.kind === 'single' ? html`<ol>${row.options.map((o) => html`<li>${o}</li>`)}</ol>` : ''}
 </div>
-${row.status === 'open' ? html`<p>${t(lang, text.running)}</p><p>${button('close', text.closeEarly)} ${button('cancel', text.cancel)}</p>` : ''}
-${row.status === 'scheduled' ? html`<p>${t(lang, text.waiting)}</p><p>${button('cancel', text.cancel)}</p>` : ''}
+${row.status === 'open' ? html`<p>${t(lang, text.running)}</p>${mayEnd ? html`<p>${button('close', text.closeEarly)} ${button('cancel', text.cancel)}</p>` : ''}` : ''}
+${row.status === 'scheduled' ? html`<p>${t(lang, text.waiting)}</p>${mayEnd ? html`<p>${button('cancel', text.cancel)}</p>` : ''}` : ''}
 ${row.status === 'cancelled' ? html`<p class="muted">${t(lang, text.cancelledNote)}</p>` : ''}
 ${row.status === 'closed' ? html`<h2 style="margin-top:16px">${t(lang, text.results)}</h2>${resultsHtml(lang, row)}` : ''}`;
     return page({
@@ -383,8 +395,34 @@ ${chart(`trend-answers-${schedule.no}`, t(lang, text.answers), { type: 'line', l
     });
   const byNo = async (raw: string) => (/^\d{1,12}$/.test(raw) ? await findPollByNo(db, Number(raw)) : null);
 
+  /** Closes or cancels a poll, if the access rules let this user end it (a refusal is audited). */
+  const end = async (c: Context<ConsoleEnv>, how: 'close' | 'cancel') => {
+    const user = c.get('user');
+    const row = await byNo(c.req.param('no') ?? '');
+    if (!row) return c.html(notFound(user.language), 404);
+    const action = how === 'close' ? 'poll.close' : 'poll.cancel';
+    if (!decide(user.actor, action, { startedBy: row.createdBy }).ok) {
+      return refuseThing(deps, c, {
+        action: 'console.poll_refused',
+        subjectType: 'poll',
+        subjectId: row.id,
+        title: text.notYoursTitle,
+        message: text.notYours,
+        back: `/console/polls/${row.no}`,
+      });
+    }
+    const opts = { now: deps.now(), timeZone: deps.timeZone, actor: actorOf(user), keys: deps.keyRing };
+    const closing = how === 'close';
+    const outcome = closing ? await closePollEarly(db, row, opts) : await cancelPollAs(db, row, opts);
+    if (!outcome.ok) return c.html(await detail(user, row, { ok: false, text: outcome.message }), 409);
+    if (closing) deps.wake();
+    return c.html(
+      await detail(user, outcome.poll, { ok: true, text: closing ? text.closedDone : text.cancelledDone }),
+    );
+  };
+
   return new Hono<ConsoleEnv>()
-    .get('/console/polls', async (c) => {
+    .get('/console/polls', gate(deps, 'poll.list'), async (c) => {
       const user = c.get('user');
       const lang = user.language;
       const rows = await listPolls(db);
@@ -410,7 +448,7 @@ ${
 }`;
       return c.html(page({ title: text.title, user: who(user), path: '/console/polls', body }));
     })
-    .get('/console/polls.csv', async (c) => {
+    .get('/console/polls.csv', gate(deps, 'poll.list'), async (c) => {
       const rows = await listPolls(db, { limit: 10_000 });
       const csv = toCsv(
         csvHeader,
@@ -418,8 +456,10 @@ ${
       );
       return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'polls');
     })
-    .get('/console/polls/new', async (c) => c.html(await createForm(c.get('user'), {})))
-    .post('/console/polls', async (c) => {
+    .get('/console/polls/new', gate(deps, 'poll.start'), async (c) =>
+      c.html(await createForm(c.get('user'), {})),
+    )
+    .post('/console/polls', gate(deps, 'poll.start'), async (c) => {
       const user = c.get('user');
       const form = (await c.req.parseBody({ all: true })) as Form;
       const read = bodyOf(form, deps.timeZone);
@@ -438,28 +478,17 @@ ${
       if (started.poll.opensAt <= now) deps.wakePolls?.();
       return c.redirect(`/console/polls/${started.poll.no}`, 303);
     })
-    .get('/console/polls/series/:no', async (c) => {
+    .get('/console/polls/series/:no', gate(deps, 'poll.read'), async (c) => {
       const user = c.get('user');
       const raw = c.req.param('no');
       const shown = /^\d{1,12}$/.test(raw) ? await trend(user, Number(raw)) : null;
       return shown ? c.html(shown) : c.html(notFound(user.language), 404);
     })
-    .get('/console/polls/:no', async (c) => {
+    .get('/console/polls/:no', gate(deps, 'poll.read'), async (c) => {
       const user = c.get('user');
       const row = await byNo(c.req.param('no'));
       return row ? c.html(await detail(user, row)) : c.html(notFound(user.language), 404);
     })
-    .post('/console/polls/:no/:action{close|cancel}', async (c) => {
-      const user = c.get('user');
-      const row = await byNo(c.req.param('no'));
-      if (!row) return c.html(notFound(user.language), 404);
-      const opts = { now: deps.now(), timeZone: deps.timeZone, actor: actorOf(user), keys: deps.keyRing };
-      const closing = c.req.param('action') === 'close';
-      const outcome = closing ? await closePollEarly(db, row, opts) : await cancelPollAs(db, row, opts);
-      if (!outcome.ok) return c.html(await detail(user, row, { ok: false, text: outcome.message }), 409);
-      if (closing) deps.wake();
-      return c.html(
-        await detail(user, outcome.poll, { ok: true, text: closing ? text.closedDone : text.cancelledDone }),
-      );
-    });
+    .post('/console/polls/:no/close', gate(deps, 'poll.close'), async (c) => end(c, 'close'))
+    .post('/console/polls/:no/cancel', gate(deps, 'poll.cancel'), async (c) => end(c, 'cancel'));
 }

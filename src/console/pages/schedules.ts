@@ -16,7 +16,7 @@ import { changeSchedule, listSchedules, scheduleByNo } from '../../store/schedul
 import { page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
 import type { ConsoleUser } from '../sessions.ts';
-import { actorOf, adminOnly, csrfField, type Notice, noticeBox, pageUser } from './access.ts';
+import { actorOf, csrfField, gate, type Notice, noticeBox, pageUser } from './access.ts';
 
 const text = {
   title: { zh: '定时任务', en: 'Schedules' },
@@ -113,11 +113,8 @@ ${
   const found = async (raw: string) => (/^\d{1,9}$/.test(raw) ? scheduleByNo(db, Number(raw)) : null);
 
   return new Hono<ConsoleEnv>()
-    .use('/console/schedules', adminOnly(deps))
-    .use('/console/schedules/*', adminOnly(deps))
-    .use('/console/schedules.csv', adminOnly(deps))
-    .get('/console/schedules', async (c) => c.html(await render(c.get('user'))))
-    .get('/console/schedules.csv', async (c) => {
+    .get('/console/schedules', gate(deps, 'schedule.list'), async (c) => c.html(await render(c.get('user'))))
+    .get('/console/schedules.csv', gate(deps, 'schedule.list'), async (c) => {
       const rows = await listSchedules(db);
       const csv = toCsv(
         [
@@ -141,7 +138,7 @@ ${
       );
       return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'schedules');
     })
-    .post('/console/schedules/:no/:action{pause|resume}', async (c) => {
+    .post('/console/schedules/:no/:action{pause|resume}', gate(deps, 'schedule.change'), async (c) => {
       const user = c.get('user');
       const current = await found(c.req.param('no'));
       if (!current) return c.html(await render(user, { ok: false, text: text.notFound }), 404);
@@ -152,7 +149,7 @@ ${
       const done = enabled ? text.resumed(current.no) : text.paused(current.no);
       return c.html(await render(user, { ok: true, text: done }));
     })
-    .post('/console/schedules/:no/cron', async (c) => {
+    .post('/console/schedules/:no/cron', gate(deps, 'schedule.change'), async (c) => {
       const user = c.get('user');
       const current = await found(c.req.param('no'));
       if (!current) return c.html(await render(user, { ok: false, text: text.notFound }), 404);
@@ -176,7 +173,7 @@ ${
       });
       return c.html(await render(user, { ok: true, text: text.retimed(current.no) }));
     })
-    .post('/console/schedules/:no/run', async (c) => {
+    .post('/console/schedules/:no/run', gate(deps, 'schedule.run'), async (c) => {
       const user = c.get('user');
       const current = await found(c.req.param('no'));
       if (!current) return c.html(await render(user, { ok: false, text: text.notFound }), 404);

@@ -3,7 +3,8 @@
  * (src/store/submissions.ts changeStatus): the reply's length checked, the person told, and each
  * refusal said in both languages. Shared by the items and the help cases pages.
  */
-import type { L10n } from '../../../flows/engine/l10n.ts';
+import { type L10n, t } from '../../../flows/engine/l10n.ts';
+import { statusLabel } from '../../../flows/lifecycles.ts';
 import { statusChangeText } from '../../api/officer.ts';
 import { maxReplyLength } from '../../api/schemas.ts';
 import type { Grade } from '../../store/motion-rules.ts';
@@ -19,12 +20,27 @@ export const caseText = {
   to: { zh: '改为', en: 'Move to' },
   submit: { zh: '提交', en: 'Submit' },
   back: { zh: '返回列表', en: 'Back to the list' },
+  unitMoved: {
+    zh: '提出人的单位已变更，尚未受理的事项随之转至新单位',
+    en: 'The author moved to another unit; not yet taken up, it moved with them',
+  },
   noStatus: { zh: '请选择要改成的状态。', en: 'Choose the status to move to.' },
   tooLong: {
     zh: `答复最多 ${maxReplyLength} 字。`,
     en: `A reply may be ${maxReplyLength} characters at most.`,
   },
 } satisfies Record<string, L10n>;
+
+/** What a timeline entry says: the status it moved to, or what happened. */
+export function eventLabel(
+  kind: string,
+  event: { type: string; toStatus: string | null },
+  lang: 'zh' | 'en',
+): string {
+  if (event.toStatus) return t(lang, statusLabel(kind, event.toStatus));
+  if (event.type === 'unit_moved') return t(lang, caseText.unitMoved);
+  return event.type;
+}
 
 export interface MoveRequest {
   ref: string;

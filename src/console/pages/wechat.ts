@@ -8,7 +8,7 @@ import { html, raw } from 'hono/html';
 import { type L10n, t } from '../../../flows/engine/l10n.ts';
 import { type Html, page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
-import { adminOnly, pageUser } from './access.ts';
+import { gate, pageUser } from './access.ts';
 
 const text = {
   title: { zh: '微信登录', en: 'WeChat login' },
@@ -23,7 +23,7 @@ const text = {
 } satisfies Record<string, L10n>;
 
 export function wechatPage(deps: ConsoleDeps) {
-  return new Hono<ConsoleEnv>().use('/console/wechat', adminOnly(deps)).get('/console/wechat', async (c) => {
+  return new Hono<ConsoleEnv>().get('/console/wechat', gate(deps, 'wechat.login'), async (c) => {
     const user = c.get('user');
     const lang = user.language;
     const qr = deps.wechatQr?.() ?? null;
