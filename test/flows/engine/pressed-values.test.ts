@@ -154,6 +154,9 @@ describe('other pressed values', () => {
     await d.action('{"k":"word","v":"back","f":"suggestion"}');
     expect(d.state?.step).toBe('title');
     await d.say('检修车间增加防滑垫');
+    await d.action('{"k":"word","v":"back","s":"category"}');
+    expect(d.state?.step).toBe('title');
+    await d.say('检修车间增加防滑垫');
     await d.action('{"k":"word","v":"back","f":"suggestion","s":"category"}');
     expect(d.state?.step).toBe('title');
   });
@@ -176,4 +179,27 @@ describe('other pressed values', () => {
     expect(d.state?.flow).toBe('menu');
     expect(d.effects).toEqual([]);
   });
+
+  it('takes another flow’s start word typed inside a flow as an answer, checked like any other', async () => {
+    const d = await at('title');
+    await d.say('求助');
+    expect(d.state).toMatchObject({ step: 'category', data: { title: '求助' } });
+    await refusedTyped(d, '提案', '请回复 1–6 的编号，或选项的文字。');
+    await d.say('1');
+    await d.say(description);
+    await d.say('跳过');
+    await d.say('署名');
+    await refusedTyped(d, '建议', '请回复“提交”确认，或“取消”放弃，或“上一步”修改。');
+    expect(d.state?.step).toBe('confirm');
+  });
 });
+
+/** Types `text` and checks the question is asked again with `notice`, nothing changed or done. */
+async function refusedTyped(d: Awaited<ReturnType<typeof at>>, text: string, notice: string) {
+  const before = structuredClone(d.state);
+  const performed = d.effects.length;
+  const replies = await d.say(text);
+  expect(replies[0], text).toMatchObject({ notice });
+  expect(d.state, text).toEqual(before === null ? null : { ...before, expiresAt: d.state?.expiresAt });
+  expect(d.effects.slice(performed), text).toEqual([]);
+}
