@@ -122,6 +122,12 @@ describe('the tally’s privacy edges', () => {
     expect(tally(single, rows([null, 1, 3], [null, 2, 2]), [], new Map(), fixed).score).toBeNull();
   });
 
+  it('loses no vote from the counts, even one for an answer the poll does not list', () => {
+    const result = tally(single, rows([null, 1, 4], [null, 7, 1]), [], new Map(), fixed);
+    expect(result.counts).toEqual({ '1': 4, '2': 0, '3': 0, '7': 1 });
+    expect(Object.values(result.counts ?? {}).reduce((a, b) => a + b)).toBe(result.answers);
+  });
+
   it('scores nothing from no answers, and rounds means to two places', () => {
     expect(enpsScore({}, 0)).toBeNull();
     expect(meanScore({}, 0)).toBeNull();

@@ -157,6 +157,9 @@ describe.each(implementations)('opening a Lark request with %s', (_name, crypto)
     };
     expect(await open(plain, noKey)).toEqual({ ok: true, payload: { a: 1 } });
     expect(await open({ ...plain, rawBody: encode('{"encrypt":"abc"}') }, noKey)).toEqual(undecryptable);
+    // Not even cipher text made with an empty key, which is what an unset key would derive.
+    const emptyKeyed = JSON.stringify({ encrypt: await crypto.encrypt('', '{"a":1}') });
+    expect(await open({ ...plain, rawBody: encode(emptyKeyed) }, noKey)).toEqual(undecryptable);
     expect(await open({ ...plain, rawBody: encode('[1]') }, noKey)).toEqual(notJson);
     expect(await open({ ...plain, rawBody: encode('{"a":1}'), timestamp: '1' }, { encryptKey: '' })).toEqual({
       ok: true,
