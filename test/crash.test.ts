@@ -45,7 +45,9 @@ beforeAll(async () => {
     env = { DATA_DIR: dir };
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
-  env.OUTBOX_LEASE_SECONDS = '2';
+  // Rows leased when the server dies are sent again once their lease ends. Short, so a restart
+  // picks them up soon; not so short that a send on a busy machine outlives its timeout (60 % of it).
+  env.OUTBOX_LEASE_SECONDS = '10';
 });
 
 afterAll(async () => {
@@ -130,10 +132,15 @@ describe(`crash safety on ${primaryKind}`, () => {
     // 3. Restart and let it finish.
     server = await startServerProcess(env);
     const url = server.url;
-    await eventually(async () => {
-      const all = await Promise.all(people.map((person) => history(url, person)));
-      return all.every((messages) => messages.filter((m) => m.direction === 'out').length >= script.length);
-    }, 'every message to be answered');
+    // Asked every half second: each look is twenty requests to the server doing the work.
+    await eventually(
+      async () => {
+        const all = await Promise.all(people.map((person) => history(url, person)));
+        return all.every((messages) => messages.filter((m) => m.direction === 'out').length >= script.length);
+      },
+      'every message to be answered',
+      { everyMs: 500 },
+    );
 
     for (const person of people) {
       const messages = await history(url, person);

@@ -15,7 +15,7 @@ export const patienceMs = 60_000;
 export async function eventually<T>(
   look: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   what: string,
-  { timeoutMs = patienceMs, everyMs = 20 }: { timeoutMs?: number; everyMs?: number } = {},
+  { timeoutMs = patienceMs, everyMs = 50 }: { timeoutMs?: number; everyMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
