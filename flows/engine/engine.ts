@@ -58,6 +58,13 @@ type Input =
   | { kind: 'unsupported' }
   | { kind: 'welcome' };
 
+/** What can answer a step: typed text, a typed word, or a pressed step button. */
+type Answer = Extract<Input, { kind: 'text' | 'word' | 'step' }>;
+
+/** What the person typed, words included. */
+const typedText = (input: Extract<Input, { kind: 'text' | 'word' }>) =>
+  input.kind === 'text' ? input.text : input.said;
+
 export interface Engine {
   handle(turn: Turn): Promise<TurnResult>;
   /** The notice for a conversation abandoned past its expiry, or null when none is owed. */
@@ -293,11 +300,14 @@ export function createEngine(options: EngineOptions): Engine {
     return complete(transition, ctx, turn.port, out);
   }
 
-  /** Gives the answer to the current step of the active flow. */
+  /**
+   * Gives the answer to the current step of the active flow. A pressed value is checked like
+   * typed text: it must be this question's, and one of its answers.
+   */
   async function answerStep(
     flow: AnyFlow,
     state: ConversationState,
-    input: Input,
+    input: Answer,
     turn: Turn,
     out: Outbound[],
   ): Promise<TurnResult> {
@@ -310,20 +320,20 @@ export function createEngine(options: EngineOptions): Engine {
     if (input.kind === 'step' && (input.flow !== flow.name || input.step !== state.step)) {
       return reprompt(m.staleButton);
     }
-    const typed = input.kind === 'text' ? input.text : input.kind === 'word' ? input.said : null;
-    const pressed = input.kind === 'step' ? input.value : null;
 
     if (step.kind === 'text') {
-      if (typed === null) return reprompt(m.staleButton);
+      // No button answers a text question.
+      if (input.kind === 'step') return reprompt(m.staleButton);
+      const typed = typedText(input);
       const skipped = step.optional === true && isWord(typed, engineWords.skip);
       const value = skipped ? '' : typed;
       if (!skipped) {
         const parsed = step.input.safeParse(value);
         if (!parsed.success) {
+          // An empty message never gets here (it is answered before any step sees it).
           const problem = inputProblem(parsed.error);
           if (problem?.reason === 'too_long') return reprompt(m.tooLong(problem.max, problem.given));
           if (problem?.reason === 'too_short') return reprompt(m.tooShort(problem.min, problem.given));
-          if (problem?.reason === 'empty') return reprompt(m.emptyText);
           return reprompt(m.invalidInput);
         }
       }
@@ -332,13 +342,17 @@ export function createEngine(options: EngineOptions): Engine {
 
     if (step.kind === 'choice') {
       const opts = step.options(state.data, ctx);
-      const value = pressed ?? matchOption(typed ?? '', opts);
-      if (value === null || !opts.some((o) => o.value === value)) return reprompt(m.pickOne(opts.length));
-      return applyTransition(flow, state, step.next(value, state.data, ctx), turn, out);
+      const value = input.kind === 'step' ? input.value : matchOption(typedText(input), opts);
+      const chosen = opts.find((o) => o.value === value);
+      if (!chosen) return reprompt(m.pickOne(opts.length));
+      return applyTransition(flow, state, step.next(chosen.value, state.data, ctx), turn, out);
     }
 
+    // Only the confirm button's own value confirms; typed, the confirm words or its number 1.
     const confirmed =
-      pressed === 'confirm' || (typed !== null && (isWord(typed, engineWords.confirm) || typed === '1'));
+      input.kind === 'step'
+        ? input.value === 'confirm'
+        : isWord(typedText(input), engineWords.confirm) || typedText(input) === '1';
     if (!confirmed) return reprompt(m.confirmOrCancel);
     return applyTransition(flow, state, step.next(state.data, ctx), turn, out);
   }

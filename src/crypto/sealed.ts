@@ -49,7 +49,8 @@ export function parseDataKeys(text: string): { id: string; raw: Uint8Array<Array
   return entries.map((entry) => {
     const at = entry.indexOf(':');
     const id = at === -1 ? 'k1' : entry.slice(0, at);
-    const encoded = at === -1 ? entry : entry.slice(at + 1);
+    // A bare key has no colon: at is -1, and this is the whole entry.
+    const encoded = entry.slice(at + 1);
     if (!keyIdPattern.test(id))
       throw new KeyRingError(`key id "${id.slice(0, 40)}" should be letters, digits, - or _`);
     if (seen.has(id)) throw new KeyRingError(`key id "${id}" appears twice`);
@@ -85,6 +86,7 @@ export function createKeyRing(dataKeys: string): KeyRing {
   const parsed = parseDataKeys(dataKeys);
   const imported = Promise.all(
     parsed.map(async ({ id, raw }) => {
+      // Stryker disable next-line BooleanLiteral: equivalent, the key never leaves the ring, so whether it could be exported is not observable.
       const key = await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, [
         'encrypt',
         'decrypt',

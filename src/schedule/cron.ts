@@ -34,18 +34,23 @@ function field(text: string, min: number, max: number, names: string[] = [], nam
   };
   const out = new Set<number>();
   for (const part of text.split(',')) {
-    const [range, stepText] = part.split('/');
+    const pieces = part.split('/');
+    // Extra pieces would otherwise be dropped without a word: */5/3 is not */5.
+    if (pieces.length > 2) throw new CronError(`"${part}" has more than one step`);
+    const [range, stepText] = pieces;
     if (range === undefined || range === '') throw new CronError(`empty part in "${text}"`);
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1)
-      throw new CronError(`step "${stepText}" should be a positive number`);
+    // Digits only: Number() alone would also read 1e1, 0x10 and 1.0.
+    const step = stepText === undefined ? 1 : /^\d{1,2}$/.test(stepText) ? Number(stepText) : 0;
+    if (step < 1) throw new CronError(`step "${stepText}" should be a positive number`);
     let from: number;
     let to: number;
     if (range === '*') {
       from = min;
       to = max;
     } else if (range.includes('-')) {
-      const [a, b] = range.split('-');
+      const ends = range.split('-');
+      if (ends.length > 2) throw new CronError(`range ${range} has more than two ends`);
+      const [a, b] = ends;
       from = value(a ?? '');
       to = value(b ?? '');
       if (from > to) throw new CronError(`range ${range} runs backwards`);

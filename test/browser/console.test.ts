@@ -56,9 +56,7 @@ afterAll(async () => {
 });
 
 describe(`the console in Chromium (${primaryKind})`, () => {
-  it('signs in with a link from the bot, moves a suggestion on, and the proposer is told', {
-    timeout: 40_000,
-  }, async () => {
+  it('signs in with a link from the bot, moves a suggestion on, and the proposer is told', async () => {
     // A proposer of the machine shop files a suggestion in their web chat.
     const shop = await stack.api('/org-units', {
       method: 'POST',
@@ -143,7 +141,7 @@ describe(`the console in Chromium (${primaryKind})`, () => {
     expect(problems).toEqual([]);
   });
 
-  it('labels every control on its pages, and switches to English', { timeout: 30_000 }, async () => {
+  it('labels every control on its pages, and switches to English', async () => {
     for (const path of [
       '/console',
       '/console/items',
@@ -174,7 +172,7 @@ describe(`the console in Chromium (${primaryKind})`, () => {
     expect(problems).toEqual([]);
   });
 
-  it('publishes a news item after a preview', { timeout: 30_000 }, async () => {
+  it('publishes a news item after a preview', async () => {
     await page.getByRole('link', { name: '动态' }).click();
     await page.goto(`${server.url}/console/news/new`);
     await page.getByLabel('标题').fill('冬季送温暖活动通知');
@@ -189,7 +187,7 @@ describe(`the console in Chromium (${primaryKind})`, () => {
     expect(problems).toEqual([]);
   });
 
-  it('creates a poll, and after it closes reads its chart', { timeout: 40_000 }, async () => {
+  it('creates a poll, and after it closes reads its chart', async () => {
     // Three verified members who talk to the bot before the poll goes out, so they are asked.
     const voters = [];
     for (let i = 0; i < 3; i++) voters.push((await verifiedVisitor(stack)).visitor);

@@ -53,7 +53,7 @@ const serverErrors = () => stack.logLines.filter((line) => JSON.parse(line).leve
 const inboxCount = async () => (await database.db.select({ n: count() }).from(inbox))[0]!.n;
 
 describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
-  it('files a suggestion by tapping and typing, then finds it under 我的', { timeout: 20_000 }, async () => {
+  it('files a suggestion by tapping and typing, then finds it under 我的', async () => {
     await page.getByText('您好！我是同心工会助手').waitFor();
 
     const askTitle = await chat.chip('提建议 Suggest');
@@ -100,7 +100,7 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(serverErrors()).toEqual([]);
   });
 
-  it('shows the conversation again after a reload', { timeout: 20_000 }, async () => {
+  it('shows the conversation again after a reload', async () => {
     expect(code).not.toBe('');
     await page.reload();
     const receipt = page.locator('.msg.out', { hasText: '建议已提交' });
@@ -113,7 +113,7 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(serverErrors()).toEqual([]);
   });
 
-  it('shows a news item with a link to read it in full', { timeout: 20_000 }, async () => {
+  it('shows a news item with a link to read it in full', async () => {
     const published = await stack.api('/news', {
       method: 'POST',
       json: {
@@ -135,9 +135,7 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(serverErrors()).toEqual([]);
   });
 
-  it('answers a poll with a tap, changes the answer, and keeps it out of the conversation', {
-    timeout: 20_000,
-  }, async () => {
+  it('answers a poll with a tap, changes the answer, and keeps it out of the conversation', async () => {
     // A visitor nobody has vouched for is asked only by a poll sent to their own chat.
     const cookie = (await context.cookies()).find((c) => c.name === 'tx_visitor');
     const visitorId = cookie?.value.split('.')[0];
@@ -178,7 +176,7 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(serverErrors()).toEqual([]);
   });
 
-  it('refuses an over-long message with an error and sends nothing', { timeout: 20_000 }, async () => {
+  it('refuses an over-long message with an error and sends nothing', async () => {
     const before = { inbox: await inboxCount(), shown: await page.locator('.msg.in').count() };
     const long = '长'.repeat(4001);
     await chat.input.fill(long);

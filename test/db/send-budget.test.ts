@@ -7,6 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { SharedSendBudget, sweepSendBudget, windowsFor } from '../../src/store/send-budget.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
+import { eventually } from '../support/eventually.ts';
+
+/** How many sends began in each window (by its start time). */
+function countsBy(times: number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const at of times) counts.set(at, (counts.get(at) ?? 0) + 1);
+  return counts;
+}
 
 /** The most sends found in any window of `ms` among these times. */
 function busiest(times: number[], ms: number): number {
@@ -32,11 +40,16 @@ describe.each(databaseKinds)('the shared send budget on %s', (kind) => {
   const database = useDatabase(kind);
 
   it('keeps 50 a second for the app and 5 a second per chat across two instances', async () => {
-    const budgets = [new SharedSendBudget(database.db), new SharedSendBudget(database.db)];
+    // Each budget's waits are recorded, then slept for real: the database's clock decides.
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return new Promise<void>((resolve) => setTimeout(resolve, ms));
+    };
+    const budgets = [new SharedSendBudget(database.db, sleep), new SharedSendBudget(database.db, sleep)];
     const app = { key: 'test:app:s', limit: { limit: 50, windowMs: 1000 } };
     const appTimes: number[] = [];
     const chatTimes: number[] = [];
-    const started = Date.now();
     await Promise.all([
       // 90 sends to different chats, from both instances at once.
       ...Array.from({ length: 90 }, async (_, i) => {
@@ -60,19 +73,37 @@ describe.each(databaseKinds)('the shared send budget on %s', (kind) => {
     expect(appTimes).toHaveLength(100);
     expect(busiest(appTimes, 1000)).toBeLessThanOrEqual(50);
     expect(busiest(chatTimes, 1000)).toBeLessThanOrEqual(5);
-    // Still most of the rate: 100 sends at 40 a second, and the busy chat's 10 at 4 a second.
-    expect(Date.now() - started).toBeLessThan(4000);
+    // Still most of the rate, whatever this machine's speed: no window holds more than its share
+    // (4 sends in 100 ms for the app, 1 in 250 ms for a chat), and a full window is waited out
+    // only to its end, never longer (100 ms for the app's windows, 250 ms for a chat's).
+    expect(Math.max(...countsBy(appTimes).values())).toBeLessThanOrEqual(4);
+    expect(Math.max(...countsBy(chatTimes).values())).toBe(1);
+    expect(waits.length).toBeGreaterThan(0);
+    for (const ms of waits) {
+      expect(ms).toBeGreaterThanOrEqual(1);
+      expect(ms).toBeLessThanOrEqual(250);
+    }
   });
 
   it('lets a send given back go again at once, and sweeps counts an hour old', async () => {
-    const budget = new SharedSendBudget(database.db);
+    const waits: number[] = [];
+    const budget = new SharedSendBudget(database.db, async (ms) => {
+      waits.push(ms);
+    });
     const one = [{ key: 'test:solo', limit: { limit: 2, windowMs: 5000 } }];
     const first = await budget.take(one);
     first.giveBack();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = Date.now();
+    // Giving back is not awaited by the sender: wait until the count shows it.
+    await eventually(async () => {
+      const [row] = await queryRows<{ used: number }>(
+        database.db,
+        sql`select used from send_budget where key like 'test:solo@%'`,
+      );
+      return row?.used === 0;
+    }, 'the send to be given back');
     await budget.take(one);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The freed slot was taken on the first try: nothing to wait for.
+    expect(waits).toEqual([]);
     await database.db.execute(
       sql`update send_budget set window_start = now() - interval '2 hours' where key like 'test:chat:c1%'`,
     );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { messagesAfter, storeIncoming, storeOutgoing } from '../../bots/web/store.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
+import { within } from '../support/eventually.ts';
 
 const sealer = createKeyRing(generateDataKey());
 
@@ -35,10 +36,7 @@ describe.each(databaseKinds)('web chat store on %s', (kind) => {
       ),
     );
     writing = false;
-    await Promise.race([
-      poller,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('poller stuck')), 10_000)),
-    ]);
+    await within(poller, 'the poller to see every write');
     const all = await messagesAfter(database.db, visitor, 0, 500, sealer);
     expect(all).toHaveLength(writes);
     expect([...seen].sort((a, b) => a - b)).toEqual(all.map((m) => m.id));

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { digestMessage } from '../../flows/digest.ts';
 import { answerFromText } from '../../flows/polls/kinds.ts';
 import { bar, pollMessage, resultsMessage } from '../../flows/polls/messages.ts';
-import { type CountRow, enpsScore, meanScore, smallSegments, tally } from '../../flows/polls/tally.ts';
+import {
+  type CountRow,
+  enpsScore,
+  meanScore,
+  shuffle,
+  smallSegments,
+  tally,
+} from '../../flows/polls/tally.ts';
 import { parseTextVote } from '../../flows/polls/text-vote.ts';
 
 const single = {
@@ -66,6 +73,121 @@ describe('the tally', () => {
       fixed,
     );
     expect(enps.score).toBe(60);
+  });
+});
+
+/** A seeded source in [0, 1) (mulberry32), so a test over many shuffles gives the same answer every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('the tally’s privacy edges', () => {
+  const withComments = (comments: string[]) => tally(single, rows([null, 1, 6]), comments, new Map(), fixed);
+
+  it('shows comments at exactly their threshold, and not one below it', () => {
+    const at = withComments(['一', '二', '三']);
+    expect([...(at.comments ?? [])].sort()).toEqual(['一', '三', '二']);
+    expect(at.commentCount).toBe(3);
+    const below = withComments(['一', '二']);
+    expect(below.comments).toBeNull();
+    expect(below.commentCount).toBeNull();
+  });
+
+  it('counts only comments with words in them toward the threshold, and shows them trimmed', () => {
+    // One real comment and two blank ones must not release the real one.
+    const blanks = withComments(['食堂太吵', '', '   ', '\n\t　']);
+    expect(blanks).toMatchObject({ shown: true, comments: null, commentCount: null });
+    const trimmed = withComments([' 一 ', '二\n', '\t三', ' ']);
+    expect([...(trimmed.comments ?? [])].sort()).toEqual(['一', '三', '二']);
+    expect(trimmed.commentCount).toBe(3);
+  });
+
+  it('gives each kind its own score through the tally: a mean for ratings, eNPS for eNPS, none for a choice', () => {
+    const rating = { kind: 'rating' as const, options: [], threshold: 5, commentThreshold: 3 };
+    const rated = tally(rating, rows([null, 5, 2], [null, 4, 2], [null, 1, 2]), [], new Map(), fixed);
+    expect(rated).toMatchObject({
+      shown: true,
+      score: 3.33,
+      counts: { '1': 2, '2': 0, '3': 0, '4': 2, '5': 2 },
+    });
+    const enps = { kind: 'enps' as const, options: [], threshold: 5, commentThreshold: 3 };
+    expect(tally(enps, rows([null, 9, 3], [null, 7, 1], [null, 6, 1]), [], new Map(), fixed).score).toBe(40);
+    expect(tally(single, rows([null, 1, 3], [null, 2, 2]), [], new Map(), fixed).score).toBeNull();
+  });
+
+  it('loses no vote from the counts, even one for an answer the poll does not list', () => {
+    const result = tally(single, rows([null, 1, 4], [null, 7, 1]), [], new Map(), fixed);
+    expect(result.counts).toEqual({ '1': 4, '2': 0, '3': 0, '7': 1 });
+    expect(Object.values(result.counts ?? {}).reduce((a, b) => a + b)).toBe(result.answers);
+  });
+
+  it('scores nothing from no answers, and rounds means to two places', () => {
+    expect(enpsScore({}, 0)).toBeNull();
+    expect(meanScore({}, 0)).toBeNull();
+    expect(meanScore({ '1': 1, '2': 2 }, 3)).toBe(1.67);
+    expect(enpsScore({ '9': 1, '8': 1, '7': 1 }, 3)).toBe(33);
+    expect(enpsScore({ '6': 2, '10': 1 }, 3)).toBe(-33);
+  });
+
+  it('orders the breakdown by group, votes from no group last, and names a group without a label by number', () => {
+    const labels = new Map([[1, 'oc_a']]);
+    const result = tally(single, rows([null, 1, 5], [3, 2, 5], [1, 3, 2], [1, 1, 3]), [], labels, fixed);
+    expect(result.segments).toEqual([
+      { label: 'oc_a', answers: 5, counts: { '1': 3, '2': 0, '3': 2 } },
+      { label: '#3', answers: 5, counts: { '1': 0, '2': 5, '3': 0 } },
+      { label: '', answers: 5, counts: { '1': 5, '2': 0, '3': 0 } },
+    ]);
+    // All votes from one group: a breakdown would only repeat the total.
+    expect(tally(single, rows([1, 1, 5], [1, 2, 5]), [], labels, fixed).segments).toBeNull();
+    expect(smallSegments(rows([1, 1, 4], [1, 2, 1], [2, 1, 4], [null, 1, 1]), 5)).toEqual([2]);
+  });
+});
+
+describe('shuffling comments', () => {
+  it('gives every order equally often over many seeds, so the order says nothing of when each was written', () => {
+    const items = ['a', 'b', 'c', 'd'];
+    const runs = 24_000;
+    const seen = new Map<string, number>();
+    for (let s = 1; s <= runs; s++) {
+      const order = shuffle(items, seeded(s)).join('');
+      seen.set(order, (seen.get(order) ?? 0) + 1);
+    }
+    // All 24 orders, each about 1000 times (a spread of about 31): a biased shuffle misses some
+    // orders altogether (one that never leaves an item in place) or favours a few.
+    expect(seen.size).toBe(24);
+    for (const [order, n] of seen) {
+      expect(n, order).toBeGreaterThan(850);
+      expect(n, order).toBeLessThan(1150);
+    }
+    expect(items).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('puts each comment first about equally often through the tally, all of them every time', () => {
+    const written = ['一', '二', '三', '四', '五'];
+    const first = new Map<string, number>();
+    const lengths = new Set<number>();
+    for (let s = 1; s <= 5000; s++) {
+      const shown = tally(single, rows([null, 1, 6]), written, new Map(), seeded(s)).comments ?? [];
+      lengths.add(new Set(shown).size);
+      first.set(shown[0]!, (first.get(shown[0]!) ?? 0) + 1);
+    }
+    expect([...lengths]).toEqual([5]);
+    for (const comment of written) {
+      expect(first.get(comment), comment).toBeGreaterThan(850);
+      expect(first.get(comment), comment).toBeLessThan(1150);
+    }
+  });
+
+  it('keeps one item and no items as they are', () => {
+    expect(shuffle([], seeded(1))).toEqual([]);
+    expect(shuffle(['x'], seeded(1))).toEqual(['x']);
   });
 });
 

@@ -1,7 +1,8 @@
 import { count } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inbox, outbox, submissions, webChatMessages } from '../../db/schema/index.ts';
 import { primaryKind } from '../support/databases.ts';
+import { eventually, patienceMs, within } from '../support/eventually.ts';
 import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
 
 const fixture = useStack();
@@ -147,25 +148,54 @@ describe(`web chat over HTTP (${primaryKind})`, () => {
     await person.say('菜单');
     const res = await fixture.stack.request('/chat/messages?after=0', { headers: { cookie: person.cookie } });
     const seen = ((await res.json()) as { messages: { id: number }[] }).messages.at(-1)!.id;
-    const started = Date.now();
-    const waiting = fixture.stack.request(`/chat/messages?after=${seen}&wait=10`, {
-      headers: { cookie: person.cookie },
+    // Only a wake-up may end this poll: the once-a-second look for other instances' writes is
+    // stretched past the test's own deadline, so the answer cannot come from it.
+    const hub = fixture.stack.services.hub;
+    const wait = hub.wait.bind(hub);
+    const waits: number[] = [];
+    const spy = vi.spyOn(hub, 'wait').mockImplementation((visitor, ms) => {
+      waits.push(ms);
+      return wait(visitor, 10 * patienceMs);
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await person.post({ id: 'longpoll-0001', text: '我的' });
-    const { messages } = (await (await waiting).json()) as { messages: { direction: string }[] };
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(messages.map((m) => m.direction)).toEqual(['in']);
+    try {
+      const waiting = fixture.stack.request(`/chat/messages?after=${seen}&wait=25`, {
+        headers: { cookie: person.cookie },
+      });
+      await eventually(() => waits.length > 0, 'the poll to wait');
+      await person.post({ id: 'longpoll-0001', text: '我的' });
+      const answer = await within(waiting, 'the poll to be woken');
+      const { messages } = (await answer.json()) as { messages: { direction: string }[] };
+      expect(messages.map((m) => m.direction)).toEqual(['in']);
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toBeLessThanOrEqual(1000);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
-  it('returns an empty list when a long poll times out', async () => {
+  it('returns an empty list when a long poll times out, having waited for a wake-up first', async () => {
     const person = await webVisitor(fixture.stack);
-    const started = Date.now();
-    const res = await fixture.stack.request('/chat/messages?after=0&wait=1', {
-      headers: { cookie: person.cookie },
-    });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(await res.json()).toEqual({ messages: [] });
+    const waits = vi.spyOn(fixture.stack.services.hub, 'wait');
+    try {
+      const res = await fixture.stack.request('/chat/messages?after=0&wait=2', {
+        headers: { cookie: person.cookie },
+      });
+      expect(await res.json()).toEqual({ messages: [] });
+      // It waited (in slices of at most a second) instead of answering at once.
+      expect(waits).toHaveBeenCalled();
+      for (const [, ms] of waits.mock.calls) {
+        expect(ms).toBeGreaterThan(0);
+        expect(ms).toBeLessThanOrEqual(1000);
+      }
+      waits.mockClear();
+      const now = await fixture.stack.request('/chat/messages?after=0', {
+        headers: { cookie: person.cookie },
+      });
+      expect(await now.json()).toEqual({ messages: [] });
+      expect(waits).not.toHaveBeenCalled();
+    } finally {
+      waits.mockRestore();
+    }
   });
 
   it('reports health', async () => {

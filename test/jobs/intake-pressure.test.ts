@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIntakePressure, inboxWorkerPause } from '../../src/jobs/intake-pressure.ts';
 import { createLoop } from '../../src/jobs/loop.ts';
 import { createLogger } from '../../src/log.ts';
@@ -31,6 +31,15 @@ describe('intake pressure', () => {
 });
 
 describe('a job loop that is told to hold off', () => {
+  // The loop's timers run on a fake clock: what happens is decided by the order of events, not
+  // by how fast this machine is.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('runs no work while paused, even when kicked, and stops promptly', async () => {
     let paused = true;
     let rounds = 0;
@@ -45,22 +54,59 @@ describe('a job loop that is told to hold off', () => {
     loop.start();
     for (let i = 0; i < 5; i++) {
       loop.kick();
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await vi.advanceTimersByTimeAsync(10);
     }
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(rounds).toBe(0);
     paused = false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // It ran (once, or twice for the kicks it saw while paused) and now sleeps until kicked.
+    // The pause in progress runs out (kicks do not cut it short), then the work runs.
+    await vi.advanceTimersByTimeAsync(20);
+    // It ran (once, and again for the kicks it saw while paused) and now sleeps until kicked.
     const ran = rounds;
     expect(ran).toBeGreaterThanOrEqual(1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ran).toBeLessThanOrEqual(2);
+    await vi.advanceTimersByTimeAsync(59_000);
     expect(rounds).toBe(ran);
     loop.kick();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.advanceTimersByTimeAsync(0);
     expect(rounds).toBe(ran + 1);
-    // Stopping while paused (or asleep for a minute) ends at once.
+    // Unkicked, it looks again once the idle interval has passed.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(rounds).toBe(ran + 2);
+    // Stopping while paused ends at once, with no time passing at all.
     paused = true;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await loop.stop();
+    loop.kick();
+    await vi.advanceTimersByTimeAsync(5);
+    let stopped = false;
+    const stopping = loop.stop().then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(true);
+    await stopping;
+    expect(rounds).toBe(ran + 2);
+  });
+
+  it('stops at once while asleep for its idle interval', async () => {
+    let rounds = 0;
+    const loop = createLoop(
+      'test',
+      async () => {
+        rounds++;
+        return 0;
+      },
+      { idleMs: 60_000, log: createLogger('error', () => {}) },
+    );
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(rounds).toBe(1);
+    let stopped = false;
+    const stopping = loop.stop().then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(true);
+    await stopping;
+    expect(rounds).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLarkLongConnection } from '../../src/runtime/lark-long-connection.ts';
 import { freshPostgresUrl, openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
+import { eventually } from '../support/eventually.ts';
 import { cardAction, larkApp, larkEnv, nextId, textMessage } from '../support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
 import { startServerProcess } from '../support/server-process.ts';
@@ -21,29 +22,27 @@ let standIn: StandIn;
 let connection: { close(): void } | null = null;
 
 const wsEnv = () => ({ ...larkEnv(standIn.url), LARK_MODE: 'ws' });
-const connect = (s: Stack) => {
+/**
+ * A connection over this stack. The SDK re-arms its ping watchdog on every ping, so only a timeout
+ * shorter than the ping interval ever fires: the default (30 s) never cuts a link a busy machine
+ * is merely slow to answer; the ping-timeout test opens its own connection with a short one.
+ */
+const connect = (s: Stack, pingTimeoutSeconds?: number) => {
   const intake = s.services.larkIntake;
   if (!intake) throw new Error('Lark is configured, so the intake must exist');
   return startLarkLongConnection(intake, {
     appId: larkApp.appId,
     appSecret: larkApp.appSecret,
     apiBase: standIn.url,
-    pingTimeoutSeconds: 0.5,
+    ...(pingTimeoutSeconds === undefined ? {} : { pingTimeoutSeconds }),
   });
 };
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (check: () => boolean, what: string) => eventually(check, what);
 
 beforeAll(async () => {
   standIn = await startLarkStandIn({ ...larkApp });
-  // Quick pings and reconnects, so the tests below take a second, not minutes. (The SDK re-arms
-  // its watchdog on every ping, so the timeout must be shorter than the interval.)
+  // Quick pings and reconnects, so the tests below take a second, not minutes.
   standIn.gateway.settings = {
     PingInterval: 1,
     ReconnectCount: -1,
@@ -111,16 +110,28 @@ describe(`Lark long connection (${primaryKind})`, () => {
   });
 
   it('cuts a link that stops answering pings and dials again', async () => {
-    const before = standIn.gateway.connections();
-    standIn.gateway.silent = true;
-    await until(() => standIn.gateway.connections() > before, 'a reconnect after the ping timeout');
-    standIn.gateway.silent = false;
-    await until(() => standIn.gateway.ready() === 1, 'one open connection');
-    expect(stack.logLines.some((l) => l.includes('"lark.ws"') && l.includes('no pong'))).toBe(true);
-    const chatId = nextId('oc');
-    expect(
-      (await standIn.gateway.push(textMessage({ openId: nextId('ou'), chatId, text: '菜单' }))).code,
-    ).toBe(200);
+    // Its own connection, with a watchdog (0.5 s) shorter than the ping interval (1 s).
+    const opened = standIn.gateway.connections();
+    const watched = connect(stack, 0.5);
+    try {
+      await until(
+        () => standIn.gateway.connections() > opened && standIn.gateway.ready() === 2,
+        'the watched connection',
+      );
+      const before = standIn.gateway.connections();
+      standIn.gateway.silent = true;
+      await until(() => standIn.gateway.connections() > before, 'a reconnect after the ping timeout');
+      standIn.gateway.silent = false;
+      await until(() => standIn.gateway.ready() === 2, 'both connections open');
+      expect(stack.logLines.some((l) => l.includes('"lark.ws"') && l.includes('no pong'))).toBe(true);
+      const chatId = nextId('oc');
+      expect(
+        (await standIn.gateway.push(textMessage({ openId: nextId('ou'), chatId, text: '菜单' }))).code,
+      ).toBe(200);
+    } finally {
+      watched.close();
+    }
+    await until(() => standIn.gateway.open() === 1, 'the watched connection to close');
   });
 
   it('closes with a close handshake and does not dial again', async () => {
@@ -131,7 +142,11 @@ describe(`Lark long connection (${primaryKind})`, () => {
     await until(() => standIn.gateway.closedByClient.length > closes, 'the close handshake');
     // A close frame came (1005: one without a status code, which is how the SDK sends it), not a dropped socket.
     expect([1000, 1005]).toContain(standIn.gateway.closedByClient.at(-1));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await until(() => standIn.gateway.open() === 0, 'the socket to close');
+    // The client drops its timers when closed, so nothing would redial; a redial would come within
+    // the reconnect interval (0.1 s). This wait can only let a wrong redial pass, never fail a
+    // right close.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(standIn.gateway.connections()).toBe(accepted);
     expect(standIn.gateway.open()).toBe(0);
   });
@@ -194,5 +209,5 @@ describe(`the server in long-connection mode (${primaryKind})`, () => {
       await cleanup();
     }
     // A server process starting under the full suite's load may take a good part of a minute.
-  }, 120_000);
+  }, 240_000);
 });

@@ -1,140 +1,169 @@
-import { createHash, createCipheriv as nodeCreateCipheriv, randomBytes } from 'node:crypto';
+/**
+ * Opening a Lark webhook request: size, signature over the exact bytes within the time window,
+ * JSON, decryption. Every refusal is asserted whole (ok, status, reason), on both runtimes' crypto.
+ */
 import { describe, expect, it } from 'vitest';
-import { type LarkCrypto, sameHex } from '../../bots/lark/crypto.ts';
+import type { LarkCrypto } from '../../bots/lark/crypto.ts';
 import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { webLarkCrypto } from '../../bots/lark/crypto-web.ts';
-import { openLarkRequest } from '../../bots/lark/verify.ts';
+import { type LarkRequest, maxLarkBodyBytes, openLarkRequest } from '../../bots/lark/verify.ts';
 
 const encryptKey = 'test-encrypt-key-0123';
 const now = new Date('2026-11-23T08:00:00Z');
 const ts = String(Math.floor(now.getTime() / 1000));
+const encode = (text: string) => new TextEncoder().encode(text);
 const implementations: [string, LarkCrypto][] = [
   ['node:crypto', nodeLarkCrypto],
   ['Web Crypto', webLarkCrypto],
 ];
 
-describe.each(implementations)('Lark request crypto on %s', (_name, crypto) => {
-  const other = crypto === nodeLarkCrypto ? webLarkCrypto : nodeLarkCrypto;
-
-  it('round-trips the platform cipher, also with the other implementation, and refuses data another key made', async () => {
-    const text = '{"hello":"同心 👍"}';
-    const encrypted = await crypto.encrypt(encryptKey, text);
-    expect(await crypto.decrypt(encryptKey, encrypted)).toBe(text);
-    expect(await other.decrypt(encryptKey, encrypted)).toBe(text);
-    expect(await crypto.decrypt(encryptKey, await other.encrypt(encryptKey, text))).toBe(text);
-    expect(await crypto.decrypt('another-key', encrypted)).toBeNull();
-    expect(await crypto.decrypt(encryptKey, 'not base64 !!')).toBeNull();
-    expect(await crypto.decrypt(encryptKey, `${encrypted.slice(0, -4)}*${encrypted.slice(-3)}`)).toBeNull();
-    expect(await crypto.decrypt(encryptKey, btoa('short'))).toBeNull();
-    // Valid padding but not UTF-8 inside.
-    const cipher = createCipheriv(encryptKey);
-    expect(await crypto.decrypt(encryptKey, cipher(Buffer.from([0xff, 0xfe, 0xfd])))).toBeNull();
-  });
-
-  it('signs timestamp + nonce + key + raw body as hex SHA-256', async () => {
-    const signature = await crypto.signature('1700000000', 'abc', 'k', new TextEncoder().encode('{}'));
-    expect(signature).toBe(createHash('sha256').update('1700000000abck{}').digest('hex'));
-    expect(sameHex(signature, signature.toUpperCase())).toBe(true);
-    expect(sameHex(signature, `${signature.slice(0, 63)}0`)).toBe(signature.endsWith('0'));
-  });
-
-  it('compares secrets of any length', async () => {
-    expect(await crypto.sameSecret('verification-token', 'verification-token')).toBe(true);
-    expect(await crypto.sameSecret('verification-toke', 'verification-token')).toBe(false);
-    expect(await crypto.sameSecret('', 'verification-token')).toBe(false);
-    expect(await crypto.sameSecret('verification-token-and-more', 'verification-token')).toBe(false);
-  });
-});
-
-/** Encrypts raw bytes the platform's way, to make cipher text whose plain text is not UTF-8. */
-function createCipheriv(key: string) {
-  return (plain: Buffer) => {
-    const iv = randomBytes(16);
-    const cipher = nodeCreateCipheriv('aes-256-cbc', createHash('sha256').update(key).digest(), iv);
-    return Buffer.concat([iv, cipher.update(plain), cipher.final()]).toString('base64');
-  };
-}
+const unsigned = { ok: false, status: 401, reason: 'unsigned' };
+const badSignature = { ok: false, status: 401, reason: 'bad_signature' };
+const notJson = { ok: false, status: 400, reason: 'not_json' };
+const undecryptable = { ok: false, status: 401, reason: 'undecryptable' };
+const tooLarge = { ok: false, status: 413, reason: 'too_large' };
 
 describe.each(implementations)('opening a Lark request with %s', (_name, crypto) => {
   const settings = { encryptKey, windowSeconds: 3600, now, crypto };
 
-  async function signed(body: string, at = ts, key = encryptKey) {
-    const rawBody = new TextEncoder().encode(body);
-    return {
-      rawBody,
-      timestamp: at,
-      nonce: 'nonce-1',
-      signature: await crypto.signature(at, 'nonce-1', key, rawBody),
-    };
+  async function signed(
+    body: string | Uint8Array,
+    { at = ts, nonce = 'nonce-1', key = encryptKey }: { at?: string; nonce?: string; key?: string } = {},
+  ): Promise<LarkRequest> {
+    const rawBody = typeof body === 'string' ? encode(body) : body;
+    return { rawBody, timestamp: at, nonce, signature: await crypto.signature(at, nonce, key, rawBody) };
   }
+  const open = (request: LarkRequest, overrides: Partial<typeof settings> = {}) =>
+    openLarkRequest(request, { ...settings, ...overrides });
 
   it('accepts a signed plain body and a signed encrypted one', async () => {
-    const plain = await openLarkRequest(await signed('{"schema":"2.0"}'), settings);
-    expect(plain).toEqual({ ok: true, payload: { schema: '2.0' } });
+    expect(await open(await signed('{"schema":"2.0"}'))).toEqual({ ok: true, payload: { schema: '2.0' } });
     const body = JSON.stringify({ encrypt: await crypto.encrypt(encryptKey, '{"schema":"2.0","x":1}') });
-    expect(await openLarkRequest(await signed(body), settings)).toEqual({
+    expect(await open(await signed(body))).toEqual({ ok: true, payload: { schema: '2.0', x: 1 } });
+    // A signature in capitals is the same signature.
+    const request = await signed('{}');
+    expect(await open({ ...request, signature: request.signature?.toUpperCase() })).toEqual({
       ok: true,
-      payload: { schema: '2.0', x: 1 },
+      payload: {},
     });
   });
 
   it('checks the signature over the exact bytes, not a re-serialised body', async () => {
     const request = await signed('{"a": 1}');
-    const reformatted = { ...request, rawBody: new TextEncoder().encode('{"a":1}') };
-    expect(await openLarkRequest(reformatted, settings)).toMatchObject({
-      status: 401,
-      reason: 'bad_signature',
+    expect(await open({ ...request, rawBody: encode('{"a":1}') })).toEqual(badSignature);
+  });
+
+  it('refuses a request without a timestamp, nonce or signature', async () => {
+    const good = await signed('{}');
+    for (const missing of ['timestamp', 'nonce', 'signature'] as const) {
+      expect(await open({ ...good, [missing]: undefined }), `no ${missing}`).toEqual(unsigned);
+      expect(await open({ ...good, [missing]: '' }), `empty ${missing}`).toEqual(unsigned);
+    }
+    // Even signed over an empty nonce, an empty nonce is not a nonce.
+    expect(await open(await signed('{}', { nonce: '' }))).toEqual(unsigned);
+  });
+
+  it('takes a timestamp of whole seconds only, checked before anything is signed', async () => {
+    for (const at of ['soon', 'x123', `x${ts}`, `${ts}x`, ` ${ts}`, `${ts}.5`, '-1', '1'.repeat(13), '']) {
+      // Properly signed over that very timestamp: the form alone refuses it.
+      expect(await open(await signed('{}', { at })), JSON.stringify(at)).toEqual(unsigned);
+    }
+    // Up to twelve digits is a timestamp, here far in the past.
+    expect(await open(await signed('{}', { at: '1' }))).toMatchObject({ ok: false, reason: 'stale' });
+    expect(await open(await signed('{}', { at: '9'.repeat(12) }))).toMatchObject({
+      ok: false,
+      reason: 'stale',
     });
   });
 
-  it('refuses missing, wrong, stale and future signatures', async () => {
+  it('refuses a wrong signature, and one made with another key', async () => {
     const good = await signed('{}');
-    expect(await openLarkRequest({ ...good, signature: undefined }, settings)).toMatchObject({
-      reason: 'unsigned',
-    });
-    expect(await openLarkRequest({ ...good, timestamp: 'soon' }, settings)).toMatchObject({
-      reason: 'unsigned',
-    });
-    expect(await openLarkRequest(await signed('{}', ts, 'wrong-key'), settings)).toMatchObject({
-      reason: 'bad_signature',
-    });
-    const old = await signed('{}', String(Number(ts) - 3601));
-    expect(await openLarkRequest(old, settings)).toEqual({
+    expect(await open({ ...good, signature: 'a'.repeat(64) })).toEqual(badSignature);
+    expect(await open({ ...good, signature: good.signature?.slice(0, 63) })).toEqual(badSignature);
+    expect(await open(await signed('{}', { key: 'wrong-key' }))).toEqual(badSignature);
+    expect(await open({ ...good, nonce: 'nonce-2' })).toEqual(badSignature);
+    expect(await open({ ...good, timestamp: String(Number(ts) - 1) })).toEqual(badSignature);
+  });
+
+  it('accepts exactly the window either side of now, and refuses a second more, saying by how much', async () => {
+    // The platform retries with the first timestamp for hours: inside the window is fine.
+    for (const skew of [-3600, -1, 0, 1, 3500, 3600]) {
+      const at = String(Number(ts) - skew);
+      expect(await open(await signed('{}', { at })), `${skew}`).toEqual({ ok: true, payload: {} });
+    }
+    expect(await open(await signed('{}', { at: String(Number(ts) - 3601) }))).toEqual({
       ok: false,
       status: 401,
       reason: 'stale',
       skewSeconds: 3601,
     });
-    const future = await signed('{}', String(Number(ts) + 3601));
-    expect(await openLarkRequest(future, settings)).toMatchObject({ reason: 'stale', skewSeconds: -3601 });
-    // The platform retries with the first timestamp for hours: inside the window is fine.
-    expect(await openLarkRequest(await signed('{}', String(Number(ts) - 3500)), settings)).toMatchObject({
-      ok: true,
+    expect(await open(await signed('{}', { at: String(Number(ts) + 3601) }))).toEqual({
+      ok: false,
+      status: 401,
+      reason: 'stale',
+      skewSeconds: -3601,
     });
   });
 
-  it('refuses non-JSON, undecryptable and oversized bodies', async () => {
-    expect(await openLarkRequest(await signed('not json'), settings)).toMatchObject({
-      status: 400,
-      reason: 'not_json',
-    });
-    expect(await openLarkRequest(await signed('[1,2]'), settings)).toMatchObject({ status: 400 });
+  it('measures the skew in whole seconds from a clock with milliseconds', async () => {
+    const later = new Date(now.getTime() + 600);
+    // 60.6 s old rounds to 61: past a 60-second window.
+    expect(
+      await open(await signed('{}', { at: String(Number(ts) - 60) }), { now: later, windowSeconds: 60 }),
+    ).toEqual({ ok: false, status: 401, reason: 'stale', skewSeconds: 61 });
+    // 59.6 s old rounds to 60: inside it.
+    expect(
+      await open(await signed('{}', { at: String(Number(ts) - 59) }), { now: later, windowSeconds: 60 }),
+    ).toEqual({ ok: true, payload: {} });
+  });
+
+  it('refuses a body that is not a JSON object: not JSON, not UTF-8, null, a number, a string, an array', async () => {
+    for (const body of ['not json', 'null', '1', '"s"', 'true', '[1,2]', '']) {
+      expect(await open(await signed(body)), body).toEqual(notJson);
+    }
+    expect(
+      await open(await signed(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]))),
+    ).toEqual(notJson);
+  });
+
+  it('refuses an encrypted body that does not open to a JSON object', async () => {
     const garbage = await signed(JSON.stringify({ encrypt: btoa('x'.repeat(48)) }));
-    expect(await openLarkRequest(garbage, settings)).toMatchObject({ status: 401, reason: 'undecryptable' });
-    const big = await signed(`{"x":"${'a'.repeat(1024 * 1024)}"}`);
-    expect(await openLarkRequest(big, settings)).toMatchObject({ status: 413 });
+    expect(await open(garbage)).toEqual(undecryptable);
+    for (const inner of ['not json', 'null', '1', '"s"', '[1]']) {
+      const body = JSON.stringify({ encrypt: await crypto.encrypt(encryptKey, inner) });
+      expect(await open(await signed(body)), inner).toEqual(undecryptable);
+    }
+    // An `encrypt` field that is not a string is not cipher text: the body is the payload.
+    expect(await open(await signed('{"encrypt":1}'))).toEqual({ ok: true, payload: { encrypt: 1 } });
   });
 
-  it('without an Encrypt Key, takes plain bodies and refuses encrypted ones', async () => {
-    const open = { encryptKey: undefined, windowSeconds: 3600, now, crypto };
+  it('takes a body of exactly 1 MiB and refuses one byte more before checking anything', async () => {
+    expect(maxLarkBodyBytes).toBe(1024 * 1024);
+    const exact = `{"x":"${'a'.repeat(maxLarkBodyBytes - 8)}"}`;
+    expect(encode(exact).length).toBe(maxLarkBodyBytes);
+    expect(await open(await signed(exact))).toMatchObject({ ok: true });
+    const over = await signed(`{"x":"${'a'.repeat(maxLarkBodyBytes - 7)}"}`);
+    expect(await open(over)).toEqual(tooLarge);
+    expect(await open({ ...over, signature: undefined })).toEqual(tooLarge);
+  });
+
+  it('without an Encrypt Key, takes plain bodies unsigned and refuses encrypted ones', async () => {
+    const noKey = { encryptKey: undefined };
     const plain = {
-      rawBody: new TextEncoder().encode('{"a":1}'),
+      rawBody: encode('{"a":1}'),
       timestamp: undefined,
       nonce: undefined,
       signature: undefined,
     };
-    expect(await openLarkRequest(plain, open)).toEqual({ ok: true, payload: { a: 1 } });
-    const encrypted = { ...plain, rawBody: new TextEncoder().encode('{"encrypt":"abc"}') };
-    expect(await openLarkRequest(encrypted, open)).toMatchObject({ reason: 'undecryptable' });
+    expect(await open(plain, noKey)).toEqual({ ok: true, payload: { a: 1 } });
+    expect(await open({ ...plain, rawBody: encode('{"encrypt":"abc"}') }, noKey)).toEqual(undecryptable);
+    // Not even cipher text made with an empty key, which is what an unset key would derive.
+    const emptyKeyed = JSON.stringify({ encrypt: await crypto.encrypt('', '{"a":1}') });
+    expect(await open({ ...plain, rawBody: encode(emptyKeyed) }, noKey)).toEqual(undecryptable);
+    expect(await open({ ...plain, rawBody: encode('[1]') }, noKey)).toEqual(notJson);
+    expect(await open({ ...plain, rawBody: encode('{"a":1}'), timestamp: '1' }, { encryptKey: '' })).toEqual({
+      ok: true,
+      payload: { a: 1 },
+    });
   });
 });

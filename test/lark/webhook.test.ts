@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, outbox } from '../../db/schema/index.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import { primaryKind, type TestDatabase } from '../support/databases.ts';
+import { patienceMs } from '../support/eventually.ts';
 import {
   cardAction,
   cardButtonValue,
@@ -60,7 +61,7 @@ async function postChunked(payload: unknown, pieces = 3) {
 }
 
 /** Runs the jobs until every outbox row is sent or given up (retries included). */
-async function settle(timeoutMs = 20_000) {
+async function settle(timeoutMs = patienceMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await stack.drain();
@@ -388,7 +389,7 @@ describe(`Lark webhook (${primaryKind})`, () => {
     }
     const refused = standIn.calls.filter((c) => c.status === 429 || c.status === 500);
     expect(refused.length).toBeGreaterThan(0);
-  }, 90_000);
+  });
 
   it('fetches a new token when the platform says the old one expired', async () => {
     const chatId = nextId('oc');

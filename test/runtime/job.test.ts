@@ -72,5 +72,5 @@ describe('npm run job', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

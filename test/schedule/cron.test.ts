@@ -62,4 +62,96 @@ describe('cron expressions', () => {
     expect(() => parseCron('*/0 * * * *')).toThrow('step');
     expect(() => parseCron('5-1 * * * *')).toThrow('backwards');
   });
+
+  it('reads lists in any order: the earliest time comes first', () => {
+    // 10:00 Shanghai is 02:00 UTC.
+    expect(next('45,15 * * * *', '2026-11-23T02:00:00Z')).toBe('2026-11-23T02:15:00.000Z');
+    expect(next('45,15 * * * *', '2026-11-23T02:15:00Z')).toBe('2026-11-23T02:45:00.000Z');
+    expect(next('0 17,9 * * *', '2026-11-23T00:00:00Z')).toBe('2026-11-23T01:00:00.000Z');
+    expect(next('50,5,30 17,9,12 * * *', '2026-11-23T04:31:00Z')).toBe('2026-11-23T04:50:00.000Z');
+  });
+
+  it('reads N/step as from N to the end of the field, every step', () => {
+    expect(parseCron('5/10 * * * *').minutes).toEqual(new Set([5, 15, 25, 35, 45, 55]));
+    expect(next('5/10 * * * *', '2026-11-23T02:06:00Z')).toBe('2026-11-23T02:15:00.000Z');
+    expect(next('5/10 * * * *', '2026-11-23T02:55:00Z')).toBe('2026-11-23T03:05:00.000Z');
+    expect(parseCron('0 20/2 * * *').hours).toEqual(new Set([20, 22]));
+    expect(parseCron('0 0 25/3 * *').days).toEqual(new Set([25, 28, 31]));
+    expect(parseCron('0 0 * 10/1 *').months).toEqual(new Set([10, 11, 12]));
+    expect(parseCron('0 0 * * 5/1').weekdays).toEqual(new Set([5, 6, 0]));
+    expect(parseCron('0-10/5 * * * *').minutes).toEqual(new Set([0, 5, 10]));
+    expect(parseCron('59 23 31 12 7')).toMatchObject({
+      minutes: new Set([59]),
+      hours: new Set([23]),
+      days: new Set([31]),
+      months: new Set([12]),
+      weekdays: new Set([0]),
+    });
+  });
+
+  it('reads every month name and every day name, in any case', () => {
+    const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+    months.forEach((name, i) => {
+      expect(parseCron(`0 0 1 ${name} *`).months, name).toEqual(new Set([i + 1]));
+      expect(parseCron(`0 0 1 ${name.toLowerCase()} *`).months, name).toEqual(new Set([i + 1]));
+    });
+    const days = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+    days.forEach((name, i) => {
+      expect(parseCron(`0 0 * * ${name}`).weekdays, name).toEqual(new Set([i]));
+      expect(parseCron(`0 0 * * ${name[0]}${name.slice(1).toLowerCase()}`).weekdays, name).toEqual(
+        new Set([i]),
+      );
+    });
+    expect(parseCron('0 0 * MAR-MAY *').months).toEqual(new Set([3, 4, 5]));
+    expect(parseCron('0 0 * * SAT,SUN').weekdays).toEqual(new Set([6, 0]));
+    // Names belong to their own fields only.
+    expect(() => parseCron('0 0 MON * *')).toThrow(new CronError('"MON" is not a number'));
+    expect(() => parseCron('0 0 * * JAN')).toThrow(new CronError('"JAN" is not a number or a name'));
+  });
+
+  it('refuses values below or above each field’s range', () => {
+    expect(() => parseCron('0 0 0 * *')).toThrow(new CronError('0 is outside 1-31'));
+    expect(() => parseCron('0 0 32 * *')).toThrow(new CronError('32 is outside 1-31'));
+    expect(() => parseCron('0 0 * 0 *')).toThrow(new CronError('0 is outside 1-12'));
+    expect(() => parseCron('0 0 * 13 *')).toThrow(new CronError('13 is outside 1-12'));
+    expect(() => parseCron('0 24 * * *')).toThrow(new CronError('24 is outside 0-23'));
+    expect(() => parseCron('0 0 * * 8')).toThrow(new CronError('8 is outside 0-7'));
+    expect(() => parseCron('0 0 1-32 * *')).toThrow('32 is outside 1-31');
+    expect(() => parseCron('0 0 0-5 * *')).toThrow('0 is outside 1-31');
+    expect(parseCron('0 0 1,31 1,12 0').days).toEqual(new Set([1, 31]));
+  });
+
+  it('refuses numbers with anything else in them, and malformed lists, ranges and steps', () => {
+    const refused: [string, string][] = [
+      ['a5 * * * *', '"a5" is not a number'],
+      ['5a * * * *', '"5a" is not a number'],
+      ['1-a * * * *', '"a" is not a number'],
+      ['-5 * * * *', '"" is not a number'],
+      ['005 * * * *', '"005" is not a number'],
+      ['1,,2 * * * *', 'empty part in "1,,2"'],
+      ['1, * * * *', 'empty part in "1,"'],
+      ['/5 * * * *', 'empty part in "/5"'],
+      ['*/ * * * *', 'step "" should be a positive number'],
+      ['*/x * * * *', 'step "x" should be a positive number'],
+      ['*/1e1 * * * *', 'step "1e1" should be a positive number'],
+      ['*/0x10 * * * *', 'step "0x10" should be a positive number'],
+      ['*/1.5 * * * *', 'step "1.5" should be a positive number'],
+      ['*/-2 * * * *', 'step "-2" should be a positive number'],
+      ['*/5/3 * * * *', '"*/5/3" has more than one step'],
+      ['1-2-3 * * * *', 'range 1-2-3 has more than two ends'],
+      ['0 0 * * * *', 'expected 5 fields (minute hour day month weekday), got 6'],
+      ['', 'expected 5 fields (minute hour day month weekday), got 1'],
+    ];
+    for (const [expression, reason] of refused) {
+      expect(() => parseCron(expression), expression).toThrow(new CronError(reason));
+    }
+    expect(parseCron('  0   9 * * 1-5 ').hours).toEqual(new Set([9]));
+    expect(parseCron('07 * * * *').minutes).toEqual(new Set([7]));
+  });
+
+  it('reads a day field as restricted unless it starts with *', () => {
+    expect(parseCron('0 0 * * *')).toMatchObject({ daysRestricted: false, weekdaysRestricted: false });
+    expect(parseCron('0 0 1 * MON')).toMatchObject({ daysRestricted: true, weekdaysRestricted: true });
+    expect(parseCron('0 0 */2 * 1-5')).toMatchObject({ daysRestricted: false, weekdaysRestricted: true });
+  });
 });

@@ -47,6 +47,11 @@ export interface Faults {
   /** Delay added to every send, in ms (for slow-platform tests). */
   delayMs?: number;
   /**
+   * Sends, replies and card updates that arrive while this is set wait for it before anything
+   * else, so a test can hold the sender at a known point (a send in flight) and release it later.
+   */
+  hold?: Promise<void>;
+  /**
    * Frequency limits on sends, as the platform keeps them: per app and per receiver, in any
    * 1-second window. A send over either is refused with 429 (code 99991400) and counts for
    * nothing; calls refused by `rate` above never reach the limiter.
@@ -186,6 +191,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
       return answer(404, 404, {});
     }
 
+    if (faults.hold) await faults.hold;
     if (faults.delayMs) await new Promise((resolve) => setTimeout(resolve, faults.delayMs));
     if (faults.rate > 0 && Math.random() < faults.rate) {
       const kind = faults.kind === 'mixed' ? (Math.random() < 0.5 ? '429' : '500') : faults.kind;

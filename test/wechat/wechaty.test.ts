@@ -104,9 +104,7 @@ afterAll(async () => {
 });
 
 describe(`WeChat through wechaty (${primaryKind})`, () => {
-  it('files a suggestion in a private chat, answering by numbers and by words', {
-    timeout: 30_000,
-  }, async () => {
+  it('files a suggestion in a private chat, answering by numbers and by words', async () => {
     const alice = mocker.createContact({ name: '王师傅' });
     const to = (text: string) => () => alice.say(text).to(botUser);
     expect(await talk(to('建议'), alice.id)).toContain('标题');
@@ -125,9 +123,7 @@ describe(`WeChat through wechaty (${primaryKind})`, () => {
     expect(row?.originChannel).toBe('wechat');
   });
 
-  it('answers a mention in a group there, and ignores what does not mention it', {
-    timeout: 20_000,
-  }, async () => {
+  it('answers a mention in a group there, and ignores what does not mention it', async () => {
     const bob = mocker.createContact({ name: '李班长' });
     const carol = mocker.createContact({ name: '赵工' });
     const room = mocker.createRoom({ topic: '检修车间', memberIdList: [botUser.id, bob.id, carol.id] });
@@ -139,9 +135,7 @@ describe(`WeChat through wechaty (${primaryKind})`, () => {
     expect(answered).toContain('建议');
   });
 
-  it('answers a poll posted to a group by its code in a private chat, never in the group', {
-    timeout: 30_000,
-  }, async () => {
+  it('answers a poll posted to a group by its code in a private chat, never in the group', async () => {
     const members = [1, 2, 3].map((i) => mocker.createContact({ name: `组员${i}` }));
     const room = mocker.createRoom({
       topic: '班车意见',
@@ -181,7 +175,7 @@ describe(`WeChat through wechaty (${primaryKind})`, () => {
     expect(await talk(() => stranger.say(`${poll.code} 1`).to(botUser), stranger.id)).toContain('没有发给您');
   });
 
-  it('restarts the puppet after an error, with backoff, and carries on', { timeout: 20_000 }, async () => {
+  it('restarts the puppet after an error, with backoff, and carries on', async () => {
     const first = link.bot();
     (first as unknown as { emit(event: string, error: Error): void }).emit(
       'error',
@@ -194,7 +188,7 @@ describe(`WeChat through wechaty (${primaryKind})`, () => {
     expect(await talk(() => erin.say('菜单').to(botUser), erin.id)).toContain('建议');
   });
 
-  it('continues a flow after a restart in the middle of it', { timeout: 30_000 }, async () => {
+  it('continues a flow after a restart in the middle of it', async () => {
     const dan = mocker.createContact({ name: '陈师傅' });
     const to = (text: string) => () => dan.say(text).to(botUser);
     expect(await talk(to('建议'), dan.id)).toContain('标题');

@@ -14,7 +14,7 @@ let build: WorkerBuild;
 
 beforeAll(async () => {
   build = await buildWorker();
-}, 120_000);
+});
 
 afterAll(() => build?.remove());
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, newsItems, outbox, scheduleRuns, schedules, submissions } from '../../db/schema/index.ts';
 import { generateDataKey } from '../../src/crypto/sealed.ts';
 import { openTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.ts';
+import { eventually, gate, within } from '../support/eventually.ts';
 import {
   cardAction,
   cardButtonValue,
@@ -76,13 +77,17 @@ afterAll(async () => {
   if (process.env.SHOW_WORKER_LOGS) console.log(logs.filter((l) => !l.includes('http.request')).join('\n'));
   // Work still running after a failed test ends with the runtime, not in the middle of a query.
   if (database)
-    await until(async () => {
-      const [busy] = await database.db
-        .select({ n: count() })
-        .from(outbox)
-        .where(inArray(outbox.status, ['pending', 'sending']));
-      return busy?.n === 0;
-    }, 10_000).catch(() => undefined);
+    await eventually(
+      async () => {
+        const [busy] = await database.db
+          .select({ n: count() })
+          .from(outbox)
+          .where(inArray(outbox.status, ['pending', 'sending']));
+        return busy?.n === 0;
+      },
+      'work to settle',
+      { timeoutMs: 10_000 },
+    ).catch(() => undefined);
   await mf?.dispose();
   await standIn?.close();
   await database?.close();
@@ -98,16 +103,6 @@ const api = (path: string, body?: unknown) =>
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-
-async function until<T>(look: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined && found !== false) return found;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function postLark(payload: unknown) {
   const { body, headers } = await delivery(payload, { encrypt: true });
@@ -132,33 +127,45 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
     expect(await chart.text()).toContain('Chart');
   });
 
-  it('acknowledges a signed Lark message at once, replies after, and takes a redelivery once', async () => {
+  it('acknowledges a signed Lark message before replying, replies after, and takes a redelivery once', async () => {
     const chatId = nextId('oc_p2p');
     const openId = nextId('ou_worker');
     const event = textMessage({ openId, chatId, text: '菜单' });
-    const started = performance.now();
-    const first = await postLark(event);
-    const ackMs = performance.now() - started;
-    expect(first.status).toBe(200);
-    expect(ackMs).toBeLessThan(3000);
-    const reply = await until(() => standIn.sent.find((m) => m.receiveId === chatId));
-    const replyMs = performance.now() - started;
+    const toChat = () => standIn.sent.filter((m) => m.receiveId === chatId);
+    // Every send waits at the stand-in: the acknowledgement must come while the reply is held.
+    const held = gate();
+    standIn.faults.hold = held.wait;
+    try {
+      const first = await within(postLark(event), 'the acknowledgement while the reply is held');
+      expect(first.status).toBe(200);
+      await eventually(
+        () =>
+          standIn.calls.some((c) => c.path === '/open-apis/im/v1/messages' && c.body?.receive_id === chatId),
+        'the reply to reach the stand-in after the acknowledgement',
+      );
+      expect(toChat()).toEqual([]);
+    } finally {
+      delete standIn.faults.hold;
+      held.open();
+    }
+    const reply = await eventually(() => toChat()[0], 'the reply');
     expect(reply.msgType).toBe('interactive');
-    console.info(
-      `worker: acknowledged in ${ackMs.toFixed(0)} ms, reply at the stand-in after ${replyMs.toFixed(0)} ms`,
-    );
 
+    // A redelivery is acknowledged and dropped. Conversations are worked in order, so once a later
+    // message's reply is in, a second reply to the redelivery would have come before it.
     expect((await postLark(event)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(standIn.sent.filter((m) => m.receiveId === chatId)).toHaveLength(1);
+    expect((await postLark(textMessage({ openId, chatId, text: '我的' }))).status).toBe(200);
+    await eventually(() => toChat()[1], 'the reply to the message after the redelivery');
+    expect(toChat()).toHaveLength(2);
+    expect(JSON.stringify(toChat()[1]!.content)).toContain('还没有提交');
     const [stored] = await database.db
       .select()
       .from(inbox)
       .where(eq(inbox.conversationKey, `lark:${chatId}`));
     expect(stored).toBeUndefined();
     const rows = await database.db.select().from(outbox).where(eq(outbox.chatId, chatId));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 'sent', platformMessageId: reply.messageId });
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.platformMessageId === reply.messageId)).toMatchObject({ status: 'sent' });
 
     // A button on that card: the callback is answered with a toast and the card updated in place,
     // and the next question follows.
@@ -168,7 +175,7 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
     const answer = (await pressed.json()) as { toast: { content: string }; card?: { data: unknown } };
     expect(answer.toast.content).toBe('已收到');
     expect(JSON.stringify(answer.card?.data)).toContain('✓ 提合理化建议');
-    const next = await until(() => standIn.sent.filter((m) => m.receiveId === chatId)[1]);
+    const next = await eventually(() => toChat()[2], 'the question after the press');
     expect(JSON.stringify(next.content)).toContain('标题');
   });
 
@@ -221,12 +228,12 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
       body: JSON.stringify({ id: `worker-msg-${seq++}`, action: submit!.value, label: '提交' }),
     });
     expect(pressed.status).toBe(202);
-    const receipt = await until(async () => {
+    const receipt = await eventually(async () => {
       const res = await call(`/chat/messages?after=${after}&wait=5`, { headers: { cookie } });
       const { messages } = (await res.json()) as { messages: { payload: never; direction: string }[] };
       const text = bubbleText(messages.filter((m) => m.direction === 'out').map((m) => m.payload));
       return /JY-\d{4}-\d{4}/.exec(text)?.[0];
-    });
+    }, 'the receipt');
     const [row] = await database.db.select().from(submissions).where(eq(submissions.referenceCode, receipt));
     expect(row).toMatchObject({ kind: 'suggestion', title: '工具间增加一台空压机' });
   });
@@ -252,7 +259,7 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
     };
     const runs = await Promise.all([1, 2, 3].map(() => worker.scheduled({ cron: '* * * * *' })));
     expect(runs.map((r) => r.outcome)).toEqual(['ok', 'ok', 'ok']);
-    await until(() => standIn.sent.some((m) => m.receiveId === chatId));
+    await eventually(() => standIn.sent.some((m) => m.receiveId === chatId), 'the scheduled message');
     await worker.scheduled({ cron: '* * * * *' });
     expect(standIn.sent.filter((m) => m.receiveId === chatId)).toHaveLength(1);
     const claimed = await database.db
@@ -276,14 +283,17 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
-    await until(() => chats.every((chat) => standIn.sent.some((m) => m.receiveId === chat)), 30_000);
+    await eventually(
+      () => chats.every((chat) => standIn.sent.some((m) => m.receiveId === chat)),
+      'every chat to get the news',
+    );
     for (const chat of chats) expect(standIn.sent.filter((m) => m.receiveId === chat)).toHaveLength(1);
     const rows = await database.db.select().from(outbox).where(inArray(outbox.chatId, chats));
     expect(rows).toHaveLength(120);
-    await until(async () => {
+    await eventually(async () => {
       const left = await database.db.select().from(outbox).where(inArray(outbox.chatId, chats));
       return left.every((r) => r.status === 'sent');
-    });
+    }, 'every row to be marked sent');
     // Queue consumers and requests count in one budget in the database: none went over.
     expect(standIn.calls.slice(callsBefore).filter((c) => c.limited)).toEqual([]);
     const [item] = await database.db.select().from(newsItems).where(eq(newsItems.id, id));
@@ -293,7 +303,8 @@ describe.skipIf(!postgresUrl)('the Worker in workerd, on PostgreSQL through Hype
       logs
         .map((line) => /"event":"queue\.batch".*"sent":(\d+)/.exec(line)?.[1])
         .reduce((sum, n) => sum + Number(n ?? 0), 0);
-    await until(() => sentByQueue() >= 120, 5000).catch(() => undefined);
+    // The consumer logs each batch after its sends: wait for all of them, then count exactly.
+    await eventually(() => sentByQueue() >= 120, 'the queue consumer to report its batches');
     expect(sentByQueue()).toBe(120);
   });
 
