@@ -3,8 +3,10 @@
  * value opens only unchanged and under the key id it names, and that rotation keeps old values
  * readable. Pure and fast: no database, no server.
  */
+
+import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, generateDataKey, KeyRingError, parseDataKeys } from '../../src/crypto/sealed.ts';
+import { createKeyRing, generateDataKey, hex, KeyRingError, parseDataKeys } from '../../src/crypto/sealed.ts';
 
 const base64Of = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -204,5 +206,44 @@ describe('rotating keys', () => {
     expect(await dropped.open(after)).toBe('新值');
     // A different key under the same id does not open it either.
     await expect(createKeyRing(`k1:${key(32, 7)}`).open(before)).rejects.toThrow();
+  });
+});
+
+describe('keyed hashes derived from the data key', () => {
+  /** The same derivation done independently with node:crypto: HKDF-SHA-256, empty salt, info `tongxin:<purpose>`. */
+  const expected = (raw: Uint8Array, purpose: string, data: string) =>
+    createHmac('sha256', Buffer.from(hkdfSync('sha256', raw, new Uint8Array(0), `tongxin:${purpose}`, 32)))
+      .update(data)
+      .digest('hex');
+
+  it('is HMAC-SHA-256 under a key derived per data key and purpose, in full lower-case hex', async () => {
+    const ring = createKeyRing(`k2:${key(32, 2)},k1:${key(32, 1)}`);
+    expect(ring.ids).toEqual(['k2', 'k1']);
+    for (const data of ['', 'person-1', '张三', 'x'.repeat(1000)]) {
+      expect(await ring.mac('item-author', data)).toBe(expected(keyBytes(32, 2), 'item-author', data));
+      expect(await ring.mac('item-author', data, 'k1')).toBe(expected(keyBytes(32, 1), 'item-author', data));
+      expect(await ring.mac('web-cookie', data, 'k2')).toBe(expected(keyBytes(32, 2), 'web-cookie', data));
+    }
+    // Purposes and keys never share a value.
+    const values = new Set([
+      await ring.mac('a', 'same'),
+      await ring.mac('b', 'same'),
+      await ring.mac('a', 'same', 'k1'),
+      await ring.mac('b', 'same', 'k1'),
+    ]);
+    expect(values.size).toBe(4);
+    // Asked again (the derived key kept), the same value.
+    expect(await ring.mac('a', 'same')).toBe([...values][0]);
+  });
+
+  it('refuses a key id the ring does not hold', async () => {
+    const ring = createKeyRing(`k1:${key()}`);
+    await expect(ring.mac('item-author', 'x', 'k9')).rejects.toThrow(KeyRingError);
+    await expect(ring.mac('item-author', 'x', 'k9')).rejects.toThrow('no key "k9" in DATA_KEY');
+  });
+
+  it('writes bytes as two hex digits each, leading zeros kept', () => {
+    expect(hex(Uint8Array.from([0, 1, 15, 16, 127, 128, 255]))).toBe('00010f107f80ff');
+    expect(hex(new Uint8Array(0))).toBe('');
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * The web chat cookie's signer: keys derived from DATA_KEY (one per key of the ring, so a rotated
+ * ring still accepts the cookies of the key before it) or WEB_COOKIE_SECRET. Pure and fast.
+ */
+import { describe, expect, it } from 'vitest';
+import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
+import { ringVisitorSigner, secretVisitorSigner, visitorSigner } from '../../src/crypto/visitor-signer.ts';
+
+const visitor = 'v_AAAAAAAAAAAAAAAAAAAAAA';
+const split = (signed: string) => {
+  const [keyId, signature] = signed.split('.') as [string, string];
+  return { keyId, signature };
+};
+
+describe('signing web chat visitors', () => {
+  it('signs with the current data key and verifies under any key of the ring', async () => {
+    const old = generateDataKey('k1');
+    const before = split(await ringVisitorSigner(createKeyRing(old)).sign(visitor));
+    expect(before.keyId).toBe('k1');
+    expect(before.signature).toMatch(/^[0-9a-f]{64}$/);
+    const rotated = ringVisitorSigner(createKeyRing(`${generateDataKey('k2')},${old}`));
+    expect(await rotated.verify(visitor, before.keyId, before.signature)).toBe(true);
+    const after = split(await rotated.sign(visitor));
+    expect(after.keyId).toBe('k2');
+    expect(await rotated.verify(visitor, after.keyId, after.signature)).toBe(true);
+    // With the old key dropped, its cookies no longer verify.
+    const dropped = ringVisitorSigner(createKeyRing(generateDataKey('k2')));
+    expect(await dropped.verify(visitor, before.keyId, before.signature)).toBe(false);
+  });
+
+  it('refuses another visitor, another key id, a changed signature and another ring', async () => {
+    const ring = createKeyRing(`${generateDataKey('k2')},${generateDataKey('k1')}`);
+    const signer = ringVisitorSigner(ring);
+    const { keyId, signature } = split(await signer.sign(visitor));
+    expect(await signer.verify('v_BBBBBBBBBBBBBBBBBBBBBB', keyId, signature)).toBe(false);
+    expect(await signer.verify(visitor, 'k1', signature)).toBe(false);
+    expect(await signer.verify(visitor, 'k9', signature)).toBe(false);
+    const last = signature.at(-1) === '0' ? '1' : '0';
+    expect(await signer.verify(visitor, keyId, `${signature.slice(0, -1)}${last}`)).toBe(false);
+    expect(await signer.verify(visitor, keyId, signature.slice(0, -2))).toBe(false);
+    expect(
+      await ringVisitorSigner(createKeyRing(generateDataKey('k2'))).verify(visitor, keyId, signature),
+    ).toBe(false);
+  });
+
+  it('uses WEB_COOKIE_SECRET, under the key id env, when the operator set one', async () => {
+    const ring = createKeyRing(generateDataKey());
+    const chosen = visitorSigner('a-web-cookie-secret-of-32-characters-or-more', ring);
+    const { keyId, signature } = split(await chosen.sign(visitor));
+    expect(keyId).toBe('env');
+    expect(await chosen.verify(visitor, 'env', signature)).toBe(true);
+    expect(await chosen.verify(visitor, 'k1', signature)).toBe(false);
+    expect(
+      await secretVisitorSigner('another-secret-of-32-characters-or-more').verify(visitor, 'env', signature),
+    ).toBe(false);
+    // Without it, the data key's derived key signs.
+    expect(split(await visitorSigner(undefined, ring).sign(visitor)).keyId).toBe(ring.currentId);
+  });
+});
