@@ -54,7 +54,7 @@ export function disclose(
   results: Results,
   gate: { threshold: number; unverified: number; overlapsPoll: number | null },
 ): Disclosed {
-  if (!results.shown) return results;
+  // Results below the threshold come here as `{ answers, shown: false }` and leave the same way.
   if (results.answers - gate.unverified < gate.threshold) return { answers: results.answers, shown: false };
   if (gate.overlapsPoll !== null)
     return { answers: results.answers, shown: false, withheld: 'overlap', overlapsPoll: gate.overlapsPoll };

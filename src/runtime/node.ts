@@ -4,6 +4,7 @@
  */
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
+import { missingWechatPackages, missingWechatText } from '../../bots/wechat/installed.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
@@ -23,6 +24,13 @@ async function main() {
       process.exit(78);
     }
     throw error;
+  }
+  if (config.WECHATY_PUPPET) {
+    const missing = await missingWechatPackages(config.WECHATY_PUPPET);
+    if (missing.length > 0) {
+      console.error(missingWechatText(missing));
+      process.exit(78);
+    }
   }
   const log = createLogger(config.LOG_LEVEL);
   const database = await openConfiguredDatabase(config, log);

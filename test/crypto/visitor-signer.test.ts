@@ -2,6 +2,7 @@
  * The web chat cookie's signer: keys derived from DATA_KEY (one per key of the ring, so a rotated
  * ring still accepts the cookies of the key before it) or WEB_COOKIE_SECRET. Pure and fast.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { ringVisitorSigner, secretVisitorSigner, visitorSigner } from '../../src/crypto/visitor-signer.ts';
@@ -53,7 +54,18 @@ describe('signing web chat visitors', () => {
     expect(
       await secretVisitorSigner('another-secret-of-32-characters-or-more').verify(visitor, 'env', signature),
     ).toBe(false);
-    // Without it, the data key's derived key signs.
-    expect(split(await visitorSigner(undefined, ring).sign(visitor)).keyId).toBe(ring.currentId);
+    // Another visitor's signature does not verify this one.
+    const other = split(await chosen.sign('v_BBBBBBBBBBBBBBBBBBBBBB'));
+    expect(await chosen.verify(visitor, 'env', other.signature)).toBe(false);
+    // It is HMAC-SHA-256 of the purpose and the visitor under the secret, as documented.
+    expect(signature).toBe(
+      createHmac('sha256', 'a-web-cookie-secret-of-32-characters-or-more')
+        .update(`web-cookie\n${visitor}`)
+        .digest('hex'),
+    );
+    // Without it, the data key's key for the web cookie (and no other purpose) signs.
+    expect(await visitorSigner(undefined, ring).sign(visitor)).toBe(
+      `${ring.currentId}.${await ring.mac('web-cookie', visitor)}`,
+    );
   });
 });
