@@ -222,13 +222,13 @@ export const voteReplies: Record<VoteOutcome, L10n> = {
   },
 };
 
-/** The reply, with the privacy statement's short form and its page the first time a person votes. */
-export function voteReply(outcome: VoteOutcome, lang: Lang, firstTime: { url: string } | null): string {
+/** The reply, with the privacy statement's short form and its page on a person's first answer to a poll. */
+export function voteReply(outcome: VoteOutcome, lang: Lang, firstAnswer: { url: string } | null): string {
   const reply = t(lang, voteReplies[outcome]);
-  if (!firstTime) return reply;
+  if (!firstAnswer) return reply;
   const note = t(lang, {
-    zh: `首次投票说明：只保存答案和日期，不保存您是谁；投票结束后密钥删除，任何人都查不出谁投了什么。详见 ${firstTime.url}`,
-    en: `First vote: only the answer and the day are stored, not who you are; when the poll closes its key is deleted and no one can tell who voted what. More: ${firstTime.url}`,
+    zh: `匿名说明：只保存答案和日期，不保存您是谁；投票结束后密钥删除，任何人都查不出谁投了什么。详见 ${firstAnswer.url}`,
+    en: `About anonymity: only the answer and the day are stored, not who you are; when the poll closes its key is deleted and no one can tell who voted what. More: ${firstAnswer.url}`,
   });
   return `${reply}\n${note}`;
 }

@@ -98,32 +98,32 @@ export function createKeyRing(dataKeys: string): KeyRing {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const raws = new Map(parsed.map(({ id, raw }) => [id, raw]));
+  /** Derives the MAC key for one data key and purpose (HKDF-SHA-256, empty salt, info `tongxin:<purpose>`). */
+  const deriveMacKey = (keyId: string, purpose: string): Promise<CryptoKey> => {
+    const raw = raws.get(keyId);
+    if (!raw) return Promise.reject(new KeyRingError(`no key "${keyId}" in DATA_KEY`));
+    return crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey']).then((base) =>
+      crypto.subtle.deriveKey(
+        {
+          name: 'HKDF',
+          hash: 'SHA-256',
+          salt: new Uint8Array(0),
+          info: encoder.encode(`tongxin:${purpose}`),
+        },
+        base,
+        { name: 'HMAC', hash: 'SHA-256', length: 256 },
+        // Stryker disable next-line BooleanLiteral: equivalent, the derived key never leaves the ring, so whether it could be exported is not observable.
+        false,
+        ['sign'],
+      ),
+    );
+  };
   /** Derived MAC keys by key id and purpose, each derived once. */
   const macKeys = new Map<string, Promise<CryptoKey>>();
   const macKey = (keyId: string, purpose: string): Promise<CryptoKey> => {
     const name = `${keyId}\n${purpose}`;
-    let key = macKeys.get(name);
-    // Stryker disable next-line ConditionalExpression: performance only, deriving the key again each time gives the same key.
-    if (!key) {
-      const raw = raws.get(keyId);
-      if (!raw) return Promise.reject(new KeyRingError(`no key "${keyId}" in DATA_KEY`));
-      key = crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey']).then((base) =>
-        crypto.subtle.deriveKey(
-          {
-            name: 'HKDF',
-            hash: 'SHA-256',
-            salt: new Uint8Array(0),
-            info: encoder.encode(`tongxin:${purpose}`),
-          },
-          base,
-          { name: 'HMAC', hash: 'SHA-256', length: 256 },
-          // Stryker disable next-line BooleanLiteral: equivalent, the derived key never leaves the ring, so whether it could be exported is not observable.
-          false,
-          ['sign'],
-        ),
-      );
-      macKeys.set(name, key);
-    }
+    const key = macKeys.get(name) ?? deriveMacKey(keyId, purpose);
+    macKeys.set(name, key);
     return key;
   };
 
