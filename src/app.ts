@@ -56,6 +56,8 @@ export interface AppDeps {
   floodGuard?: FloodGuard;
   /** Refuses a person's poll answers past so many a minute. */
   voteLimit?: FloodGuard;
+  /** Refuses web chat messages from one client address past so many a minute, whatever the cookie. */
+  addressLimit?: FloodGuard;
   /** Where a request comes from, for the limit on guessing ADMIN_TOKEN and sign-in links (unset: all alike). */
   sourceOf?: SourceOf;
 }
@@ -118,6 +120,8 @@ export function createApp(deps: AppDeps) {
       wakeOutbox: deps.wake.outbox,
       ...(deps.floodGuard ? { floodGuard: deps.floodGuard } : {}),
       ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
+      ...(deps.addressLimit ? { addressLimit: deps.addressLimit } : {}),
+      sourceOf: signIns.sourceOf,
     }),
   );
   app.route('/', newsPageRoutes({ db: deps.db, timeZone: deps.timeZone, now }));

@@ -96,6 +96,11 @@ const fields = z.object({
   /** Poll answers one person may give in a minute (card buttons, the vote endpoint, codes typed). */
   VOTES_PER_MINUTE: positiveInt('a whole number of answers').default(10),
   /**
+   * Web chat messages from one client address in a minute, whatever cookies they carry: a new
+   * cookie is a new person, so the per-person limit alone would not stop a flood that changes them.
+   */
+  WEB_PER_ADDRESS_PER_MINUTE: positiveInt('a whole number of messages').default(300),
+  /**
    * Reverse proxies in front of this server whose X-Forwarded-For is to be believed: unset or
    * false, none (the socket's peer is the client); true, one; or a number of them.
    */

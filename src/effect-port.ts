@@ -126,7 +126,6 @@ export function createEffectPort(tx: Db, scope: EffectScope): EffectPort & { aut
           personId: scope.personId,
           ...effect,
           now: scope.now,
-          timeZone: scope.timeZone,
         });
       case 'case.view':
       case 'case.move': {

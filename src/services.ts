@@ -24,7 +24,7 @@ import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
 import { createInboxProcessor } from './jobs/inbox-processor.ts';
 import { createIntakePressure, inboxWorkerPause } from './jobs/intake-pressure.ts';
-import { launderAnonymousItems, sealLegacyAuthors } from './jobs/launder.ts';
+import { launderAnonymousItems, sealAllLegacyAuthors } from './jobs/launder.ts';
 import { createLoop } from './jobs/loop.ts';
 import { createNewsBroadcast } from './jobs/news-broadcast.ts';
 import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
@@ -60,6 +60,7 @@ export type ServiceConfig = Pick<
   | 'CONVERSATION_TIMEOUT_MINUTES'
   | 'INBOUND_PER_MINUTE'
   | 'VOTES_PER_MINUTE'
+  | 'WEB_PER_ADDRESS_PER_MINUTE'
   | 'TRUST_PROXY'
   | 'OUTBOX_MAX_ATTEMPTS'
   | 'OUTBOX_LEASE_SECONDS'
@@ -198,7 +199,7 @@ export function createServices(deps: ServiceDeps) {
   /** Ends abandoned forms; and launders anonymous items a crash left waiting (and, once, seals older ones). */
   const sweep = async () => {
     if (!legacyAuthorsSealed) {
-      for (let round = 0; round < 1000 && (await sealLegacyAuthors(db, deps.keyRing)) > 0; round++) {}
+      await sealAllLegacyAuthors(db, deps.keyRing);
       legacyAuthorsSealed = true;
     }
     await launderAnonymousItems(db);
@@ -255,6 +256,7 @@ export function createServices(deps: ServiceDeps) {
   const floodGuard = new FloodGuard(config.INBOUND_PER_MINUTE, () => now().getTime());
   // And one count of poll answers per person, whichever way they answer.
   const voteLimit = new FloodGuard(config.VOTES_PER_MINUTE, () => now().getTime());
+  const addressLimit = new FloodGuard(config.WEB_PER_ADDRESS_PER_MINUTE, () => now().getTime());
   const polls = createPollJobs({
     db,
     log,
@@ -404,6 +406,7 @@ export function createServices(deps: ServiceDeps) {
     wechatQr: deps.wechatQr ?? (() => null),
     floodGuard,
     voteLimit,
+    addressLimit,
     sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
   });
 

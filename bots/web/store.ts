@@ -84,12 +84,23 @@ export async function messagesAfter(db: Db, visitor: string, afterId: number, li
     rows.map(async (r) => ({
       id: r.id,
       direction: r.direction,
-      payload: isSealedPayload(r.payload)
-        ? (JSON.parse(await sealer.open(r.payload.sealed)) as Record<string, unknown>)
-        : r.payload,
+      payload: isSealedPayload(r.payload) ? await openOrPlaceholder(sealer, r.payload.sealed) : r.payload,
       at: r.createdAt.toISOString(),
     })),
   );
+}
+
+/** What a message sealed with a key no longer held shows in the visitor's history. */
+export const unreadableText =
+  '🔒 此消息已无法显示（密钥已更换） · This message can no longer be shown (the key was changed)';
+
+/** A history entry opened, or, when its key is gone, a line saying so (the rest of the history still shows). */
+async function openOrPlaceholder(sealer: Sealer, sealed: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await sealer.open(sealed)) as Record<string, unknown>;
+  } catch {
+    return { text: unreadableText };
+  }
 }
 
 /** What a redacted message shows in the visitor's history. */

@@ -1,4 +1,7 @@
-/** Who did what to which item, for officers' accountability. Append-only. */
+/**
+ * Who did what to which item, for officers' accountability. Rows are added, never removed; a row
+ * counting refused sign-ins from one address is updated during its minute.
+ */
 import { bigint, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const auditLog = pgTable(

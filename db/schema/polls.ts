@@ -100,7 +100,7 @@ export const polls = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     results: jsonb('results').$type<PollResults>(),
     /**
-     * Who was asked, as keyed hashes (from the data key `key`), kept from the close so a later
+     * Who was asked, as keyed hashes (from the data key `key`), recorded when it opens so a later
      * poll whose audience differs by fewer than k people is not published (no differencing).
      */
     audienceDigest: jsonb('audience_digest').$type<AudienceDigest>(),

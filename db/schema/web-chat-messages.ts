@@ -1,4 +1,5 @@
 /** The web chat's own message store: what the visitor sent and what the bot delivered, for history. */
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const webChatMessages = pgTable(
@@ -19,6 +20,9 @@ export const webChatMessages = pgTable(
   (t) => [
     uniqueIndex('web_chat_messages_key_uq').on(t.visitorId, t.direction, t.messageKey),
     index('web_chat_messages_visitor_idx').on(t.visitorId, t.id),
+    index('web_chat_messages_topic_idx')
+      .on(t.topic)
+      .where(sql`${t.topic} is not null`),
   ],
 );
 

@@ -36,6 +36,12 @@ const keyIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
 export class KeyRingError extends Error {}
 
 /**
+ * A value sealed with a key this ring does not hold: during a rolling change of DATA_KEY another
+ * instance may hold it, so what meets one waits rather than fails.
+ */
+export class UnknownKeyError extends KeyRingError {}
+
+/**
  * Reads DATA_KEY: one or more `id:base64` pairs separated by commas, the first sealing new
  * values (a bare base64 key gets the id `k1`). Each key is 32 random bytes.
  */
@@ -101,7 +107,7 @@ export function createKeyRing(dataKeys: string): KeyRing {
   /** Derives the MAC key for one data key and purpose (HKDF-SHA-256, empty salt, info `tongxin:<purpose>`). */
   const deriveMacKey = (keyId: string, purpose: string): Promise<CryptoKey> => {
     const raw = raws.get(keyId);
-    if (!raw) return Promise.reject(new KeyRingError(`no key "${keyId}" in DATA_KEY`));
+    if (!raw) return Promise.reject(new UnknownKeyError(`no key "${keyId}" in DATA_KEY`));
     return crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey']).then((base) =>
       crypto.subtle.deriveKey(
         {
@@ -154,7 +160,7 @@ export function createKeyRing(dataKeys: string): KeyRing {
       const [tag, id, body] = sealed.split('.');
       if (tag !== prefix || !id || body === undefined) throw new KeyRingError('not a sealed value');
       const key = (await imported).get(id);
-      if (!key) throw new KeyRingError(`no key "${id}" in DATA_KEY to open this value`);
+      if (!key) throw new UnknownKeyError(`no key "${id}" in DATA_KEY to open this value`);
       const data = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
       const plain = await crypto.subtle.decrypt(
         { name: 'AES-GCM', iv: data.slice(0, 12), additionalData: encoder.encode(id) },

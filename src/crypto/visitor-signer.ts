@@ -12,6 +12,8 @@ const purpose = 'web-cookie';
 /** Signs with the ring's current key; verifies under any key of the ring. */
 export function ringVisitorSigner(ring: KeyRing): VisitorSigner {
   return {
+    currentKeyId: ring.currentId,
+    holds: (keyId) => ring.ids.includes(keyId),
     sign: async (value) => `${ring.currentId}.${await ring.mac(purpose, value)}`,
     verify: async (value, keyId, signature) =>
       ring.ids.includes(keyId) && sameHex(signature, await ring.mac(purpose, value, keyId)),
@@ -32,6 +34,8 @@ export function secretVisitorSigner(secret: string): VisitorSigner {
   const mac = async (value: string) =>
     hex(new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(`${purpose}\n${value}`))));
   return {
+    currentKeyId: 'env',
+    holds: (keyId) => keyId === 'env',
     sign: async (value) => `env.${await mac(value)}`,
     verify: async (value, keyId, signature) => keyId === 'env' && sameHex(signature, await mac(value)),
   };

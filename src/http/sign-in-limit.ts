@@ -20,9 +20,10 @@ export function tooManyAttempts(c: Context, seconds: number): AppError {
 }
 
 /**
- * One sign-in attempt from this request's source. While the source is limited it is refused
- * without being tried (so a right guess gains nothing, and a link is not used up); otherwise
- * `attempt` runs and resolves to null on success or to what it refused, which is counted.
+ * One sign-in attempt from this request's source, counted before it is tried. Past the limit it
+ * is refused without being tried (so a right guess gains nothing, and a link is not used up);
+ * otherwise `attempt` runs and resolves to null on success (its count given back) or to what it
+ * refused, which is audited.
  */
 export async function attemptSignIn(
   limit: SignInLimit,
@@ -31,13 +32,16 @@ export async function attemptSignIn(
   attempt: () => Promise<RefusedSignIn | null>,
 ): Promise<'ok' | 'refused' | { wait: number }> {
   const source = limit.sourceOf(c);
-  const waiting = await limit.failures.wait(source);
-  if (waiting > 0) {
-    await limit.failures.refuse(source, kind);
-    return { wait: waiting };
+  const wait = await limit.failures.take(source);
+  if (wait > 0) {
+    await limit.failures.refuse(source, kind, true);
+    return { wait };
   }
   const refusal = await attempt();
-  if (refusal === null) return 'ok';
-  const wait = await limit.failures.refuse(source, refusal);
-  return wait > 0 ? { wait } : 'refused';
+  if (refusal === null) {
+    await limit.failures.release(source);
+    return 'ok';
+  }
+  await limit.failures.refuse(source, refusal, false);
+  return 'refused';
 }

@@ -11,7 +11,7 @@ import type { ChannelName, Inbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { type InboxRow, inbox } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
-import type { KeyRing } from '../crypto/sealed.ts';
+import { type KeyRing, UnknownKeyError } from '../crypto/sealed.ts';
 import { createEffectPort } from '../effect-port.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { lockConversation, saveConversation } from '../store/conversations.ts';
@@ -88,6 +88,16 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
         await tx.update(inbox).set({ status: 'done', processedAt: new Date() }).where(eq(inbox.id, row.id));
         log.debug('inbox.processed', { id: row.id, channel: row.channel });
       } catch (error) {
+        if (error instanceof UnknownKeyError) {
+          // Sealed with a key this instance does not hold (yet, during a change of DATA_KEY):
+          // another instance, or this one once updated, handles it. It waits; no try is used up.
+          log.warn('inbox.key_unknown', { id: row.id, channel: row.channel });
+          await tx
+            .update(inbox)
+            .set({ nextAttemptAt: sql`now() + interval '60 seconds'` })
+            .where(eq(inbox.id, row.id));
+          return true;
+        }
         const attempts = row.attempts + 1;
         const failed = attempts >= maxAttempts;
         log.error('inbox.error', {

@@ -11,7 +11,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { auditLog, referenceCounters, submissionEvents, submissions } from '../../db/schema/index.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
-import { authorColumns, authorOf } from '../store/authors.ts';
+import { authorColumns, authorOf, authorTime } from '../store/authors.ts';
 
 /** Rewrites the rows of up to `batch` items waiting for it; resolves to how many. */
 export async function launderAnonymousItems(db: Db, batch = 50): Promise<number> {
@@ -48,7 +48,7 @@ export async function launderAnonymousItems(db: Db, batch = 50): Promise<number>
 
 /**
  * Seals the author of anonymous items filed before authors were sealed, and takes their name off
- * those items' timelines and audit rows. Resolves to how many it sealed.
+ * those items' timelines and audit rows (their times kept to the minute). Resolves to how many it sealed.
  */
 export async function sealLegacyAuthors(db: Db, keys: KeyRing, batch = 100): Promise<number> {
   return db.transaction(async (tx) => {
@@ -58,20 +58,26 @@ export async function sealLegacyAuthors(db: Db, keys: KeyRing, batch = 100): Pro
       .where(and(eq(submissions.anonymous, true), isNull(submissions.authorSeal)))
       .limit(batch)
       .for('update', { skipLocked: true });
+    let sealed = 0;
     for (const row of rows) {
       const author = await authorOf(keys, row);
       if (!author) continue;
+      sealed++;
       await tx
         .update(submissions)
-        .set({ ...(await authorColumns(keys, author, true)), launderDue: true })
+        .set({
+          ...(await authorColumns(keys, author, true)),
+          launderDue: true,
+          createdAt: authorTime(row.createdAt, true),
+        })
         .where(eq(submissions.id, row.id));
       await tx
         .update(submissionEvents)
-        .set({ actorType: 'author', actorId: null })
+        .set({ actorType: 'author', actorId: null, at: sql`date_trunc('minute', ${submissionEvents.at})` })
         .where(and(eq(submissionEvents.submissionId, row.id), eq(submissionEvents.actorType, 'person')));
       await tx
         .update(auditLog)
-        .set({ actorType: 'author', actorId: null })
+        .set({ actorType: 'author', actorId: null, at: sql`date_trunc('minute', ${auditLog.at})` })
         .where(
           and(
             eq(auditLog.subjectType, 'submission'),
@@ -80,6 +86,14 @@ export async function sealLegacyAuthors(db: Db, keys: KeyRing, batch = 100): Pro
           ),
         );
     }
-    return rows.length;
+    return sealed;
   });
+}
+
+/** Seals every anonymous item an earlier release stored with its author in clear (at start-up and in the sweep). */
+export async function sealAllLegacyAuthors(db: Db, keys: KeyRing): Promise<void> {
+  // Bounded: a row whose author cannot be read is passed over, not tried forever.
+  for (let round = 0; round < 1000; round++) {
+    if ((await sealLegacyAuthors(db, keys)) === 0) return;
+  }
 }

@@ -15,9 +15,10 @@ import {
 } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { type OutboxRow, outbox } from '../../db/schema/index.ts';
+import { type KeyRing, UnknownKeyError } from '../crypto/sealed.ts';
 import { errorFields, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { openOutboxRow } from '../store/outbox.ts';
+import { hiddenChatPrefix, openOutboxRow } from '../store/outbox.ts';
 
 export interface OutboxDispatcherDeps {
   db: Db;
@@ -30,8 +31,8 @@ export interface OutboxDispatcherDeps {
   batchSize?: number;
   /** First retry delay; doubles per attempt, with jitter, capped at ten minutes. */
   baseDelayMs?: number;
-  /** Opens the sealed payloads just before they are sent. */
-  sealer: Pick<Sealer, 'open'>;
+  /** Opens the sealed payloads just before they are sent (and keys a hidden recipient's deliveries). */
+  sealer: Pick<KeyRing, 'open' | 'mac'>;
   /** Counts sends by channel and outcome. */
   metrics?: Metrics;
   /**
@@ -129,7 +130,27 @@ export function createOutboxDispatcher(
   const record = async (row: OutboxRow) => {
     const sender = deps.senders.get(row.channel as ChannelName);
     // Payloads are sealed at rest; they are opened here, just before they are sent.
-    const opened = await openOutboxRow(deps.sealer, row).catch(() => null);
+    const opening = await openOutboxRow(deps.sealer, row).then(
+      (opened) => ({ opened, error: null }),
+      (error: unknown) => ({ opened: null, error }),
+    );
+    if (opening.error instanceof UnknownKeyError) {
+      // Sealed with a key this instance does not hold (yet): another instance, or this one after
+      // DATA_KEY is updated, will send it. Put back for later without using up a try.
+      log.warn('outbox.key_unknown', { id: row.id, channel: row.channel });
+      await db
+        .update(outbox)
+        .set({
+          status: 'pending',
+          attempts: sql`${outbox.attempts} - 1`,
+          leaseUntil: null,
+          nextAttemptAt: sql`now() + interval '60 seconds'`,
+        })
+        .where(eq(outbox.id, row.id));
+      return;
+    }
+    const { opened } = opening;
+    const hidden = row.chatId.startsWith(hiddenChatPrefix);
     const parsed = outboundSchema.safeParse(opened?.message);
     if (!sender || !opened || !parsed.success) {
       const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
@@ -150,7 +171,7 @@ export function createOutboxDispatcher(
         sender.send({
           channel: row.channel as ChannelName,
           chatId: opened.chatId,
-          idempotencyKey: row.uuid,
+          idempotencyKey: hidden ? await hiddenDeliveryKey(deps.sealer, row.uuid) : row.uuid,
           message: parsed.data,
           ...(row.topic ? { topic: row.topic } : {}),
         }),
@@ -174,7 +195,8 @@ export function createOutboxDispatcher(
         .set({
           status: 'sent',
           sentAt: new Date(),
-          platformMessageId: result.platformMessageId,
+          // A hidden recipient's delivery leaves no id that the channel's own records share.
+          platformMessageId: hidden ? null : result.platformMessageId,
           leaseUntil: null,
         })
         .where(stillOurs);
@@ -239,4 +261,14 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The idempotency key a hidden recipient's delivery carries: derived from the row's uuid with the
+ * data key, in uuid form, so the channel's own copy (the web chat's history) cannot be joined back
+ * to the outbox row, while a retry still carries the same key.
+ */
+async function hiddenDeliveryKey(keys: Pick<KeyRing, 'mac'>, uuid: string): Promise<string> {
+  const h = (await keys.mac('hidden-delivery', uuid)).slice(0, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

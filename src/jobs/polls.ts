@@ -8,7 +8,7 @@ import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { polls } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
-import { closePoll } from '../store/poll-close.ts';
+import { closePoll, forgetLateReminders } from '../store/poll-close.ts';
 import { openDuePoll, sendPollReminder } from '../store/poll-posting.ts';
 import { type ChatMembers, dueClose, dueReminder, groupPostings, type PollKeys } from '../store/polls.ts';
 
@@ -87,6 +87,7 @@ export function createPollJobs(deps: PollJobDeps): () => Promise<number> {
         done++;
       }
     }
+    await forgetLateReminders(db, deps.now());
     await vacuumAfterCloses();
     return done;
   };

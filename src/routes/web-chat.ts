@@ -6,7 +6,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { chatScript } from '../../bots/web/app-script.ts';
 import type { WebChatHub } from '../../bots/web/hub.ts';
-import { ensureVisitor, readVisitor, type VisitorSigner } from '../../bots/web/identity.ts';
+import { ensureVisitor, readVisitor, secureSite, type VisitorSigner } from '../../bots/web/identity.ts';
 import { chatPage, faviconSvg, type Shortcut } from '../../bots/web/page.ts';
 import { parseWebMessage } from '../../bots/web/parse.ts';
 import { messagesAfter, storeIncoming } from '../../bots/web/store.ts';
@@ -16,6 +16,7 @@ import { type VoteOutcome, voteReplies, voteReply } from '../../flows/polls/mess
 import { privacyText } from '../../flows/polls/privacy.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
+import type { SourceOf } from '../http/client-address.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson, validationError } from '../http/json-body.ts';
 import { type FloodGuard, floodText } from '../intake/flood-guard.ts';
@@ -54,6 +55,10 @@ export interface WebChatDeps {
   floodGuard?: FloodGuard;
   /** Refuses a person's poll answers past so many a minute. */
   voteLimit?: FloodGuard;
+  /** Refuses messages from one client address past so many a minute (a flood changing cookies). */
+  addressLimit?: FloodGuard;
+  /** Where a request comes from (`unknown` when the runtime cannot tell: then only the person counts). */
+  sourceOf?: SourceOf;
 }
 
 const voteBody = z
@@ -105,7 +110,7 @@ const pollQuery = z.object({
 export function webChatRoutes(deps: WebChatDeps) {
   const { db, hub, signer } = deps;
   const visitorOf = async (c: Context) => {
-    const visitor = await readVisitor(c, signer);
+    const visitor = await readVisitor(c, signer, secureSite(c, deps.publicUrl));
     if (!visitor) throw new AppError('unauthorized', text.noCookie);
     return visitor;
   };
@@ -120,8 +125,13 @@ export function webChatRoutes(deps: WebChatDeps) {
     .get('/favicon.svg', icon)
     .get('/favicon.ico', icon)
     .get('/chat', async (c) => {
-      const { visitor, restarted } = await ensureVisitor(c, signer);
-      if (restarted) {
+      const { visitor, restarted } = await ensureVisitor(c, signer, secureSite(c, deps.publicUrl));
+      // Told once, and not at the bidding of anyone sending made-up cookies from one address.
+      const source = deps.sourceOf?.(c) ?? 'unknown';
+      if (
+        restarted &&
+        (source === 'unknown' || !deps.addressLimit || deps.addressLimit.allow(`web-restart:${source}`))
+      ) {
         // The browser's cookie no longer verifies (the server's key changed): say so in the new chat.
         await enqueue(db, deps.sealer, [{ channel: 'web', chatId: visitor, message: restartedNotice }]);
         deps.wakeOutbox?.();
@@ -144,6 +154,9 @@ export function webChatRoutes(deps: WebChatDeps) {
     .post('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);
       if (deps.floodGuard && !deps.floodGuard.allow(`web:${visitor}`))
+        throw new AppError('too_many_requests', floodText);
+      const source = deps.sourceOf?.(c) ?? 'unknown';
+      if (deps.addressLimit && source !== 'unknown' && !deps.addressLimit.allow(`web-address:${source}`))
         throw new AppError('too_many_requests', floodText);
       // The text is kept as sent, made storable where it is stored; parseWebMessage checks the rest.
       const body = await readJson(c, z.unknown(), { anyText: true });

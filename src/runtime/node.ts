@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import cron from 'node-cron';
 import { missingWechatPackages, missingWechatText } from '../../bots/wechat/installed.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import { sealAllLegacyAuthors } from '../jobs/launder.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
 import { takeWechatInbound } from '../wechat-intake.ts';
@@ -35,6 +36,8 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const database = await openConfiguredDatabase(config, log);
   const keyRing = await dataKeyRing(config, log);
+  // Anonymous items an earlier release stored with their author in clear are sealed before serving.
+  await sealAllLegacyAuthors(database.db, keyRing);
   if (!config.ADMIN_TOKEN) log.warn('officer_api.disabled', { hint: 'set ADMIN_TOKEN to enable /api' });
 
   // WeChat only when a puppet is named: otherwise nothing of wechaty is loaded.

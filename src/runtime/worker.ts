@@ -86,7 +86,8 @@ async function open(env: WorkerEnv, onWake?: (job: WakeableJob) => void) {
     const services = createServices({
       db,
       databaseKind: 'postgres',
-      config,
+      // CF-Connecting-IP is the client, whatever X-Forwarded-For says: TRUST_PROXY is not read here.
+      config: { ...config, TRUST_PROXY: 0 },
       log,
       keyRing,
       chartScript: async () => chartJs,

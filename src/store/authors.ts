@@ -3,7 +3,7 @@
  * author and origin chat in clear columns. An anonymous one keeps them only sealed with the data
  * key (to tell the author how it goes), plus a keyed hash of the person that finds their own
  * items (我的) and cannot be recomputed from a copy of the database. Times the author's own
- * actions write on an anonymous item are kept to the day.
+ * actions write on an anonymous item are kept to the minute.
  */
 import { eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
@@ -95,49 +95,9 @@ export async function authorContact(
   return { ...author, language: person?.language ?? 'zh', hidden: row.anonymous };
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-function zonedParts(at: Date, timeZone: string) {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    dayFormats.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    offsetMs:
-      Date.UTC(
-        Number(parts.year),
-        Number(parts.month) - 1,
-        Number(parts.day),
-        Number(parts.hour),
-        Number(parts.minute),
-        Number(parts.second),
-      ) -
-      Math.floor(at.getTime() / 1000) * 1000,
-  };
-}
-
-/** The start of the day `at` falls on, in the time zone (the instant of local midnight). */
-export function startOfDay(at: Date, timeZone: string): Date {
-  const { year, month, day, offsetMs } = zonedParts(at, timeZone);
-  const guess = Date.UTC(year, month - 1, day) - offsetMs;
-  // The offset at midnight may differ from the offset at `at` (a daylight-saving change that day).
-  return new Date(Date.UTC(year, month - 1, day) - zonedParts(new Date(guess), timeZone).offsetMs);
-}
-
-/** When the author's own action on an item is recorded: to the day when the item is anonymous. */
-export const authorTime = (now: Date, anonymous: boolean, timeZone: string): Date =>
-  anonymous ? startOfDay(now, timeZone) : now;
+/**
+ * When the author's own action on an anonymous item is recorded: to the minute, so no stored time
+ * equals, to the millisecond, the time of the message that carried it.
+ */
+export const authorTime = (now: Date, anonymous: boolean): Date =>
+  anonymous ? new Date(Math.floor(now.getTime() / 60_000) * 60_000) : now;

@@ -48,7 +48,8 @@ async function findCase(
   const [row] = await tx
     .select({ submission: submissions, proposer: people.displayName })
     .from(submissions)
-    .innerJoin(people, eq(people.id, submissions.personId))
+    // An anonymous item has no author row: it is found all the same, and names nobody.
+    .leftJoin(people, eq(people.id, submissions.personId))
     .where(eq(submissions.id, access.item.id));
   if (!row) return { ok: false, reason: 'not_found' } as const;
   return { ok: true, row } as const;

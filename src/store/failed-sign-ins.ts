@@ -1,8 +1,10 @@
 /**
- * Refused sign-ins (a wrong ADMIN_TOKEN on /api, /metrics or the console, a console sign-in link
- * that does not work), counted per source in fixed one-minute windows in the send_budget table,
- * so every instance shares the count. A source past `perMinute` refusals is refused outright,
- * even with the right secret, until its minute ends.
+ * Sign-in attempts (an ADMIN_TOKEN on /api, /metrics or the console, a console sign-in link),
+ * counted per source in fixed one-minute windows in the send_budget table, so every instance
+ * shares the count. Each attempt is counted *before* it is tried, in a statement that holds the
+ * counter's row, so a burst of parallel guesses is counted one by one and no more than
+ * `perMinute` are tried; a successful one is given back. A source past the limit is refused
+ * outright, even with the right secret, until its minute ends.
  *
  * Each source's minute is one audit row (`auth.refused`), its detail counting the refusals by
  * kind, updated while the minute lasts: an unauthenticated client cannot add rows faster than
@@ -27,13 +29,15 @@ export type RefusedSignIn =
   | 'link_not_officer';
 
 export interface FailedSignIns {
-  /** Seconds until this source may try again; 0 when it may now. */
-  wait(source: string): Promise<number>;
   /**
-   * Counts and audits one refusal; resolves to the seconds the source must wait when this attempt
-   * was already past the limit (answer 429), else 0 (answer as refused).
+   * Counts one attempt from this source; resolves to the seconds it must wait when the attempt is
+   * past the limit (refuse it untried, with 429), else 0 (try it).
    */
-  refuse(source: string, what: RefusedSignIn): Promise<number>;
+  take(source: string): Promise<number>;
+  /** Gives back the count of an attempt that succeeded. */
+  release(source: string): Promise<void>;
+  /** Audits one refusal (`limited`: refused untried, past the limit). */
+  refuse(source: string, what: RefusedSignIn, limited: boolean): Promise<void>;
 }
 
 const windowMs = 60_000;
@@ -81,37 +85,35 @@ export function createFailedSignIns(
   };
 
   return {
-    async wait(source) {
+    async take(source) {
       const at = now();
       const windowStart = windowOf(at);
-      const [row] = await queryRows<{ used: number }>(
-        db,
-        sql`select used from send_budget
-            where key = ${keyOf(source)} and window_start >= ${windowStart.toISOString()}::timestamptz`,
-      );
-      return row && row.used >= limits.perMinute ? secondsLeft(windowStart, at) : 0;
+      const used = await count(db, keyOf(source), windowStart);
+      return used > limits.perMinute ? secondsLeft(windowStart, at) : 0;
     },
 
-    async refuse(source, what) {
+    async release(source) {
+      await db.execute(
+        sql`update send_budget set used = greatest(used - 1, 0)
+            where key = ${keyOf(source)} and window_start = ${windowOf(now()).toISOString()}::timestamptz`,
+      );
+    },
+
+    async refuse(source, what, limited) {
       const at = now();
       const windowStart = windowOf(at);
-      // One transaction: the counter's row lock keeps instances counting one source in step.
-      return db.transaction(async (tx) => {
-        const used = await count(tx, keyOf(source), windowStart);
-        const limited = used > limits.perMinute;
-        const wait = limited ? secondsLeft(windowStart, at) : 0;
-        if (await addTo(tx, source, windowStart, what, limited)) return wait;
+      await db.transaction(async (tx) => {
+        if (await addTo(tx, source, windowStart, what, limited)) return;
         // The source's first refusal this minute gets its own row while there are few sources;
-        // past that (or once folded) it counts in the shared one.
-        const own = used === 1 && (await count(tx, sourcesKey, windowStart)) <= limits.sourcesPerMinute;
-        if (!own && (await addTo(tx, '*', windowStart, what, limited))) return wait;
+        // past that it counts in the shared one.
+        const own = (await count(tx, sourcesKey, windowStart)) <= limits.sourcesPerMinute;
+        if (!own && (await addTo(tx, '*', windowStart, what, limited))) return;
         await tx.execute(
           sql`insert into audit_log (at, actor_type, actor_id, action, subject_type, subject_id, detail)
               values (${at.toISOString()}::timestamptz, 'system', null, 'auth.refused', 'source',
                       ${own ? source : '*'},
                       jsonb_build_object('count', 1, ${what}::text, 1, 'limited', ${limited ? 1 : 0}::int))`,
         );
-        return wait;
       });
     },
   };

@@ -19,16 +19,17 @@ import {
   pollVotes,
   webChatMessages,
 } from '../../db/schema/index.ts';
+import { countRows, publishableComments, rewrittenVotes } from '../../flows/polls/close.ts';
 import { disclose, overlappingPoll, type PublishedAudience } from '../../flows/polls/disclosure.ts';
 import { resultsMessage } from '../../flows/polls/messages.ts';
-import { type CountRow, shuffle, tally } from '../../flows/polls/tally.ts';
+import { tally } from '../../flows/polls/tally.ts';
 import { hex } from '../crypto/sealed.ts';
 import { secureRandom, tokenSigner } from '../polls/token.ts';
 import { verifiedOnly } from './audience.ts';
 import { responsibleContacts } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
 import { reminderTopic } from './poll-posting.ts';
-import { type Ballot, openBallot } from './poll-votes.ts';
+import { openBallot } from './poll-votes.ts';
 import { dayIn, groupPostings, type PollKeys, pollView } from './polls.ts';
 
 /** Days within which a published poll's audience is compared with a closing one's (the differencing rule). */
@@ -51,24 +52,18 @@ async function openVotes(db: Db, keys: PollKeys, pollId: string) {
   return Promise.all(rows.map(async (row) => ({ token: row.token, ...(await openBallot(keys, row)) })));
 }
 
-/** How many gave each answer, per group. */
-function countRows(ballots: readonly Ballot[]): CountRow[] {
-  const counts = new Map<string, CountRow>();
-  for (const b of ballots) {
-    const key = `${b.segment}:${b.answer}`;
-    const row = counts.get(key);
-    if (row) row.n++;
-    else counts.set(key, { segment: b.segment, answer: b.answer, n: 1 });
-  }
-  return [...counts.values()];
-}
-
 /**
- * How many votes came from people who are not verified members. Only a web visitor can be one,
- * and only where a poll was sent to their chat, or (from before this rule) asked them in private.
+ * The tokens of votes from people who are not verified members. Only a web visitor can be one, and
+ * only where a poll was sent to their chat, or (from before this rule) asked them in private.
  */
-async function unverifiedVotes(db: Db, poll: PollRow, secret: string | null, tokens: ReadonlySet<string>) {
-  if (!secret || tokens.size === 0) return 0;
+async function unverifiedTokens(
+  db: Db,
+  poll: PollRow,
+  secret: string | null,
+  tokens: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (!secret || tokens.size === 0) return found;
   const candidates = await queryRows<{ id: string }>(
     db,
     sql`select distinct p.id from poll_postings pp
@@ -79,9 +74,11 @@ async function unverifiedVotes(db: Db, poll: PollRow, secret: string | null, tok
           and not (true ${verifiedOnly})`,
   );
   const sign = await tokenSigner(secret);
-  let n = 0;
-  for (const { id } of candidates) if (tokens.has(await sign(id))) n++;
-  return n;
+  for (const { id } of candidates) {
+    const token = await sign(id);
+    if (tokens.has(token)) found.add(token);
+  }
+  return found;
 }
 
 /** Polls published within the last days, with their audiences, hashed under the closing poll's keys. */
@@ -117,15 +114,18 @@ export async function closePoll(db: Db, pollId: string, opts: CloseOptions): Pro
       // Waits for votes in progress: each is counted, or (once this commits) refused as closed.
       .for('update');
     if (!poll) return null;
+    // One close at a time: a close sees every poll closed before it (the differencing rule).
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('tongxin:poll-close'))`);
     const [stored] = await tx.select().from(pollSecrets).where(eq(pollSecrets.pollId, poll.id));
     const secret = stored ? await opts.keys.open(stored.secret) : null;
     await tx.delete(pollSecrets).where(eq(pollSecrets.pollId, poll.id));
     const votes = await openVotes(tx, opts.keys, poll.id);
+    const unverified = await unverifiedTokens(tx, poll, secret, new Set(votes.map((v) => v.token)));
     const labels = new Map((await groupPostings(tx, poll.id)).map((p) => [p.no, p.chatId]));
     const counted = tally(
       poll,
       countRows(votes),
-      poll.allowComment ? votes.flatMap((v) => (v.comment ? [v.comment] : [])) : [],
+      poll.allowComment ? publishableComments(votes, unverified) : [],
       labels,
       random,
     );
@@ -133,7 +133,7 @@ export async function closePoll(db: Db, pollId: string, opts: CloseOptions): Pro
     const audience = poll.audienceDigest ? new Set(poll.audienceDigest.members) : null;
     const results: PollResults = disclose(counted, {
       threshold: poll.threshold,
-      unverified: await unverifiedVotes(tx, poll, secret, new Set(votes.map((v) => v.token))),
+      unverified: unverified.size,
       overlapsPoll: audience
         ? overlappingPoll(audience, poll.threshold, await recentlyPublished(tx, poll, since))
         : null,
@@ -141,14 +141,12 @@ export async function closePoll(db: Db, pollId: string, opts: CloseOptions): Pro
     const keepGroups = (results.segments?.length ?? 0) > 0;
     const closingDay = dayIn(opts.now, opts.timeZone);
     await tx.delete(pollVotes).where(eq(pollVotes.pollId, poll.id));
-    const rewritten = shuffle(votes, secureRandom).map((v) => ({
-      pollId: poll.id,
-      token: freshToken(),
-      answer: v.answer,
-      comment: null,
-      segment: keepGroups ? v.segment : null,
-      votedOn: closingDay,
-    }));
+    const rewritten = rewrittenVotes(votes, {
+      keepGroups,
+      day: closingDay,
+      random: secureRandom,
+      freshToken,
+    }).map((v) => ({ ...v, pollId: poll.id }));
     for (let i = 0; i < rewritten.length; i += 1000)
       await tx.insert(pollVotes).values(rewritten.slice(i, i + 1000));
     await forgetWhoWasAsked(tx, poll.id);
@@ -194,6 +192,22 @@ async function forgetWhoWasAsked(tx: Db, pollId: string): Promise<void> {
       and(eq(outbox.topic, reminderTopic(pollId)), inArray(outbox.status, ['pending', 'sent', 'failed'])),
     );
   await tx.delete(webChatMessages).where(eq(webChatMessages.topic, reminderTopic(pollId)));
+}
+
+/**
+ * Reminders of polls closed in the last minutes that were on their way at the close (it leaves a
+ * row being sent alone) are deleted once they have gone, with the web chat's copies of them.
+ */
+export async function forgetLateReminders(db: Db, now: Date): Promise<void> {
+  const since = new Date(now.getTime() - 10 * 60_000);
+  await db.execute(sql`
+    delete from outbox o using polls p
+    where p.status in ('closed', 'cancelled') and p.closed_at > ${since}
+      and o.topic = 'poll-reminder:' || p.id::text and o.status <> 'sending'`);
+  await db.execute(sql`
+    delete from web_chat_messages w using polls p
+    where p.status in ('closed', 'cancelled') and p.closed_at > ${since}
+      and w.topic = 'poll-reminder:' || p.id::text`);
 }
 
 /** Who gets the officers' results: the officer who started it, and those responsible for its audience. */

@@ -9,6 +9,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Inbound } from '../../bots/core/messenger.ts';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { type PollRow, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
+import { storableText } from '../../db/storable.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
 import { isAnswer, maxCommentLength } from '../../flows/polls/kinds.ts';
 import type { VoteOutcome } from '../../flows/polls/messages.ts';
@@ -97,7 +98,8 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
   const poll = await openPoll(db, req);
   if (typeof poll === 'string') return refused(poll);
   if (req.answer !== undefined && !isAnswer(poll, req.answer)) return refused('invalid_answer');
-  const comment = req.comment?.trim() ?? '';
+  // Text from a card or a chat may carry what the database cannot hold (see db/storable.ts).
+  const comment = storableText(req.comment?.trim() ?? '');
   if (comment.length > 0 && !poll.allowComment) return refused('comment_not_allowed');
   if ([...comment].length > maxCommentLength) return refused('comment_too_long');
   if (req.answer === undefined && comment.length === 0) return refused('invalid_answer');

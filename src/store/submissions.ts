@@ -38,7 +38,7 @@ export interface FilingContext {
 
 /**
  * Files a suggestion. An anonymous one names nobody at rest: its author is sealed, its times are
- * kept to the day, and its rows are written again in a transaction of their own (launderDue), so
+ * kept to the minute, and its rows are written again in a transaction of their own (launderDue), so
  * no row shares a transaction id with this one's writes about the person.
  */
 export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: FilingContext) {
@@ -49,7 +49,7 @@ export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: Filin
   );
   const status: SuggestionStatus = 'submitted';
   const anonymous = draft.anonymous;
-  const when = authorTime(at.now, anonymous, at.timeZone);
+  const when = authorTime(at.now, anonymous);
   const [row] = await tx
     .insert(submissions)
     .values({
@@ -390,7 +390,6 @@ export async function rateSubmission(
     rating: 1 | 2 | 3;
     comment: string;
     now: Date;
-    timeZone: string;
   },
 ): Promise<RateOutcome> {
   const [row] = await tx
@@ -399,9 +398,9 @@ export async function rateSubmission(
     .where(and(eq(submissions.referenceCode, rate.referenceCode), await authoredBy(keys, rate.personId)))
     .for('update');
   if (!row) return { ok: false, reason: 'not_found' };
-  // On an anonymous item the author acts unnamed, at a time kept to the day, and its rows are laundered.
+  // On an anonymous item the author acts unnamed, at a time kept to the minute, and its rows are laundered.
   const anonymous = row.anonymous;
-  const when = authorTime(rate.now, anonymous, rate.timeZone);
+  const when = authorTime(rate.now, anonymous);
   const actor = anonymous
     ? ({ actorType: 'author', actorId: null } as const)
     : ({ actorType: 'person', actorId: rate.personId } as const);

@@ -303,6 +303,28 @@ describe('an anonymous suggestion, through every channel', () => {
     await expectCopyUnlinked();
     await stack().drain();
     expect(JSON.stringify(wechatSent.at(-1))).toContain('采纳');
+    await expectCopyUnlinked();
+    // Delivered: no channel's copy joins back to a hidden notice, by its key or a platform id.
+    const hidden = await queryRows<{ uuid: string; platform_message_id: string | null }>(
+      lark.database.db,
+      sql`select uuid::text, platform_message_id from outbox where chat_id like '~%'`,
+    );
+    expect(hidden.length).toBeGreaterThanOrEqual(authors.length * 2);
+    expect(hidden.every((row) => row.platform_message_id === null)).toBe(true);
+    const joined = await queryRows<{ n: number }>(
+      lark.database.db,
+      sql`select count(*)::int as n from web_chat_messages w join outbox o
+          on o.uuid::text = w.message_key or o.platform_message_id = w.id::text
+          where o.chat_id like '~%'`,
+    );
+    expect(joined[0]!.n).toBe(0);
+    // The web author was told all the same, in their history.
+    const web = authors[0]!;
+    const told = await queryRows<{ n: number }>(
+      lark.database.db,
+      sql`select count(*)::int as n from web_chat_messages where visitor_id = ${web.ids[0]} and direction = 'out'`,
+    );
+    expect(told[0]!.n).toBeGreaterThan(2);
   });
 
   it.skipIf(!postgresUrl)('leaves no line in pg_dump that sets an author beside their item', async () => {

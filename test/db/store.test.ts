@@ -1,9 +1,16 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
-import { channelIdentities, inbox, people, submissions } from '../../db/schema/index.ts';
+import {
+  auditLog,
+  channelIdentities,
+  inbox,
+  people,
+  submissionEvents,
+  submissions,
+} from '../../db/schema/index.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
-import { launderAnonymousItems } from '../../src/jobs/launder.ts';
+import { launderAnonymousItems, sealAllLegacyAuthors, sealLegacyAuthors } from '../../src/jobs/launder.ts';
 import { errorFields } from '../../src/log.ts';
 import { authorOf } from '../../src/store/authors.ts';
 import { resolvePerson } from '../../src/store/people.ts';
@@ -138,8 +145,8 @@ describe.each(databaseKinds)('store on %s', (kind) => {
     expect(row).toMatchObject({ personId: null, originChannel: null, originChatId: null, launderDue: true });
     expect(row!.authorSeal).toMatch(/^tx1\./);
     expect(`${row!.authorSeal}${row!.authorTag}`).not.toContain(author.id);
-    // Kept to the day (in the union's time zone), not the minute the author pressed submit.
-    expect(row!.createdAt.toISOString()).toBe('2026-03-04T16:00:00.000Z');
+    // Kept to the minute: no stored time equals that of the message that filed it.
+    expect(row!.createdAt.toISOString()).toBe('2026-03-05T03:17:00.000Z');
     expect(await authorOf(keyRing, row!)).toEqual({
       personId: author.id,
       channel: 'web',
@@ -163,6 +170,82 @@ describe.each(databaseKinds)('store on %s', (kind) => {
     expect(await launderAnonymousItems(database.db)).toBe(1);
     expect((await xmin()).x).not.toBe(before.x);
     expect(await launderAnonymousItems(database.db)).toBe(0);
+  });
+
+  it('seals the author of an anonymous item an earlier release stored in clear, and takes their name off it', async () => {
+    const author = await resolvePerson(database.db, {
+      channel: 'lark',
+      sender: { externalId: 'ou_legacy_author' },
+    });
+    // As an earlier release wrote it: the author in clear (the new rule holds only for new rows).
+    await database.db.execute(sql`alter table submissions drop constraint submissions_author_ck`);
+    const [row] = await database.db
+      .insert(submissions)
+      .values({
+        kind: 'suggestion',
+        referenceCode: 'JY-2025-0901',
+        personId: author.id,
+        originChannel: 'lark',
+        originChatId: 'oc_legacy_author',
+        status: 'submitted',
+        title: '旧版匿名建议',
+        category: 'other',
+        details: { description: '旧版本保存的匿名建议。', benefit: '' },
+        anonymous: true,
+        createdAt: new Date('2025-09-01T06:07:08.123Z'),
+      })
+      .returning();
+    await database.db.insert(submissionEvents).values({
+      submissionId: row!.id,
+      at: new Date('2025-09-01T06:07:08.123Z'),
+      actorType: 'person',
+      actorId: author.id,
+      type: 'submitted',
+      toStatus: 'submitted',
+    });
+    await database.db.insert(auditLog).values({
+      at: new Date('2025-09-01T06:07:08.123Z'),
+      actorType: 'person',
+      actorId: author.id,
+      action: 'submission.create',
+      subjectType: 'submission',
+      subjectId: 'JY-2025-0901',
+      detail: { anonymous: true },
+    });
+    await database.db.execute(sql`alter table submissions add constraint submissions_author_ck check (
+      (anonymous and person_id is null and origin_chat_id is null and author_seal is not null and author_tag is not null)
+      or (not anonymous and person_id is not null and origin_channel is not null and origin_chat_id is not null)) not valid`);
+
+    await sealAllLegacyAuthors(database.db, keyRing);
+    const [sealed] = await database.db.select().from(submissions).where(eq(submissions.id, row!.id));
+    expect(sealed).toMatchObject({
+      personId: null,
+      originChannel: null,
+      originChatId: null,
+      launderDue: true,
+    });
+    expect(sealed!.createdAt.toISOString()).toBe('2025-09-01T06:07:00.000Z');
+    expect(await authorOf(keyRing, sealed!)).toEqual({
+      personId: author.id,
+      channel: 'lark',
+      chatId: 'oc_legacy_author',
+    });
+    const rows = await queryRows<{ row: string }>(
+      database.db,
+      sql`select row_to_json(t)::text as row from (
+            select * from submission_events where submission_id = ${row!.id}) t
+          union all select row_to_json(a)::text from (select * from audit_log where subject_id = 'JY-2025-0901') a`,
+    );
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r.row).not.toContain(author.id);
+      expect(r.row).toContain('"actor_type":"author"');
+    }
+    expect((await listMine(database.db, keyRing, author.id, 10)).items.map((i) => i.title)).toContain(
+      '旧版匿名建议',
+    );
+    // Nothing left to seal.
+    expect(await sealLegacyAuthors(database.db, keyRing)).toBe(0);
   });
 
   it('logs a failed query by its database error and statement, never by its values', async () => {

@@ -165,19 +165,35 @@ describe(`instances sharing one database share the limit (${primaryKind})`, () =
   });
 });
 
+describe(`a burst of guesses at once (${primaryKind})`, () => {
+  it('tries no more than ten of them in a minute, however many arrive together', async () => {
+    later(60);
+    const burst = '203.0.113.99';
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => bearer(`wrong-burst-${i}`, burst)),
+    );
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+});
+
 describe('the failure count itself', () => {
-  it('says how long to wait only once the limit is passed', async () => {
+  it('counts attempts before they are tried, says how long to wait past the limit, and gives back successes', async () => {
     later(60);
     const failures = createFailedSignIns(fixture.database.db, () => clock, {
       perMinute: 2,
       sourcesPerMinute: 5,
     });
-    expect(await failures.wait('x')).toBe(0);
-    expect(await failures.refuse('x', 'api')).toBe(0);
-    expect(await failures.refuse('x', 'api')).toBe(0);
+    expect(await failures.take('x')).toBe(0);
+    expect(await failures.take('x')).toBe(0);
     const seconds = 60 - (clock.getUTCSeconds() % 60);
-    expect(await failures.wait('x')).toBe(seconds);
-    expect(await failures.refuse('x', 'api')).toBe(seconds);
+    expect(await failures.take('x')).toBe(seconds);
+    // A success gives its count back: the next one is tried.
+    await failures.release('x');
+    await failures.release('x');
+    expect(await failures.take('x')).toBe(0);
+    expect(await failures.take('x')).toBe(seconds);
   });
 });
 

@@ -33,6 +33,7 @@ const text = {
 
 const actorTypes: Record<string, L10n> = {
   person: { zh: '本人', en: 'Person' },
+  author: { zh: '提出人（匿名）', en: 'Author (anonymous)' },
   officer: { zh: '干部', en: 'Officer' },
   admin_token: { zh: '管理员令牌', en: 'Admin token' },
   system: { zh: '系统', en: 'System' },

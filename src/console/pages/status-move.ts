@@ -39,8 +39,18 @@ export function eventLabel(
 ): string {
   if (event.toStatus) return t(lang, statusLabel(kind, event.toStatus));
   if (event.type === 'unit_moved') return t(lang, caseText.unitMoved);
-  return event.type;
+  const named = eventNames[event.type];
+  return named ? t(lang, named) : event.type;
 }
+
+/** Timeline events that do not move the status, by name. */
+const eventNames: Record<string, L10n> = {
+  rated: { zh: '提出人评价', en: 'Rated by the author' },
+  reopened: { zh: '提出人不满意，退回重办', en: 'Sent back by the author for another answer' },
+  extended: { zh: '延长答复期限', en: 'Answer deadline extended' },
+  cosigned: { zh: '代表附议', en: 'Co-signed by a delegate' },
+  cosign_declined: { zh: '代表不附议', en: 'A delegate declined to co-sign' },
+};
 
 export interface MoveRequest {
   ref: string;
