@@ -23,14 +23,9 @@ import {
   listPollsForChat,
   pollResultsForChat,
 } from './store/poll-chat.ts';
+import { listAwaitingRating, rateSubmission } from './store/ratings.ts';
 import { actFromChat, createFromChat, digestSettings, listForChat } from './store/schedule-chat.ts';
-import {
-  createSuggestion,
-  getMine,
-  listAwaitingRating,
-  listMine,
-  rateSubmission,
-} from './store/submissions.ts';
+import { createSuggestion, getMine, listMine } from './store/submissions.ts';
 
 export interface EffectScope {
   personId: string;

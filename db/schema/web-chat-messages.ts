@@ -20,9 +20,7 @@ export const webChatMessages = pgTable(
   (t) => [
     uniqueIndex('web_chat_messages_key_uq').on(t.visitorId, t.direction, t.messageKey),
     index('web_chat_messages_visitor_idx').on(t.visitorId, t.id),
-    index('web_chat_messages_topic_idx')
-      .on(t.topic)
-      .where(sql`${t.topic} is not null`),
+    index('web_chat_messages_topic_idx').on(t.topic).where(sql`${t.topic} is not null`),
   ],
 );
 

@@ -10,7 +10,6 @@ import {
   type ChannelName,
   type ChannelSender,
   outboundSchema,
-  type Sealer,
   type SendResult,
 } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';

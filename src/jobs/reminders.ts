@@ -18,7 +18,7 @@ import type { KeyRing } from '../crypto/sealed.ts';
 import { authorContact } from '../store/authors.ts';
 import { stateOf } from '../store/conversations.ts';
 import { enqueue } from '../store/outbox.ts';
-import { awaitingRating } from '../store/submissions.ts';
+import { awaitingRating } from '../store/ratings.ts';
 import { openFlowState } from './sensitive.ts';
 
 export interface ReminderDeps {

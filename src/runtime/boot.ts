@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDatabase } from '../../db/client.ts';
 import type { Config } from '../config.ts';
+import { nodeAesGcm } from '../crypto/aes-gcm-node.ts';
 import { createKeyRing, generateDataKey, type KeyRing } from '../crypto/sealed.ts';
 import type { Logger } from '../log.ts';
 
@@ -22,7 +23,7 @@ export async function openConfiguredDatabase(config: Config, log: Logger) {
  * (never into the database, so a copy of the database alone reveals nothing).
  */
 export async function dataKeyRing(config: Config, log: Logger): Promise<KeyRing> {
-  if (config.DATA_KEY) return createKeyRing(config.DATA_KEY);
+  if (config.DATA_KEY) return createKeyRing(config.DATA_KEY, nodeAesGcm);
   const file = join(config.DATA_DIR, 'data-key');
   let keys: string;
   try {
@@ -43,5 +44,5 @@ export async function dataKeyRing(config: Config, log: Logger): Promise<KeyRing>
       keys = (await readFile(file, 'utf8')).trim();
     }
   }
-  return createKeyRing(keys);
+  return createKeyRing(keys, nodeAesGcm);
 }

@@ -23,6 +23,24 @@ import { type ChatMembers, type PollKeys, pollView } from './polls.ts';
 /** The tag of a poll's reminder messages, which say who had not answered: deleted at its close. */
 export const reminderTopic = (pollId: string) => `poll-reminder:${pollId}`;
 
+/** The people the bot knows behind these channel ids, by channel id. */
+async function peopleByChannelId(
+  tx: Db,
+  channel: string,
+  externalIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const known = await queryRows<{ person_id: string; external_id: string }>(
+    tx,
+    sql`select person_id, external_id from channel_identities
+        where channel = ${channel} and external_id in (${sql.join(
+          externalIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+  );
+  return new Map(known.map((k) => [k.external_id, k.person_id]));
+}
+
 /** A person asked in private: their latest private chat, or their Lark open_id. */
 interface Reachable {
   personId: string;
@@ -96,17 +114,7 @@ async function audienceMembers(
       members.add(`group:${key}`);
       continue;
     }
-    const known = ids.length
-      ? await queryRows<{ person_id: string; external_id: string }>(
-          tx,
-          sql`select person_id, external_id from channel_identities
-              where channel = ${channel} and external_id in (${sql.join(
-                ids.map((id) => sql`${id}`),
-                sql`, `,
-              )})`,
-        )
-      : [];
-    const byId = new Map(known.map((k) => [k.external_id, k.person_id]));
+    const byId = await peopleByChannelId(tx, channel, ids);
     for (const id of ids) members.add(byId.get(id) ?? `${channel}:${id}`);
   }
   return members;
@@ -222,17 +230,7 @@ export async function sendPollReminder(
         });
     }
     for (const group of members.values()) {
-      const known = group.externalIds.length
-        ? await queryRows<{ person_id: string; external_id: string }>(
-            tx,
-            sql`select person_id, external_id from channel_identities
-                where channel = ${group.channel} and external_id in (${sql.join(
-                  group.externalIds.map((id) => sql`${id}`),
-                  sql`, `,
-                )})`,
-          )
-        : [];
-      const byId = new Map(known.map((k) => [k.external_id, k.person_id]));
+      const byId = await peopleByChannelId(tx, group.channel, group.externalIds);
       for (const externalId of group.externalIds) {
         const personId = byId.get(externalId) ?? null;
         const key = personId ?? `${group.channel}:${externalId}`;

@@ -6,7 +6,16 @@
 
 import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, generateDataKey, hex, KeyRingError, parseDataKeys } from '../../src/crypto/sealed.ts';
+import { nodeAesGcm } from '../../src/crypto/aes-gcm-node.ts';
+import {
+  type AesGcm,
+  createKeyRing,
+  generateDataKey,
+  hex,
+  KeyRingError,
+  parseDataKeys,
+  webAesGcm,
+} from '../../src/crypto/sealed.ts';
 
 const base64Of = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -28,6 +37,12 @@ function flip(sealed: string, at: number): string {
   changed[at] = changed[at]! ^ 0x01;
   return `${format}.${id}.${base64Of(changed)}`;
 }
+
+/** Both ways of doing AES-256-GCM: Web Crypto (every runtime) and node:crypto (Node). */
+const ciphers: [string, () => AesGcm][] = [
+  ['Web Crypto', webAesGcm],
+  ['node:crypto', () => nodeAesGcm],
+];
 
 describe('reading DATA_KEY', () => {
   it('reads id:base64 pairs in order, trimmed, a bare key taking the id k1', () => {
@@ -93,9 +108,9 @@ describe('reading DATA_KEY', () => {
   });
 });
 
-describe('sealing and opening', () => {
+describe.each(ciphers)('sealing and opening with %s', (_, aes) => {
   // Made inside each test, so a key ring that fails to build fails that test.
-  const ringOf = () => createKeyRing(`k1:${key()}`);
+  const ringOf = () => createKeyRing(`k1:${key()}`, aes());
 
   it('seals as tx1.<key id>.<base64 of IV, cipher text and tag>, a fresh IV each time, and opens it', async () => {
     const ring = ringOf();
@@ -129,7 +144,7 @@ describe('sealing and opening', () => {
 
   it('binds the key id into the seal: the same key under another id does not open it', async () => {
     const raw = key(32, 9);
-    const twins = createKeyRing(`a:${raw},b:${raw}`);
+    const twins = createKeyRing(`a:${raw},b:${raw}`, aes());
     const sealed = await twins.seal('同一把钥匙');
     expect(parts(sealed).id).toBe('a');
     expect(await twins.open(sealed)).toBe('同一把钥匙');
@@ -157,7 +172,7 @@ describe('sealing and opening', () => {
 
   it('refuses sealed bytes that are not UTF-8 text rather than guessing at them', async () => {
     const raw = keyBytes(32, 5);
-    const own = createKeyRing(`k1:${base64Of(raw)}`);
+    const own = createKeyRing(`k1:${base64Of(raw)}`, aes());
     const cryptoKey = await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt']);
     const iv = new Uint8Array(12);
     const cipher = new Uint8Array(
@@ -190,22 +205,43 @@ describe('sealing and opening', () => {
   });
 });
 
-describe('rotating keys', () => {
+describe.each(ciphers)('rotating keys with %s', (_, aes) => {
   it('seals with the first key and opens values sealed with any key of the ring', async () => {
     const oldKey = `k1:${key(32, 1)}`;
-    const before = await createKeyRing(oldKey).seal('旧值');
-    const rotated = createKeyRing(`k2:${key(32, 2)},${oldKey}`);
+    const before = await createKeyRing(oldKey, aes()).seal('旧值');
+    const rotated = createKeyRing(`k2:${key(32, 2)},${oldKey}`, aes());
     expect(rotated.currentId).toBe('k2');
     const after = await rotated.seal('新值');
     expect(parts(after).id).toBe('k2');
     expect(await rotated.open(before)).toBe('旧值');
     expect(await rotated.open(after)).toBe('新值');
     // Once k1 is dropped, its values no longer open; the new ones still do.
-    const dropped = createKeyRing(`k2:${key(32, 2)}`);
+    const dropped = createKeyRing(`k2:${key(32, 2)}`, aes());
     await expect(dropped.open(before)).rejects.toThrow('no key "k1"');
     expect(await dropped.open(after)).toBe('新值');
     // A different key under the same id does not open it either.
-    await expect(createKeyRing(`k1:${key(32, 7)}`).open(before)).rejects.toThrow();
+    await expect(createKeyRing(`k1:${key(32, 7)}`, aes()).open(before)).rejects.toThrow();
+  });
+});
+
+describe('node:crypto and Web Crypto', () => {
+  it('seal alike: what one seals the other opens, and a change either way is refused', async () => {
+    const text = `k1:${key()}`;
+    const web = createKeyRing(text, webAesGcm());
+    const node = createKeyRing(text, nodeAesGcm);
+    for (const plain of ['', '短', '家里老人重病住院'.repeat(50)]) {
+      expect(await node.open(await web.seal(plain))).toBe(plain);
+      expect(await web.open(await node.seal(plain))).toBe(plain);
+    }
+    const sealed = await node.seal('原文');
+    for (const at of [0, 11, 12, 20]) {
+      await expect(web.open(flip(sealed, at))).rejects.toThrow();
+      await expect(node.open(flip(sealed, at))).rejects.toThrow();
+    }
+    // Shorter than the tag: refused, not read as empty.
+    await expect(
+      nodeAesGcm.decrypt(keyBytes(32), new Uint8Array(12), new Uint8Array(0), new Uint8Array(15)),
+    ).rejects.toThrow();
   });
 });
 

@@ -14,13 +14,11 @@ import type { HttpServer } from '../support/browser.ts';
 import { primaryKind, type TestDatabase } from '../support/databases.ts';
 import { cardAction, delivery, envelope, nextId, textMessage } from '../support/lark-events.ts';
 import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
-import type { StandIn } from '../support/lark-stand-in.ts';
 import { adminToken, type Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
 let server: HttpServer;
-let standIn: StandIn;
 
 let lark: LarkServer;
 /** Rows of every table, summed, in one statement. */
@@ -28,7 +26,7 @@ let countAll: SQL;
 
 beforeAll(async () => {
   lark = await startLarkServer();
-  ({ standIn, database, stack, server } = lark);
+  ({ database, stack, server } = lark);
   const tables = await queryRows<{ name: string }>(
     database.db,
     sql`select tablename as name from pg_tables where schemaname = 'public' order by tablename`,

@@ -11,20 +11,16 @@ import type { HttpServer } from '../support/browser.ts';
 import { primaryKind, type TestDatabase } from '../support/databases.ts';
 import { delivery, nextId, textMessage } from '../support/lark-events.ts';
 import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
-import type { StandIn } from '../support/lark-stand-in.ts';
-import type { Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
-let stack: Stack;
 let server: HttpServer;
-let standIn: StandIn;
 let clock = Date.parse('2026-11-24T02:00:00Z');
 
 let lark: LarkServer;
 
 beforeAll(async () => {
   lark = await startLarkServer({ now: () => new Date(clock), env: { INBOUND_PER_MINUTE: '3' } });
-  ({ standIn, database, stack, server } = lark);
+  ({ database, server } = lark);
 });
 
 afterAll(() => lark?.close());

@@ -244,7 +244,7 @@ export async function exactlyOnce(
   let resends = 0;
   for (const id of acked.keys()) {
     const row = byMessage.get(id);
-    if (!row || row.status !== 'done') {
+    if (row?.status !== 'done') {
       lost++;
       continue;
     }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
 import { loadConfig } from '../../src/config.ts';
+import { nodeAesGcm } from '../../src/crypto/aes-gcm-node.ts';
 import { createKeyRing, generateDataKey, type KeyRing } from '../../src/crypto/sealed.ts';
 import { createLogger } from '../../src/log.ts';
 import { nodeParts } from '../../src/runtime/node-parts.ts';
@@ -15,7 +16,7 @@ import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts
 export const adminToken = 'test-admin-token-0123456789';
 
 /** One data key for every stack of a test file: instances sharing a database share DATA_KEY. */
-export const testKeyRing = createKeyRing(generateDataKey());
+export const testKeyRing = createKeyRing(generateDataKey(), nodeAesGcm);
 
 export function createStack(
   database: TestDatabase,
