@@ -120,6 +120,11 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
       .for('share', { of: polls });
     if (!open) return 'closed' as const;
     const token = await (await tokenSigner(await req.keys.open(open.secret)))(person.id);
+    // One voter's clicks at once take turns here, so each finds the vote the one before it wrote
+    // (there is no row to lock before the first one).
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`poll-vote:${poll.id}:${token}`}, 0))`,
+    );
     const [earlier] = await tx
       .select()
       .from(pollVotes)
@@ -140,7 +145,6 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
       segment: null,
       votedOn: dayIn(req.now, req.timeZone),
     };
-    // Two first votes of one person at once: the later one wins, as a change of answer would.
     await tx
       .insert(pollVotes)
       .values({ pollId: poll.id, token, ...sealed })

@@ -175,6 +175,10 @@ describe(`a burst of guesses at once (${primaryKind})`, () => {
     const statuses = answers.map((res) => res.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    // Refused together, counted in one row (two rows for one source would deadlock later updates).
+    const rows = await rowsFor(burst);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.detail).toEqual({ count: 30, api: 30, limited: 20 });
   });
 });
 
