@@ -12,8 +12,7 @@ import type { KeyRing } from '../crypto/sealed.ts';
 import type { Logger } from '../log.ts';
 import { audit } from '../store/audit.ts';
 import { overdueHelpRequests } from '../store/help-requests.ts';
-import { responsibleContacts } from '../store/officer-contacts.ts';
-import { enqueue } from '../store/outbox.ts';
+import { responsibleContacts, tellContacts } from '../store/officer-contacts.ts';
 
 export interface EscalationDeps {
   db: Db;
@@ -75,15 +74,7 @@ export function createHelpEscalation(deps: EscalationDeps): () => Promise<number
           urgency: (row.details.urgency ?? 'normal') as Urgency,
           hours,
         };
-        await enqueue(
-          tx,
-          deps.keyRing,
-          contacts.map((c) => ({
-            channel: c.channel,
-            chatId: c.chatId,
-            message: overdueNotice(item, c.language),
-          })),
-        );
+        await tellContacts(tx, deps.keyRing, contacts, (language) => overdueNotice(item, language));
         await tx.update(submissions).set({ escalatedAt: now }).where(eq(submissions.id, row.id));
         await tx.insert(submissionEvents).values({
           submissionId: row.id,

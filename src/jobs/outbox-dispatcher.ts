@@ -4,7 +4,7 @@
  * idempotency key, and records the outcome. A crash after sending and before recording leaves
  * the lease to expire; the resend carries the same key, so the platform shows it once.
  */
-import { and, asc, eq, exists, inArray, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, lte, notExists, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   type ChannelName,
@@ -126,6 +126,18 @@ export function createOutboxDispatcher(
         .returning();
     });
 
+  /** Puts a claimed row back for later without using up a try. */
+  const putBack = (which: SQL | undefined, afterMs: number) =>
+    db
+      .update(outbox)
+      .set({
+        status: 'pending',
+        attempts: sql`${outbox.attempts} - 1`,
+        leaseUntil: null,
+        nextAttemptAt: sql`now() + make_interval(secs => ${afterMs / 1000})`,
+      })
+      .where(which);
+
   const record = async (row: OutboxRow) => {
     const sender = deps.senders.get(row.channel as ChannelName);
     // Payloads are sealed at rest; they are opened here, just before they are sent.
@@ -137,15 +149,7 @@ export function createOutboxDispatcher(
       // Sealed with a key this instance does not hold (yet): another instance, or this one after
       // DATA_KEY is updated, will send it. Put back for later without using up a try.
       log.warn('outbox.key_unknown', { id: row.id, channel: row.channel });
-      await db
-        .update(outbox)
-        .set({
-          status: 'pending',
-          attempts: sql`${outbox.attempts} - 1`,
-          leaseUntil: null,
-          nextAttemptAt: sql`now() + interval '60 seconds'`,
-        })
-        .where(eq(outbox.id, row.id));
+      await putBack(eq(outbox.id, row.id), 60_000);
       return;
     }
     const { opened } = opening;
@@ -203,15 +207,7 @@ export function createOutboxDispatcher(
     }
     if (result.deferred) {
       // Held back by the channel's own pace: put back for later, without using up a try.
-      await db
-        .update(outbox)
-        .set({
-          status: 'pending',
-          attempts: sql`${outbox.attempts} - 1`,
-          leaseUntil: null,
-          nextAttemptAt: sql`now() + make_interval(secs => ${(result.retryAfterMs ?? 1000) / 1000})`,
-        })
-        .where(stillOurs);
+      await putBack(stillOurs, result.retryAfterMs ?? 1000);
       return;
     }
     const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;

@@ -3,7 +3,7 @@
  * it), and the private chat each was last seen in, where notices for them go.
  */
 import { sql } from 'drizzle-orm';
-import type { ChannelName } from '../../bots/core/messenger.ts';
+import type { ChannelName, Outbound } from '../../bots/core/messenger.ts';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { handlesEveryUnit, rolesFor } from '../../flows/access/rules.ts';
 import type { Lang } from '../../flows/engine/l10n.ts';
@@ -85,6 +85,20 @@ export async function itemReaders(db: Db, unitId: string | null): Promise<Contac
     : responsibleContacts(db, null, readers.filter(handlesEveryUnit), { fallback: true });
 }
 
+/** Queues one message to each contact, in their language. */
+export async function tellContacts(
+  tx: Db,
+  keys: KeyRing,
+  contacts: readonly Contact[],
+  messageIn: (language: Lang) => Outbound,
+): Promise<void> {
+  await enqueue(
+    tx,
+    keys,
+    contacts.map((c) => ({ channel: c.channel, chatId: c.chatId, message: messageIn(c.language) })),
+  );
+}
+
 /**
  * Tells those who may read the item that it arrived (no unit: the admins). The person who filed it
  * is left out, unless they filed it anonymously (`filedBy` null): then leaving them out would say
@@ -98,11 +112,7 @@ export async function notifyNewItem(
   filedBy: string | null,
 ): Promise<void> {
   const contacts = (await itemReaders(tx, unitId)).filter((c) => c.personId !== filedBy);
-  await enqueue(
-    tx,
-    keys,
-    contacts.map((c) => ({ channel: c.channel, chatId: c.chatId, message: newItemNotice(item, c.language) })),
-  );
+  await tellContacts(tx, keys, contacts, (language) => newItemNotice(item, language));
 }
 
 /** A person's latest private chat with the bot, where notices for them go; null if never seen there. */
@@ -124,30 +134,18 @@ export async function notifyReopened(
   unitId: string | null,
 ): Promise<void> {
   const contacts = await itemReaders(tx, unitId);
-  await enqueue(
-    tx,
-    keys,
-    contacts.map((c) => ({
-      channel: c.channel,
-      chatId: c.chatId,
-      message: {
-        type: 'summary' as const,
-        tone: 'warning' as const,
-        title:
-          c.language === 'zh'
-            ? `提案人对答复不满意：${motion.referenceCode}`
-            : `The author is not satisfied with the answer: ${motion.referenceCode}`,
-        fields: [
-          { label: c.language === 'zh' ? '标题' : 'Title', value: motion.title },
-          ...(motion.comment
-            ? [{ label: c.language === 'zh' ? '意见' : 'Comment', value: motion.comment }]
-            : []),
-        ],
-        text:
-          c.language === 'zh'
-            ? '已退回承办中，请重新答复。'
-            : 'It is back with the department for another answer.',
-      },
-    })),
-  );
+  await tellContacts(tx, keys, contacts, (language) => ({
+    type: 'summary' as const,
+    tone: 'warning' as const,
+    title:
+      language === 'zh'
+        ? `提案人对答复不满意：${motion.referenceCode}`
+        : `The author is not satisfied with the answer: ${motion.referenceCode}`,
+    fields: [
+      { label: language === 'zh' ? '标题' : 'Title', value: motion.title },
+      ...(motion.comment ? [{ label: language === 'zh' ? '意见' : 'Comment', value: motion.comment }] : []),
+    ],
+    text:
+      language === 'zh' ? '已退回承办中，请重新答复。' : 'It is back with the department for another answer.',
+  }));
 }

@@ -26,7 +26,7 @@ import { tally } from '../../flows/polls/tally.ts';
 import { hex } from '../crypto/sealed.ts';
 import { secureRandom, tokenSigner } from '../polls/token.ts';
 import { verifiedOnly } from './audience.ts';
-import { responsibleContacts } from './officer-contacts.ts';
+import { responsibleContacts, tellContacts } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
 import { reminderTopic } from './poll-posting.ts';
 import { openBallot } from './poll-votes.ts';
@@ -167,14 +167,8 @@ export async function closePoll(db: Db, pollId: string, opts: CloseOptions): Pro
       })),
     );
     const officers = await resultReaders(tx, poll);
-    await enqueue(
-      tx,
-      opts.keys,
-      officers.map((o) => ({
-        channel: o.channel,
-        chatId: o.chatId,
-        message: resultsMessage(view, results, o.language, { forOfficers: true }),
-      })),
+    await tellContacts(tx, opts.keys, officers, (language) =>
+      resultsMessage(view, results, language, { forOfficers: true }),
     );
     return closed ?? null;
   });

@@ -17,8 +17,7 @@ import { itemKinds, lifecycles } from '../../flows/lifecycles.ts';
 import { newItemNotice } from '../../flows/officer.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { type AuditEntry, audit } from './audit.ts';
-import { itemReaders } from './officer-contacts.ts';
-import { enqueue } from './outbox.ts';
+import { itemReaders, tellContacts } from './officer-contacts.ts';
 
 /** Ends every console session of the person and their unused sign-in links; how many sessions ended. */
 export async function endConsoleAccess(tx: Db, personId: string): Promise<number> {
@@ -100,15 +99,7 @@ export async function moveUntakenItems(tx: Db, move: UnitMove): Promise<string[]
       category: row.category,
       ...(row.details.urgency ? { urgency: row.details.urgency } : {}),
     };
-    await enqueue(
-      tx,
-      move.keyRing,
-      readers.map((c) => ({
-        channel: c.channel,
-        chatId: c.chatId,
-        message: newItemNotice(item, c.language),
-      })),
-    );
+    await tellContacts(tx, move.keyRing, readers, (language) => newItemNotice(item, language));
   }
   return moved.map((row) => row.referenceCode);
 }

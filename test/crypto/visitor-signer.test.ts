@@ -68,4 +68,18 @@ describe('signing web chat visitors', () => {
       `${ring.currentId}.${await ring.mac('web-cookie', visitor)}`,
     );
   });
+
+  it('says which key ids it holds, so a cookie under a dropped key is told apart from a forged one', () => {
+    const ring = ringVisitorSigner(createKeyRing(`${generateDataKey('k2')},${generateDataKey('k1')}`));
+    expect(ring.currentKeyId).toBe('k2');
+    expect([ring.holds('k2'), ring.holds('k1'), ring.holds('k9'), ring.holds('env')]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    const secret = secretVisitorSigner('a-web-cookie-secret-of-32-characters-or-more');
+    expect(secret.currentKeyId).toBe('env');
+    expect([secret.holds('env'), secret.holds('k2'), secret.holds('')]).toEqual([true, false, false]);
+  });
 });

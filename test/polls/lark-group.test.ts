@@ -12,16 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { people, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
 import { openedBallots } from '../support/ballots.ts';
-import type { HttpServer } from '../support/browser.ts';
 import type { TestDatabase } from '../support/databases.ts';
-import { cardAction, delivery, envelope, larkApp, nextId, textMessage } from '../support/lark-events.ts';
+import { envelope, larkApp, nextId, textMessage } from '../support/lark-events.ts';
 import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
 import type { StandIn } from '../support/lark-stand-in.ts';
 import type { Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
-let server: HttpServer;
 let standIn: StandIn;
 let clock = new Date('2026-05-08T02:00:00Z');
 const later = (minutes: number) => {
@@ -36,25 +34,13 @@ beforeAll(async () => {
     now: () => clock,
     env: { PUBLIC_URL: publicUrl, LARK_TIMESTAMP_WINDOW_SECONDS: '100000000' },
   });
-  ({ standIn, database, stack, server } = lark);
+  ({ standIn, database, stack } = lark);
 });
 
 afterAll(() => lark?.close());
 
-async function post(payload: unknown) {
-  const { body, headers } = await delivery(payload);
-  return fetch(`${server.url}/webhooks/lark`, { method: 'POST', headers, body });
-}
-
-/** Clicks a poll card button as this member; resolves to the webhook's answer. */
-async function click(openId: string, chatId: string, value: unknown) {
-  const res = await post(cardAction({ openId, chatId, value }));
-  expect(res.status).toBe(200);
-  return (await res.json()) as {
-    toast?: { type: string; content: string; i18n: Record<string, string> };
-    card?: unknown;
-  };
-}
+const post = (payload: unknown) => lark.post(payload);
+const click = (openId: string, chatId: string, value: unknown) => lark.click(openId, chatId, value);
 
 /** Types in the comment box of the card and presses Enter. */
 async function comment(openId: string, chatId: string, pollId: string, text: string) {

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openedBallots } from '../support/ballots.ts';
-import type { HttpServer } from '../support/browser.ts';
 import { primaryKind, type TestDatabase } from '../support/databases.ts';
-import { cardAction, delivery, larkApp, textMessage } from '../support/lark-events.ts';
+import { larkApp, textMessage } from '../support/lark-events.ts';
 import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
 import type { StandIn } from '../support/lark-stand-in.ts';
 import { type Stack, verifiedVisitor } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
-let server: HttpServer;
 let standIn: StandIn;
 let clock = new Date('2026-12-01T02:00:00Z');
 const later = (seconds: number) => {
@@ -23,21 +21,14 @@ beforeAll(async () => {
     now: () => clock,
     env: { VOTES_PER_MINUTE: '3', LARK_TIMESTAMP_WINDOW_SECONDS: '100000000' },
   });
-  ({ standIn, database, stack, server } = lark);
+  ({ standIn, database, stack } = lark);
 });
 
 afterAll(() => lark?.close());
 
-async function post(payload: unknown) {
-  const { body, headers } = await delivery(payload);
-  return fetch(`${server.url}/webhooks/lark`, { method: 'POST', headers, body });
-}
-
-async function click(openId: string, chatId: string, value: unknown) {
-  const res = await post(cardAction({ openId, chatId, value }));
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { toast: { type: string; i18n: { zh_cn: string; en_us: string } } }).toast;
-}
+const post = (payload: unknown) => lark.post(payload);
+const click = async (openId: string, chatId: string, value: unknown) =>
+  (await lark.click(openId, chatId, value)).toast!;
 
 async function createPoll(audience: unknown) {
   const res = await stack.api('/polls', {
