@@ -126,8 +126,15 @@ export function createOutboxDispatcher(
         .returning();
     });
 
+  /**
+   * This claim of the row: the attempt number is its fencing token, so if the lease ran out and
+   * another instance claimed the row again, a late outcome of this one is not recorded over theirs.
+   */
+  const claimOf = (row: OutboxRow): SQL =>
+    sql`${outbox.id} = ${row.id} and ${outbox.status} = 'sending' and ${outbox.attempts} = ${row.attempts}`;
+
   /** Puts a claimed row back for later without using up a try. */
-  const putBack = (which: SQL | undefined, afterMs: number) =>
+  const putBack = (claimed: SQL, afterMs: number) =>
     db
       .update(outbox)
       .set({
@@ -136,9 +143,10 @@ export function createOutboxDispatcher(
         leaseUntil: null,
         nextAttemptAt: sql`now() + make_interval(secs => ${afterMs / 1000})`,
       })
-      .where(which);
+      .where(claimed);
 
   const record = async (row: OutboxRow) => {
+    const stillOurs = claimOf(row);
     const sender = deps.senders.get(row.channel as ChannelName);
     // Payloads are sealed at rest; they are opened here, just before they are sent.
     const opening = await openOutboxRow(deps.sealer, row).then(
@@ -149,7 +157,7 @@ export function createOutboxDispatcher(
       // Sealed with a key this instance does not hold (yet): another instance, or this one after
       // DATA_KEY is updated, will send it. Put back for later without using up a try.
       log.warn('outbox.key_unknown', { id: row.id, channel: row.channel });
-      await putBack(eq(outbox.id, row.id), 60_000);
+      await putBack(stillOurs, 60_000);
       return;
     }
     const { opened } = opening;
@@ -162,10 +170,7 @@ export function createOutboxDispatcher(
         channel: row.channel.slice(0, 20),
         outcome: 'failed',
       });
-      await db
-        .update(outbox)
-        .set({ status: 'failed', lastError: why, leaseUntil: null })
-        .where(eq(outbox.id, row.id));
+      await db.update(outbox).set({ status: 'failed', lastError: why, leaseUntil: null }).where(stillOurs);
       return;
     }
     let result: SendResult;
@@ -183,13 +188,6 @@ export function createOutboxDispatcher(
     } catch (error) {
       result = { ok: false, retryable: true, error: String(errorFields(error).message ?? 'send failed') };
     }
-    // The attempt number is this claim's fencing token: if the lease ran out and another
-    // instance claimed the row again, this (late) outcome is not recorded over theirs.
-    const stillOurs = and(
-      eq(outbox.id, row.id),
-      eq(outbox.status, 'sending'),
-      eq(outbox.attempts, row.attempts),
-    );
     const channel = row.channel.slice(0, 20);
     if (result.ok) {
       deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: 'sent' });

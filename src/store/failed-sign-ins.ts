@@ -103,9 +103,9 @@ export function createFailedSignIns(
       const at = now();
       const windowStart = windowOf(at);
       await db.transaction(async (tx) => {
-        // A source's refusals take turns on its counter's row, so its first refusal of the minute
-        // writes the one row the others then add to (two rows would make later updates deadlock).
-        await tx.execute(sql`select 1 from send_budget where key = ${keyOf(source)} for update`);
+        // A source's refusals take turns, so its first refusal of the minute writes the one row the
+        // others then add to (two rows would make later updates deadlock).
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${keyOf(source)}, 0))`);
         if (await addTo(tx, source, windowStart, what, limited)) return;
         // The source's first refusal this minute gets its own row while there are few sources;
         // past that it counts in the shared one.
