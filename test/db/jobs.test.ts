@@ -16,7 +16,10 @@ import { databaseKinds, useDatabase } from '../support/databases.ts';
 import { eventually } from '../support/eventually.ts';
 
 const log = createLogger('error', () => {});
-const keys = createKeyRing(generateDataKey());
+const dataKey = generateDataKey('k1');
+const keys = createKeyRing(dataKey);
+/** The ring after a change of DATA_KEY, on an instance already updated: a new key k2 first. */
+const updated = createKeyRing(`${generateDataKey('k2')},${dataKey}`);
 const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
 
 let seq = 0;
@@ -56,14 +59,14 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     await database.db.update(conversations).set({ flow: null, step: null, state: null, expiresAt: null });
   });
 
-  const processor = (e: Engine = engine) =>
+  const processor = (e: Engine = engine, keyRing = keys) =>
     createInboxProcessor({
       db: database.db,
       engine: e,
       log,
       timeZone: 'Asia/Shanghai',
       now: () => new Date(),
-      keyRing: keys,
+      keyRing,
     });
 
   /** The chat's outbox rows, their sealed payloads opened. */
@@ -139,6 +142,45 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       sql`select p.language from people p join channel_identities i on i.person_id = p.id where i.external_id = ${chat}`,
     );
     expect(person).toEqual([]);
+  });
+
+  it('leaves what was sealed under a key it does not hold to an instance that holds it, using up no try', async () => {
+    const chat = `v_newkey_${kind}`;
+    // An updated instance took the message in and sealed it under k2; this one holds only k1.
+    await acceptInbound(database.db, updated, inbound(chat, '菜单'));
+    expect(await processor()()).toBe(true);
+    const [waiting] = await database.db
+      .select()
+      .from(inbox)
+      .where(eq(inbox.conversationKey, `web:${chat}:${chat}`));
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
+    expect(await repliesTo(chat)).toHaveLength(0);
+    await database.db.update(inbox).set({ nextAttemptAt: sql`now()` }).where(eq(inbox.id, waiting!.id));
+    expect(await processor(engine, updated)()).toBe(true);
+    const [handled] = await database.db.select().from(inbox).where(eq(inbox.id, waiting!.id));
+    expect(handled).toMatchObject({ status: 'done', attempts: 0 });
+
+    // Its reply, sealed under k2 too: the old instance puts it back, the updated one sends it.
+    const sender = scriptedSender();
+    const dispatcher = (sealer: typeof keys) =>
+      createOutboxDispatcher({
+        db: database.db,
+        sealer,
+        senders: new Map([['web', sender]]),
+        log,
+        maxAttempts: 1,
+        baseDelayMs: 0,
+      });
+    await dispatcher(keys)();
+    const [reply] = await database.db.select().from(outbox).where(eq(outbox.chatId, chat));
+    expect(reply).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(reply!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    expect(sender.sent).toEqual([]);
+    await database.db.update(outbox).set({ nextAttemptAt: sql`now()` }).where(eq(outbox.id, reply!.id));
+    await dispatcher(updated)();
+    const [sent] = await database.db.select().from(outbox).where(eq(outbox.id, reply!.id));
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(sender.sent).toHaveLength(1);
   });
 
   it('lets a conversation’s later events wait behind one that is backing off, but not other conversations', async () => {
