@@ -254,23 +254,28 @@ describe('renderMarkdown: raw HTML and safety', () => {
   });
 
   it.each([
-    ['asterisks', '*'.repeat(20_000)],
-    ['open brackets', '['.repeat(20_000)],
-    ['unclosed bold', '**a'.repeat(6_000)],
-    ['mixed runs', '*_'.repeat(10_000)],
-    ['backtick runs', '` ``'.repeat(5_000)],
-    ['unfinished links', '[a]('.repeat(5_000)],
-    ['nested links', `${'[a](b'.repeat(3_000)}${')'.repeat(3_000)}`],
-    ['quote markers', '>'.repeat(20_000)],
-    ['spaced heading', `# ${' '.repeat(19_990)}x#`],
-    ['list items', '- x\n\n'.repeat(4_000)],
-  ])('renders 20,000 characters of %s quickly and safely', (_name, source) => {
-    const started = performance.now();
-    const html = renderMarkdown(source);
-    summarize(source, 200);
-    expect(performance.now() - started).toBeLessThan(1_000);
-    expectSafeHtml(html);
-  });
+    ['asterisks', '*'.repeat(200_000)],
+    ['open brackets', '['.repeat(200_000)],
+    ['unclosed bold', '**a'.repeat(60_000)],
+    ['mixed runs', '*_'.repeat(100_000)],
+    ['backtick runs', '` ``'.repeat(50_000)],
+    ['unfinished links', '[a]('.repeat(50_000)],
+    ['nested links', `${'[a](b'.repeat(30_000)}${')'.repeat(30_000)}`],
+    ['quote markers', '>'.repeat(200_000)],
+    ['spaced heading', `# ${' '.repeat(199_990)}x#`],
+    ['list items', '- x\n\n'.repeat(40_000)],
+  ])(
+    'renders 200,000 characters of %s without hanging, and safely',
+    (_name, source) => {
+      // Linear work is a fraction of a second here even on a slow machine; backtracking that grows
+      // with the square of the length (or faster) runs far past the test's generous deadline.
+      // No elapsed time is asserted.
+      const html = renderMarkdown(source);
+      summarize(source, 200);
+      expectSafeHtml(html);
+    },
+    60_000,
+  );
 });
 
 describe('summarize', () => {
