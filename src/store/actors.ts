@@ -4,23 +4,15 @@
  * log. The rules are pure; the lookups are here.
  */
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/handle.ts';
+import type { Db } from '../../db/handle.ts';
 import type { Actor, PersonActor } from '../../flows/access/rules.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import type { AuditEntry } from './audit.ts';
+import { unitsBelow } from './directory.ts';
 
 /** The units a person is bound to handle (officer_units) and every unit below them. */
-export async function handledUnits(db: Db, personId: string): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`with recursive tree(id) as (
-          select org_unit_id from officer_units where person_id = ${personId}
-          union
-          select u.id from org_units u join tree on u.parent_id = tree.id)
-        select id from tree`,
-  );
-  return rows.map((r) => r.id);
-}
+export const handledUnits = (db: Db, personId: string): Promise<string[]> =>
+  unitsBelow(db, sql`select org_unit_id from officer_units where person_id = ${personId}`);
 
 /** A person with a known role as the rules see them; officers' handled units are looked up. */
 export async function actorWithRole(db: Db, personId: string, role: Role): Promise<PersonActor> {

@@ -55,18 +55,22 @@ export async function listUnits(db: Db): Promise<OrgUnit[]> {
     .sort((a, b) => a.pathZh.localeCompare(b.pathZh, 'zh'));
 }
 
-/** The unit and every unit below it. */
-export async function unitAndDescendants(db: Db, unitId: string): Promise<string[]> {
+/** The units `roots` selects (a query of unit ids) and every unit below them. */
+export async function unitsBelow(db: Db, roots: SQL): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
     db,
     sql`with recursive tree(id) as (
-          select id from org_units where id = ${unitId}
+          ${roots}
           union
           select u.id from org_units u join tree on u.parent_id = tree.id)
         select id from tree`,
   );
   return rows.map((r) => r.id);
 }
+
+/** The unit and every unit below it. */
+export const unitAndDescendants = (db: Db, unitId: string): Promise<string[]> =>
+  unitsBelow(db, sql`select id from org_units where id = ${unitId}`);
 
 export async function createUnit(
   db: Db,

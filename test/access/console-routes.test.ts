@@ -9,7 +9,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, polls, pollVotes } from '../../db/schema/index.ts';
-import { createWorld, fingerprint, type World } from '../support/access-world.ts';
+import { createWorld, expectOneRowPerRoute, fingerprint, type World } from '../support/access-world.ts';
 import { consoleClient } from '../support/console.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack } from '../support/stack.ts';
@@ -290,21 +290,11 @@ describe(`every console route, by everyone (${primaryKind})`, () => {
   });
 
   it('has a row for every route the console registers, and none for a route it does not', () => {
-    const registered = new Set(
-      fixture.stack.services.app.routes
-        .filter((r) => r.method !== 'ALL' && r.path.startsWith('/console'))
-        .map((r) => `${r.method} ${r.path}`),
+    expectOneRowPerRoute(
+      fixture.stack,
+      '/console',
+      [...rows, ...publicRows].map((r) => r.route),
     );
-    const listed = [...rows, ...publicRows].map((r) => r.route);
-    expect(new Set(listed).size).toBe(listed.length);
-    expect(
-      [...registered].filter((r) => !listed.includes(r)),
-      'routes without a row',
-    ).toEqual([]);
-    expect(
-      listed.filter((r) => !registered.has(r)),
-      'rows without a route',
-    ).toEqual([]);
   });
 
   it.each(rows)('$route', async (row) => {

@@ -243,3 +243,24 @@ export async function createWorld(stack: Stack, db: Db, now: () => Date) {
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
+
+/**
+ * Checks a table of routes against the routes the app registers under `prefix`: one row for each,
+ * none twice, and none for a route that does not exist.
+ */
+export function expectOneRowPerRoute(stack: Stack, prefix: string, listed: readonly string[]): void {
+  const registered = new Set(
+    stack.services.app.routes
+      .filter((r) => r.method !== 'ALL' && r.path.startsWith(prefix))
+      .map((r) => `${r.method} ${r.path}`),
+  );
+  expect(new Set(listed).size).toBe(listed.length);
+  expect(
+    [...registered].filter((r) => !listed.includes(r)),
+    'routes without a row',
+  ).toEqual([]);
+  expect(
+    listed.filter((r) => !registered.has(r)),
+    'rows without a route',
+  ).toEqual([]);
+}
