@@ -66,12 +66,14 @@ export type LarkAnswer =
 
 /**
  * Takes an opened payload in. `trusted` payloads came over the long connection, which the app's
- * own credentials authenticate, so there is no verification token to compare.
+ * own credentials authenticate, so there is no verification token to compare. An `unsigned` one
+ * (Lark's URL verification, which comes without signature headers) is answered only when it
+ * carries the right verification token.
  */
 export async function takeLarkPayload(
   deps: LarkIntakeDeps,
   payload: Record<string, unknown>,
-  opts: { trusted: boolean },
+  opts: { trusted: boolean; unsigned?: boolean },
 ): Promise<LarkAnswer> {
   const { log } = deps;
   const refuse = (reason: string) => {
@@ -82,14 +84,19 @@ export async function takeLarkPayload(
   // Who sent it is judged before what it says: a wrong token is a 401 even on a malformed event.
   if (
     !opts.trusted &&
-    parsed.token !== undefined &&
-    !(await deps.crypto.sameSecret(parsed.token, deps.verificationToken))
+    (parsed.token === undefined
+      ? opts.unsigned === true
+      : !(await deps.crypto.sameSecret(parsed.token, deps.verificationToken)))
   ) {
     refuse('bad_token');
     throw new AppError('unauthorized', larkText.refused);
   }
   if (parsed.kind !== 'challenge' && parsed.appId !== undefined && parsed.appId !== deps.appId) {
     refuse('bad_app_id');
+    throw new AppError('unauthorized', larkText.refused);
+  }
+  if (opts.unsigned && parsed.kind !== 'challenge') {
+    refuse('unsigned');
     throw new AppError('unauthorized', larkText.refused);
   }
   if (parsed.kind === 'malformed') {

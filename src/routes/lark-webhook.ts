@@ -52,6 +52,8 @@ export function larkWebhookRoutes(deps: LarkWebhookDeps) {
       if (opened.status === 400) throw new AppError('invalid_json', text.malformed);
       throw new AppError('unauthorized', text.refused);
     }
-    return c.json(await takeLarkPayload(deps, opened.payload, { trusted: false }));
+    return c.json(
+      await takeLarkPayload(deps, opened.payload, { trusted: false, unsigned: opened.unsigned === true }),
+    );
   });
 }

@@ -7,6 +7,7 @@ import type { LarkCrypto } from '../../bots/lark/crypto.ts';
 import { nodeLarkCrypto } from '../../bots/lark/crypto-node.ts';
 import { webLarkCrypto } from '../../bots/lark/crypto-web.ts';
 import { type LarkRequest, maxLarkBodyBytes, openLarkRequest } from '../../bots/lark/verify.ts';
+import { docChallenge, docCipher } from '../fixtures/lark/url-verification.ts';
 
 const encryptKey = 'test-encrypt-key-0123';
 const now = new Date('2026-11-23T08:00:00Z');
@@ -165,5 +166,47 @@ describe.each(implementations)('opening a Lark request with %s', (_name, crypto)
       ok: true,
       payload: { a: 1 },
     });
+  });
+
+  it('takes Lark’s URL verification without signature headers, encrypted or plain, and nothing else unsigned', async () => {
+    const bare = (body: string): LarkRequest => ({
+      rawBody: encode(body),
+      timestamp: undefined,
+      nonce: undefined,
+      signature: undefined,
+    });
+    const encrypted = JSON.stringify({
+      encrypt: await crypto.encrypt(encryptKey, JSON.stringify(docChallenge)),
+    });
+    expect(await open(bare(encrypted))).toEqual({ ok: true, payload: docChallenge, unsigned: true });
+    expect(await open(bare(JSON.stringify(docChallenge)))).toEqual({
+      ok: true,
+      payload: docChallenge,
+      unsigned: true,
+    });
+    // Signed, it is an ordinary request (not marked unsigned).
+    expect(await open(await signed(encrypted))).toEqual({ ok: true, payload: docChallenge });
+    // Anything else without the headers is refused: an event, encrypted or not, a body that does not open.
+    const event = JSON.stringify({ schema: '2.0', header: { event_type: 'im.message.receive_v1' } });
+    expect(await open(bare(event))).toEqual(unsigned);
+    expect(await open(bare(JSON.stringify({ encrypt: await crypto.encrypt(encryptKey, event) })))).toEqual(
+      unsigned,
+    );
+    expect(
+      await open(
+        bare(JSON.stringify({ encrypt: await crypto.encrypt('another-key', JSON.stringify(docChallenge)) })),
+      ),
+    ).toEqual(unsigned);
+    expect(await open(bare('not json'))).toEqual(unsigned);
+    expect(await open(bare(JSON.stringify({ ...docChallenge, type: 'event_callback' })))).toEqual(unsigned);
+    // One header or two are not "unsigned": they must all be there and verify.
+    for (const present of ['timestamp', 'nonce', 'signature'] as const) {
+      const partial = { ...bare(encrypted), [present]: (await signed(encrypted))[present] };
+      expect(await open(partial), `only ${present}`).toEqual(unsigned);
+    }
+  });
+
+  it('opens the documentation’s own example of the event cipher', async () => {
+    expect(await crypto.decrypt(docCipher.encryptKey, docCipher.encrypt)).toBe(docCipher.plain);
   });
 });

@@ -4,7 +4,9 @@
  */
 import { count, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webLarkCrypto } from '../../bots/lark/crypto-web.ts';
 import { inbox, outbox } from '../../db/schema/index.ts';
+import { docChallenge } from '../fixtures/lark/url-verification.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import { primaryKind, type TestDatabase } from '../support/databases.ts';
 import { patienceMs } from '../support/eventually.ts';
@@ -97,6 +99,37 @@ describe(`Lark webhook (${primaryKind})`, () => {
     expect(await encrypted.json()).toEqual({ challenge: 'ch-123' });
     const wrong = await post({ ...challenge, token: 'not-the-token' });
     expect(wrong.status).toBe(401);
+  });
+
+  it('answers the URL verification Lark sends without signature headers once an Encrypt Key is set', async () => {
+    const before = await counts();
+    /** As the developer console sends it: encrypted (or not), and no X-Lark-* headers at all. */
+    const unsignedPost = async (payload: unknown, encrypt = true) =>
+      fetch(`${server.url}/webhooks/lark`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: encrypt
+          ? JSON.stringify({
+              encrypt: await webLarkCrypto.encrypt(larkApp.encryptKey, JSON.stringify(payload)),
+            })
+          : JSON.stringify(payload),
+      });
+    const ours = { ...docChallenge, token: larkApp.verificationToken };
+    const answered = await unsignedPost(ours);
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({ challenge: docChallenge.challenge });
+    expect(await (await unsignedPost(ours, false)).json()).toEqual({ challenge: docChallenge.challenge });
+    // The documentation's token is not this app's; no token at all is no better.
+    const refused = await unsignedPost(docChallenge);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { message_zh: '请求未通过校验。' } });
+    const { token: _dropped, ...tokenless } = ours;
+    expect((await unsignedPost(tokenless)).status).toBe(401);
+    // Only a verification comes unsigned: a message without the headers is refused, and kept nowhere.
+    const message = textMessage({ openId: 'ou_unsigned', chatId: 'oc_unsigned', text: '建议' });
+    expect((await unsignedPost(message)).status).toBe(401);
+    expect((await unsignedPost({ ...message, type: 'url_verification' })).status).toBe(401);
+    expect(await counts()).toEqual(before);
   });
 
   it('refuses bad deliveries with the right status, and stores nothing', async () => {
