@@ -206,7 +206,14 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
   }
 }
 
-/** The typed text, with the bot's mention removed and other mentions shown by name. */
+/** A mention's placeholder in the text: `@_user_` and its number, whole (`@_user_1` is not in `@_user_10`), or `@_all`. */
+const mentionKey = /@_user_\d+|@_all/g;
+
+/**
+ * The typed text, with the bot's mention and `@_all` removed and other mentions shown by name. Its
+ * lines stay as typed (a description over several lines keeps them); spaces are tidied within
+ * each line, where a removed mention leaves them doubled.
+ */
 function textOf(
   content: string,
   mentions: readonly { key: string; name?: string | null | undefined }[],
@@ -221,9 +228,12 @@ function textOf(
   } catch {
     return '';
   }
-  for (const mention of mentions) {
-    const replacement = mention.key === botKey || mention.key === '@_all' ? '' : `@${mention.name ?? ''}`;
-    text = text.split(mention.key).join(replacement);
-  }
-  return text.replace(/\s+/g, ' ').trim();
+  const names = new Map(mentions.map((m) => [m.key, m.key === botKey ? '' : `@${m.name ?? ''}`]));
+  names.set('@_all', '');
+  return text
+    .replace(mentionKey, (key) => names.get(key) ?? key)
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.replace(/[^\S\n]+/g, ' ').trim())
+    .join('\n')
+    .trim();
 }
