@@ -19,11 +19,17 @@ const clip = (text: string, max: number) =>
   [...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text;
 
 /**
- * Lark refuses card messages over 30 KB; texts are clipped shorter and shorter until the card
- * fits with room to spare, so a long answer is shortened rather than never delivered.
+ * Lark refuses card messages over 30 KB of request body, where the card is a JSON string inside
+ * the JSON of the request, so every quote and backslash in it counts twice. Texts are clipped
+ * shorter and shorter until the card, escaped as it is sent, fits with room left for the rest of
+ * the request (receive_id, msg_type, uuid), so a long answer is shortened rather than never
+ * delivered.
  */
 const maxCardBytes = 28 * 1024;
 const utf8 = new TextEncoder();
+
+/** The card's size as it stands in the request body: escaped, in quotes, in UTF-8. */
+export const sentCardBytes = (content: string): number => utf8.encode(JSON.stringify(content)).length;
 
 function fieldRow(field: Field, limit: number): Element {
   return {
@@ -101,7 +107,7 @@ function card(
     body: { elements },
   };
   const content = JSON.stringify(body);
-  if (limit > 50 && utf8.encode(content).length > maxCardBytes) return card(parts, Math.floor(limit / 2));
+  if (limit > 50 && sentCardBytes(content) > maxCardBytes) return card(parts, Math.floor(limit / 2));
   return { msgType: 'interactive', content };
 }
 

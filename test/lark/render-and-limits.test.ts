@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../bots/core/rate-limiter.ts';
 import { classifyLarkFailure } from '../../bots/lark/errors.ts';
-import { renderLark } from '../../bots/lark/render.ts';
+import { renderLark, sentCardBytes } from '../../bots/lark/render.ts';
+import { maxCardRequestBytes } from '../support/lark-stand-in.ts';
 
 describe('Lark cards', () => {
   it('stay under the platform’s 30 KB and 200 components, however long the texts', () => {
@@ -19,6 +20,27 @@ describe('Lark cards', () => {
     expect(components).toBeLessThanOrEqual(200);
     // Shortened, not emptied: each text still says something, ending in an ellipsis.
     expect(message.content).toMatch(/工会…"/);
+  });
+
+  it('count the limit on the request body as sent, where every quote and backslash is escaped', () => {
+    // Quotes and backslashes take two bytes each once the card is a string inside the request.
+    const quoted = '"引号"\\'.repeat(2000);
+    const message = renderLark({
+      type: 'summary',
+      title: '意见',
+      fields: Array.from({ length: 6 }, (_, i) => ({ label: `字段${i}`, value: quoted })),
+      text: quoted,
+    });
+    const request = JSON.stringify({
+      receive_id: 'oc_0123456789abcdef0123456789abcdef',
+      msg_type: message.msgType,
+      content: message.content,
+      uuid: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(new TextEncoder().encode(request).length).toBeLessThanOrEqual(maxCardRequestBytes);
+    expect(sentCardBytes(message.content)).toBeGreaterThan(new TextEncoder().encode(message.content).length);
+    // Shortened, not dropped: the texts end in an ellipsis.
+    expect(message.content).toMatch(/…"/);
   });
 });
 

@@ -60,6 +60,9 @@ export interface Faults {
   userPerSecond?: number;
 }
 
+/** The largest card message Lark takes: 30 KB of request body. */
+export const maxCardRequestBytes = 30 * 1024;
+
 /** Chats the bot is not in: sends there get code 230002 (permanent). */
 export interface StandIn {
   url: string;
@@ -101,23 +104,25 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
     res.end(JSON.stringify(body));
   };
 
+  /** The request body as JSON (null when empty or not JSON), and its size in bytes as sent. */
   const readBody = (req: IncomingMessage) =>
-    new Promise<Record<string, unknown> | null>((resolve) => {
+    new Promise<{ json: Record<string, unknown> | null; bytes: number }>((resolve) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        if (chunks.length === 0) return resolve(null);
+        const raw = Buffer.concat(chunks);
+        if (raw.length === 0) return resolve({ json: null, bytes: 0 });
         try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+          resolve({ json: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, bytes: raw.length });
         } catch {
-          resolve(null);
+          resolve({ json: null, bytes: raw.length });
         }
       });
     });
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const body = await readBody(req);
+    const { json: body, bytes } = await readBody(req);
     const call: StandInCall = {
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -225,6 +230,8 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
 
     const receiveId = String(body?.receive_id ?? '');
     if (closedChats.has(receiveId)) return answer(400, 230002, {});
+    // Lark's limit on a card message is on the request body as sent (30 KB), escaping included.
+    if (body?.msg_type === 'interactive' && bytes > maxCardRequestBytes) return answer(400, 230025, {});
     const uuid = typeof body?.uuid === 'string' ? body.uuid : undefined;
     const existing = uuid ? byUuid.get(uuid) : undefined;
     if (existing) return answer(200, 0, { data: { message_id: existing.messageId } });
