@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseLarkPayload } from '../../bots/lark/parse.ts';
+import { docMessageBotOpenId, docMessageEvent } from '../fixtures/lark/message-receive.ts';
 
 const botOpenId = 'ou_bot';
 const now = new Date('2026-12-02T02:00:00Z');
@@ -76,5 +77,34 @@ describe('a Lark text message', () => {
     const bot = { key: '@_user_1', openId: botOpenId, name: '同心' };
     expect(received('@_user_1 @_all 通知', { group: true, mentions: [bot] })).toBe('通知');
     expect(received('@_user_1 见 @_user_7', { group: true, mentions: [bot] })).toBe('见 @_user_7');
+  });
+
+  it('reads the documentation’s example as the text after the bot’s mention, in its group', () => {
+    const parsed = parseLarkPayload(structuredClone(docMessageEvent) as unknown as Record<string, unknown>, {
+      botOpenId: docMessageBotOpenId,
+      now,
+    });
+    expect(parsed).toMatchObject({
+      kind: 'inbound',
+      token: docMessageEvent.header.token,
+      appId: docMessageEvent.header.app_id,
+      inbound: {
+        channel: 'lark',
+        dedupeKey: `lark:msg:${docMessageEvent.event.message.message_id}`,
+        chat: { id: docMessageEvent.event.message.chat_id, type: 'group' },
+        sender: { externalId: docMessageEvent.event.sender.sender_id.open_id },
+        content: { type: 'text', text: 'hello' },
+      },
+    });
+    // Mentioning someone else in that group is not for the bot.
+    expect(
+      parseLarkPayload(structuredClone(docMessageEvent) as unknown as Record<string, unknown>, {
+        botOpenId,
+        now,
+      }),
+    ).toMatchObject({
+      kind: 'ignored',
+      why: 'not_mentioned',
+    });
   });
 });
