@@ -59,9 +59,13 @@ export function createOutboxDispatcher(
   const before = alias(outbox, 'before');
 
   const handoff = deps.bulkHandoffSeconds;
+  // Only rows this instance can send are claimed: a channel without a sender here (WeChat on a
+  // Worker) is left to an instance that has one, never marked failed for want of it.
+  const channels = [...deps.senders.keys()];
   const later = alias(outbox, 'later');
   const claim = (scope: DispatchScope) =>
     db.transaction(async (tx) => {
+      if (channels.length === 0) return [];
       // A bulk row handed off is left to its taker until it is older than the hand-off time, or
       // a reply waits behind it in the same chat (that chat's messages go in order).
       const replyBehind = tx
@@ -77,6 +81,7 @@ export function createOutboxDispatcher(
           ),
         );
       const due = and(
+        inArray(outbox.channel, channels),
         or(
           and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`)),
           and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, sql`now()`)),

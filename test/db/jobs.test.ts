@@ -183,6 +183,56 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     expect(sender.sent).toHaveLength(1);
   });
 
+  it('leaves a channel it cannot send on to an instance that can, never marking its rows failed', async () => {
+    const chat = `wx_room_${kind}`;
+    await enqueue(database.db, keys, [
+      { channel: 'wechat', chatId: chat, message: { type: 'text', text: '第一条' } },
+      { channel: 'wechat', chatId: chat, message: { type: 'text', text: '第二条' } },
+    ]);
+    const wechat = { ...scriptedSender(), channel: 'wechat' as const };
+    const instance = (senders: ChannelSender[]) =>
+      createOutboxDispatcher({
+        db: database.db,
+        sealer: keys,
+        senders: new Map(senders.map((sender) => [sender.channel, sender])),
+        log,
+        maxAttempts: 1,
+        baseDelayMs: 0,
+      });
+    // A Worker-like instance, with no WeChat: it claims none of them, however often it runs.
+    const worker = instance([scriptedSender()]);
+    for (let i = 0; i < 3; i++) await worker();
+    const waiting = await database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.chatId, chat))
+      .orderBy(asc(outbox.id));
+    expect(waiting.map((r) => [r.status, r.attempts, r.lastError])).toEqual([
+      ['pending', 0, null],
+      ['pending', 0, null],
+    ]);
+    // The instance that has WeChat sends each once, in order.
+    const node = instance([scriptedSender(), wechat]);
+    while (
+      (
+        await database.db
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.chatId, chat), eq(outbox.status, 'pending')))
+      ).length > 0
+    )
+      await node();
+    expect(wechat.sent.map((e) => (e.message.type === 'text' ? e.message.text : ''))).toEqual([
+      '第一条',
+      '第二条',
+    ]);
+    const sent = await database.db.select().from(outbox).where(eq(outbox.chatId, chat));
+    expect(sent.map((r) => [r.status, r.attempts])).toEqual([
+      ['sent', 1],
+      ['sent', 1],
+    ]);
+  });
+
   it('lets a conversation’s later events wait behind one that is backing off, but not other conversations', async () => {
     const chat = `v_block_${kind}`;
     const first = inbound(chat, '菜单');
