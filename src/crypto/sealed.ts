@@ -112,32 +112,22 @@ export function webAesGcm(): AesGcm {
     imported.set(raw, key);
     return key;
   };
-  return {
-    encrypt: async (raw, iv, aad, plain) =>
+  /** One AES-GCM operation under a raw key, with this IV and additional data. */
+  const run =
+    (op: 'encrypt' | 'decrypt') =>
+    async (raw: Uint8Array, iv: Uint8Array, aad: Uint8Array, data: Uint8Array) =>
       new Uint8Array(
-        await crypto.subtle.encrypt(
+        await crypto.subtle[op](
           {
             name: 'AES-GCM',
             iv: iv as Uint8Array<ArrayBuffer>,
             additionalData: aad as Uint8Array<ArrayBuffer>,
           },
           await keyOf(raw),
-          plain as Uint8Array<ArrayBuffer>,
+          data as Uint8Array<ArrayBuffer>,
         ),
-      ),
-    decrypt: async (raw, iv, aad, sealed) =>
-      new Uint8Array(
-        await crypto.subtle.decrypt(
-          {
-            name: 'AES-GCM',
-            iv: iv as Uint8Array<ArrayBuffer>,
-            additionalData: aad as Uint8Array<ArrayBuffer>,
-          },
-          await keyOf(raw),
-          sealed as Uint8Array<ArrayBuffer>,
-        ),
-      ),
-  };
+      );
+  return { encrypt: run('encrypt'), decrypt: run('decrypt') };
 }
 
 /**
