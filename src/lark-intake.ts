@@ -56,6 +56,10 @@ export const larkText = {
   refused: { zh: '请求未通过校验。', en: 'The request did not pass verification.' },
   malformed: { zh: '无法识别的事件内容。', en: 'The event could not be read.' },
   received: { zh: '已收到', en: 'Received' },
+  foreignCard: {
+    zh: '这张卡片已失效，发送“菜单”可重新开始。',
+    en: 'This card no longer works. Send "menu" to start again.',
+  },
 };
 
 /** What to answer the platform with. */
@@ -122,6 +126,10 @@ export async function takeLarkPayload(
       reason: parsed.why,
       event_type: eventType,
     });
+    if (parsed.why === 'foreign_card') {
+      const { zh, en } = larkText.foreignCard;
+      return { toast: { type: 'warning', content: zh, i18n: { zh_cn: zh, en_us: en } } };
+    }
     return {};
   }
   // A person past their messages a minute is asked to wait: the platform delivers it again later.

@@ -90,8 +90,12 @@ export type LarkParsed =
       token: string;
       appId: string;
       eventType: string;
-      /** `bot_unknown`: someone was mentioned in a group, but whether it was the bot cannot be told yet. */
-      why: 'unknown_event' | 'not_mentioned' | 'from_bot' | 'bot_unknown';
+      /**
+       * `bot_unknown`: someone was mentioned in a group, but whether it was the bot cannot be told yet.
+       * `foreign_card`: a press on a card whose button carries no value of ours (another app's card,
+       * or one sent before a change of format); the person is told the card no longer works.
+       */
+      why: 'unknown_event' | 'not_mentioned' | 'from_bot' | 'bot_unknown' | 'foreign_card';
     }
   /** Unreadable; `token` and `appId` are there when the envelope's header was, so they can be checked first. */
   | { kind: 'malformed'; token?: string; appId?: string };
@@ -171,7 +175,7 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
         };
       }
       const value = cardValueSchema.safeParse(event.data.action.value);
-      if (!value.success) return malformed;
+      if (!value.success) return { kind: 'ignored', ...base, why: 'foreign_card' };
       const inbound: Inbound = {
         channel: 'lark',
         dedupeKey: `lark:event:${eventId}`,

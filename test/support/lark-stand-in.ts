@@ -99,6 +99,12 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
   let baseUrl = '';
   const gateway = createLongConnectionGateway({ ...options, baseUrl: () => baseUrl });
 
+  /** A frequency limit's headers, as the platform sends them: the limit and the seconds to its reset. */
+  const limitHeaders = (limit: number) => ({
+    'x-ogw-ratelimit-limit': String(limit),
+    'x-ogw-ratelimit-reset': '1',
+  });
+
   const reply = (res: ServerResponse, status: number, body: Record<string, unknown>, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(body));
@@ -200,7 +206,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
     if (faults.delayMs) await new Promise((resolve) => setTimeout(resolve, faults.delayMs));
     if (faults.rate > 0 && Math.random() < faults.rate) {
       const kind = faults.kind === 'mixed' ? (Math.random() < 0.5 ? '429' : '500') : faults.kind;
-      if (kind === '429') return answer(429, 99991400, {}, { 'x-ogw-ratelimit-reset': '1' });
+      if (kind === '429') return answer(429, 99991400, {}, limitHeaders(50));
       return answer(500, 1, {});
     }
 
@@ -217,7 +223,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
         (faults.userPerSecond && user.length >= faults.userPerSecond)
       ) {
         call.limited = true;
-        return answer(429, 99991400, {}, { 'x-ogw-ratelimit-reset': '1' });
+        return answer(429, 99991400, {}, limitHeaders(faults.appPerSecond ?? faults.userPerSecond ?? 50));
       }
       app.push(now);
       user.push(now);
