@@ -17,7 +17,7 @@ import type { SourceOf } from './http/client-address.ts';
 import { errorBody, handleError } from './http/error-response.ts';
 import type { SignInLimit } from './http/sign-in-limit.ts';
 import { refuseUnstorableForm, refuseUnstorableUrl } from './http/unstorable-input.ts';
-import type { FloodGuard } from './intake/flood-guard.ts';
+import type { PersonLimit } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -53,11 +53,11 @@ export interface AppDeps {
   /** The WeChat login QR code waiting to be scanned, if any. */
   wechatQr?: () => string | null;
   /** Refuses a person's web chat messages past so many a minute. */
-  floodGuard?: FloodGuard;
+  floodGuard?: PersonLimit;
   /** Refuses a person's poll answers past so many a minute. */
-  voteLimit?: FloodGuard;
+  voteLimit?: PersonLimit;
   /** Refuses web chat messages from one client address past so many a minute, whatever the cookie. */
-  addressLimit?: FloodGuard;
+  addressLimit?: PersonLimit;
   /** Where a request comes from, for the limit on guessing ADMIN_TOKEN and sign-in links (unset: all alike). */
   sourceOf?: SourceOf;
 }

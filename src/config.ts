@@ -86,6 +86,13 @@ const fields = z.object({
     .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
     .default('info'),
   RUN_JOBS: bool.default(true),
+  /**
+   * Keep the limits (Lark's send limits, each person's messages and poll answers a minute, the
+   * web chat's per-address limit, poll answers by code already taken) in the database, so several
+   * instances together keep them. Unset: yes on PostgreSQL (more than one server may run), no on
+   * the embedded database (only one process can open it).
+   */
+  SHARED_LIMITS: bool.optional(),
   /** Conversations processed at once; unset: 4 on PostgreSQL, 1 on the embedded database. */
   INBOX_WORKERS: positiveInt('a whole number of workers')
     .refine((n) => n <= 32, { error: 'expected at most 32' })

@@ -11,10 +11,10 @@ import type { Db } from '../db/handle.ts';
 import { voteReply } from '../flows/polls/messages.ts';
 import { parseTextVote } from '../flows/polls/text-vote.ts';
 import { AppError, errorText } from './errors.ts';
-import { type FloodGuard, floodText } from './intake/flood-guard.ts';
+import { floodText, type PersonLimit } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
-import type { RecentKeys } from './polls/recent-keys.ts';
+import type { DeliveryMemory } from './polls/recent-keys.ts';
 import { privacyPageUrl, takeTextVote } from './polls/text-votes.ts';
 import { allowVote } from './polls/vote-limit.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
@@ -25,7 +25,7 @@ import type { GroupMember, PollKeys } from './store/polls.ts';
 export interface LarkIntakeDeps {
   db: Db;
   /** Refuses a person's messages past so many a minute. */
-  floodGuard?: FloodGuard;
+  floodGuard?: PersonLimit;
   /** The inbox write that must succeed before the platform is answered. */
   accept: InboxWriter;
   log: Logger;
@@ -46,9 +46,9 @@ export interface LarkIntakeDeps {
   /** Whether someone answering by code in private is in a group the poll was posted to. */
   groupMember?: GroupMember;
   /** Messages answering a poll by code lately, so a re-delivery is not cast again. */
-  recentTextVotes?: RecentKeys;
+  recentTextVotes?: DeliveryMemory;
   /** Refuses a person's poll answers past so many a minute. */
-  voteLimit?: FloodGuard;
+  voteLimit?: PersonLimit;
 }
 
 /** What refusals of Lark deliveries say (the webhook adds its own for the body's size). */
@@ -134,7 +134,7 @@ export async function takeLarkPayload(
   }
   // A person past their messages a minute is asked to wait: the platform delivers it again later.
   const from = parsed.kind === 'vote' ? parsed.voter.sender.externalId : parsed.inbound.sender.externalId;
-  if (deps.floodGuard && !deps.floodGuard.allow(`lark:${from}`)) {
+  if (deps.floodGuard && !(await deps.floodGuard.allow(`lark:${from}`))) {
     log.warn('lark.throttled', { eventType });
     deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'throttled', event_type: eventType });
     throw new AppError('too_many_requests', floodText);
@@ -143,7 +143,7 @@ export async function takeLarkPayload(
   if (parsed.inbound.content.type === 'text' && parseTextVote(parsed.inbound.content.text)) {
     // A poll answered by its code: recognised before the inbox, so the text is stored nowhere.
     // A delivery answered before is not cast again.
-    if (deps.recentTextVotes?.has(parsed.inbound.dedupeKey)) return {};
+    if (await deps.recentTextVotes?.has(parsed.inbound.dedupeKey)) return {};
     const vote = await takeTextVote(deps.db, parsed.inbound, parsed.inbound.content.text, {
       now: deps.now(),
       timeZone: deps.timeZone,
@@ -157,7 +157,7 @@ export async function takeLarkPayload(
       const chatId =
         parsed.inbound.chat.type === 'group' ? parsed.inbound.sender.externalId : parsed.inbound.chat.id;
       await enqueue(deps.db, deps.keys, [{ channel: 'lark', chatId, message: vote.reply }]);
-      deps.recentTextVotes?.add(parsed.inbound.dedupeKey);
+      await deps.recentTextVotes?.add(parsed.inbound.dedupeKey);
       deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'vote', event_type: eventType });
       deps.metrics.count('tongxin_poll_votes_total', {
         channel: 'lark',
@@ -210,7 +210,7 @@ async function takeVote(
   const result =
     'forged' in parsed.vote
       ? refused('invalid_answer')
-      : !allowVote(deps.voteLimit, parsed.voter)
+      : !(await allowVote(deps.voteLimit, parsed.voter))
         ? refused('too_fast')
         : await castVote(deps.db, {
             pollId: parsed.vote.pollId,

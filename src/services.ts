@@ -19,7 +19,7 @@ import type { Config } from './config.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { visitorSigner } from './crypto/visitor-signer.ts';
 import { clientSource, type PeerAddress } from './http/client-address.ts';
-import { FloodGuard } from './intake/flood-guard.ts';
+import { FloodGuard, type PersonLimit } from './intake/flood-guard.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
 import { createInboxProcessor } from './jobs/inbox-processor.ts';
@@ -39,6 +39,7 @@ import { ensureSystemSchedules } from './schedule/system.ts';
 import { createRunNow, createScheduleTick } from './schedule/tick.ts';
 import { createInboxWriter } from './store/inbox-writer.ts';
 import { convertUnsupportedMotions } from './store/motions.ts';
+import { SharedPersonLimit, SharedRecentKeys, sweepPersonLimits } from './store/person-limits.ts';
 import type { ChatMembers } from './store/polls.ts';
 import { SharedSendBudget, sweepSendBudget } from './store/send-budget.ts';
 import type { WechatIntakeDeps } from './wechat-intake.ts';
@@ -109,10 +110,12 @@ export interface ServiceDeps {
    */
   handOffBroadcast?: (uuids: string[]) => Promise<void>;
   /**
-   * Keep the Lark send limits in the database, shared by every instance, instead of in this
-   * process (Workers, where every invocation is a fresh instance).
+   * Keep the limits in the database, shared by every instance, instead of in this process: the
+   * Lark send limits, the per-person limits on messages and poll answers, the per-address limit
+   * of the web chat, and the memory of poll answers by code. For Workers (every invocation is a
+   * fresh instance) and for several Node servers on one PostgreSQL.
    */
-  sharedSendLimits?: boolean;
+  sharedLimits?: boolean;
   /** What the Lark client learns once and may keep beyond this instance (plain data). */
   larkMemo?: LarkMemo;
   /** The address a request came from as this runtime sees it (the socket on Node, CF-Connecting-IP on Workers). */
@@ -151,7 +154,7 @@ export function createServices(deps: ServiceDeps) {
               appSecret: config.LARK_APP_SECRET,
               apiBase: config.LARK_API_BASE,
             }),
-            deps.sharedSendLimits ? new SharedSendBudget(db) : undefined,
+            deps.sharedLimits ? new SharedSendBudget(db) : undefined,
             deps.larkMemo,
           ),
         }
@@ -252,11 +255,15 @@ export function createServices(deps: ServiceDeps) {
     return (await lark.client.chatMembers(chatId)).filter((id) => id !== bot);
   };
   const groupMember = createGroupMember(chatMembers);
-  // One count per person across every channel of this instance.
-  const floodGuard = new FloodGuard(config.INBOUND_PER_MINUTE, () => now().getTime());
+  // One count per person across every channel (of every instance, when the limits are shared).
+  const personLimit = (name: string, perMinute: number): PersonLimit =>
+    deps.sharedLimits
+      ? new SharedPersonLimit(db, deps.keyRing, name, perMinute, now)
+      : new FloodGuard(perMinute, () => now().getTime());
+  const floodGuard = personLimit('messages', config.INBOUND_PER_MINUTE);
   // And one count of poll answers per person, whichever way they answer.
-  const voteLimit = new FloodGuard(config.VOTES_PER_MINUTE, () => now().getTime());
-  const addressLimit = new FloodGuard(config.WEB_PER_ADDRESS_PER_MINUTE, () => now().getTime());
+  const voteLimit = personLimit('votes', config.VOTES_PER_MINUTE);
+  const addressLimit = personLimit('address', config.WEB_PER_ADDRESS_PER_MINUTE);
   const polls = createPollJobs({
     db,
     log,
@@ -311,8 +318,10 @@ export function createServices(deps: ServiceDeps) {
     async () => {
       const n = (await escalate()) + (await convertMotions());
       if (n > 0) outboxLoop.kick();
-      // Counts of refused sign-ins (and shared send limits) older than an hour go.
+      // Counts of refused sign-ins (and shared send limits) older than an hour go, and shared
+      // per-person counts and delivery memory once past their use.
       await sweepSendBudget(db);
+      await sweepPersonLimits(db, now());
       // One pass a minute is on time for deadlines counted in hours.
       return 0;
     },
@@ -373,7 +382,7 @@ export function createServices(deps: ServiceDeps) {
         publicUrl,
         keys: deps.keyRing,
         groupMember,
-        recentTextVotes: new RecentKeys(),
+        recentTextVotes: deps.sharedLimits ? new SharedRecentKeys(db, deps.keyRing, now) : new RecentKeys(),
         floodGuard,
         voteLimit,
       }

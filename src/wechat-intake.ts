@@ -5,7 +5,7 @@
  */
 import type { Inbound } from '../bots/core/messenger.ts';
 import type { Db } from '../db/handle.ts';
-import type { FloodGuard } from './intake/flood-guard.ts';
+import type { PersonLimit } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import { takeTextVote } from './polls/text-votes.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
@@ -23,16 +23,16 @@ export interface WechatIntakeDeps {
   groupMember?: GroupMember;
   wake: { inbox(): void; outbox(): void };
   /** Drops a person's messages past so many a minute (WeChat cannot be asked to send them again). */
-  floodGuard?: FloodGuard;
+  floodGuard?: PersonLimit;
   /** Refuses a person's poll answers past so many a minute. */
-  voteLimit?: FloodGuard;
+  voteLimit?: PersonLimit;
 }
 
 export async function takeWechatInbound(
   deps: WechatIntakeDeps,
   inbound: Inbound,
 ): Promise<'vote' | 'accepted' | 'duplicate' | 'throttled'> {
-  if (deps.floodGuard && !deps.floodGuard.allow(`wechat:${inbound.sender.externalId}`)) {
+  if (deps.floodGuard && !(await deps.floodGuard.allow(`wechat:${inbound.sender.externalId}`))) {
     deps.log.warn('wechat.throttled', {});
     return 'throttled';
   }

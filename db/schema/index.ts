@@ -11,6 +11,7 @@ export * from './officer-units.ts';
 export * from './org-units.ts';
 export * from './outbox.ts';
 export * from './people.ts';
+export * from './person-limits.ts';
 export * from './polls.ts';
 export * from './reference-counters.ts';
 export * from './schedules.ts';

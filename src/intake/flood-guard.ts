@@ -2,9 +2,15 @@
  * A per-person limit on incoming messages, against spam and runaway scripts: each sender may send
  * so many a minute; past that their messages are refused (the web chat says so, Lark is asked to
  * deliver again later), so one person cannot fill the inbox or use up the bot's sending quota.
- * Kept in this instance's memory: several instances each keep their own count.
+ * This one is kept in this instance's memory, for a single instance (the embedded database allows
+ * no other); where several instances share a database, store/person-limits.ts keeps the count there.
  */
-export class FloodGuard {
+export interface PersonLimit {
+  /** Counts one message (or answer) from this key; false when it is already at the limit. */
+  allow(key: string): boolean | Promise<boolean>;
+}
+
+export class FloodGuard implements PersonLimit {
   private readonly seen = new Map<string, number[]>();
   private calls = 0;
 

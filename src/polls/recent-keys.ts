@@ -3,7 +3,13 @@
  * hours) must not have an answer by code cast twice — a second "K7Q3 1" after a change to 2 would
  * undo the change. Such answers never reach the inbox, whose unique key does this for the rest.
  */
-export class RecentKeys {
+export interface DeliveryMemory {
+  has(key: string): boolean | Promise<boolean>;
+  add(key: string): void | Promise<void>;
+}
+
+/** In this instance's memory (one instance); store/person-limits.ts keeps them in the database. */
+export class RecentKeys implements DeliveryMemory {
   private readonly seen = new Map<string, number>();
 
   constructor(

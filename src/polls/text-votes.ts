@@ -9,7 +9,7 @@ import type { Db } from '../../db/handle.ts';
 import { answerFromText } from '../../flows/polls/kinds.ts';
 import { pollMessage, voteReply, voteReplyBoth } from '../../flows/polls/messages.ts';
 import { parseTextVote } from '../../flows/polls/text-vote.ts';
-import type { FloodGuard } from '../intake/flood-guard.ts';
+import type { PersonLimit } from '../intake/flood-guard.ts';
 import { castVote } from '../store/poll-votes.ts';
 import { findPollByCode, type GroupMember, type PollKeys, pollView } from '../store/polls.ts';
 import { allowVote } from './vote-limit.ts';
@@ -21,7 +21,7 @@ export interface TextVoteContext {
   keys: PollKeys;
   groupMember?: GroupMember;
   /** Refuses a person's answers past so many a minute. */
-  voteLimit?: FloodGuard;
+  voteLimit?: PersonLimit;
 }
 
 export interface TextVoteAnswer {
@@ -64,7 +64,7 @@ export async function takeTextVote(
   }
   const answer = answerFromText(poll, parsed.answer);
   if (answer === null) return reply(voteReplyBoth('invalid_answer'));
-  if (!allowVote(ctx.voteLimit, inbound)) return reply(voteReplyBoth('too_fast'));
+  if (!(await allowVote(ctx.voteLimit, inbound))) return reply(voteReplyBoth('too_fast'));
   const result = await castVote(db, {
     pollId: poll.id,
     voter: inbound,

@@ -19,7 +19,7 @@ import { AppError, type ErrorCode } from '../errors.ts';
 import type { SourceOf } from '../http/client-address.ts';
 import { isUuid } from '../http/ids.ts';
 import { readJson, validationError } from '../http/json-body.ts';
-import { type FloodGuard, floodText } from '../intake/flood-guard.ts';
+import { floodText, type PersonLimit } from '../intake/flood-guard.ts';
 import type { Logger } from '../log.ts';
 import { privacyPageUrl, takeTextVote } from '../polls/text-votes.ts';
 import { allowVote } from '../polls/vote-limit.ts';
@@ -52,11 +52,11 @@ export interface WebChatDeps {
   /** Where the privacy page of polls is (told to first-time voters). */
   publicUrl: string;
   /** Refuses a person's messages past so many a minute. */
-  floodGuard?: FloodGuard;
+  floodGuard?: PersonLimit;
   /** Refuses a person's poll answers past so many a minute. */
-  voteLimit?: FloodGuard;
+  voteLimit?: PersonLimit;
   /** Refuses messages from one client address past so many a minute (a flood changing cookies). */
-  addressLimit?: FloodGuard;
+  addressLimit?: PersonLimit;
   /** Where a request comes from (`unknown` when the runtime cannot tell: then only the person counts). */
   sourceOf?: SourceOf;
 }
@@ -130,7 +130,9 @@ export function webChatRoutes(deps: WebChatDeps) {
       const source = deps.sourceOf?.(c) ?? 'unknown';
       if (
         restarted &&
-        (source === 'unknown' || !deps.addressLimit || deps.addressLimit.allow(`web-restart:${source}`))
+        (source === 'unknown' ||
+          !deps.addressLimit ||
+          (await deps.addressLimit.allow(`web-restart:${source}`)))
       ) {
         // The browser's cookie no longer verifies (the server's key changed): say so in the new chat.
         await enqueue(db, deps.sealer, [{ channel: 'web', chatId: visitor, message: restartedNotice }]);
@@ -153,10 +155,14 @@ export function webChatRoutes(deps: WebChatDeps) {
     })
     .post('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);
-      if (deps.floodGuard && !deps.floodGuard.allow(`web:${visitor}`))
+      if (deps.floodGuard && !(await deps.floodGuard.allow(`web:${visitor}`)))
         throw new AppError('too_many_requests', floodText);
       const source = deps.sourceOf?.(c) ?? 'unknown';
-      if (deps.addressLimit && source !== 'unknown' && !deps.addressLimit.allow(`web-address:${source}`))
+      if (
+        deps.addressLimit &&
+        source !== 'unknown' &&
+        !(await deps.addressLimit.allow(`web-address:${source}`))
+      )
         throw new AppError('too_many_requests', floodText);
       // The text is kept as sent, made storable where it is stored; parseWebMessage checks the rest.
       const body = await readJson(c, z.unknown(), { anyText: true });
@@ -203,7 +209,10 @@ export function webChatRoutes(deps: WebChatDeps) {
       const visitor = await visitorOf(c);
       const id = c.req.param('id');
       const body = await readJson(c, voteBody);
-      if (isUuid(id) && !allowVote(deps.voteLimit, { channel: 'web', sender: { externalId: visitor } }))
+      if (
+        isUuid(id) &&
+        !(await allowVote(deps.voteLimit, { channel: 'web', sender: { externalId: visitor } }))
+      )
         throw new AppError('too_many_requests', voteReplies.too_fast);
       const result = isUuid(id)
         ? await castVote(db, {

@@ -61,6 +61,8 @@ async function main() {
   const services = createServices({
     db: database.db,
     databaseKind: database.kind,
+    // On PostgreSQL more than one server may run: they keep the limits together, in the database.
+    sharedLimits: config.SHARED_LIMITS ?? database.kind === 'postgres',
     config,
     log,
     keyRing,

@@ -10,6 +10,7 @@ import type { Db } from '../../db/handle.ts';
 import { outbox } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { bulkHandoffSeconds, type Services, type WakeableJob } from '../services.ts';
+import { sweepPersonLimits } from '../store/person-limits.ts';
 import { sweepSendBudget } from '../store/send-budget.ts';
 
 export interface JobRun {
@@ -41,6 +42,7 @@ export async function runMinute(run: JobRun): Promise<void> {
   await once(run, 'expiry', jobs.sweep);
   await once(run, 'deadlines', async () => (await jobs.escalate()) + (await jobs.convertMotions()));
   await once(run, 'send-budget', () => sweepSendBudget(run.db));
+  await once(run, 'person-limits', () => sweepPersonLimits(run.db, new Date()));
   await steps(run, 'polls', jobs.polls);
   await steps(run, 'inbox', async () => Number(await jobs.processNext()));
   await sendNews(run, { waitForHandOff: true });

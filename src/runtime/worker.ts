@@ -93,8 +93,8 @@ async function open(env: WorkerEnv, onWake?: (job: WakeableJob) => void) {
       chartScript: async () => chartJs,
       larkTransport: (credentials) => fetchTransport(credentials, kept.tokens),
       larkMemo: kept.lark,
-      // Every invocation is a new instance: the Lark limits are kept in the database, for all.
-      sharedSendLimits: true,
+      // Every invocation is a new instance: the limits are kept in the database, for all.
+      sharedLimits: true,
       // Cloudflare sets it to the client's address; a client cannot.
       peerAddress: (c) => c.req.header('cf-connecting-ip'),
       ...(onWake ? { onWake } : {}),

@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { people, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
 import { openedBallots } from '../support/ballots.ts';
+import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import type { TestDatabase } from '../support/databases.ts';
-import { envelope, larkApp, nextId, textMessage } from '../support/lark-events.ts';
+import { delivery, envelope, larkApp, larkEnv, nextId, textMessage } from '../support/lark-events.ts';
 import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
 import type { StandIn } from '../support/lark-stand-in.ts';
-import type { Stack } from '../support/stack.ts';
+import { createStack, type Stack } from '../support/stack.ts';
 
 let database: TestDatabase;
 let stack: Stack;
@@ -28,16 +29,25 @@ const later = (minutes: number) => {
 const publicUrl = 'https://union.example.org';
 
 let lark: LarkServer;
+/** A second instance on the same database, as behind a balancer: the limits are kept together. */
+let other: { stack: Stack; server: HttpServer };
+const env = { PUBLIC_URL: publicUrl, LARK_TIMESTAMP_WINDOW_SECONDS: '100000000' };
 
 beforeAll(async () => {
-  lark = await startLarkServer({
-    now: () => clock,
-    env: { PUBLIC_URL: publicUrl, LARK_TIMESTAMP_WINDOW_SECONDS: '100000000' },
-  });
+  lark = await startLarkServer({ now: () => clock, env, sharedLimits: true });
   ({ standIn, database, stack } = lark);
+  const otherStack = createStack(database, {
+    now: () => clock,
+    env: { ...larkEnv(standIn.url), ...env },
+    sharedLimits: true,
+  });
+  other = { stack: otherStack, server: await startHttpServer(otherStack.services) };
 });
 
-afterAll(() => lark?.close());
+afterAll(async () => {
+  await other?.server.close();
+  await lark?.close();
+});
 
 const post = (payload: unknown) => lark.post(payload);
 const click = (openId: string, chatId: string, value: unknown) => lark.click(openId, chatId, value);
@@ -207,16 +217,21 @@ describe('a poll in a Lark group', () => {
   });
 
   it('takes an answer by code in a private chat from a member of the group, once per delivery', async () => {
-    const say = async (text: string, messageId: string) => {
-      const res = await post(textMessage({ openId: 'ou_member_8', chatId: 'oc_p2p_m8', text, messageId }));
+    const say = async (text: string, messageId: string, to = lark.server) => {
+      const { body, headers } = await delivery(
+        textMessage({ openId: 'ou_member_8', chatId: 'oc_p2p_m8', text, messageId }),
+      );
+      const res = await fetch(`${to.url}/webhooks/lark`, { method: 'POST', headers, body });
       expect(res.status).toBe(200);
       await stack.drain();
+      await other.stack.drain();
     };
     const sentNow = standIn.sent.length;
     await say(`${pollCode} 1`, 'om_code_vote_1');
     await say(`投票 ${pollCode} 太晚`, 'om_code_vote_2');
-    // Lark delivers the first message again hours later: it must not undo the change.
-    await say(`${pollCode} 1`, 'om_code_vote_1');
+    // Lark delivers the first message again (hours later, in life), to the other instance: it must
+    // not undo the change.
+    await say(`${pollCode} 1`, 'om_code_vote_1', other.server);
     const replies = standIn.sent.slice(sentNow).map((m) => JSON.stringify(m.content));
     expect(replies).toHaveLength(2);
     expect(replies[0]).toContain('已匿名记录');

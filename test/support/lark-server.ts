@@ -27,13 +27,20 @@ export interface LarkAnswer {
 }
 
 export async function startLarkServer(
-  opts: { env?: Record<string, string>; now?: () => Date; senders?: ChannelSender[] } = {},
+  opts: {
+    env?: Record<string, string>;
+    now?: () => Date;
+    senders?: ChannelSender[];
+    /** Keep the limits in the database, as several instances on one PostgreSQL do. */
+    sharedLimits?: boolean;
+  } = {},
 ): Promise<LarkServer> {
   const standIn = await startLarkStandIn({ ...larkApp });
   const database = await openTestDatabase(primaryKind);
   const stack = createStack(database, {
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.senders ? { senders: opts.senders } : {}),
+    ...(opts.sharedLimits ? { sharedLimits: true } : {}),
     env: { ...larkEnv(standIn.url), ...opts.env },
   });
   const server = await startHttpServer(stack.services);

@@ -26,6 +26,8 @@ export function createStack(
     env?: Record<string, string>;
     chatMembers?: ChatMembers;
     keyRing?: KeyRing;
+    /** Keep the limits in the database, as several instances on one PostgreSQL do. */
+    sharedLimits?: boolean;
   } = {},
 ) {
   const logLines: string[] = [];
@@ -39,6 +41,7 @@ export function createStack(
     config: loadConfig({ ADMIN_TOKEN: adminToken, OUTBOX_MAX_ATTEMPTS: '5', ...opts.env }),
     now: opts.now,
     senders: opts.senders,
+    ...(opts.sharedLimits ? { sharedLimits: true } : {}),
     ...nodeParts,
     ...(opts.chatMembers ? { chatMembers: opts.chatMembers } : {}),
   });
