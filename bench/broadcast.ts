@@ -2,7 +2,9 @@
  * A news broadcast to 10,000 Lark users through the local stand-in, which keeps the platform's
  * frequency limits (50 sends/s per app, 5/s per user) and refuses 5% of calls (429 or 500) at
  * random. Measures the time to deliver everything against the ideal (recipients / 50 s), and
- * counts duplicates (anyone shown two messages) and losses (anyone shown none).
+ * counts duplicates (anyone shown two messages) and losses (anyone shown none). Run four ways:
+ * one server or three on the same database, with the limits each server's own (in memory) or
+ * kept together in the database (SHARED_LIMITS), to measure what sharing costs and what it saves.
  */
 
 import { openDatabase } from '../db/client.ts';
@@ -15,7 +17,20 @@ import { peakRssMb } from './rss.ts';
 export const broadcastSize = Number(process.env.BENCH_BROADCAST ?? 10_000);
 export const appPerSecond = 50;
 
-export interface BroadcastFigure {
+/** How the broadcast is served: how many server processes, and where they keep the limits. */
+export interface BroadcastSetup {
+  instances: number;
+  shared: boolean;
+}
+
+export const broadcastSetups: BroadcastSetup[] = [
+  { instances: 1, shared: false },
+  { instances: 1, shared: true },
+  { instances: 3, shared: true },
+  { instances: 3, shared: false },
+];
+
+export interface BroadcastFigure extends BroadcastSetup {
   recipients: number;
   seconds: number;
   idealSeconds: number;
@@ -32,14 +47,24 @@ export interface BroadcastFigure {
 const adminToken = 'bench-admin-token-0123456789';
 const app = { appId: 'cli_benchbroadcast1', appSecret: 'bench-broadcast-secret' };
 
-export async function benchBroadcast(): Promise<BroadcastFigure | null> {
+export async function benchBroadcasts(): Promise<BroadcastFigure[] | null> {
+  const figures: BroadcastFigure[] = [];
+  for (const setup of broadcastSetups) {
+    const figure = await benchBroadcast(setup);
+    if (!figure) return null;
+    figures.push(figure);
+  }
+  return figures;
+}
+
+export async function benchBroadcast(setup: BroadcastSetup): Promise<BroadcastFigure | null> {
   const scratch = await createScratchDatabase(
     process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     'tongxin_bench',
   );
   if (!scratch) return null;
   let standIn: StandIn | null = null;
-  let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
+  const servers: Awaited<ReturnType<typeof startServerProcess>>[] = [];
   try {
     const database = await openDatabase({ kind: 'postgres', url: scratch.url });
     await database.migrate();
@@ -59,17 +84,22 @@ export async function benchBroadcast(): Promise<BroadcastFigure | null> {
 
     standIn = await startLarkStandIn(app);
     Object.assign(standIn.faults, { rate: 0.05, kind: 'mixed', appPerSecond, userPerSecond: 5 });
-    server = await startServerProcess({
-      DATABASE_URL: scratch.url,
-      ADMIN_TOKEN: adminToken,
-      LARK_APP_ID: app.appId,
-      LARK_APP_SECRET: app.appSecret,
-      LARK_VERIFICATION_TOKEN: 'bench-verification',
-      LARK_API_BASE: standIn.url,
-      LARK_RATE_APP_PER_SECOND: String(appPerSecond),
-      LARK_RATE_APP_PER_MINUTE: String(appPerSecond * 60),
-      LOG_LEVEL: 'info',
-    });
+    for (let i = 0; i < setup.instances; i++)
+      servers.push(
+        await startServerProcess({
+          DATABASE_URL: scratch.url,
+          ADMIN_TOKEN: adminToken,
+          LARK_APP_ID: app.appId,
+          LARK_APP_SECRET: app.appSecret,
+          LARK_VERIFICATION_TOKEN: 'bench-verification',
+          LARK_API_BASE: standIn.url,
+          LARK_RATE_APP_PER_SECOND: String(appPerSecond),
+          LARK_RATE_APP_PER_MINUTE: String(appPerSecond * 60),
+          SHARED_LIMITS: String(setup.shared),
+          LOG_LEVEL: 'info',
+        }),
+      );
+    const server = servers[0]!;
     const started = performance.now();
     const published = await fetch(`${server.url}/api/news`, {
       method: 'POST',
@@ -110,6 +140,7 @@ export async function benchBroadcast(): Promise<BroadcastFigure | null> {
     }
     const idealSeconds = broadcastSize / appPerSecond;
     return {
+      ...setup,
       recipients: broadcastSize,
       seconds: Math.round(seconds * 10) / 10,
       idealSeconds,
@@ -119,13 +150,13 @@ export async function benchBroadcast(): Promise<BroadcastFigure | null> {
       calls: sends.length,
       limited: sends.filter((c) => c.limited).length,
       faults: sends.filter((c) => (c.status === 429 || c.status === 500) && !c.limited).length,
-      peakRssMb: peakRssMb(server.child.pid),
+      peakRssMb: Math.max(...servers.map((s) => peakRssMb(s.child.pid))),
     };
   } finally {
-    if (server) await server.kill('SIGTERM');
+    for (const server of servers) await server.kill('SIGTERM');
     await standIn?.close();
     await scratch.drop();
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchBroadcast());
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchBroadcasts());

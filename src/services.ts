@@ -3,6 +3,7 @@
  * inbox, dispatch the outbox and end abandoned conversations. Runtimes start and stop them.
  */
 import type { ChannelName, ChannelSender } from '../bots/core/messenger.ts';
+import type { SendLimiter } from '../bots/core/rate-limiter.ts';
 import type { LarkCrypto } from '../bots/lark/crypto.ts';
 import { webLarkCrypto } from '../bots/lark/crypto-web.ts';
 import { fetchTransport } from '../bots/lark/fetch-transport.ts';
@@ -116,6 +117,8 @@ export interface ServiceDeps {
    * fresh instance) and for several Node servers on one PostgreSQL.
    */
   sharedLimits?: boolean;
+  /** Where Lark's send limits are kept; unset, in the database when `sharedLimits`, else in memory. */
+  sendLimiter?: SendLimiter;
   /** What the Lark client learns once and may keep beyond this instance (plain data). */
   larkMemo?: LarkMemo;
   /** The address a request came from as this runtime sees it (the socket on Node, CF-Connecting-IP on Workers). */
@@ -154,7 +157,7 @@ export function createServices(deps: ServiceDeps) {
               appSecret: config.LARK_APP_SECRET,
               apiBase: config.LARK_API_BASE,
             }),
-            deps.sharedLimits ? new SharedSendBudget(db) : undefined,
+            deps.sendLimiter ?? (deps.sharedLimits ? new SharedSendBudget(db) : undefined),
             deps.larkMemo,
           ),
         }

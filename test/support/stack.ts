@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
+import type { SendLimiter } from '../../bots/core/rate-limiter.ts';
 import { loadConfig } from '../../src/config.ts';
 import { nodeAesGcm } from '../../src/crypto/aes-gcm-node.ts';
 import { createKeyRing, generateDataKey, type KeyRing } from '../../src/crypto/sealed.ts';
@@ -28,6 +29,7 @@ export function createStack(
     keyRing?: KeyRing;
     /** Keep the limits in the database, as several instances on one PostgreSQL do. */
     sharedLimits?: boolean;
+    sendLimiter?: SendLimiter;
   } = {},
 ) {
   const logLines: string[] = [];
@@ -42,6 +44,7 @@ export function createStack(
     now: opts.now,
     senders: opts.senders,
     ...(opts.sharedLimits ? { sharedLimits: true } : {}),
+    ...(opts.sendLimiter ? { sendLimiter: opts.sendLimiter } : {}),
     ...nodeParts,
     ...(opts.chatMembers ? { chatMembers: opts.chatMembers } : {}),
   });
