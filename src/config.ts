@@ -158,6 +158,14 @@ const fields = z.object({
   /** Personal accounts are banned for bursts: one message a second per chat, 20 a minute overall. */
   WECHAT_RATE_CHAT_PER_SECOND: positiveInt('a whole number of messages').default(1),
   WECHAT_RATE_PER_MINUTE: positiveInt('a whole number of messages').default(20),
+  /**
+   * One instance at a time logs in to the WeChat account: it holds a lease in the database for
+   * this many seconds, renewed every third of it; when it stops renewing (killed), another
+   * instance logs in once the lease has lapsed.
+   */
+  WECHAT_LEASE_SECONDS: positiveInt('a whole number of seconds')
+    .refine((n) => n >= 3 && n <= 600, { error: 'expected 3 to 600 seconds' })
+    .default(30),
 });
 
 /** Lark needs its settings together: an app id alone would accept nothing and send nothing. */

@@ -167,6 +167,11 @@ export type SendResult =
 export interface ChannelSender {
   readonly channel: ChannelName;
   send(envelope: OutboundEnvelope): Promise<SendResult>;
+  /**
+   * Whether this instance sends on the channel now; unset, always. A channel only one instance
+   * may send on at a time (a WeChat account, logged in once) says yes only while it holds it.
+   */
+  sending?(): boolean;
 }
 
 /**

@@ -59,12 +59,15 @@ export function createOutboxDispatcher(
   const before = alias(outbox, 'before');
 
   const handoff = deps.bulkHandoffSeconds;
-  // Only rows this instance can send are claimed: a channel without a sender here (WeChat on a
-  // Worker) is left to an instance that has one, never marked failed for want of it.
-  const channels = [...deps.senders.keys()];
+  // Only rows this instance can send now are claimed: a channel without a sender here (WeChat on
+  // a Worker), or one another instance holds (a WeChat login), is left to an instance that has it,
+  // never marked failed for want of it.
+  const sendingChannels = () =>
+    [...deps.senders.entries()].filter(([, sender]) => sender.sending?.() ?? true).map(([name]) => name);
   const later = alias(outbox, 'later');
   const claim = (scope: DispatchScope) =>
     db.transaction(async (tx) => {
+      const channels = sendingChannels();
       if (channels.length === 0) return [];
       // A bulk row handed off is left to its taker until it is older than the hand-off time, or
       // a reply waits behind it in the same chat (that chat's messages go in order).

@@ -4,6 +4,7 @@
  */
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
+import type { ChannelSender } from '../../bots/core/messenger.ts';
 import { missingWechatPackages, missingWechatText } from '../../bots/wechat/installed.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { sealAllLegacyAuthors } from '../jobs/launder.ts';
@@ -13,6 +14,7 @@ import { takeWechatInbound } from '../wechat-intake.ts';
 import { dataKeyRing, openConfiguredDatabase } from './boot.ts';
 import { startLarkLongConnection } from './lark-long-connection.ts';
 import { nodeParts } from './node-parts.ts';
+import { keepWechatLease, type WechatLease } from './wechat-lease.ts';
 
 async function main() {
   const startedAt = performance.now();
@@ -58,6 +60,16 @@ async function main() {
       })
     : null;
 
+  // Only the instance holding the WeChat lease runs the puppet and sends WeChat messages.
+  let wechatLease: WechatLease | null = null;
+  const wechatSender: ChannelSender | null = wechat
+    ? {
+        channel: 'wechat',
+        send: (envelope) => wechat.sender.send(envelope),
+        sending: () => wechatLease?.holding() ?? false,
+      }
+    : null;
+
   const services = createServices({
     db: database.db,
     databaseKind: database.kind,
@@ -68,7 +80,7 @@ async function main() {
     keyRing,
     ...nodeParts,
     ...(wechat
-      ? { senders: [wechat.sender], chatMembers: wechat.chatMembers, wechatQr: () => wechatQr }
+      ? { senders: [wechatSender!], chatMembers: wechat.chatMembers, wechatQr: () => wechatQr }
       : {}),
   });
 
@@ -90,7 +102,16 @@ async function main() {
         apiBase: config.LARK_API_BASE,
       });
     }
-    if (wechat) void wechat.start((inbound) => takeWechatInbound(services.intake, inbound));
+    if (wechat)
+      wechatLease = keepWechatLease({
+        db: database.db,
+        log,
+        ttlSeconds: config.WECHAT_LEASE_SECONDS,
+        link: {
+          start: () => wechat.start((inbound) => takeWechatInbound(services.intake, inbound)),
+          stop: () => wechat.stop(),
+        },
+      });
     log.info('server.listening', {
       port: info.port,
       database: database.kind,
@@ -107,7 +128,7 @@ async function main() {
     server.close();
     scheduleTask?.stop();
     longConnection?.close();
-    await wechat?.stop().catch(() => undefined);
+    await wechatLease?.stop().catch(() => undefined);
     await services.stopJobs();
     await database.close();
     process.exit(0);
