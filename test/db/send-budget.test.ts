@@ -29,9 +29,10 @@ function busiest(times: number[], ms: number): number {
 
 describe('fixed windows for a limit', () => {
   it('never let a sliding window hold more than the limit, and keep most of the rate', () => {
-    expect(windowsFor({ limit: 50, windowMs: 1000 })).toEqual({ windowMs: 100, perWindow: 4 });
+    expect(windowsFor({ limit: 50, windowMs: 1000 })).toEqual({ windowMs: 111, perWindow: 5 });
     expect(windowsFor({ limit: 5, windowMs: 1000 })).toEqual({ windowMs: 250, perWindow: 1 });
-    expect(windowsFor({ limit: 1000, windowMs: 60_000 })).toEqual({ windowMs: 6000, perWindow: 90 });
+    expect(windowsFor({ limit: 1000, windowMs: 60_000 })).toEqual({ windowMs: 4000, perWindow: 62 });
+    expect(windowsFor({ limit: 3, windowMs: 1000 })).toEqual({ windowMs: 500, perWindow: 1 });
     expect(windowsFor({ limit: 1, windowMs: 1000 })).toEqual({ windowMs: 2000, perWindow: 1 });
   });
 });
@@ -57,7 +58,7 @@ describe.each(databaseKinds)('the shared send budget on %s', (kind) => {
           app,
           { key: `test:chat:c${i}`, limit: { limit: 5, windowMs: 1000 } },
         ]);
-        appTimes.push(slot.at);
+        appTimes.push(slot.windows['test:app:s']!);
       }),
       // 10 to one chat.
       ...Array.from({ length: 10 }, async (_, i) => {
@@ -65,8 +66,8 @@ describe.each(databaseKinds)('the shared send budget on %s', (kind) => {
           app,
           { key: 'test:chat:busy', limit: { limit: 5, windowMs: 1000 } },
         ]);
-        appTimes.push(slot.at);
-        chatTimes.push(slot.at);
+        appTimes.push(slot.windows['test:app:s']!);
+        chatTimes.push(slot.windows['test:chat:busy']!);
       }),
     ]);
     // Timed by the database's clock (when each send's window began): the windows are the limit's.
@@ -74,9 +75,9 @@ describe.each(databaseKinds)('the shared send budget on %s', (kind) => {
     expect(busiest(appTimes, 1000)).toBeLessThanOrEqual(50);
     expect(busiest(chatTimes, 1000)).toBeLessThanOrEqual(5);
     // Still most of the rate, whatever this machine's speed: no window holds more than its share
-    // (4 sends in 100 ms for the app, 1 in 250 ms for a chat), and a full window is waited out
-    // only to its end, never longer (100 ms for the app's windows, 250 ms for a chat's).
-    expect(Math.max(...countsBy(appTimes).values())).toBeLessThanOrEqual(4);
+    // (5 sends in 111 ms for the app, 1 in 250 ms for a chat), and a full window is waited out
+    // only to its end, never longer (111 ms for the app's windows, 250 ms for a chat's).
+    expect(Math.max(...countsBy(appTimes).values())).toBeLessThanOrEqual(5);
     expect(Math.max(...countsBy(chatTimes).values())).toBe(1);
     expect(waits.length).toBeGreaterThan(0);
     for (const ms of waits) {
