@@ -43,7 +43,25 @@ const positiveInt = (what: string) =>
       error: `expected ${what}`,
     });
 
+/** A host name such as localhost or tongxin.internal; its last label is not a number, so 1.2.3.999 is no name. */
+const hostName =
+  /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** The address to listen on: an IPv4 or IPv6 address (no brackets, no port) or a host name. */
+const listenHost = z
+  .string()
+  .trim()
+  .refine(
+    (host) => z.ipv4().safeParse(host).success || z.ipv6().safeParse(host).success || hostName.test(host),
+    {
+      error:
+        'expected an address to listen on: 0.0.0.0 (every interface), 127.0.0.1 (this machine only), :: or a host name',
+    },
+  );
+
 const fields = z.object({
+  /** Where to listen: every interface by default, as a container needs; 127.0.0.1 keeps it to this machine. */
+  HOST: listenHost.default('0.0.0.0'),
   PORT: z.coerce
     .number({ error: 'expected a port number 0-65535' })
     .int({ error: 'expected a port number 0-65535' })
@@ -57,7 +75,7 @@ const fields = z.object({
     .optional(),
   TZ_DEFAULT: timeZone.default('Asia/Shanghai'),
   ADMIN_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
-  /** Where people reach this server (links to news pages); unset: http://localhost:PORT. */
+  /** Where people reach this server (links in messages); unset: the listen address, localhost for every interface. */
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^\s?#]+$/, { error: 'expected a URL such as https://tongxin.example.com' })

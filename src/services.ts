@@ -20,6 +20,7 @@ import type { Config } from './config.ts';
 import type { KeyRing } from './crypto/sealed.ts';
 import { visitorSigner } from './crypto/visitor-signer.ts';
 import { clientSource, type PeerAddress } from './http/client-address.ts';
+import { linkBase } from './http/public-url.ts';
 import { FloodGuard, type PersonLimit } from './intake/flood-guard.ts';
 import { createExpirySweep } from './jobs/conversation-expiry.ts';
 import { createHelpEscalation } from './jobs/help-escalation.ts';
@@ -74,6 +75,7 @@ export type ServiceConfig = Pick<
   | 'SCHEDULE_CATCH_UP_MINUTES'
   | 'PUBLIC_URL'
   | 'PORT'
+  | 'HOST'
   | 'DIGEST_CRON'
   | 'WEEKLY_SUMMARY_CRON'
   | 'WEB_COOKIE_SECRET'
@@ -170,7 +172,7 @@ export function createServices(deps: ServiceDeps) {
     cosignDays: config.MOTION_COSIGN_DAYS,
     answerDays: config.MOTION_ANSWER_DAYS,
   };
-  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const publicUrl = linkBase(config);
   const processNext = createInboxProcessor({
     db,
     engine,

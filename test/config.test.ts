@@ -60,6 +60,15 @@ describe('config', () => {
     });
     expect(config).toMatchObject({ PORT: 9000, RUN_JOBS: false, CONVERSATION_TIMEOUT_MINUTES: 45 });
   });
+  it('listens on every interface unless HOST names an address or host', () => {
+    expect(loadConfig({}).HOST).toBe('0.0.0.0');
+    for (const host of ['127.0.0.1', '::', '::1', '192.168.1.20', 'localhost', 'tongxin.internal'])
+      expect(loadConfig({ HOST: host }).HOST).toBe(host);
+    for (const bad of ['127.0.0.1:8787', 'http://0.0.0.0', '0.0.0.256', '[::1]', 'two words', '-x'])
+      expect(() => loadConfig({ HOST: bad }), bad).toThrow(
+        `HOST: expected an address to listen on: 0.0.0.0 (every interface), 127.0.0.1 (this machine only), :: or a host name (got "${bad}")`,
+      );
+  });
   it('reads TRUST_PROXY as how many proxies are in front', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(0);
     expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);

@@ -1,6 +1,7 @@
 /**
  * The Node entry point (`npm start`): reads the environment, opens the database (embedded
- * PGlite by default), applies migrations, serves HTTP on PORT and runs the background jobs.
+ * PGlite by default), applies migrations, serves HTTP on HOST:PORT and runs the background jobs.
+ * Once listening it says where to open the web chat and the console, in one line.
  */
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
@@ -14,6 +15,7 @@ import { takeWechatInbound } from '../wechat-intake.ts';
 import { dataKeyRing, openConfiguredDatabase } from './boot.ts';
 import { startLarkLongConnection } from './lark-long-connection.ts';
 import { nodeParts } from './node-parts.ts';
+import { opening, phoneLinkWarning } from './start-banner.ts';
 import { keepWechatLease, type WechatLease } from './wechat-lease.ts';
 
 async function main() {
@@ -86,7 +88,7 @@ async function main() {
 
   let longConnection: { close(): void } | null = null;
   let scheduleTask: { stop(): unknown } | null = null;
-  const server = serve({ fetch: services.app.fetch, port: config.PORT }, (info) => {
+  const server = serve({ fetch: services.app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     // Jobs start once the port is open, so health checks answer even while a backlog is worked off.
     if (config.RUN_JOBS) {
       services.startJobs();
@@ -112,11 +114,16 @@ async function main() {
           stop: () => wechat.stop(),
         },
       });
+    // Links sent to phones that lead to this machine: said before the line that says where to open.
+    const warning = phoneLinkWarning(config);
+    if (warning) log.warn('public_url.unreachable', { ...warning });
     log.info('server.listening', {
+      host: info.address,
       port: info.port,
       database: database.kind,
       jobs: config.RUN_JOBS,
       startupMs: Math.round(performance.now() - startedAt),
+      ...opening(config.PUBLIC_URL, info),
     });
   });
 
