@@ -108,6 +108,8 @@ export interface LoadResult {
   acked: Map<string, string>;
   /** Answers other than 200 (or no answer) before each event was taken: status → count. */
   refusals: Map<string, number>;
+  /** How many events each instance (by URL) acknowledged. */
+  ackedBy: Map<string, number>;
   seconds: number;
 }
 
@@ -130,6 +132,7 @@ export async function larkLoad(
 ): Promise<LoadResult> {
   const acked = new Map<string, string>();
   const refusals = new Map<string, number>();
+  const ackedBy = new Map<string, number>();
   const started = performance.now();
   let next = 0;
   const refuse = (why: string) => refusals.set(why, (refusals.get(why) ?? 0) + 1);
@@ -163,6 +166,7 @@ export async function larkLoad(
           await res.arrayBuffer();
           if (res.status === 200) {
             acked.set(messageId, chat);
+            ackedBy.set(url, (ackedBy.get(url) ?? 0) + 1);
             break;
           }
           refuse(String(res.status));
@@ -174,7 +178,7 @@ export async function larkLoad(
     }
   }
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  return { acked, refusals, seconds: (performance.now() - started) / 1000 };
+  return { acked, refusals, ackedBy, seconds: (performance.now() - started) / 1000 };
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

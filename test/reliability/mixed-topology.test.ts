@@ -62,10 +62,17 @@ function withPassword(url: string): string {
  * Miniflare's Hyperdrive proxy pipes workerd's sockets to PostgreSQL with no error handler, so a
  * runtime killed mid-query raises ECONNRESET in this process as an uncaught exception (Miniflare's,
  * not the app's). Sockets opened with net.connect and accepted by servers made from here on are
- * given a handler that destroys them, as the broken pipe would.
+ * given a handler that destroys them and what they were piped to, as a broken pipe should.
  */
 function handleProxySocketErrors() {
-  const quiet = (socket: net.Socket) => socket.on('error', () => socket.destroy());
+  // The other end of the pipe goes too: left open, it would hold a PostgreSQL connection for ever.
+  const quiet = (socket: net.Socket) =>
+    socket.on('error', () => {
+      const piped = (socket as unknown as { _readableState?: { pipes?: net.Socket[] } })._readableState
+        ?.pipes;
+      for (const other of piped ?? []) other.destroy();
+      socket.destroy();
+    });
   const connect = net.connect;
   net.connect = ((...args: Parameters<typeof net.connect>) =>
     quiet((connect as (...a: unknown[]) => net.Socket)(...args))) as typeof net.connect;
@@ -244,11 +251,14 @@ describe('a Worker and a Node instance with WeChat on one PostgreSQL', () => {
       sql`select count(*)::int as n from outbox where status = 'failed'`,
     );
     expect(failed!.n).toBe(0);
-    // The Worker took part: it acknowledged events and processed some before it died.
-    expect(workerLogs.some((l) => l.includes('"inbox.accepted"'))).toBe(true);
+    // The Worker took part: it acknowledged a share of the events before it died.
+    const byWorker = [...load.ackedBy]
+      .filter(([url]) => url !== node.server.url)
+      .reduce((n, [, k]) => n + k, 0);
+    expect(byWorker).toBeGreaterThan(0);
     console.log(
       `mixed topology: ${load.acked.size} Lark events in ${load.seconds.toFixed(1)} s (refusals ${JSON.stringify(Object.fromEntries(load.refusals))}), ` +
-        `${wechat!.events} WeChat messages; lost ${lark.lost}, replies not one ${lark.repliesNotOne}, ` +
+        `${byWorker} of them acknowledged by the Worker, ${wechat!.events} WeChat messages; lost ${lark.lost}, replies not one ${lark.repliesNotOne}, ` +
         `shown never ${lark.shownNever}, resends ${lark.resends}, failed ${failed!.n}`,
     );
   });
