@@ -11,21 +11,11 @@ import type { RateLimit, SendLimiter } from '../../bots/core/rate-limiter.ts';
 import { queryRows } from '../../db/handle.ts';
 import { enqueue } from '../../src/store/outbox.ts';
 import { SharedSendBudget } from '../../src/store/send-budget.ts';
+import { busiest } from '../support/busiest.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
 import { larkApp, larkEnv } from '../support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
 import { createStack, type Stack, testKeyRing } from '../support/stack.ts';
-
-/** The most of these times found in any window of `ms`. */
-function busiest(times: number[], ms: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= ms) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 interface Taken {
   instance: number;

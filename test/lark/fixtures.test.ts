@@ -23,6 +23,7 @@ import { openTestDatabase, primaryKind, type TestDatabase } from '../support/dat
 import { eventually } from '../support/eventually.ts';
 import { cardAction, delivery, larkApp, larkEnv, nextId, textMessage } from '../support/lark-events.ts';
 import { type SentMessage, type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
+import { quickClientSettings } from '../support/lark-ws-gateway.ts';
 import { createStack, type Stack } from '../support/stack.ts';
 
 type Payload = Record<string, unknown>;
@@ -58,12 +59,7 @@ for (const transport of transports) {
     beforeAll(async () => {
       // The bot is the one the documented message mentions.
       standIn = await startLarkStandIn({ ...larkApp, botOpenId: docMessageBotOpenId });
-      standIn.gateway.settings = {
-        PingInterval: 1,
-        ReconnectCount: -1,
-        ReconnectInterval: 0.1,
-        ReconnectNonce: 0,
-      };
+      standIn.gateway.settings = { ...quickClientSettings };
       database = await openTestDatabase(primaryKind);
       const ws = transport === 'long connection';
       stack = createStack(database, { env: { ...larkEnv(standIn.url), ...(ws ? { LARK_MODE: 'ws' } : {}) } });

@@ -13,6 +13,7 @@ import { freshPostgresUrl, openTestDatabase, primaryKind, type TestDatabase } fr
 import { eventually } from '../support/eventually.ts';
 import { cardAction, larkApp, larkEnv, nextId, textMessage } from '../support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../support/lark-stand-in.ts';
+import { quickClientSettings } from '../support/lark-ws-gateway.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { createStack, type Stack } from '../support/stack.ts';
 
@@ -43,12 +44,7 @@ const until = (check: () => boolean, what: string) => eventually(check, what);
 beforeAll(async () => {
   standIn = await startLarkStandIn({ ...larkApp });
   // Quick pings and reconnects, so the tests below take a second, not minutes.
-  standIn.gateway.settings = {
-    PingInterval: 1,
-    ReconnectCount: -1,
-    ReconnectInterval: 0.1,
-    ReconnectNonce: 0,
-  };
+  standIn.gateway.settings = { ...quickClientSettings };
   database = await openTestDatabase(primaryKind);
   stack = createStack(database, { env: wsEnv() });
   connection = connect(stack);

@@ -47,6 +47,14 @@ export interface ClientSettings {
   ReconnectNonce: number;
 }
 
+/** Quick pings and reconnects, so tests over the long connection take a second, not minutes. */
+export const quickClientSettings: ClientSettings = {
+  PingInterval: 1,
+  ReconnectCount: -1,
+  ReconnectInterval: 0.1,
+  ReconnectNonce: 0,
+};
+
 export interface ClientAnswer {
   code: number;
   /** The handler's result, decoded from the frame's base64 `data`. */
