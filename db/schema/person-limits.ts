@@ -7,14 +7,12 @@
 import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const personLimits = pgTable('person_limits', {
-  /** The limit's name and the keyed hash of whom it counts, e.g. `votes:3f9a…`. */
+  /** The limit's name and the keyed hash of whom it counts and the minute, e.g. `votes:3f9a…`. */
   key: text('key').primaryKey(),
-  /** The minute being counted. */
+  /** The minute counted. */
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   /** Counted in that minute. */
   used: integer('used').notNull(),
-  /** Counted in the minute before it (weighs on the first part of this one). */
-  previous: integer('previous').notNull(),
 });
 
 export const recentDeliveries = pgTable('recent_deliveries', {

@@ -104,7 +104,10 @@ async function main() {
         apiBase: config.LARK_API_BASE,
       });
     }
-    if (wechat)
+    // Only an instance that runs the jobs may hold the login: it is the one that sends WeChat rows.
+    if (wechat && !config.RUN_JOBS)
+      log.warn('wechat.needs_jobs', { hint: 'WECHATY_PUPPET is ignored with RUN_JOBS=false' });
+    if (wechat && config.RUN_JOBS)
       wechatLease = keepWechatLease({
         db: database.db,
         log,
@@ -135,8 +138,9 @@ async function main() {
     server.close();
     scheduleTask?.stop();
     longConnection?.close();
-    await wechatLease?.stop().catch(() => undefined);
+    // The dispatcher first, so no WeChat send is cut off; then the login goes to another instance.
     await services.stopJobs();
+    await wechatLease?.stop().catch(() => undefined);
     await database.close();
     process.exit(0);
   };

@@ -1,9 +1,9 @@
 /**
  * One WeChat login per account, whichever of several instances holds it: an instance starts the
  * puppet (and sends WeChat messages) only while it holds the `wechat` lease in the database,
- * renewed every third of its life. An instance that cannot renew it stops its puppet before the
- * lease can lapse; one that is killed stops renewing, and another takes the lease once it has
- * lapsed and logs in in its place.
+ * renewed every third of its life. An instance whose renewal is refused, or not answered in time,
+ * stops its puppet before the lease can lapse; one that is killed stops renewing, and another
+ * takes the lease once it has lapsed and logs in in its place.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -41,14 +41,33 @@ export function keepWechatLease(opts: {
   let held = false;
   /** Whether "another instance holds it" was said since this one last held it. */
   let saidWaiting = false;
-  /** By this process's clock: when the lease last renewed would lapse, less a beat to spare. */
-  let safeUntil = 0;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Armed at each renewal, for when the lease would lapse less a beat to spare: it stops the puppet
+   * whether or not the next renewal has answered, so a database that hangs rather than fails
+   * cannot leave this puppet running after another instance has taken the lease.
+   */
+  let deadline: ReturnType<typeof setTimeout> | null = null;
+  /** Starts and stops of the link, one after another, so a stop never overtakes a start. */
+  let changes: Promise<void> = Promise.resolve();
+  const change = (what: 'start' | 'stop') => {
+    changes = changes
+      .then(() => (what === 'start' ? link.start() : link.stop()))
+      .catch((error: unknown) => log.error(`wechat.${what}_failed`, errorFields(error)));
+    return changes;
+  };
   let beating: Promise<void> = Promise.resolve();
 
+  const lose = (why: 'taken' | 'unrenewed') => {
+    if (!held) return;
+    held = false;
+    if (deadline) clearTimeout(deadline);
+    log.warn('wechat.lease_lost', { why });
+    void change('stop');
+  };
+
   async function beat() {
-    const startedAt = performance.now();
     let renewed: boolean | null;
     try {
       renewed = await holdLease(db, leaseName, holder, ttlMs);
@@ -57,23 +76,21 @@ export function keepWechatLease(opts: {
       renewed = null;
     }
     if (stopped) return;
-    if (renewed) safeUntil = startedAt + ttlMs - beatMs;
-    // Not renewed, or the database did not answer and the lease may lapse before the next beat.
-    const lost = renewed === false || (renewed === null && performance.now() >= safeUntil);
     if (renewed === false && !held && !saidWaiting) {
       saidWaiting = true;
       log.info('wechat.lease_waiting', {});
     }
-    if (renewed && !held) {
+    if (renewed === false) lose('taken');
+    if (!renewed) return;
+    // Counted from after the renewal answered: the database's expiry is later than this.
+    if (deadline) clearTimeout(deadline);
+    deadline = setTimeout(() => lose('unrenewed'), ttlMs - beatMs);
+    if (!held) {
       held = true;
       saidWaiting = false;
       log.info('wechat.lease_acquired', { ttlSeconds: opts.ttlSeconds });
       // Not awaited: a puppet slow to start must not hold up the renewals.
-      void link.start().catch((error: unknown) => log.error('wechat.start_failed', errorFields(error)));
-    } else if (lost && held) {
-      held = false;
-      log.warn('wechat.lease_lost', {});
-      await link.stop().catch((error: unknown) => log.error('wechat.stop_failed', errorFields(error)));
+      void change('start');
     }
   }
 
@@ -90,10 +107,15 @@ export function keepWechatLease(opts: {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await beating.catch(() => undefined);
-      if (!held) return;
+      if (deadline) clearTimeout(deadline);
+      // A renewal the database does not answer is not waited for long.
+      await Promise.race([
+        beating.catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, beatMs)),
+      ]);
       held = false;
-      await link.stop().catch(() => undefined);
+      await change('stop');
+      // Given up even if a renewal was in flight, so another instance need not wait for it to lapse.
       await releaseLease(db, leaseName, holder).catch(() => undefined);
     },
   };

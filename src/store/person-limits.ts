@@ -3,16 +3,16 @@
  * (several Node servers on one PostgreSQL, the Workers build): a person whose messages a
  * round-robin balancer spreads over them meets one limit, not one per instance.
  *
- * Each key counts the current minute and remembers the one before; a message is allowed while
- * the previous minute's count, weighed by how much of it still lies within the last 60 seconds,
- * plus this minute's stays under the limit (a sliding minute, to within the weighing). Counting
- * is one upsert holding the key's row, so parallel messages from one person are counted one by
- * one; a refused message is given back.
+ * Each person has a row per minute; a message is allowed while the previous minute's count,
+ * weighed by how much of it still lies within the last 60 seconds, plus this minute's stays under
+ * the limit (a sliding minute, to within the weighing). Counting is one upsert holding the
+ * minute's row, so parallel messages from one person are counted one by one; a refused message
+ * is given back.
  *
- * Who is counted is stored as a keyed hash of the key (the app's data key), a different hash for
- * each limit, so one person's messages and poll answers do not share a row name; the rows go once
- * two minutes old. The table never names a person, and says at most that someone was counted in
- * the last two minutes.
+ * A row's name is a keyed hash (the app's data key) of the person and the minute, different for
+ * each limit: one person's messages and poll answers do not share a name, nor do their minutes,
+ * so no name is a lasting pseudonym. Rows go at the first sweep once two minutes old. The table
+ * never names a person; what its rows' timing may tell is said in SECURITY.md.
  */
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/handle.ts';
@@ -33,31 +33,25 @@ export class SharedPersonLimit implements PersonLimit {
 
   async allow(key: string): Promise<boolean> {
     const at = this.now().getTime();
-    const minute = new Date(Math.floor(at / minuteMs) * minuteMs);
-    const row = `${this.name}:${await this.keys.mac(`person-limit:${this.name}`, key)}`;
+    const minute = Math.floor(at / minuteMs) * minuteMs;
+    // A new row name each minute: no name follows a person from one minute to the next.
+    const rowOf = async (start: number) =>
+      `${this.name}:${await this.keys.mac(`person-limit:${this.name}`, `${start}|${key}`)}`;
+    const [row, before] = await Promise.all([rowOf(minute), rowOf(minute - minuteMs)]);
     const [counted] = await queryRows<{ used: number; previous: number }>(
       this.db,
-      sql`insert into person_limits (key, window_start, used, previous)
-          values (${row}, ${minute.toISOString()}::timestamptz, 1, 0)
-          on conflict (key) do update set
-            previous = case
-              when excluded.window_start = person_limits.window_start then person_limits.previous
-              when excluded.window_start = person_limits.window_start + interval '1 minute' then person_limits.used
-              when excluded.window_start < person_limits.window_start then person_limits.previous
-              else 0 end,
-            used = case
-              when excluded.window_start > person_limits.window_start then 1
-              else person_limits.used + 1 end,
-            window_start = greatest(person_limits.window_start, excluded.window_start)
-          returning used, previous`,
+      sql`with counted as (
+            insert into person_limits (key, window_start, used)
+            values (${row}, ${new Date(minute).toISOString()}::timestamptz, 1)
+            on conflict (key) do update set used = person_limits.used + 1
+            returning used)
+          select (select used from counted) as used,
+                 coalesce((select used from person_limits where key = ${before}), 0) as previous`,
     );
     if (!counted) return false;
-    const stillWithin = 1 - (at - minute.getTime()) / minuteMs;
+    const stillWithin = 1 - (at - minute) / minuteMs;
     if (counted.previous * stillWithin + counted.used <= this.perMinute) return true;
-    await this.db.execute(
-      sql`update person_limits set used = greatest(0, used - 1)
-          where key = ${row} and window_start = ${minute.toISOString()}::timestamptz`,
-    );
+    await this.db.execute(sql`update person_limits set used = greatest(0, used - 1) where key = ${row}`);
     return false;
   }
 }
@@ -65,7 +59,7 @@ export class SharedPersonLimit implements PersonLimit {
 /**
  * Platform delivery keys seen lately, in the database (see polls/recent-keys.ts for why): a Lark
  * message answering a poll by code, delivered again to another instance hours later, is known
- * there too. Kept as keyed hashes for a day.
+ * there too. Kept as keyed hashes for a day, timed to the minute.
  */
 export class SharedRecentKeys {
   constructor(
@@ -88,7 +82,7 @@ export class SharedRecentKeys {
   async add(key: string): Promise<void> {
     await this.db.execute(
       sql`insert into recent_deliveries (key, seen_at)
-          values (${await this.keys.mac('delivery', key)}, ${this.now().toISOString()}::timestamptz)
+          values (${await this.keys.mac('delivery', key)}, date_trunc('minute', ${this.now().toISOString()}::timestamptz))
           on conflict (key) do update set seen_at = excluded.seen_at`,
     );
   }

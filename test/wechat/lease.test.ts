@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
 import { createWechatLink, type WechatLink } from '../../bots/wechat/wechaty.ts';
+import { queryRows } from '../../db/handle.ts';
 import { outbox } from '../../db/schema/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { keepWechatLease, type WechatLease } from '../../src/runtime/wechat-lease.ts';
@@ -65,7 +66,8 @@ function startInstance(name: string): Instance {
     db: database.db,
     log,
     holder: name,
-    ttlSeconds: 1,
+    // Hand-overs are forced below, so a lease of a few seconds costs no time.
+    ttlSeconds: 4,
     link: {
       start: async () => {
         await instance.link.start((inbound) => takeWechatInbound(instance.stack.services.intake, inbound));
@@ -122,15 +124,20 @@ describe(`one WeChat login between two instances (${primaryKind})`, () => {
     ]);
     // The other instance claims nothing: the rows are not its to send.
     await other.stack.drain();
-    const pending = await database.db.select({ status: outbox.status }).from(outbox);
-    expect(pending.map((r) => r.status)).toEqual(['pending', 'pending']);
+    const pending = await database.db
+      .select({ status: outbox.status, attempts: outbox.attempts })
+      .from(outbox);
+    expect(pending).toEqual([
+      { status: 'pending', attempts: 0 },
+      { status: 'pending', attempts: 0 },
+    ]);
     await holder!.stack.drain();
     await eventually(() => holder!.said.length === 2, 'both messages said by the holder');
     expect(holder!.said.map((s) => s.text)).toEqual(['第一条通知', '第二条通知']);
     expect(other.said).toEqual([]);
-    // Still one holder, beat after beat.
+    // Still one holder, beat after beat (a beat is a third of the lease).
     for (let beat = 0; beat < 3; beat++) {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 1400));
       expect(holders()).toEqual([holder]);
     }
   });
@@ -148,5 +155,53 @@ describe(`one WeChat login between two instances (${primaryKind})`, () => {
     await eventually(() => other.said.length === 1, 'the message said by the new holder');
     const sent = await database.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'sent'));
     expect(sent).toHaveLength(3);
+  });
+});
+
+describe(`a WeChat lease whose database stops answering (${primaryKind})`, () => {
+  it('stops the puppet before the lease can lapse, though the renewal never answers', async () => {
+    await database.db.execute(sql`delete from leases`);
+    let hung = false;
+    // The database as seen through a link that goes silent: statements never answer.
+    const silent = new Proxy(database.db, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'execute' || typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          hung ? new Promise(() => {}) : (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    });
+    const events: string[] = [];
+    let running = false;
+    const lease = keepWechatLease({
+      db: silent,
+      log: createLogger('debug', (line) => events.push(line)),
+      holder: 'instance-silent',
+      ttlSeconds: 6,
+      link: {
+        start: async () => {
+          running = true;
+        },
+        stop: async () => {
+          running = false;
+        },
+      },
+    });
+    try {
+      await eventually(() => lease.holding() && running, 'the lease taken and the puppet started');
+      hung = true;
+      await eventually(() => !running, 'the puppet stopped');
+      // By the database's clock the lease had not lapsed yet: no other instance could hold it.
+      const [row] = await queryRows<{ lapsed: boolean }>(
+        database.db,
+        sql`select expires_at < clock_timestamp() as lapsed from leases where name = 'wechat'`,
+      );
+      expect(row).toEqual({ lapsed: false });
+      expect(lease.holding()).toBe(false);
+      expect(events.some((l) => l.includes('"wechat.lease_lost"') && l.includes('unrenewed'))).toBe(true);
+    } finally {
+      hung = false;
+      await lease.stop();
+    }
   });
 });
