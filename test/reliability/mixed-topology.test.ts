@@ -127,7 +127,7 @@ beforeAll(async () => {
   lease = keepWechatLease({
     db: database.db,
     log,
-    ttlSeconds: 3,
+    ttlSeconds: 30,
     link: {
       start: async () => {
         await link.start((inbound) => takeWechatInbound(stack.services.intake, inbound));
@@ -184,6 +184,22 @@ describe('a Worker and a Node instance with WeChat on one PostgreSQL', () => {
     // WeChat: 40 people, five messages each ('我的', one reply each), spread over the run.
     const people = Array.from({ length: 40 }, (_, i) => mocker.createContact({ name: `职工${i + 1}` }));
     const perPerson = 5;
+    // A notice to all of them on WeChat, published through the Worker: its WeChat rows are made
+    // where no WeChat sender is, and must wait for the Node instance, not fail.
+    const notice = await fetch(`${workerUrl}/api/news`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer reliability-admin-token-0123456789',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        topic: 'notice',
+        title: '冬季送温暖活动通知',
+        body: '请各位职工留意本周安排。',
+        audience: { kind: 'chats', chats: people.map((p) => ({ channel: 'wechat', chatId: p.id })) },
+      }),
+    });
+    expect(notice.status).toBe(201);
     const wechatTraffic = (async () => {
       for (let round = 0; round < perPerson; round++) {
         for (const person of people) person.say('我的').to(botUser);
@@ -237,14 +253,19 @@ describe('a Worker and a Node instance with WeChat on one PostgreSQL', () => {
     expect(wechat).toEqual({
       events: people.length * perPerson,
       done: people.length * perPerson,
-      replies: people.length * perPerson,
-      sent: people.length * perPerson,
+      replies: people.length * (perPerson + 1),
+      sent: people.length * (perPerson + 1),
     });
+    const noticesTo = (p: MockContact) =>
+      (said.get(p.id) ?? []).filter((t) => t.includes('冬季送温暖活动通知'));
     await eventually(
-      () => people.every((p) => (said.get(p.id) ?? []).length === perPerson),
-      'every WeChat message answered once',
+      () => people.every((p) => (said.get(p.id) ?? []).length === perPerson + 1),
+      'every WeChat message answered once, and the notice shown once',
     );
-    for (const person of people) expect(said.get(person.id)).toHaveLength(perPerson);
+    for (const person of people) {
+      expect(said.get(person.id)).toHaveLength(perPerson + 1);
+      expect(noticesTo(person)).toHaveLength(1);
+    }
 
     const [failed] = await queryRows<{ n: number }>(
       database.db,

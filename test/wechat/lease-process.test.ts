@@ -27,7 +27,7 @@ describe.skipIf(!postgresUrl)('the WeChat lease between two server processes (po
     const env = {
       DATABASE_URL: scratch.url,
       WECHATY_PUPPET: 'wechaty-puppet-mock',
-      WECHAT_LEASE_SECONDS: '6',
+      WECHAT_LEASE_SECONDS: '10',
       ADMIN_TOKEN: 'test-admin-token-0123456789',
     };
     servers.push(await startServerProcess(env));
