@@ -14,6 +14,9 @@ import type { Db } from '../db/handle.ts';
 import { type VoteOutcome, voteReplies } from '../flows/polls/messages.ts';
 import { nodeAesGcm } from '../src/crypto/aes-gcm-node.ts';
 import { createKeyRing, generateDataKey } from '../src/crypto/sealed.ts';
+import { cardAnswerBudgetMs } from '../src/intake/answer-budget.ts';
+import { larkText } from '../src/lark-intake.ts';
+import { voteQueueWidth } from '../src/polls/vote-queue.ts';
 import { openBallot } from '../src/store/poll-votes.ts';
 import { cardAction, delivery, larkApp, larkEnv } from '../test/support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../test/support/lark-stand-in.ts';
@@ -62,6 +65,8 @@ export interface ClickFigure {
   late: number;
   /** Answers, over all rounds, that were 200 with the vote's result (recorded, or replaced). */
   expected: number;
+  /** Answers, over all rounds, that were 200 "still being processed" (the vote cast after). */
+  pending: number;
   /** From the first click sent until every vote was stored as last clicked. */
   storedSeconds: number;
   /** Votes in the poll after each round, and whether their answers were exactly each voter's last click. */
@@ -97,6 +102,7 @@ function summary(runs: readonly ClickRun[]): ClickFigure {
     maxMs: mid((r) => r.maxMs),
     late: runs.reduce((n, r) => n + r.late, 0),
     expected: runs.reduce((n, r) => n + r.expected, 0),
+    pending: runs.reduce((n, r) => n + r.pending, 0),
     storedSeconds: mid((r) => r.storedSeconds),
     stored: runs.map((r) => r.stored),
     answersMatch: runs.every((r) => r.answersMatch),
@@ -104,9 +110,10 @@ function summary(runs: readonly ClickRun[]): ClickFigure {
 }
 
 /** Which reply a webhook answer's toast carries, or null when it is not a 200 with a toast. */
-function toastOutcome(status: number, body: string): VoteOutcome | null {
+function toastOutcome(status: number, body: string): VoteOutcome | 'pending' | null {
   if (status !== 200) return null;
   const text = (JSON.parse(body) as { toast?: { i18n?: { en_us?: string } } }).toast?.i18n?.en_us ?? '';
+  if (text === larkText.votePending.en) return 'pending';
   const found = Object.entries(voteReplies).find(([, reply]) => text.startsWith(reply.en));
   return (found?.[0] as VoteOutcome | undefined) ?? null;
 }
@@ -214,6 +221,7 @@ async function clickRound(
     maxMs: round1(run.sorted[run.sorted.length - 1] ?? 0),
     late: run.answers.filter((a) => a.ms > larkDeadlineMs).length,
     expected: run.answers.filter((a) => a.outcome === expect).length,
+    pending: run.answers.filter((a) => a.outcome === 'pending').length,
     storedSeconds: Math.round((check.at - run.started) / 10) / 100,
     stored: check.total,
     answersMatch: check.match,
@@ -340,13 +348,13 @@ export function pollsSection(figure: PollFigure | null): string[] {
   return [
     '## Polls',
     '',
-    `${figure.rounds} rounds, medians; each round has fresh polls and fresh voters. Card clicks on a single-choice poll posted to one Lark group, as signed, encrypted \`card.action.trigger\` callbacks from a load generator on the same machine to the server process on PostgreSQL (pool of 10 connections), each voter a new open_id (a new person). Every request is sent at its instant whatever the answers, and timed from sent to answered (on one machine: the network between Lark and a server adds to it). Lark waits ${larkDeadlineMs / 1000} s for the answer to a card callback: past that the person sees an error and the click is not sent again. p99 and max are also given as a share of those ${larkDeadlineMs / 1000} s. Answers/s: clicks / (first sent to last answered); all stored: first sent until the database held every vote as last clicked (looked at every 100 ms). The votes are then opened and counted, and their answers compared with each voter's last click. The poll card reached the stand-in ${figure.openMs} ms after the officer's POST (the poll job is woken by the POST). The server's peak RSS over the click rounds: ${figure.serverPeakRssMb} MB.`,
+    `${figure.rounds} rounds, medians; each round has fresh polls and fresh voters. Card clicks on a single-choice poll posted to one Lark group, as signed, encrypted \`card.action.trigger\` callbacks from a load generator on the same machine to the server process on PostgreSQL (pool of 10 connections), each voter a new open_id (a new person). Every request is sent at its instant whatever the answers, and timed from sent to answered (on one machine: the network between Lark and a server adds to it). Lark waits ${larkDeadlineMs / 1000} s for the answer to a card callback: past that the person sees an error and the click is not sent again. p99 and max are also given as a share of those ${larkDeadlineMs / 1000} s. A vote not cast within ${cardAnswerBudgetMs / 1000} s of its request is answered "still being processed" and cast after (votes are cast ${voteQueueWidth} at a time, first come first served). Answers/s: clicks / (first sent to last answered); all stored: first sent until the database held every vote as last clicked (looked at every 100 ms). The votes are then opened and counted, and their answers compared with each voter's last click. The poll card reached the stand-in ${figure.openMs} ms after the officer's POST (the poll job is woken by the POST). The server's peak RSS over the click rounds: ${figure.serverPeakRssMb} MB.`,
     '',
-    `| clicks | answers/s | p50 | p95 | p99 (of ${larkDeadlineMs / 1000} s) | max (of ${larkDeadlineMs / 1000} s) | answered past ${larkDeadlineMs / 1000} s | 200 with the vote's result | all stored after | votes stored | answers as last clicked |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| clicks | answers/s | p50 | p95 | p99 (of ${larkDeadlineMs / 1000} s) | max (of ${larkDeadlineMs / 1000} s) | answered past ${larkDeadlineMs / 1000} s | 200 with the vote's result | 200 "still being processed" | all stored after | votes stored | answers as last clicked |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...figure.clicks.map(
       (c) =>
-        `| ${c.label} | ${c.perSecond} (${c.clicks} in ${c.seconds} s) | ${c.p50Ms} ms | ${c.p95Ms} ms | ${ofDeadline(c.p99Ms)} | ${ofDeadline(c.maxMs)} | ${c.late} of ${c.clicks * figure.rounds} | ${c.expected} | ${c.storedSeconds} s | ${storedText(c.stored)} | ${c.answersMatch ? 'yes' : 'no'} |`,
+        `| ${c.label} | ${c.perSecond} (${c.clicks} in ${c.seconds} s) | ${c.p50Ms} ms | ${c.p95Ms} ms | ${ofDeadline(c.p99Ms)} | ${ofDeadline(c.maxMs)} | ${c.late} of ${c.clicks * figure.rounds} | ${c.expected} | ${c.pending} | ${c.storedSeconds} s | ${storedText(c.stored)} | ${c.answersMatch ? 'yes' : 'no'} |`,
     ),
     '',
     `Answered past Lark's ${larkDeadlineMs / 1000} s, all rows and rounds: ${late} of ${figure.clicks.reduce((n, c) => n + c.clicks * figure.rounds, 0)}.`,

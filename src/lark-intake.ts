@@ -8,15 +8,17 @@ import type { LarkCrypto } from '../bots/lark/crypto.ts';
 import { type LarkParsed, parseLarkPayload } from '../bots/lark/parse.ts';
 import { answeredCard } from '../bots/lark/render.ts';
 import type { Db } from '../db/handle.ts';
-import { voteReply } from '../flows/polls/messages.ts';
+import { isCast, voteReply } from '../flows/polls/messages.ts';
 import { parseTextVote } from '../flows/polls/text-vote.ts';
 import { AppError, errorText } from './errors.ts';
+import { answerWithin, cardAnswerBudgetMs } from './intake/answer-budget.ts';
 import { floodText, type PersonLimit } from './intake/flood-guard.ts';
-import type { Logger } from './log.ts';
+import { errorFields, type Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeliveryMemory } from './polls/recent-keys.ts';
 import { privacyPageUrl, takeTextVote } from './polls/text-votes.ts';
 import { allowVote } from './polls/vote-limit.ts';
+import type { VoteQueue } from './polls/vote-queue.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
 import { enqueue, findSent } from './store/outbox.ts';
 import { castVote } from './store/poll-votes.ts';
@@ -49,6 +51,10 @@ export interface LarkIntakeDeps {
   recentTextVotes?: DeliveryMemory;
   /** Refuses a person's poll answers past so many a minute. */
   voteLimit?: PersonLimit;
+  /** Casts card votes a few at a time, first come first served (all at once when not given). */
+  voteQueue?: VoteQueue;
+  /** How long a poll card press may take before it is answered "still being processed" (ms). */
+  cardAnswerMs?: number;
 }
 
 /** What refusals of Lark deliveries say (the webhook adds its own for the body's size). */
@@ -59,6 +65,10 @@ export const larkText = {
   foreignCard: {
     zh: '这张卡片已失效，发送“菜单”可重新开始。',
     en: 'This card no longer works. Send "menu" to start again.',
+  },
+  votePending: {
+    zh: '正在处理您的回答，请稍候再按一次，确认已经记录。',
+    en: 'Your answer is still being processed. Press again in a moment to see that it was recorded.',
   },
 };
 
@@ -77,8 +87,9 @@ export type LarkAnswer =
 export async function takeLarkPayload(
   deps: LarkIntakeDeps,
   payload: Record<string, unknown>,
-  opts: { trusted: boolean; unsigned?: boolean },
+  opts: { trusted: boolean; unsigned?: boolean; receivedAt?: number },
 ): Promise<LarkAnswer> {
+  const receivedAt = opts.receivedAt ?? performance.now();
   const { log } = deps;
   const refuse = (reason: string) => {
     log.warn('lark.refused', { reason });
@@ -132,14 +143,8 @@ export async function takeLarkPayload(
     }
     return {};
   }
-  // A person past their messages a minute is asked to wait: the platform delivers it again later.
-  const from = parsed.kind === 'vote' ? parsed.voter.sender.externalId : parsed.inbound.sender.externalId;
-  if (deps.floodGuard && !(await deps.floodGuard.allow(`lark:${from}`))) {
-    log.warn('lark.throttled', { eventType });
-    deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'throttled', event_type: eventType });
-    throw new AppError('too_many_requests', floodText);
-  }
-  if (parsed.kind === 'vote') return takeVote(deps, parsed);
+  if (parsed.kind === 'vote') return answerVote(deps, parsed, receivedAt);
+  await checkFlood(deps, parsed.inbound.sender.externalId, eventType);
   if (parsed.inbound.content.type === 'text' && parseTextVote(parsed.inbound.content.text)) {
     // A poll answered by its code: recognised before the inbox, so the text is stored nowhere.
     // A delivery answered before is not cast again.
@@ -190,6 +195,42 @@ export async function takeLarkPayload(
   return {};
 }
 
+/** A person past their messages a minute is asked to wait: the platform delivers it again later. */
+async function checkFlood(deps: LarkIntakeDeps, from: string, eventType: string): Promise<void> {
+  if (!deps.floodGuard || (await deps.floodGuard.allow(`lark:${from}`))) return;
+  deps.log.warn('lark.throttled', { eventType });
+  deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'throttled', event_type: eventType });
+  throw new AppError('too_many_requests', floodText);
+}
+
+/**
+ * A poll click, answered within Lark's deadline: with the vote's result when it is cast in time,
+ * else with "still being processed" while the vote waits its turn and is cast after. A second
+ * press then says whether it counted ("the same as before"). A vote that fails after its answer
+ * is counted and logged, without the voter.
+ */
+async function answerVote(
+  deps: LarkIntakeDeps,
+  parsed: Extract<LarkParsed, { kind: 'vote' }>,
+  receivedAt: number,
+): Promise<LarkAnswer> {
+  const work = deps.voteQueue ? deps.voteQueue.run(() => takeVote(deps, parsed)) : takeVote(deps, parsed);
+  const budget = deps.cardAnswerMs ?? cardAnswerBudgetMs;
+  const raced = await answerWithin(work, budget - (performance.now() - receivedAt));
+  if (raced.done) {
+    deps.metrics.count('tongxin_poll_card_answers_total', { answer: 'result' });
+    return raced.value;
+  }
+  deps.metrics.count('tongxin_poll_card_answers_total', { answer: 'pending' });
+  deps.log.warn('lark.card_answer_pending', { waitingVotes: deps.voteQueue?.size() ?? 0 });
+  work.catch((error: unknown) => {
+    deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: 'failed' });
+    deps.log.error('lark.vote_failed', errorFields(error));
+  });
+  const { zh, en } = larkText.votePending;
+  return { toast: { type: 'info', content: zh, i18n: { zh_cn: zh, en_us: en } } };
+}
+
 /**
  * A poll click: the vote is cast and the voter alone gets a toast; the shared card is never
  * changed. Nothing about the voter is logged or kept, and a refusal writes nothing.
@@ -198,6 +239,7 @@ async function takeVote(
   deps: LarkIntakeDeps,
   parsed: Extract<LarkParsed, { kind: 'vote' }>,
 ): Promise<LarkAnswer> {
+  // A click counts against the person's answers a minute (the vote limit), not their messages.
   deps.metrics.count('tongxin_lark_deliveries_total', {
     outcome: 'vote',
     event_type: parsed.eventType.slice(0, 80),
@@ -222,7 +264,7 @@ async function takeVote(
             timeZone: deps.timeZone,
             keys: deps.keys,
           });
-  const ok = result.outcome === 'recorded' || result.outcome === 'replaced' || result.outcome === 'commented';
+  const ok = isCast(result.outcome);
   deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: ok ? 'recorded' : 'refused' });
   const first = result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null;
   return {

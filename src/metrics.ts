@@ -14,7 +14,9 @@ export const counterHelp = {
   tongxin_schedule_runs_total:
     'Schedule fire times by kind and outcome: claimed (run on time or caught up), missed (too old), manual (run now) or failed.',
   tongxin_poll_votes_total:
-    'Poll answers by channel and outcome: recorded (or changed) or refused. No poll or voter labels.',
+    'Poll answers by channel and outcome: recorded (or changed), refused, or failed (after a card was answered "still being processed"). No poll or voter labels.',
+  tongxin_poll_card_answers_total:
+    'Answers to poll card presses in Lark: result (the vote\'s own result in time) or pending (answered "still being processed" before Lark\'s 3 s; the vote is cast after).',
 } as const;
 
 export const histogramHelp = {

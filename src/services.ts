@@ -36,6 +36,7 @@ import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { createGroupMember } from './polls/group-member.ts';
 import { RecentKeys } from './polls/recent-keys.ts';
+import { createVoteQueue } from './polls/vote-queue.ts';
 import { createScheduleHandlers } from './schedule/handlers.ts';
 import { ensureSystemSchedules } from './schedule/system.ts';
 import { createRunNow, createScheduleTick } from './schedule/tick.ts';
@@ -370,6 +371,8 @@ export function createServices(deps: ServiceDeps) {
     polls: wakeUp('polls'),
   };
 
+  // Card votes taken a few at a time, leaving the pool's other connections to the rest.
+  const voteQueue = createVoteQueue();
   const larkIntake: LarkIntakeDeps | null = lark
     ? {
         db,
@@ -390,6 +393,7 @@ export function createServices(deps: ServiceDeps) {
         recentTextVotes: deps.sharedLimits ? new SharedRecentKeys(db, deps.keyRing, now) : new RecentKeys(),
         floodGuard,
         voteLimit,
+        voteQueue,
       }
     : null;
 
@@ -446,6 +450,8 @@ export function createServices(deps: ServiceDeps) {
     intake,
     /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
     larkIntake,
+    /** Resolves when every card vote taken in is cast, those answered "still being processed" too. */
+    votesSettled: () => voteQueue.settled(),
     /** One step of each job, for tests and tools that drive the work by hand. */
     jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule, polls },
     /** Runs one schedule tick and wakes the dispatcher when it queued anything (every minute, by the runtime). */

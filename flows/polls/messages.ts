@@ -170,6 +170,7 @@ export function resultsMessage(
 export type VoteOutcome =
   | 'recorded'
   | 'replaced'
+  | 'unchanged'
   | 'commented'
   | 'unknown'
   | 'not_open'
@@ -190,6 +191,10 @@ export const voteReplies: Record<VoteOutcome, L10n> = {
   replaced: {
     zh: '已改为新的回答，原来的回答不再计入。',
     en: 'Your answer is changed; the earlier one no longer counts.',
+  },
+  unchanged: {
+    zh: '您的回答已记录，与上次相同。',
+    en: 'Your answer is recorded; it is the same as before.',
   },
   commented: { zh: '已匿名记录您的意见。', en: 'Your comment is recorded anonymously.' },
   unknown: { zh: '没有这项投票。', en: 'There is no such poll.' },
@@ -221,6 +226,13 @@ export const voteReplies: Record<VoteOutcome, L10n> = {
     en: 'You are answering too fast; this answer was not recorded. Please wait a minute and try again.',
   },
 };
+
+/** Whether the vote is in the poll after this outcome (the others are refusals, which cast nothing). */
+export function isCast(outcome: VoteOutcome): boolean {
+  return (
+    outcome === 'recorded' || outcome === 'replaced' || outcome === 'unchanged' || outcome === 'commented'
+  );
+}
 
 /** The reply, with the privacy statement's short form and its page on a person's first answer to a poll. */
 export function voteReply(outcome: VoteOutcome, lang: Lang, firstAnswer: { url: string } | null): string {

@@ -7,7 +7,7 @@
 import type { Inbound, Outbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { answerFromText } from '../../flows/polls/kinds.ts';
-import { pollMessage, voteReply, voteReplyBoth } from '../../flows/polls/messages.ts';
+import { isCast, pollMessage, voteReply, voteReplyBoth } from '../../flows/polls/messages.ts';
 import { parseTextVote } from '../../flows/polls/text-vote.ts';
 import type { PersonLimit } from '../intake/flood-guard.ts';
 import { castVote } from '../store/poll-votes.ts';
@@ -76,7 +76,7 @@ export async function takeTextVote(
     keys: ctx.keys,
     ...(ctx.groupMember ? { groupMember: ctx.groupMember } : {}),
   });
-  const ok = result.outcome === 'recorded' || result.outcome === 'replaced' || result.outcome === 'commented';
+  const ok = isCast(result.outcome);
   return {
     reply: {
       type: 'text',

@@ -22,6 +22,8 @@ const text = {
 export function larkWebhookRoutes(deps: LarkWebhookDeps) {
   const { log } = deps;
   return new Hono().post('/webhooks/lark', async (c) => {
+    // Lark's 3 s for a card callback count from here at the latest.
+    const receivedAt = performance.now();
     const rawBody = await readRawBody(c, maxLarkBodyBytes);
     if (!rawBody) {
       log.warn('lark.refused', { reason: 'too_large' });
@@ -53,7 +55,11 @@ export function larkWebhookRoutes(deps: LarkWebhookDeps) {
       throw new AppError('unauthorized', text.refused);
     }
     return c.json(
-      await takeLarkPayload(deps, opened.payload, { trusted: false, unsigned: opened.unsigned === true }),
+      await takeLarkPayload(deps, opened.payload, {
+        trusted: false,
+        unsigned: opened.unsigned === true,
+        receivedAt,
+      }),
     );
   });
 }

@@ -41,9 +41,11 @@ function sdkLogger(log: Logger) {
  */
 export function longConnectionHandlers(deps: LarkIntakeDeps) {
   const handle = async (data: unknown) => {
+    const receivedAt = performance.now();
     try {
       return await takeLarkPayload(deps, unflattenLarkEvent(data as Record<string, unknown>), {
         trusted: true,
+        receivedAt,
       });
     } catch (error) {
       if (!(error instanceof AppError)) {

@@ -3,7 +3,8 @@
  * PGlite by default), applies migrations, serves HTTP on HOST:PORT and runs the background jobs.
  * Once listening it says where to open the web chat and the console, in one line.
  */
-import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import cron from 'node-cron';
 import type { ChannelSender } from '../../bots/core/messenger.ts';
 import { missingWechatPackages, missingWechatText } from '../../bots/wechat/installed.ts';
@@ -88,7 +89,11 @@ async function main() {
 
   let longConnection: { close(): void } | null = null;
   let scheduleTask: { stop(): unknown } | null = null;
-  const server = serve({ fetch: services.app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+  const server = createAdaptorServer({ fetch: services.app.fetch, hostname: config.HOST });
+  // A thousand people pressing a poll card in one second open as many connections at once: the
+  // queue of connections not yet taken is long enough that the kernel keeps them (Node's 511 would not).
+  server.listen({ host: config.HOST, port: config.PORT, backlog: 4096 }, () => {
+    const info = server.address() as AddressInfo;
     // Jobs start once the port is open, so health checks answer even while a backlog is worked off.
     if (config.RUN_JOBS) {
       services.startJobs();
@@ -138,6 +143,8 @@ async function main() {
     server.close();
     scheduleTask?.stop();
     longConnection?.close();
+    // Card votes already answered "still being processed" are cast before the database closes.
+    await Promise.race([services.votesSettled(), new Promise((r) => setTimeout(r, 10_000))]);
     // The dispatcher first, so no WeChat send is cut off; then the login goes to another instance.
     await services.stopJobs();
     await wechatLease?.stop().catch(() => undefined);

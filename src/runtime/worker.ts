@@ -154,7 +154,12 @@ export default {
     try {
       const response = await services.app.fetch(request, env, ctx);
       // The answer goes now; the work it queued runs after, within waitUntil's time.
-      ctx.waitUntil(runWoken(run(Date.now() + afterRequestMs), woken).finally(close));
+      // Card votes answered "still being processed" are cast before the connection closes.
+      ctx.waitUntil(
+        runWoken(run(Date.now() + afterRequestMs), woken)
+          .finally(() => services.votesSettled())
+          .finally(close),
+      );
       return response;
     } catch (error) {
       ctx.waitUntil(close());

@@ -9,8 +9,10 @@ import type { Lang } from '../../flows/engine/l10n.ts';
 export async function resolvePerson(
   tx: Db,
   inbound: Pick<Inbound, 'channel' | 'sender'>,
+  opts: { looked?: boolean } = {},
 ): Promise<PersonRow> {
-  const found = await findPerson(tx, inbound.channel, inbound.sender.externalId);
+  // A caller that has just looked and found no one skips the look: a race is settled below.
+  const found = opts.looked ? undefined : await findPerson(tx, inbound.channel, inbound.sender.externalId);
   if (found) return found;
   const displayName =
     inbound.sender.displayName?.trim() || defaultName(inbound.channel, inbound.sender.externalId);

@@ -30,7 +30,7 @@ import { responsibleContacts, tellContacts } from './officer-contacts.ts';
 import { enqueue } from './outbox.ts';
 import { reminderTopic } from './poll-posting.ts';
 import { openBallot } from './poll-votes.ts';
-import { dayIn, groupPostings, type PollKeys, pollView } from './polls.ts';
+import { dayIn, groupPostings, type PollKeys, pollLockKey, pollView } from './polls.ts';
 
 /** Days within which a published poll's audience is compared with a closing one's (the differencing rule). */
 export const defaultOverlapDays = 90;
@@ -107,11 +107,12 @@ async function recentlyPublished(db: Db, poll: PollRow, since: Date): Promise<Pu
 export async function closePoll(db: Db, pollId: string, opts: CloseOptions): Promise<PollRow | null> {
   const random = opts.random ?? secureRandom;
   return db.transaction(async (tx) => {
+    // Waits for votes in progress: each is counted, or (once this commits) refused as closed.
+    await tx.execute(sql`select pg_advisory_xact_lock(${pollLockKey(pollId)})`);
     const [poll] = await tx
       .select()
       .from(polls)
       .where(and(eq(polls.id, pollId), eq(polls.status, 'open')))
-      // Waits for votes in progress: each is counted, or (once this commits) refused as closed.
       .for('update');
     if (!poll) return null;
     // One close at a time: a close sees every poll closed before it (the differencing rule).
@@ -224,6 +225,8 @@ async function resultReaders(db: Db, poll: PollRow) {
 /** Ends a poll before it closed, without results: its secret, votes and who was asked are deleted. */
 export async function cancelPoll(db: Db, pollId: string, now: Date): Promise<PollRow | null> {
   return db.transaction(async (tx) => {
+    // Like a close, between votes.
+    await tx.execute(sql`select pg_advisory_xact_lock(${pollLockKey(pollId)})`);
     const [poll] = await tx
       .select()
       .from(polls)

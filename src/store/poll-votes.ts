@@ -15,7 +15,7 @@ import { isAnswer, maxCommentLength } from '../../flows/polls/kinds.ts';
 import type { VoteOutcome } from '../../flows/polls/messages.ts';
 import { tokenSigner } from '../polls/token.ts';
 import { findPerson, resolvePerson } from './people.ts';
-import { dayIn, type GroupMember, type PollKeys } from './polls.ts';
+import { dayIn, type GroupMember, type PollKeys, pollLockKey } from './polls.ts';
 
 export interface VoteRequest {
   pollId: string;
@@ -53,13 +53,18 @@ const refused = (outcome: VoteOutcome, lang: Lang = 'zh'): VoteResult => ({
   firstAnswer: false,
 });
 
-/** The poll while it takes votes, read without a lock (the vote's transaction reads it again). */
-async function openPoll(db: Db, req: VoteRequest): Promise<PollRow | VoteOutcome> {
-  const [poll] = await db.select().from(polls).where(eq(polls.id, req.pollId));
-  if (!poll) return 'unknown';
+/** The poll while it takes votes, and its secret, read without a lock (the vote's transaction checks it is still open). */
+async function openPoll(db: Db, req: VoteRequest): Promise<{ poll: PollRow; secret: string } | VoteOutcome> {
+  const [row] = await db
+    .select({ poll: polls, secret: pollSecrets.secret })
+    .from(polls)
+    .leftJoin(pollSecrets, eq(pollSecrets.pollId, polls.id))
+    .where(eq(polls.id, req.pollId));
+  if (!row) return 'unknown';
+  const { poll, secret } = row;
   if (poll.status === 'scheduled') return 'not_open';
-  if (poll.status !== 'open' || poll.closesAt <= req.now) return 'closed';
-  return poll;
+  if (poll.status !== 'open' || poll.closesAt <= req.now || !secret) return 'closed';
+  return { poll, secret };
 }
 
 /**
@@ -95,8 +100,9 @@ async function eligibility(db: Db, poll: PollRow, req: VoteRequest): Promise<num
  * and nothing is written.
  */
 export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
-  const poll = await openPoll(db, req);
-  if (typeof poll === 'string') return refused(poll);
+  const open = await openPoll(db, req);
+  if (typeof open === 'string') return refused(open);
+  const { poll } = open;
   if (req.answer !== undefined && !isAnswer(poll, req.answer)) return refused('invalid_answer');
   // Text from a card or a chat may carry what the database cannot hold (see db/storable.ts).
   const comment = storableText(req.comment?.trim() ?? '');
@@ -108,28 +114,28 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
 
   const person =
     (await findPerson(db, req.voter.channel, req.voter.sender.externalId)) ??
-    (await db.transaction((tx) => resolvePerson(tx, req.voter)));
+    (await db.transaction((tx) => resolvePerson(tx, req.voter, { looked: true })));
+  // The secret cannot change while the poll is open; the transaction finds out whether it still is.
+  const token = await (await tokenSigner(await req.keys.open(open.secret)))(person.id);
   const outcome = await db.transaction(async (tx) => {
-    // The open poll and its secret, held in share so a close waits for this vote (and this vote,
-    // once the close has committed, finds the poll closed).
-    const [open] = await tx
-      .select({ secret: pollSecrets.secret })
-      .from(polls)
-      .innerJoin(pollSecrets, eq(pollSecrets.pollId, polls.id))
-      .where(and(eq(polls.id, poll.id), eq(polls.status, 'open'), gt(polls.closesAt, req.now)))
-      .for('share', { of: polls });
-    if (!open) return 'closed' as const;
-    const token = await (await tokenSigner(await req.keys.open(open.secret)))(person.id);
+    // The poll's lock, shared with every other vote, so a close (which takes it alone) waits for
+    // this vote, and this vote, once a close has committed, finds the poll closed. (A row lock in
+    // share would do the same, but would write the poll's row at every vote: a thousand votes
+    // sharing one row's lock rewrite its list of lockers each time.)
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${pollLockKey(poll.id)})`);
     // One voter's clicks at once take turns here, so each finds the vote the one before it wrote
-    // (there is no row to lock before the first one).
+    // (there is no row to lock before the first one). Taken after the poll's lock, always.
     await tx.execute(
       sql`select pg_advisory_xact_lock(hashtextextended(${`poll-vote:${poll.id}:${token}`}, 0))`,
     );
-    const [earlier] = await tx
-      .select()
-      .from(pollVotes)
-      .where(and(eq(pollVotes.pollId, poll.id), eq(pollVotes.token, token)))
-      .for('update');
+    // Both read after the locks: whether the poll is still open, and this voter's vote so far.
+    const [still] = await tx
+      .select({ earlier: pollVotes })
+      .from(polls)
+      .leftJoin(pollVotes, and(eq(pollVotes.pollId, polls.id), eq(pollVotes.token, token)))
+      .where(and(eq(polls.id, poll.id), eq(polls.status, 'open'), gt(polls.closesAt, req.now)));
+    if (!still) return 'closed' as const;
+    const earlier = still.earlier;
     const before = earlier ? await openBallot(req.keys, earlier) : null;
     if (req.answer === undefined && !before) return 'comment_needs_vote' as const;
     const ballot: Ballot = {
@@ -138,6 +144,15 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
       comment: comment || before?.comment || null,
       segment: req.answer === undefined ? (before?.segment ?? null) : segment,
     };
+    // The same answer again (a second press to see that the first one counted) changes nothing.
+    if (
+      before &&
+      req.answer !== undefined &&
+      before.answer === ballot.answer &&
+      (before.comment ?? null) === ballot.comment &&
+      (before.segment ?? null) === ballot.segment
+    )
+      return 'unchanged' as const;
     const sealed = {
       ballot: await req.keys.seal(JSON.stringify(ballot)),
       answer: null,

@@ -96,6 +96,14 @@ export function dayIn(at: Date, timeZone: string): string {
   return format.format(at);
 }
 
+/**
+ * The advisory lock of one poll: every vote holds it shared for its transaction, and a close or a
+ * cancel holds it alone, so a poll ends only between votes.
+ */
+export function pollLockKey(pollId: string) {
+  return sql`hashtextextended(${`poll:${pollId}`}, 0)`;
+}
+
 /** Seals a poll's secret and ballots at rest and opens them for use: the app's key ring. */
 export type PollKeys = KeyRing;
 

@@ -1,32 +1,14 @@
 /**
- * HOST decides where the server listens: every interface by default (what a container needs),
- * only this machine with HOST=127.0.0.1. A bad value stops start-up with a message naming it.
- * The real server is started and reached over the loopback and over another address of this
- * machine.
+ * HOST decides where the server listens: every interface by default (what a container needs;
+ * start-banner.test.ts reaches it so), only this machine with HOST=127.0.0.1. A bad value stops
+ * start-up with a message naming it. The real server is started and reached over the loopback
+ * and over another address of this machine.
  */
-import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { otherAddress, reach } from '../support/addresses.ts';
 import { primaryKind } from '../support/databases.ts';
 import { type ServerDatabase, serverDatabase } from '../support/server-database.ts';
 import { startServerProcess } from '../support/server-process.ts';
-
-/**
- * An address of this machine other than 127.0.0.1: a network interface's, or else 127.0.0.2,
- * which Linux serves on the loopback too. A server listening on 127.0.0.1 alone refuses it.
- */
-const otherAddress =
-  Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.2';
-
-/** What a request to this address and port comes to: the status, or the connection's error code. */
-async function reach(address: string, port: string): Promise<number | string> {
-  try {
-    return (await fetch(`http://${address}:${port}/healthz`)).status;
-  } catch (error) {
-    return String((error as { cause?: { code?: string } }).cause?.code ?? error);
-  }
-}
 
 describe(`where the server listens, on ${primaryKind}`, () => {
   let database: ServerDatabase;
@@ -43,18 +25,6 @@ describe(`where the server listens, on ${primaryKind}`, () => {
       expect(server.logs.find((line) => line.includes('"server.listening"'))).toContain('"host":"127.0.0.1"');
       expect(await reach('127.0.0.1', port)).toBe(200);
       expect(await reach(otherAddress, port)).toBe('ECONNREFUSED');
-    } finally {
-      await server.kill('SIGTERM');
-    }
-  }, 240_000);
-
-  it('unset: answers on every interface', async () => {
-    const server = await startServerProcess({ ...database.env, RUN_JOBS: 'false' });
-    try {
-      const port = new URL(server.url).port;
-      expect(server.logs.find((line) => line.includes('"server.listening"'))).toContain('"host":"0.0.0.0"');
-      expect(await reach('127.0.0.1', port)).toBe(200);
-      expect(await reach(otherAddress, port)).toBe(200);
     } finally {
       await server.kill('SIGTERM');
     }

@@ -1,0 +1,182 @@
+/**
+ * Lark waits 3 s for the answer to a card press. A poll vote that cannot be cast within the answer
+ * budget is answered "still being processed" and cast after; a second press says it counted. Here
+ * the vote is held, not timed: its per-person limit waits on a gate the test opens, so nothing
+ * depends on how fast the machine is.
+ */
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollValue } from '../../bots/lark/render.ts';
+import { handleError } from '../../src/http/error-response.ts';
+import type { PersonLimit } from '../../src/intake/flood-guard.ts';
+import type { LarkIntakeDeps } from '../../src/lark-intake.ts';
+import { larkWebhookRoutes } from '../../src/routes/lark-webhook.ts';
+import { openedBallots } from '../support/ballots.ts';
+import { type HttpServer, startHttpServer } from '../support/browser.ts';
+import { primaryKind } from '../support/databases.ts';
+import { cardAction, delivery, larkApp } from '../support/lark-events.ts';
+import { type LarkAnswer, type LarkServer, startLarkServer } from '../support/lark-server.ts';
+
+/** A vote limit that lets answers through only once the test opens it (or fails them). */
+function gatedLimit() {
+  let open!: () => void;
+  let fail!: (error: Error) => void;
+  let gate = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  const limit: PersonLimit = { allow: () => gate.then(() => true) };
+  return {
+    limit,
+    open: () => open(),
+    fail: (error: Error) => fail(error),
+    close() {
+      gate = new Promise<void>((resolve, reject) => {
+        open = resolve;
+        fail = reject;
+      });
+    },
+  };
+}
+
+let lark: LarkServer;
+/** The webhook with the gated limit and a budget of 200 ms; and with the real limit and a minute. */
+let held: HttpServer;
+let roomy: HttpServer;
+const gate = gatedLimit();
+let intake: LarkIntakeDeps;
+
+/** The server's own Lark intake (its database, queue and metrics) behind the real webhook route. */
+function webhook(deps: Partial<LarkIntakeDeps>) {
+  const app = new Hono()
+    .route('/', larkWebhookRoutes({ ...intake, ...deps, encryptKey: larkApp.encryptKey, windowSeconds: 300 }))
+    .onError((error, c) => handleError(error, c, intake.log));
+  return startHttpServer({ app });
+}
+
+beforeAll(async () => {
+  lark = await startLarkServer();
+  intake = lark.stack.services.larkIntake!;
+  held = await webhook({ voteLimit: gate.limit, cardAnswerMs: 200 });
+  roomy = await webhook({ cardAnswerMs: 60_000 });
+});
+
+afterAll(async () => {
+  await held?.close();
+  await roomy?.close();
+  await lark?.close();
+});
+
+async function press(url: string, openId: string, chatId: string, value: unknown): Promise<LarkAnswer> {
+  const { body, headers } = await delivery(cardAction({ openId, chatId, value }));
+  const res = await fetch(`${url}/webhooks/lark`, { method: 'POST', headers, body });
+  expect(res.status).toBe(200);
+  return (await res.json()) as LarkAnswer;
+}
+
+async function groupPoll(chatId: string) {
+  const res = await lark.stack.api('/polls', {
+    method: 'POST',
+    json: {
+      question: '食堂晚餐是否延长到八点？',
+      kind: 'single',
+      options: ['同意', '不同意'],
+      audience: { kind: 'chats', chats: [{ channel: 'lark', chatId }] },
+      durationMinutes: 60,
+    },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  while ((await lark.stack.services.jobs.polls()) > 0) {}
+  return id;
+}
+
+const ballots = (pollId: string) => openedBallots(lark.database.db, lark.stack.keyRing, pollId);
+const cardAnswers = (answer: string) =>
+  lark.stack.services.metrics.value('tongxin_poll_card_answers_total', { answer });
+
+describe(`a poll card press past the answer budget (${primaryKind})`, () => {
+  it('is answered "still being processed" before its vote is stored, and counted once', async () => {
+    const group = 'oc_deadline_group';
+    const pollId = await groupPoll(group);
+    const pendingBefore = cardAnswers('pending');
+
+    const first = await press(held.url, 'ou_deadline_a', group, pollValue(pollId, 1));
+    expect(first.toast?.type).toBe('info');
+    expect(first.toast?.i18n.zh_cn).toContain('正在处理您的回答');
+    expect(first.toast?.i18n.en_us).toContain('still being processed');
+    expect(first.card).toBeUndefined();
+    // Answered while the vote still waits: nothing is stored yet.
+    expect(await ballots(pollId)).toEqual([]);
+    expect(cardAnswers('pending')).toBe(pendingBefore + 1);
+    expect(lark.stack.logLines.some((line) => line.includes('lark.card_answer_pending'))).toBe(true);
+
+    gate.open();
+    await intake.voteQueue!.settled();
+    expect((await ballots(pollId)).map((b) => b.answer)).toEqual([1]);
+
+    // Pressed again to check: the vote's own result, "the same as before", and still one vote.
+    const again = await press(held.url, 'ou_deadline_a', group, pollValue(pollId, 1));
+    expect(again.toast?.type).toBe('success');
+    expect(again.toast?.i18n.zh_cn).toContain('与上次相同');
+    expect(again.toast?.i18n.en_us).toContain('same as before');
+    expect((await ballots(pollId)).map((b) => b.answer)).toEqual([1]);
+
+    // A different answer still replaces it.
+    const changed = await press(held.url, 'ou_deadline_a', group, pollValue(pollId, 2));
+    expect(changed.toast?.i18n.en_us).toContain('Your answer is changed');
+    expect((await ballots(pollId)).map((b) => b.answer)).toEqual([2]);
+  });
+
+  it('casts 8 votes at a time and keeps the rest waiting their turn, each cast once', async () => {
+    const group = 'oc_deadline_queue';
+    const pollId = await groupPoll(group);
+    gate.close();
+    const presses = Array.from({ length: 12 }, (_, i) =>
+      press(held.url, `ou_deadline_q${i}`, group, pollValue(pollId, 1 + (i % 2))),
+    );
+    const answers = await Promise.all(presses);
+    expect(answers.every((a) => a.toast?.i18n.en_us?.includes('still being processed'))).toBe(true);
+    // 8 wait at the gate, 4 in the queue behind them; none is stored.
+    expect(intake.voteQueue!.size()).toBe(12);
+    expect(await ballots(pollId)).toEqual([]);
+    gate.open();
+    await intake.voteQueue!.settled();
+    expect(intake.voteQueue!.size()).toBe(0);
+    expect((await ballots(pollId)).map((b) => b.answer).sort()).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
+  });
+
+  it('counts and logs a vote that fails after its answer, without the voter', async () => {
+    const group = 'oc_deadline_fail';
+    const pollId = await groupPoll(group);
+    gate.close();
+    const failedBefore = lark.stack.services.metrics.value('tongxin_poll_votes_total', {
+      channel: 'lark',
+      outcome: 'failed',
+    });
+    const answer = await press(held.url, 'ou_deadline_fail', group, pollValue(pollId, 1));
+    expect(answer.toast?.i18n.en_us).toContain('still being processed');
+    gate.fail(new Error('the database went away'));
+    await intake.voteQueue!.settled();
+    expect(await ballots(pollId)).toEqual([]);
+    expect(
+      lark.stack.services.metrics.value('tongxin_poll_votes_total', { channel: 'lark', outcome: 'failed' }),
+    ).toBe(failedBefore + 1);
+    const failure = lark.stack.logLines.find((line) => line.includes('lark.vote_failed'));
+    expect(failure).toContain('the database went away');
+    expect(failure).not.toContain('ou_deadline_fail');
+    gate.close();
+    gate.open();
+  });
+
+  it('answers with the vote itself when it is cast in time', async () => {
+    const group = 'oc_deadline_quick';
+    const pollId = await groupPoll(group);
+    const resultsBefore = cardAnswers('result');
+    const quick = await press(roomy.url, 'ou_deadline_quick', group, pollValue(pollId, 2));
+    expect(quick.toast?.type).toBe('success');
+    expect(quick.toast?.i18n.en_us).toContain('recorded anonymously');
+    expect(cardAnswers('result')).toBe(resultsBefore + 1);
+    expect((await ballots(pollId)).map((b) => b.answer)).toEqual([2]);
+  });
+});
