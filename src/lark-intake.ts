@@ -8,7 +8,8 @@ import type { LarkCrypto } from '../bots/lark/crypto.ts';
 import { type LarkParsed, parseLarkPayload } from '../bots/lark/parse.ts';
 import { answeredCard } from '../bots/lark/render.ts';
 import type { Db } from '../db/handle.ts';
-import { isCast, voteReply } from '../flows/polls/messages.ts';
+import { t } from '../flows/engine/l10n.ts';
+import { anonymityNote, isCast, voteReply } from '../flows/polls/messages.ts';
 import { parseTextVote } from '../flows/polls/text-vote.ts';
 import { AppError, errorText } from './errors.ts';
 import { answerWithin, cardAnswerBudgetMs } from './intake/answer-budget.ts';
@@ -70,7 +71,14 @@ export const larkText = {
     zh: '正在处理您的回答，请稍候再按一次，确认已经记录。',
     en: 'Your answer is still being processed. Press again in a moment to see that it was recorded.',
   },
+  votesBusy: {
+    zh: '投票的人太多，这次没有记录，请过一会儿再按一次。',
+    en: 'Too many people are answering right now; this answer was not recorded. Please press again in a while.',
+  },
 };
+
+/** Card votes waiting at most: past that a press is asked to come again, and nothing is cast. */
+export const maxQueuedVotes = 20_000;
 
 /** What to answer the platform with. */
 export type LarkAnswer =
@@ -205,30 +213,48 @@ async function checkFlood(deps: LarkIntakeDeps, from: string, eventType: string)
 
 /**
  * A poll click, answered within Lark's deadline: with the vote's result when it is cast in time,
- * else with "still being processed" while the vote waits its turn and is cast after. A second
- * press then says whether it counted ("the same as before"). A vote that fails after its answer
- * is counted and logged, without the voter.
+ * else with "still being processed" while the vote waits its turn and is cast after, as of the
+ * moment it was pressed. A second press then shows that it counted. A vote that fails or is
+ * refused after its answer is counted and logged, without the voter.
  */
 async function answerVote(
   deps: LarkIntakeDeps,
   parsed: Extract<LarkParsed, { kind: 'vote' }>,
   receivedAt: number,
 ): Promise<LarkAnswer> {
-  const work = deps.voteQueue ? deps.voteQueue.run(() => takeVote(deps, parsed)) : takeVote(deps, parsed);
-  const budget = deps.cardAnswerMs ?? cardAnswerBudgetMs;
-  const raced = await answerWithin(work, budget - (performance.now() - receivedAt));
+  const queue = deps.voteQueue;
+  if (queue && queue.size() >= maxQueuedVotes) {
+    deps.log.warn('lark.votes_queue_full', { waitingVotes: queue.size() });
+    const { zh, en } = larkText.votesBusy;
+    return { toast: { type: 'warning', content: zh, i18n: { zh_cn: zh, en_us: en } } };
+  }
+  const pressedAt = deps.now();
+  const left = (deps.cardAnswerMs ?? cardAnswerBudgetMs) - (performance.now() - receivedAt);
+  // Behind votes too many to be cast in time, the press is answered at once: in a burst the
+  // sooner it is answered, the sooner the server reads the presses still coming in.
+  const hopeless = queue !== undefined && queue.waiting() > 0 && queue.expectedMs() > left;
+  const cast = () => takeVote(deps, parsed, pressedAt);
+  const work = queue ? queue.run(cast) : cast();
+  const raced = await answerWithin(work, hopeless ? 0 : left);
   if (raced.done) {
     deps.metrics.count('tongxin_poll_card_answers_total', { answer: 'result' });
-    return raced.value;
+    return raced.value.answer;
   }
   deps.metrics.count('tongxin_poll_card_answers_total', { answer: 'pending' });
-  deps.log.warn('lark.card_answer_pending', { waitingVotes: deps.voteQueue?.size() ?? 0 });
-  work.catch((error: unknown) => {
-    deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: 'failed' });
-    deps.log.error('lark.vote_failed', errorFields(error));
-  });
-  const { zh, en } = larkText.votePending;
-  return { toast: { type: 'info', content: zh, i18n: { zh_cn: zh, en_us: en } } };
+  deps.log.warn('lark.card_answer_pending', { waitingVotes: queue?.size() ?? 0 });
+  work.then(
+    (late) => {
+      if (!late.cast) deps.log.warn('lark.vote_refused_after_answer', { outcome: late.outcome });
+    },
+    (error: unknown) => {
+      deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: 'failed' });
+      deps.log.error('lark.vote_failed', errorFields(error));
+    },
+  );
+  // A first answer's note on what is kept goes here, as the vote's own answer will not be seen.
+  const url = privacyPageUrl(deps.publicUrl);
+  const text = (lang: 'zh' | 'en') => `${t(lang, larkText.votePending)}\n${anonymityNote(lang, url)}`;
+  return { toast: { type: 'info', content: text('zh'), i18n: { zh_cn: text('zh'), en_us: text('en') } } };
 }
 
 /**
@@ -238,7 +264,8 @@ async function answerVote(
 async function takeVote(
   deps: LarkIntakeDeps,
   parsed: Extract<LarkParsed, { kind: 'vote' }>,
-): Promise<LarkAnswer> {
+  pressedAt: Date,
+): Promise<{ answer: LarkAnswer; cast: boolean; outcome: string }> {
   // A click counts against the person's answers a minute (the vote limit), not their messages.
   deps.metrics.count('tongxin_lark_deliveries_total', {
     outcome: 'vote',
@@ -260,7 +287,7 @@ async function takeVote(
             chatId: parsed.chatId,
             ...(parsed.vote.answer !== undefined ? { answer: parsed.vote.answer } : {}),
             ...(parsed.vote.comment !== undefined ? { comment: parsed.vote.comment } : {}),
-            now: deps.now(),
+            now: pressedAt,
             timeZone: deps.timeZone,
             keys: deps.keys,
           });
@@ -268,10 +295,17 @@ async function takeVote(
   deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: ok ? 'recorded' : 'refused' });
   const first = result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null;
   return {
-    toast: {
-      type: ok ? 'success' : 'warning',
-      content: voteReply(result.outcome, result.lang, first),
-      i18n: { zh_cn: voteReply(result.outcome, 'zh', first), en_us: voteReply(result.outcome, 'en', first) },
+    cast: ok,
+    outcome: result.outcome,
+    answer: {
+      toast: {
+        type: ok ? 'success' : 'warning',
+        content: voteReply(result.outcome, result.lang, first),
+        i18n: {
+          zh_cn: voteReply(result.outcome, 'zh', first),
+          en_us: voteReply(result.outcome, 'en', first),
+        },
+      },
     },
   };
 }

@@ -126,6 +126,8 @@ export interface ServiceDeps {
   larkMemo?: LarkMemo;
   /** The address a request came from as this runtime sees it (the socket on Node, CF-Connecting-IP on Workers). */
   peerAddress?: PeerAddress;
+  /** How long a poll card press may take before it is answered "still being processed" (ms; 1 s unless given). */
+  cardAnswerMs?: number;
 }
 
 /** How long a broadcast batch handed off is left to its taker before the dispatcher steps in. */
@@ -394,6 +396,7 @@ export function createServices(deps: ServiceDeps) {
         floodGuard,
         voteLimit,
         voteQueue,
+        ...(deps.cardAnswerMs !== undefined ? { cardAnswerMs: deps.cardAnswerMs } : {}),
       }
     : null;
 
@@ -452,6 +455,8 @@ export function createServices(deps: ServiceDeps) {
     larkIntake,
     /** Resolves when every card vote taken in is cast, those answered "still being processed" too. */
     votesSettled: () => voteQueue.settled(),
+    /** Card votes not yet cast (running or waiting). */
+    votesWaiting: () => voteQueue.size(),
     /** One step of each job, for tests and tools that drive the work by hand. */
     jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule, polls },
     /** Runs one schedule tick and wakes the dispatcher when it queued anything (every minute, by the runtime). */

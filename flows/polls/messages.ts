@@ -170,7 +170,6 @@ export function resultsMessage(
 export type VoteOutcome =
   | 'recorded'
   | 'replaced'
-  | 'unchanged'
   | 'commented'
   | 'unknown'
   | 'not_open'
@@ -188,13 +187,11 @@ export const voteReplies: Record<VoteOutcome, L10n> = {
     zh: '已匿名记录您的回答，只有您看得到这条确认。',
     en: 'Your answer is recorded anonymously; only you see this.',
   },
+  // The same whether the answer differs from the one before or not: whoever holds the phone cannot
+  // learn the earlier answer by pressing each in turn.
   replaced: {
-    zh: '已改为新的回答，原来的回答不再计入。',
-    en: 'Your answer is changed; the earlier one no longer counts.',
-  },
-  unchanged: {
-    zh: '您的回答已记录，与上次相同。',
-    en: 'Your answer is recorded; it is the same as before.',
+    zh: '已记录您这次的回答，之前的回答不再计入。',
+    en: 'Your answer is recorded; any earlier one no longer counts.',
   },
   commented: { zh: '已匿名记录您的意见。', en: 'Your comment is recorded anonymously.' },
   unknown: { zh: '没有这项投票。', en: 'There is no such poll.' },
@@ -229,20 +226,21 @@ export const voteReplies: Record<VoteOutcome, L10n> = {
 
 /** Whether the vote is in the poll after this outcome (the others are refusals, which cast nothing). */
 export function isCast(outcome: VoteOutcome): boolean {
-  return (
-    outcome === 'recorded' || outcome === 'replaced' || outcome === 'unchanged' || outcome === 'commented'
-  );
+  return outcome === 'recorded' || outcome === 'replaced' || outcome === 'commented';
 }
 
 /** The reply, with the privacy statement's short form and its page on a person's first answer to a poll. */
 export function voteReply(outcome: VoteOutcome, lang: Lang, firstAnswer: { url: string } | null): string {
   const reply = t(lang, voteReplies[outcome]);
-  if (!firstAnswer) return reply;
-  const note = t(lang, {
-    zh: `匿名说明：只保存答案和日期，不保存您是谁；投票结束后密钥删除，任何人都查不出谁投了什么。详见 ${firstAnswer.url}`,
-    en: `About anonymity: only the answer and the day are stored, not who you are; when the poll closes its key is deleted and no one can tell who voted what. More: ${firstAnswer.url}`,
+  return firstAnswer ? `${reply}\n${anonymityNote(lang, firstAnswer.url)}` : reply;
+}
+
+/** What is stored of an answer and who can see it, short, with the privacy page. */
+export function anonymityNote(lang: Lang, url: string): string {
+  return t(lang, {
+    zh: `匿名说明：只保存答案和日期，不保存您是谁；投票结束后密钥删除，任何人都查不出谁投了什么。详见 ${url}`,
+    en: `About anonymity: only the answer and the day are stored, not who you are; when the poll closes its key is deleted and no one can tell who voted what. More: ${url}`,
   });
-  return `${reply}\n${note}`;
 }
 
 /** A refusal before the voter is known (their language too): both languages. */

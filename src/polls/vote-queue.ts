@@ -8,45 +8,80 @@
 export interface VoteQueue {
   /** Runs `work` when fewer than the queue's width are running, first come first served. */
   run<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * How long a vote queued now would wait and run at the full width, from how long the last ones
+   * took (0 before any has run): a press that cannot be cast within its budget is answered at once.
+   * While the queue is slowed it waits longer; the press is then answered at the end of its budget.
+   */
+  expectedMs(): number;
+  /**
+   * Casts a quarter of the width at a time for the next `ms`: while presses pour in faster than
+   * their votes can be cast, reading and answering them comes first, and their votes are cast after.
+   */
+  slowFor(ms: number): void;
   /** Resolves when nothing is running or waiting (for shutdown: the votes already answered "pending"). */
   settled(): Promise<void>;
   /** Votes running and waiting, for metrics and tests. */
   size(): number;
+  /** Votes waiting for a place. */
+  waiting(): number;
 }
 
 /** Votes cast at once: the pool has 10 connections, and keeps 2 for the rest. */
 export const voteQueueWidth = 8;
 
 /** Casts at most `width` votes at once, the rest in the order they came. */
-export function createVoteQueue(width = voteQueueWidth): VoteQueue {
+export function createVoteQueue(
+  width = voteQueueWidth,
+  clock: () => number = () => performance.now(),
+): VoteQueue {
   const waiting: (() => void)[] = [];
   let running = 0;
   let idle: (() => void)[] = [];
+  /** A running average of how long one vote takes, once started. */
+  let averageMs = 0;
+  let slowUntil = Number.NEGATIVE_INFINITY;
+  /** While slowed, a quarter of the width: enough that the votes still move on under a long overload. */
+  const allowed = () => (clock() < slowUntil ? Math.max(1, Math.floor(width / 4)) : width);
 
-  /** A finished vote hands its place to the first one waiting, or gives it up. */
-  const next = () => {
-    const start = waiting.shift();
-    if (start) return start();
-    running--;
-    if (running > 0) return;
+  /** Starts those waiting, first come first served, as far as the width allows (one at least). */
+  const pump = () => {
+    while (waiting.length > 0 && running < allowed()) {
+      running++;
+      waiting.shift()!();
+    }
+    if (running > 0 || waiting.length > 0) return;
     for (const resolve of idle) resolve();
     idle = [];
   };
 
   return {
     async run<T>(work: () => Promise<T>): Promise<T> {
-      if (running >= width) await new Promise<void>((resolve) => waiting.push(resolve));
-      // A place handed on by `next` is counted already.
-      else running++;
+      if (waiting.length === 0 && running < allowed()) running++;
+      // Counted by `pump` when it starts this one.
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      const started = clock();
       try {
         return await work();
       } finally {
-        next();
+        const took = clock() - started;
+        averageMs = averageMs === 0 ? took : averageMs * 0.9 + took * 0.1;
+        running--;
+        pump();
       }
+    },
+    expectedMs() {
+      // Those waiting go `width` at a time; then this one runs.
+      const rounds = running < width ? 0 : Math.floor(waiting.length / width) + 1;
+      return (rounds + 1) * averageMs;
+    },
+    slowFor(ms) {
+      slowUntil = Math.max(slowUntil, clock() + ms);
     },
     settled() {
       return running === 0 && waiting.length === 0 ? Promise.resolve() : new Promise((r) => idle.push(r));
     },
     size: () => running + waiting.length,
+    waiting: () => waiting.length,
   };
 }

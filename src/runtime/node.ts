@@ -3,6 +3,7 @@
  * PGlite by default), applies migrations, serves HTTP on HOST:PORT and runs the background jobs.
  * Once listening it says where to open the web chat and the console, in one line.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import cron from 'node-cron';
@@ -140,11 +141,19 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info('server.stopping', { signal });
-    server.close();
+    // Requests already being read finish (a card press among them joins the votes waiting), then
+    // the votes answered "still being processed" are cast, all before the database closes; within
+    // 8 s, as a container is usually killed 10 s after it is asked to stop.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Kept-alive links are cut as soon as their last answer is sent, not when the client lets go.
+    const sweep = setInterval(() => (server as Server).closeIdleConnections(), 50);
+    const read = closed.finally(() => clearInterval(sweep));
     scheduleTask?.stop();
     longConnection?.close();
-    // Card votes already answered "still being processed" are cast before the database closes.
-    await Promise.race([services.votesSettled(), new Promise((r) => setTimeout(r, 10_000))]);
+    const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 8_000).unref());
+    const votes = read.then(() => services.votesSettled());
+    if ((await Promise.race([votes, deadline])) === 'late' && services.votesWaiting() > 0)
+      log.error('server.votes_abandoned', { waitingVotes: services.votesWaiting() });
     // The dispatcher first, so no WeChat send is cut off; then the login goes to another instance.
     await services.stopJobs();
     await wechatLease?.stop().catch(() => undefined);

@@ -203,8 +203,9 @@ export async function sendPollReminder(
           gt(polls.closesAt, opts.now),
         ),
       )
-      // Waits for votes in progress (they hold the poll in share); another instance's reminder
-      // is seen as sent once its lock is released.
+      // Waits for first votes being written (their row holds the poll's row in key share, and one
+      // that comes after waits for this); another instance's reminder is seen as sent once its
+      // lock is released. A vote still on its way may yet be reminded, which tells no one else.
       .for('update');
     if (!poll) return 0;
     const [secret] = await tx.select().from(pollSecrets).where(eq(pollSecrets.pollId, poll.id));

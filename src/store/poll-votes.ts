@@ -118,11 +118,15 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
   // The secret cannot change while the poll is open; the transaction finds out whether it still is.
   const token = await (await tokenSigner(await req.keys.open(open.secret)))(person.id);
   const outcome = await db.transaction(async (tx) => {
-    // The poll's lock, shared with every other vote, so a close (which takes it alone) waits for
-    // this vote, and this vote, once a close has committed, finds the poll closed. (A row lock in
-    // share would do the same, but would write the poll's row at every vote: a thousand votes
-    // sharing one row's lock rewrite its list of lockers each time.)
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(${pollLockKey(poll.id)})`);
+    // The poll's lock, shared with every other vote, so a close or a cancel (which takes it alone)
+    // waits for this vote. While one holds it or waits for it, the poll is ending: the vote is
+    // refused at once rather than hold its place in the queue (and every poll's votes behind it)
+    // for as long as a large close takes.
+    const [lock] = await queryRows<{ held: boolean }>(
+      tx,
+      sql`select pg_try_advisory_xact_lock_shared(${pollLockKey(poll.id)}) as held`,
+    );
+    if (!lock?.held) return 'closed' as const;
     // One voter's clicks at once take turns here, so each finds the vote the one before it wrote
     // (there is no row to lock before the first one). Taken after the poll's lock, always.
     await tx.execute(
@@ -144,7 +148,8 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
       comment: comment || before?.comment || null,
       segment: req.answer === undefined ? (before?.segment ?? null) : segment,
     };
-    // The same answer again (a second press to see that the first one counted) changes nothing.
+    // The same answer again (a second press to see that the first one counted) writes nothing,
+    // and is told what a changed answer is told.
     if (
       before &&
       req.answer !== undefined &&
@@ -152,7 +157,7 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteResult> {
       (before.comment ?? null) === ballot.comment &&
       (before.segment ?? null) === ballot.segment
     )
-      return 'unchanged' as const;
+      return 'replaced' as const;
     const sealed = {
       ballot: await req.keys.seal(JSON.stringify(ballot)),
       answer: null,

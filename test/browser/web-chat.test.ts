@@ -162,7 +162,7 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     // The first vote explains what is stored.
     expect(await note.textContent()).toContain('/polls/privacy');
     await card.getByRole('button', { name: '3. 不满意' }).click();
-    await note.getByText('已改为新的回答').waitFor();
+    await note.getByText('之前的回答不再计入').waitFor();
     await card.getByRole('textbox').fill('希望多办读书会');
     await card.getByRole('button', { name: '提交意见 Send' }).click();
     await note.getByText('已匿名记录您的意见').waitFor();

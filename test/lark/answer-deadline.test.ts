@@ -10,6 +10,7 @@ import { pollValue } from '../../bots/lark/render.ts';
 import { handleError } from '../../src/http/error-response.ts';
 import type { PersonLimit } from '../../src/intake/flood-guard.ts';
 import type { LarkIntakeDeps } from '../../src/lark-intake.ts';
+import { createVoteQueue } from '../../src/polls/vote-queue.ts';
 import { larkWebhookRoutes } from '../../src/routes/lark-webhook.ts';
 import { openedBallots } from '../support/ballots.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
@@ -25,9 +26,17 @@ function gatedLimit() {
     open = resolve;
     fail = reject;
   });
-  const limit: PersonLimit = { allow: () => gate.then(() => true) };
+  let calls = 0;
+  const limit: PersonLimit = {
+    allow: () => {
+      calls++;
+      return gate.then(() => true);
+    },
+  };
   return {
     limit,
+    /** Votes that have reached the gate: those the queue has started. */
+    calls: () => calls,
     open: () => open(),
     fail: (error: Error) => fail(error),
     close() {
@@ -106,6 +115,9 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
     expect(first.toast?.i18n.zh_cn).toContain('正在处理您的回答');
     expect(first.toast?.i18n.en_us).toContain('still being processed');
     expect(first.card).toBeUndefined();
+    // The vote's own answer, which would carry it, is not seen: the note on what is kept comes here.
+    expect(first.toast?.i18n.zh_cn).toContain('匿名说明');
+    expect(first.toast?.i18n.en_us).toContain('About anonymity');
     // Answered while the vote still waits: nothing is stored yet.
     expect(await ballots(pollId)).toEqual([]);
     expect(cardAnswers('pending')).toBe(pendingBefore + 1);
@@ -115,16 +127,15 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
     await intake.voteQueue!.settled();
     expect((await ballots(pollId)).map((b) => b.answer)).toEqual([1]);
 
-    // Pressed again to check: the vote's own result, "the same as before", and still one vote.
-    const again = await press(held.url, 'ou_deadline_a', group, pollValue(pollId, 1));
+    // Pressed again to check: the vote's own result, and still one vote. It reads as a changed
+    // answer would, so pressing each button in turn tells no one which was chosen.
+    const again = await press(roomy.url, 'ou_deadline_a', group, pollValue(pollId, 1));
     expect(again.toast?.type).toBe('success');
-    expect(again.toast?.i18n.zh_cn).toContain('与上次相同');
-    expect(again.toast?.i18n.en_us).toContain('same as before');
+    expect(again.toast?.i18n.zh_cn).toContain('之前的回答不再计入');
+    expect(again.toast?.i18n.en_us).toContain('any earlier one no longer counts');
     expect((await ballots(pollId)).map((b) => b.answer)).toEqual([1]);
-
-    // A different answer still replaces it.
-    const changed = await press(held.url, 'ou_deadline_a', group, pollValue(pollId, 2));
-    expect(changed.toast?.i18n.en_us).toContain('Your answer is changed');
+    const changed = await press(roomy.url, 'ou_deadline_a', group, pollValue(pollId, 2));
+    expect(changed.toast).toEqual(again.toast);
     expect((await ballots(pollId)).map((b) => b.answer)).toEqual([2]);
   });
 
@@ -132,12 +143,14 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
     const group = 'oc_deadline_queue';
     const pollId = await groupPoll(group);
     gate.close();
+    const callsBefore = gate.calls();
     const presses = Array.from({ length: 12 }, (_, i) =>
       press(held.url, `ou_deadline_q${i}`, group, pollValue(pollId, 1 + (i % 2))),
     );
     const answers = await Promise.all(presses);
     expect(answers.every((a) => a.toast?.i18n.en_us?.includes('still being processed'))).toBe(true);
     // 8 wait at the gate, 4 in the queue behind them; none is stored.
+    expect(gate.calls() - callsBefore).toBe(8);
     expect(intake.voteQueue!.size()).toBe(12);
     expect(await ballots(pollId)).toEqual([]);
     gate.open();
@@ -167,6 +180,36 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
     expect(failure).not.toContain('ou_deadline_fail');
     gate.close();
     gate.open();
+  });
+
+  it('answers at once, whatever is left of its budget, when the votes ahead cannot be cast in it', async () => {
+    const group = 'oc_deadline_hopeless';
+    const pollId = await groupPoll(group);
+    // A queue of one whose last vote took 1,000 s (by its own clock), one vote running and one waiting.
+    let now = 0;
+    const queue = createVoteQueue(1, () => now);
+    await queue.run(async () => {
+      now += 1_000_000;
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ahead = [queue.run(() => held), queue.run(() => held)];
+    // A budget longer than the test may take: only an answer at once lets it pass.
+    const busy = await webhook({ voteQueue: queue, cardAnswerMs: 600_000 });
+    try {
+      // Ten minutes' budget, but three rounds of 1,000 s ahead: answered now.
+      const answer = await press(busy.url, 'ou_deadline_hopeless', group, pollValue(pollId, 1));
+      expect(answer.toast?.i18n.en_us).toContain('still being processed');
+      expect(await ballots(pollId)).toEqual([]);
+      release();
+      await Promise.all(ahead);
+      await queue.settled();
+      expect((await ballots(pollId)).map((b) => b.answer)).toEqual([1]);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('answers with the vote itself when it is cast in time', async () => {

@@ -147,7 +147,7 @@ describe('a poll in a Lark group', () => {
     }
     // A change replaces the earlier answer and is not counted twice.
     const changed = await click(voters[0]!, group, { poll: pollId, a: 3 });
-    expect(changed.toast?.i18n.zh_cn).toContain('已改为新的回答');
+    expect(changed.toast?.i18n.zh_cn).toContain('之前的回答不再计入');
     expect(changed.toast?.i18n.zh_cn).not.toContain('/polls/privacy');
     answers[0] = 3;
     for (const [i, openId] of voters.slice(0, 3).entries()) {
@@ -235,7 +235,7 @@ describe('a poll in a Lark group', () => {
     const replies = standIn.sent.slice(sentNow).map((m) => JSON.stringify(m.content));
     expect(replies).toHaveLength(2);
     expect(replies[0]).toContain('已匿名记录');
-    expect(replies[1]).toContain('已改为新的回答');
+    expect(replies[1]).toContain('之前的回答不再计入');
     voters.push('ou_member_8');
     answers.push(3);
     const votes = await openedBallots(database.db, stack.keyRing, pollId);

@@ -53,6 +53,58 @@ describe('the vote queue', () => {
     expect(queue.size()).toBe(0);
     await queue.settled();
   });
+
+  it('expects a vote queued now to wait for those ahead of it, a width at a time', async () => {
+    let now = 0;
+    const queue = createVoteQueue(2, () => now);
+    expect(queue.expectedMs()).toBe(0);
+    const first = task<void>();
+    const done = queue.run(() => first.promise);
+    now = 100;
+    first.finish();
+    await done;
+    // One vote took 100 ms: with a free place, a new one takes about that.
+    expect(queue.expectedMs()).toBe(100);
+    const held = Array.from({ length: 5 }, () => task<void>());
+    const runs = held.map((t) => queue.run(() => t.promise));
+    await turn();
+    // Two running, three waiting: the three go in two rounds, then this one: three rounds of 100 ms.
+    expect(queue.expectedMs()).toBe(300);
+    for (const t of held) t.finish();
+    await Promise.all(runs);
+    // Those five took no time by this clock: the average moves toward 0.
+    expect(queue.expectedMs()).toBeLessThan(100);
+  });
+});
+
+describe('a slowed vote queue', () => {
+  it('casts a quarter of its width at a time while slowed, and its full width after', async () => {
+    let now = 0;
+    const queue = createVoteQueue(4, () => now);
+    queue.slowFor(100);
+    const tasks = Array.from({ length: 7 }, () => task<void>());
+    const started: number[] = [];
+    const runs = tasks.map((t, i) =>
+      queue.run(() => {
+        started.push(i);
+        return t.promise;
+      }),
+    );
+    await turn();
+    expect(started).toEqual([0]);
+    tasks[0]!.finish();
+    await turn();
+    expect(started).toEqual([0, 1]);
+    // The slow spell is over: the next finish starts as many as the width allows.
+    now = 100;
+    tasks[1]!.finish();
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const t of tasks) t.finish();
+    await Promise.all(runs);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    await queue.settled();
+  });
 });
 
 describe('the answer budget', () => {

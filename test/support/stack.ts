@@ -47,6 +47,9 @@ export function createStack(
     ...(opts.sendLimiter ? { sendLimiter: opts.sendLimiter } : {}),
     ...nodeParts,
     ...(opts.chatMembers ? { chatMembers: opts.chatMembers } : {}),
+    // Card presses get their vote's own answer however slow a busy machine is; the budget that
+    // answers "still being processed" is tested on its own (test/lark/answer-deadline.test.ts).
+    cardAnswerMs: 120_000,
   });
 
   /**
