@@ -113,7 +113,7 @@ function summary(runs: readonly ClickRun[]): ClickFigure {
 function toastOutcome(status: number, body: string): VoteOutcome | 'pending' | null {
   if (status !== 200) return null;
   const text = (JSON.parse(body) as { toast?: { i18n?: { en_us?: string } } }).toast?.i18n?.en_us ?? '';
-  if (text === larkText.votePending.en) return 'pending';
+  if (text.startsWith(larkText.votePending.en)) return 'pending';
   const found = Object.entries(voteReplies).find(([, reply]) => text.startsWith(reply.en));
   return (found?.[0] as VoteOutcome | undefined) ?? null;
 }

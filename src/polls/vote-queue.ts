@@ -15,8 +15,9 @@ export interface VoteQueue {
    */
   expectedMs(): number;
   /**
-   * Casts a quarter of the width at a time for the next `ms`: while presses pour in faster than
-   * their votes can be cast, reading and answering them comes first, and their votes are cast after.
+   * Casts one vote at a time for the next `ms`: while presses pour in faster than their votes can
+   * be cast, reading and answering them comes first, and their votes are cast after. Called again
+   * within the spell, it extends it, up to `maxSlowMs` from its start.
    */
   slowFor(ms: number): void;
   /** Resolves when nothing is running or waiting (for shutdown: the votes already answered "pending"). */
@@ -30,6 +31,9 @@ export interface VoteQueue {
 /** Votes cast at once: the pool has 10 connections, and keeps 2 for the rest. */
 export const voteQueueWidth = 8;
 
+/** How long a slow spell lasts at most, however long the presses keep pouring in. */
+export const maxSlowMs = 3000;
+
 /** Casts at most `width` votes at once, the rest in the order they came. */
 export function createVoteQueue(
   width = voteQueueWidth,
@@ -41,8 +45,15 @@ export function createVoteQueue(
   /** A running average of how long one vote takes, once started. */
   let averageMs = 0;
   let slowUntil = Number.NEGATIVE_INFINITY;
-  /** While slowed, a quarter of the width: enough that the votes still move on under a long overload. */
-  const allowed = () => (clock() < slowUntil ? Math.max(1, Math.floor(width / 4)) : width);
+  let slowSince = Number.NEGATIVE_INFINITY;
+  /**
+   * One at a time while slowed, for a burst's first seconds at most: a flood that goes on longer
+   * is an overload, where casting at the full width keeps the queue from growing without end.
+   */
+  const allowed = () => {
+    const now = clock();
+    return now < slowUntil && now - slowSince < maxSlowMs ? 1 : width;
+  };
 
   /** Starts those waiting, first come first served, as far as the width allows (one at least). */
   const pump = () => {
@@ -76,7 +87,9 @@ export function createVoteQueue(
       return (rounds + 1) * averageMs;
     },
     slowFor(ms) {
-      slowUntil = Math.max(slowUntil, clock() + ms);
+      const now = clock();
+      if (now >= slowUntil) slowSince = now;
+      slowUntil = Math.max(slowUntil, now + ms);
     },
     settled() {
       return running === 0 && waiting.length === 0 ? Promise.resolve() : new Promise((r) => idle.push(r));

@@ -78,7 +78,7 @@ describe('the vote queue', () => {
 });
 
 describe('a slowed vote queue', () => {
-  it('casts a quarter of its width at a time while slowed, and its full width after', async () => {
+  it('casts one at a time while slowed, and its full width after', async () => {
     let now = 0;
     const queue = createVoteQueue(4, () => now);
     queue.slowFor(100);
@@ -104,6 +104,40 @@ describe('a slowed vote queue', () => {
     await Promise.all(runs);
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
     await queue.settled();
+  });
+});
+
+describe('a slow spell that goes on', () => {
+  it('ends after its longest, though it is asked to go on', async () => {
+    let now = 0;
+    const queue = createVoteQueue(3, () => now);
+    const tasks = Array.from({ length: 6 }, () => task<void>());
+    const started: number[] = [];
+    queue.slowFor(250);
+    const runs = tasks.map((t, i) =>
+      queue.run(() => {
+        started.push(i);
+        return t.promise;
+      }),
+    );
+    await turn();
+    expect(started).toEqual([0]);
+    // Presses keep pouring in: the spell is extended again and again...
+    for (let at = 200; at < 3000; at += 200) {
+      now = at;
+      queue.slowFor(250);
+    }
+    tasks[0]!.finish();
+    await turn();
+    expect(started).toEqual([0, 1]);
+    // ...until it has lasted its longest: then the full width, though it is still being extended.
+    now = 3000;
+    queue.slowFor(250);
+    tasks[1]!.finish();
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    for (const t of tasks) t.finish();
+    await Promise.all(runs);
   });
 });
 
