@@ -241,7 +241,7 @@ async function answerVote(
     return raced.value.answer;
   }
   deps.metrics.count('tongxin_poll_card_answers_total', { answer: 'pending' });
-  deps.log.warn('lark.card_answer_pending', { waitingVotes: queue?.size() ?? 0 });
+  notePending(deps, queue?.size() ?? 0);
   work.then(
     (late) => {
       if (!late.cast) deps.log.warn('lark.vote_refused_after_answer', { outcome: late.outcome });
@@ -255,6 +255,21 @@ async function answerVote(
   const url = privacyPageUrl(deps.publicUrl);
   const text = (lang: 'zh' | 'en') => `${t(lang, larkText.votePending)}\n${anonymityNote(lang, url)}`;
   return { toast: { type: 'info', content: text('zh'), i18n: { zh_cn: text('zh'), en_us: text('en') } } };
+}
+
+/** Presses answered "pending" since the last line, per intake: one line a second at most. */
+const pendingLines = new WeakMap<LarkIntakeDeps, { at: number; count: number }>();
+
+function notePending(deps: LarkIntakeDeps, waitingVotes: number) {
+  const now = performance.now();
+  const seen = pendingLines.get(deps) ?? { at: Number.NEGATIVE_INFINITY, count: 0 };
+  seen.count++;
+  if (now - seen.at >= 1000) {
+    deps.log.warn('lark.card_answer_pending', { presses: seen.count, waitingVotes });
+    seen.at = now;
+    seen.count = 0;
+  }
+  pendingLines.set(deps, seen);
 }
 
 /**
