@@ -224,7 +224,8 @@ async function answerVote(
 ): Promise<LarkAnswer> {
   const queue = deps.voteQueue;
   if (queue && queue.size() >= maxQueuedVotes) {
-    deps.log.warn('lark.votes_queue_full', { waitingVotes: queue.size() });
+    deps.metrics.count('tongxin_poll_card_answers_total', { answer: 'busy' });
+    notePress(deps, 'lark.votes_queue_full', queue.size());
     const { zh, en } = larkText.votesBusy;
     return { toast: { type: 'warning', content: zh, i18n: { zh_cn: zh, en_us: en } } };
   }
@@ -233,6 +234,8 @@ async function answerVote(
   // Behind votes too many to be cast in time, the press is answered at once: in a burst the
   // sooner it is answered, the sooner the server reads the presses still coming in.
   const hopeless = queue !== undefined && queue.waiting() > 0 && queue.expectedMs() > left;
+  // And while such presses keep coming, the votes wait: the server's time goes to reading them.
+  if (hopeless) queue.slowFor(250);
   const cast = () => takeVote(deps, parsed, pressedAt);
   const work = queue ? queue.run(cast) : cast();
   const raced = await answerWithin(work, hopeless ? 0 : left);
@@ -241,10 +244,10 @@ async function answerVote(
     return raced.value.answer;
   }
   deps.metrics.count('tongxin_poll_card_answers_total', { answer: 'pending' });
-  notePending(deps, queue?.size() ?? 0);
+  notePress(deps, 'lark.card_answer_pending', queue?.size() ?? 0);
   work.then(
     (late) => {
-      if (!late.cast) deps.log.warn('lark.vote_refused_after_answer', { outcome: late.outcome });
+      if (!late.cast) notePress(deps, 'lark.vote_refused_after_answer', queue?.size() ?? 0);
     },
     (error: unknown) => {
       deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: 'failed' });
@@ -257,19 +260,20 @@ async function answerVote(
   return { toast: { type: 'info', content: text('zh'), i18n: { zh_cn: text('zh'), en_us: text('en') } } };
 }
 
-/** Presses answered "pending" since the last line, per intake: one line a second at most. */
-const pendingLines = new WeakMap<LarkIntakeDeps, { at: number; count: number }>();
+/** Presses of each kind since its last line, per intake: one line a second at most for each. */
+const pressLines = new WeakMap<LarkIntakeDeps, Map<string, { at: number; count: number }>>();
 
-function notePending(deps: LarkIntakeDeps, waitingVotes: number) {
+function notePress(deps: LarkIntakeDeps, event: string, waitingVotes: number) {
   const now = performance.now();
-  const seen = pendingLines.get(deps) ?? { at: Number.NEGATIVE_INFINITY, count: 0 };
+  const kinds = pressLines.get(deps) ?? new Map<string, { at: number; count: number }>();
+  pressLines.set(deps, kinds);
+  const seen = kinds.get(event) ?? { at: Number.NEGATIVE_INFINITY, count: 0 };
+  kinds.set(event, seen);
   seen.count++;
-  if (now - seen.at >= 1000) {
-    deps.log.warn('lark.card_answer_pending', { presses: seen.count, waitingVotes });
-    seen.at = now;
-    seen.count = 0;
-  }
-  pendingLines.set(deps, seen);
+  if (now - seen.at < 1000) return;
+  deps.log.warn(event, { presses: seen.count, waitingVotes });
+  seen.at = now;
+  seen.count = 0;
 }
 
 /**

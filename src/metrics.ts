@@ -16,7 +16,7 @@ export const counterHelp = {
   tongxin_poll_votes_total:
     'Poll answers by channel and outcome: recorded (or changed), refused, or failed (after a card was answered "still being processed"). No poll or voter labels.',
   tongxin_poll_card_answers_total:
-    'Answers to poll card presses in Lark: result (the vote\'s own result in time) or pending (answered "still being processed" before Lark\'s 3 s; the vote is cast after).',
+    'Answers to poll card presses in Lark: result (the vote\'s own result in time), pending (answered "still being processed" before Lark\'s 3 s; the vote is cast after) or busy (too many votes waiting; nothing cast).',
 } as const;
 
 export const histogramHelp = {

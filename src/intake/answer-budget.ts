@@ -6,12 +6,12 @@
  */
 
 /**
- * How long a card callback may take here before it is answered without its result: a sixth of
- * Lark's 3 s (a vote takes tens of milliseconds when the server is not flooded), leaving the rest
- * for the way there and back and for the time a request waits to be read when a thousand arrive
- * at once, which this server cannot count: its clock starts when it reads the request.
+ * How long a card callback may take here before it is answered without its result: a third of
+ * Lark's 3 s, leaving the rest for the way there and back and for the time a request waits to be
+ * read when a thousand arrive at once, which this server cannot count: its clock starts when it
+ * reads the request.
  */
-export const cardAnswerBudgetMs = 500;
+export const cardAnswerBudgetMs = 1000;
 
 export type Raced<T> = { done: true; value: T } | { done: false };
 

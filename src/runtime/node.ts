@@ -147,13 +147,16 @@ async function main() {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Kept-alive links are cut as soon as their last answer is sent, not when the client lets go.
     const sweep = setInterval(() => (server as Server).closeIdleConnections(), 50);
-    const read = closed.finally(() => clearInterval(sweep));
+    // A press being read is answered within its budget; a web chat's long poll need not be.
+    const read = Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     scheduleTask?.stop();
     longConnection?.close();
     const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 8_000).unref());
     const votes = read.then(() => services.votesSettled());
     if ((await Promise.race([votes, deadline])) === 'late' && services.votesWaiting() > 0)
       log.error('server.votes_abandoned', { waitingVotes: services.votesWaiting() });
+    clearInterval(sweep);
+    (server as Server).closeAllConnections();
     // The dispatcher first, so no WeChat send is cut off; then the login goes to another instance.
     await services.stopJobs();
     await wechatLease?.stop().catch(() => undefined);

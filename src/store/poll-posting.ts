@@ -203,10 +203,10 @@ export async function sendPollReminder(
           gt(polls.closesAt, opts.now),
         ),
       )
-      // Waits for first votes being written (their row holds the poll's row in key share, and one
-      // that comes after waits for this); another instance's reminder is seen as sent once its
-      // lock is released. A vote still on its way may yet be reminded, which tells no one else.
-      .for('update');
+      // Another instance's reminder is seen as sent once its lock is released. Votes do not wait
+      // for this (a first vote's row holds the poll's row in key share, which this lock allows):
+      // a vote still on its way may yet be reminded, which tells no one else.
+      .for('no key update');
     if (!poll) return 0;
     const [secret] = await tx.select().from(pollSecrets).where(eq(pollSecrets.pollId, poll.id));
     if (!secret) return 0;

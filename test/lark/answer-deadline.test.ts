@@ -196,12 +196,22 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
       release = resolve;
     });
     const ahead = [queue.run(() => held), queue.run(() => held)];
+    const slowed: number[] = [];
+    const watched = {
+      ...queue,
+      slowFor(ms: number) {
+        slowed.push(ms);
+        queue.slowFor(ms);
+      },
+    };
     // A budget longer than the test may take: only an answer at once lets it pass.
-    const busy = await webhook({ voteQueue: queue, cardAnswerMs: 600_000 });
+    const busy = await webhook({ voteQueue: watched, cardAnswerMs: 600_000 });
     try {
       // Ten minutes' budget, but three rounds of 1,000 s ahead: answered now.
       const answer = await press(busy.url, 'ou_deadline_hopeless', group, pollValue(pollId, 1));
       expect(answer.toast?.i18n.en_us).toContain('still being processed');
+      // And the queue is slowed, so that reading the presses still coming comes first.
+      expect(slowed).toEqual([250]);
       expect(await ballots(pollId)).toEqual([]);
       release();
       await Promise.all(ahead);
