@@ -19,7 +19,7 @@ import type { Metrics } from './metrics.ts';
 import type { DeliveryMemory } from './polls/recent-keys.ts';
 import { privacyPageUrl, takeTextVote } from './polls/text-votes.ts';
 import { allowVote } from './polls/vote-limit.ts';
-import type { VoteQueue } from './polls/vote-queue.ts';
+import { type VoteQueue, voteQueueWidth } from './polls/vote-queue.ts';
 import type { InboxWriter } from './store/inbox-writer.ts';
 import { enqueue, findSent } from './store/outbox.ts';
 import { castVote } from './store/poll-votes.ts';
@@ -234,8 +234,9 @@ async function answerVote(
   // Behind votes too many to be cast in time, the press is answered at once: in a burst the
   // sooner it is answered, the sooner the server reads the presses still coming in.
   const hopeless = queue !== undefined && queue.waiting() > 0 && queue.expectedMs() > left;
-  // And while such presses keep coming, the votes wait: the server's time goes to reading them.
-  if (hopeless) queue.slowFor(250);
+  // In a flood (a queue four widths deep), the votes wait while presses keep coming: the
+  // server's time goes to reading and answering them first.
+  if (hopeless && queue.waiting() >= 4 * voteQueueWidth) queue.slowFor(250);
   const cast = () => takeVote(deps, parsed, pressedAt);
   const work = queue ? queue.run(cast) : cast();
   const raced = await answerWithin(work, hopeless ? 0 : left);

@@ -3,14 +3,14 @@
  * close without being lost or counted after it, people outside the audience are refused with
  * nothing written, and at the close a group under the threshold takes every group label with it.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { channelIdentities, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { closePoll } from '../../src/store/poll-close.ts';
 import { openDuePoll } from '../../src/store/poll-posting.ts';
 import { castVote, openBallot } from '../../src/store/poll-votes.ts';
-import { createPoll } from '../../src/store/polls.ts';
+import { createPoll, pollLockKey } from '../../src/store/polls.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 const now = new Date('2026-07-01T02:00:00Z');
@@ -96,6 +96,36 @@ describe.each(databaseKinds)('poll store on %s', (kind) => {
       0,
     );
   });
+
+  // Two connections: a close in progress on one, a vote on the other (PGlite has one).
+  it.runIf(kind === 'postgres')(
+    'answers a vote at once, as closed, while the poll is being closed',
+    async () => {
+      const poll = await openPoll(['oc_closing']);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked!: () => void;
+      const taken = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      // What a close holds while it counts: the poll's lock, alone.
+      const closing = database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${pollLockKey(poll.id)})`);
+        locked();
+        await held;
+      });
+      await taken;
+      // A vote that waited for the lock would never be answered while it is held.
+      expect((await vote(poll.id, 'ou_closing', 'oc_closing', 1)).outcome).toBe('closed');
+      expect(await database.db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.id))).toHaveLength(0);
+      // This "close" ends without closing: the poll takes votes again.
+      release();
+      await closing;
+      expect((await vote(poll.id, 'ou_closing', 'oc_closing', 1)).outcome).toBe('recorded');
+    },
+  );
 
   it('drops every group label at the close when a group is smaller than the threshold', async () => {
     const poll = await openPoll(['oc_big', 'oc_small'], 3);

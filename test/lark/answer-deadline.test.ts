@@ -49,6 +49,8 @@ function gatedLimit() {
 }
 
 let lark: LarkServer;
+/** The server's clock, when a test moves it; the real time otherwise. */
+let clock: Date | null = null;
 /** The webhook with the gated limit and a budget of 200 ms; and with the real limit and a minute. */
 let held: HttpServer;
 let roomy: HttpServer;
@@ -64,7 +66,7 @@ function webhook(deps: Partial<LarkIntakeDeps>) {
 }
 
 beforeAll(async () => {
-  lark = await startLarkServer();
+  lark = await startLarkServer({ now: () => clock ?? new Date() });
   intake = lark.stack.services.larkIntake!;
   held = await webhook({ voteLimit: gate.limit, cardAnswerMs: 200 });
   roomy = await webhook({ cardAnswerMs: 60_000 });
@@ -139,6 +141,23 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
     expect((await ballots(pollId)).map((b) => b.answer)).toEqual([2]);
   });
 
+  it('casts a pending vote as of its press, though the poll has run out of time since', async () => {
+    const group = 'oc_deadline_late';
+    const pollId = await groupPoll(group);
+    gate.close();
+    const answer = await press(held.url, 'ou_deadline_late', group, pollValue(pollId, 2));
+    expect(answer.toast?.i18n.en_us).toContain('still being processed');
+    // The poll's hour runs out while the vote waits (the close job has not run yet).
+    clock = new Date(Date.now() + 2 * 3_600_000);
+    try {
+      gate.open();
+      await intake.voteQueue!.settled();
+      expect((await ballots(pollId)).map((b) => b.answer)).toEqual([2]);
+    } finally {
+      clock = null;
+    }
+  });
+
   it('casts 8 votes at a time and keeps the rest waiting their turn, each cast once', async () => {
     const group = 'oc_deadline_queue';
     const pollId = await groupPoll(group);
@@ -185,7 +204,7 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
   it('answers at once, whatever is left of its budget, when the votes ahead cannot be cast in it', async () => {
     const group = 'oc_deadline_hopeless';
     const pollId = await groupPoll(group);
-    // A queue of one whose last vote took 1,000 s (by its own clock), one vote running and one waiting.
+    // A queue of one whose last vote took 1,000 s (by its own clock).
     let now = 0;
     const queue = createVoteQueue(1, () => now);
     await queue.run(async () => {
@@ -195,7 +214,8 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const ahead = [queue.run(() => held), queue.run(() => held)];
+    // A flood: one running, 40 waiting (more than four times the server's width of 8).
+    const ahead = Array.from({ length: 41 }, () => queue.run(() => held));
     const slowed: number[] = [];
     const watched = {
       ...queue,
@@ -207,7 +227,7 @@ describe(`a poll card press past the answer budget (${primaryKind})`, () => {
     // A budget longer than the test may take: only an answer at once lets it pass.
     const busy = await webhook({ voteQueue: watched, cardAnswerMs: 600_000 });
     try {
-      // Ten minutes' budget, but three rounds of 1,000 s ahead: answered now.
+      // Ten minutes' budget, but 42 rounds of 1,000 s ahead: answered now.
       const answer = await press(busy.url, 'ou_deadline_hopeless', group, pollValue(pollId, 1));
       expect(answer.toast?.i18n.en_us).toContain('still being processed');
       // And the queue is slowed, so that reading the presses still coming comes first.
