@@ -21,15 +21,24 @@ interface Taken {
   instance: number;
   /** When the window each limit counted the send in began, by the database's clock. */
   windows: Record<string, number>;
+  /** Given back (the platform did not take the send): its place in the window went to another. */
+  givenBack: boolean;
 }
 
-/** The database's budget, noting each slot it hands out and to which instance. */
+/** The database's budget, noting each slot it hands out, to which instance, and each given back. */
 function recording(budget: SharedSendBudget, instance: number, taken: Taken[]): SendLimiter {
   return {
     async take(limits: readonly { key: string; limit: RateLimit }[]) {
       const slot = await budget.take(limits);
-      taken.push({ instance, windows: slot.windows });
-      return slot;
+      const entry: Taken = { instance, windows: slot.windows, givenBack: false };
+      taken.push(entry);
+      return {
+        ...slot,
+        giveBack() {
+          entry.givenBack = true;
+          slot.giveBack();
+        },
+      };
     },
   };
 }
@@ -91,14 +100,15 @@ describe(`three Node instances sending to Lark together (${primaryKind})`, () =>
     // machine, took another for its retry), and the instances shared the work.
     expect(taken.length).toBeGreaterThanOrEqual(162);
     expect(new Set(taken.map((t) => t.instance)).size).toBeGreaterThan(1);
-    // Within the limits, by the windows the database handed out.
+    // Within the limits, by the windows the database handed out to the sends that counted.
+    const counted = taken.filter((t) => !t.givenBack);
     expect(
       busiest(
-        taken.map((t) => t.windows['app:s']!),
+        counted.map((t) => t.windows['app:s']!),
         1000,
       ),
     ).toBeLessThanOrEqual(50);
-    const busy = taken.flatMap((t) => t.windows['chat:oc_busy'] ?? []);
+    const busy = counted.flatMap((t) => t.windows['chat:oc_busy'] ?? []);
     expect(busy.length).toBeGreaterThanOrEqual(12);
     expect(busiest(busy, 1000)).toBeLessThanOrEqual(5);
   });
