@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerWithin } from '../../src/intake/answer-budget.ts';
-import { createVoteQueue } from '../../src/polls/vote-queue.ts';
+import { createVoteQueue, type VoteQueue } from '../../src/polls/vote-queue.ts';
 
 /** A task the test finishes by hand. */
 function task<T>() {
@@ -15,17 +15,23 @@ function task<T>() {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Queues `n` tasks the test finishes by hand, noting the order in which the queue starts them. */
+function queueTasks<T>(queue: VoteQueue, n: number) {
+  const tasks = Array.from({ length: n }, () => task<T>());
+  const started: number[] = [];
+  const runs = tasks.map((t, i) =>
+    queue.run(() => {
+      started.push(i);
+      return t.promise;
+    }),
+  );
+  return { tasks, started, runs };
+}
+
 describe('the vote queue', () => {
   it('runs at most its width at once and starts the rest in the order they came', async () => {
     const queue = createVoteQueue(2);
-    const tasks = Array.from({ length: 5 }, () => task<number>());
-    const started: number[] = [];
-    const results = tasks.map((t, i) =>
-      queue.run(() => {
-        started.push(i);
-        return t.promise;
-      }),
-    );
+    const { tasks, started, runs: results } = queueTasks<number>(queue, 5);
     await turn();
     expect(started).toEqual([0, 1]);
     expect(queue.size()).toBe(5);
@@ -82,14 +88,7 @@ describe('a slowed vote queue', () => {
     let now = 0;
     const queue = createVoteQueue(4, () => now);
     queue.slowFor(100);
-    const tasks = Array.from({ length: 7 }, () => task<void>());
-    const started: number[] = [];
-    const runs = tasks.map((t, i) =>
-      queue.run(() => {
-        started.push(i);
-        return t.promise;
-      }),
-    );
+    const { tasks, started, runs } = queueTasks<void>(queue, 7);
     await turn();
     expect(started).toEqual([0]);
     tasks[0]!.finish();
@@ -111,15 +110,8 @@ describe('a slow spell that goes on', () => {
   it('ends after its longest, though it is asked to go on', async () => {
     let now = 0;
     const queue = createVoteQueue(3, () => now);
-    const tasks = Array.from({ length: 6 }, () => task<void>());
-    const started: number[] = [];
     queue.slowFor(250);
-    const runs = tasks.map((t, i) =>
-      queue.run(() => {
-        started.push(i);
-        return t.promise;
-      }),
-    );
+    const { tasks, started, runs } = queueTasks<void>(queue, 6);
     await turn();
     expect(started).toEqual([0]);
     // Presses keep pouring in: the spell is extended again and again...
