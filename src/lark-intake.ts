@@ -8,7 +8,7 @@ import type { LarkCrypto } from '../bots/lark/crypto.ts';
 import { type LarkParsed, parseLarkPayload } from '../bots/lark/parse.ts';
 import { answeredCard } from '../bots/lark/render.ts';
 import type { Db } from '../db/handle.ts';
-import { t } from '../flows/engine/l10n.ts';
+import { type L10n, type Lang, t } from '../flows/engine/l10n.ts';
 import { anonymityNote, isCast, voteReply } from '../flows/polls/messages.ts';
 import { parseTextVote } from '../flows/polls/text-vote.ts';
 import { AppError, errorText } from './errors.ts';
@@ -80,6 +80,11 @@ export const larkText = {
 /** Card votes waiting at most: past that a press is asked to come again, and nothing is cast. */
 export const maxQueuedVotes = 20_000;
 
+/** A toast in both languages, Chinese where the client's language is neither. */
+function toastOf(type: 'info' | 'success' | 'warning', text: L10n) {
+  return { type, content: text.zh, i18n: { zh_cn: text.zh, en_us: text.en } };
+}
+
 /** What to answer the platform with. */
 export type LarkAnswer =
   | { challenge: string }
@@ -145,10 +150,7 @@ export async function takeLarkPayload(
       reason: parsed.why,
       event_type: eventType,
     });
-    if (parsed.why === 'foreign_card') {
-      const { zh, en } = larkText.foreignCard;
-      return { toast: { type: 'warning', content: zh, i18n: { zh_cn: zh, en_us: en } } };
-    }
+    if (parsed.why === 'foreign_card') return { toast: toastOf('warning', larkText.foreignCard) };
     return {};
   }
   if (parsed.kind === 'vote') return answerVote(deps, parsed, receivedAt);
@@ -192,11 +194,7 @@ export async function takeLarkPayload(
     log.info('lark.duplicate', { eventType: parsed.eventType });
   }
   if (parsed.eventType === 'card.action.trigger') {
-    const toast = {
-      type: 'info',
-      content: larkText.received.zh,
-      i18n: { zh_cn: larkText.received.zh, en_us: larkText.received.en },
-    };
+    const toast = toastOf('info', larkText.received);
     const card = await pressedCard(deps, parsed.messageId, parsed.inbound);
     return card ? { toast, card: { type: 'raw', data: card } } : { toast };
   }
@@ -226,8 +224,7 @@ async function answerVote(
   if (queue && queue.size() >= maxQueuedVotes) {
     deps.metrics.count('tongxin_poll_card_answers_total', { answer: 'busy' });
     notePress(deps, 'lark.votes_queue_full', queue.size());
-    const { zh, en } = larkText.votesBusy;
-    return { toast: { type: 'warning', content: zh, i18n: { zh_cn: zh, en_us: en } } };
+    return { toast: toastOf('warning', larkText.votesBusy) };
   }
   const pressedAt = deps.now();
   const left = (deps.cardAnswerMs ?? cardAnswerBudgetMs) - (performance.now() - receivedAt);
@@ -257,8 +254,8 @@ async function answerVote(
   );
   // A first answer's note on what is kept goes here, as the vote's own answer will not be seen.
   const url = privacyPageUrl(deps.publicUrl);
-  const text = (lang: 'zh' | 'en') => `${t(lang, larkText.votePending)}\n${anonymityNote(lang, url)}`;
-  return { toast: { type: 'info', content: text('zh'), i18n: { zh_cn: text('zh'), en_us: text('en') } } };
+  const text = (lang: Lang) => `${t(lang, larkText.votePending)}\n${anonymityNote(lang, url)}`;
+  return { toast: toastOf('info', { zh: text('zh'), en: text('en') }) };
 }
 
 /** Presses of each kind since its last line, per intake: one line a second at most for each. */
@@ -285,7 +282,7 @@ async function takeVote(
   deps: LarkIntakeDeps,
   parsed: Extract<LarkParsed, { kind: 'vote' }>,
   pressedAt: Date,
-): Promise<{ answer: LarkAnswer; cast: boolean; outcome: string }> {
+): Promise<{ answer: LarkAnswer; cast: boolean }> {
   // A click counts against the person's answers a minute (the vote limit), not their messages.
   deps.metrics.count('tongxin_lark_deliveries_total', {
     outcome: 'vote',
@@ -314,17 +311,14 @@ async function takeVote(
   const ok = isCast(result.outcome);
   deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: ok ? 'recorded' : 'refused' });
   const first = result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null;
+  const reply = (lang: Lang) => voteReply(result.outcome, lang, first);
   return {
     cast: ok,
-    outcome: result.outcome,
     answer: {
       toast: {
-        type: ok ? 'success' : 'warning',
-        content: voteReply(result.outcome, result.lang, first),
-        i18n: {
-          zh_cn: voteReply(result.outcome, 'zh', first),
-          en_us: voteReply(result.outcome, 'en', first),
-        },
+        ...toastOf(ok ? 'success' : 'warning', { zh: reply('zh'), en: reply('en') }),
+        // Shown where the client's language is neither: the voter's own.
+        content: reply(result.lang),
       },
     },
   };
