@@ -2,8 +2,9 @@
  * 后台/console (officers and admins): a one-time link to the web console, valid for 10 minutes
  * and good for one sign-in, sent only to the person who asked, in their own chat.
  */
+
+import { t } from '../kernel/l10n.ts';
 import { rolesFor } from './access/rules.ts';
-import { t } from './engine/l10n.ts';
 import type { CommandDef } from './engine/types.ts';
 import { finish } from './engine/types.ts';
 

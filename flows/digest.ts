@@ -4,7 +4,7 @@
  * nothing new, nothing due and no open help request is not sent, whatever the week's ratings.
  */
 import type { Field, Outbound } from '../bots/core/messenger.ts';
-import { formatTime, type L10n, type Lang, t } from './engine/l10n.ts';
+import { formatTime, type L10n, type Lang, t } from '../kernel/l10n.ts';
 import { type ItemKind, itemKinds, lifecycles } from './lifecycles.ts';
 
 export interface Satisfaction {

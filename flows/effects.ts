@@ -2,7 +2,7 @@
  * The effects flows may declare, and what each returns. The engine hands them to an
  * `EffectPort`; the server implements it inside the message's transaction.
  */
-import type { L10n, Lang } from './engine/l10n.ts';
+import type { L10n, Lang } from '../kernel/l10n.ts';
 import type { Role } from './engine/types.ts';
 import type { HelpDraft } from './help/draft.ts';
 import type { MotionDraft } from './motion/draft.ts';

@@ -3,7 +3,7 @@
  * and help requests alike. Each kind lists its statuses, the moves allowed from each, the moves
  * that must tell the person why, and the names people read.
  */
-import type { L10n } from './engine/l10n.ts';
+import type { L10n } from '../kernel/l10n.ts';
 import { helpReplyRequired, helpStatuses, helpStatusLabels, helpTransitions } from './help/lifecycle.ts';
 import {
   motionReplyRequired,

@@ -1,5 +1,5 @@
 /** 我的/mine: the person's own items with their status and last update. */
-import { formatTime, t } from './engine/l10n.ts';
+import { formatTime, t } from '../kernel/l10n.ts';
 import type { CommandDef } from './engine/types.ts';
 import { finish } from './engine/types.ts';
 import { type HelpKind, helpKindLabels, helpKinds } from './help/kinds.ts';

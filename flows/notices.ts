@@ -1,6 +1,6 @@
 /** The message a person gets when an officer moves their item on. */
 import type { Outbound } from '../bots/core/messenger.ts';
-import { formatTime, type Lang, t } from './engine/l10n.ts';
+import { formatTime, type Lang, t } from '../kernel/l10n.ts';
 import { type ItemKind, lifecycles, statusLabel } from './lifecycles.ts';
 
 const text = {

@@ -4,11 +4,11 @@
  * is sent where they filed it. Others are told these are for officers.
  */
 import type { Outbound } from '../bots/core/messenger.ts';
+import { formatTime, type L10n, type Lang, t } from '../kernel/l10n.ts';
+import { normalizeText } from '../kernel/text.ts';
 import { rolesFor } from './access/rules.ts';
 import type { CaseOutcome } from './effects.ts';
 import { encodeAction } from './engine/actions.ts';
-import { formatTime, type L10n, type Lang, t } from './engine/l10n.ts';
-import { normalizeText } from './engine/text.ts';
 import type { CommandDef, FlowContext } from './engine/types.ts';
 import { finish, finishWith } from './engine/types.ts';
 import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from './help/kinds.ts';

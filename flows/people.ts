@@ -3,11 +3,12 @@
  * set someone's role and unit by their member number, e.g. "角色 1024 干部 太平林场" or
  * "单位 1024 太平林场". An officer given a unit this way also handles that unit's items.
  */
+
+import { type L10n, t } from '../kernel/l10n.ts';
+import { normalizeText } from '../kernel/text.ts';
 import { rolesFor } from './access/rules.ts';
 import type { AssignOutcome } from './effects.ts';
-import { type L10n, t } from './engine/l10n.ts';
 import { roleLabels, roleOf } from './engine/roles.ts';
-import { normalizeText } from './engine/text.ts';
 import type { CommandDef, FlowContext, Role } from './engine/types.ts';
 import { finish, finishWith } from './engine/types.ts';
 

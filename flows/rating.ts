@@ -4,10 +4,10 @@
  * optional comment. "评价" alone lists the items waiting for a rating.
  */
 import type { Outbound } from '../bots/core/messenger.ts';
+import { type L10n, type Lang, t } from '../kernel/l10n.ts';
+import { charCount, normalizeText } from '../kernel/text.ts';
 import type { RateOutcome } from './effects.ts';
 import { encodeAction } from './engine/actions.ts';
-import { type L10n, type Lang, t } from './engine/l10n.ts';
-import { charCount, normalizeText } from './engine/text.ts';
 import type { CommandDef, FlowContext } from './engine/types.ts';
 import { finish, finishWith } from './engine/types.ts';
 

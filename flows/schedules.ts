@@ -4,10 +4,10 @@
  * admins): see, move, stop or resume one's own daily digest ("摘要 07:45", "摘要 关闭").
  */
 import type { Outbound } from '../bots/core/messenger.ts';
+import { formatTime, type L10n, type Lang, t } from '../kernel/l10n.ts';
+import { normalizeText } from '../kernel/text.ts';
 import { rolesFor } from './access/rules.ts';
 import type { ScheduleBrief } from './effects.ts';
-import { formatTime, type L10n, type Lang, t } from './engine/l10n.ts';
-import { normalizeText } from './engine/text.ts';
 import type { CommandDef, FlowContext } from './engine/types.ts';
 import { finish, finishWith } from './engine/types.ts';
 

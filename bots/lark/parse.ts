@@ -4,7 +4,7 @@
  * time; the verification token and app id are compared by the caller with `sameSecret`.
  */
 import { z } from 'zod';
-import { hasUnsafeCharacters } from '../../flows/engine/text.ts';
+import { hasUnsafeCharacters } from '../../kernel/text.ts';
 import { type Inbound, maxActionValueLength } from '../core/messenger.ts';
 
 const idSchema = z.object({ open_id: z.string().min(1).max(200), union_id: z.string().max(200).nullish() });

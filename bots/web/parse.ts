@@ -1,6 +1,6 @@
 /** Turns a web chat POST body into a neutral inbound event, or says what is wrong with it. */
 import { z } from 'zod';
-import { charCount, hasUnsafeCharacters, normalizeText } from '../../flows/engine/text.ts';
+import { charCount, hasUnsafeCharacters, normalizeText } from '../../kernel/text.ts';
 import { type Inbound, maxActionValueLength } from '../core/messenger.ts';
 
 /** Longest message the web chat accepts; flows enforce their own, smaller, limits per answer. */

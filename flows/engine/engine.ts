@@ -4,14 +4,14 @@
  * step and performs the effect a completed flow declares. Pure apart from the `EffectPort`.
  */
 import type { Choice, InboundContent, Outbound } from '../../bots/core/messenger.ts';
+import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
+import { normalizeText } from '../../kernel/text.ts';
 import { decodeAction, encodeAction } from './actions.ts';
 import { inputProblem } from './inputs.ts';
-import { formatTime, type L10n, type Lang, t } from './l10n.ts';
 import { isWord, matchOption, type Word, wordByName, wordOf } from './matching.ts';
 import { engineWords, engineText as m } from './messages.ts';
 import { prompt, wordChoice } from './prompts.ts';
 import { roleLabels } from './roles.ts';
-import { normalizeText } from './text.ts';
 import type {
   AnyFlow,
   CommandDef,

@@ -3,7 +3,7 @@
  * explain a refusal in the person's language, with the limit stated.
  */
 import { z } from 'zod';
-import { charCount } from './text.ts';
+import { charCount } from '../../kernel/text.ts';
 
 export type InputProblem =
   | { reason: 'empty' }

@@ -1,7 +1,7 @@
 /** Recognising what a person typed: the engine's words, start words, and options by number or words. */
-import { t } from './l10n.ts';
+import { t } from '../../kernel/l10n.ts';
+import { foldForMatch } from '../../kernel/text.ts';
 import { engineWords } from './messages.ts';
-import { foldForMatch } from './text.ts';
 import type { AnyFlow, CommandDef, OptionDef } from './types.ts';
 
 /** Engine words, and start words of flows (`flow:name`) and commands (`cmd:name`). */

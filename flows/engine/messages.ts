@@ -1,5 +1,5 @@
 /** What the engine itself says, in both languages. */
-import type { L10n } from './l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const engineText = {
   menuTitle: {

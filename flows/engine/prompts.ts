@@ -1,7 +1,7 @@
 /** Turns the current step of a flow into the neutral message that asks for it. */
 import type { Choice, Outbound } from '../../bots/core/messenger.ts';
+import { type L10n, type Lang, t } from '../../kernel/l10n.ts';
 import { encodeAction } from './actions.ts';
-import { type L10n, type Lang, t } from './l10n.ts';
 import { engineText as m } from './messages.ts';
 import type { AnyFlow, ConversationState, FlowContext } from './types.ts';
 

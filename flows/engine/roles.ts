@@ -1,6 +1,6 @@
 /** Role names as people read and type them. */
-import type { L10n } from './l10n.ts';
-import { normalizeText } from './text.ts';
+import type { L10n } from '../../kernel/l10n.ts';
+import { normalizeText } from '../../kernel/text.ts';
 import { type Role, roles } from './types.ts';
 
 export const roleLabels: Record<Role, L10n> = {

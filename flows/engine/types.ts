@@ -5,8 +5,8 @@
  */
 import type { z } from 'zod';
 import type { Outbound } from '../../bots/core/messenger.ts';
+import type { L10n, Lang } from '../../kernel/l10n.ts';
 import type { Effect, EffectResults } from '../effects.ts';
-import type { L10n, Lang } from './l10n.ts';
 
 /** What a person may do: staff, delegate (职工代表), officer (工会干部) or admin. */
 export const roles = ['staff', 'delegate', 'officer', 'admin'] as const;

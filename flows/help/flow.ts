@@ -4,9 +4,10 @@
  * have acknowledged it. The situation and the phone number are never echoed back in full: the
  * messages sent are stored too, and only the sealed copy may hold them.
  */
+
+import { formatTime, t } from '../../kernel/l10n.ts';
+import { charCount } from '../../kernel/text.ts';
 import { textInput } from '../engine/inputs.ts';
-import { formatTime, t } from '../engine/l10n.ts';
-import { charCount } from '../engine/text.ts';
 import { defineFlow, finish, goto, invalid } from '../engine/types.ts';
 import { type HelpData, helpDataSchema, helpDraftSchema, helpLimits } from './draft.ts';
 import {

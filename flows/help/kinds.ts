@@ -1,5 +1,5 @@
 /** The kinds of help a person can ask for (五项救助 and 维权咨询), and how urgent it is. */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const helpKinds = ['seasonal', 'winter', 'spring_festival', 'daily', 'special', 'legal'] as const;
 export type HelpKind = (typeof helpKinds)[number];

@@ -2,7 +2,7 @@
  * The help-request lifecycle: new → acknowledged → verifying → approved | declined → delivered →
  * follow-up → closed (the person rates it once closed). Declining always comes with the reason.
  */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const helpStatuses = [
   'new',

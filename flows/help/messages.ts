@@ -1,5 +1,5 @@
 /** What the help-request flow says, in both languages. */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 import { helpLimits } from './draft.ts';
 
 export const helpText = {

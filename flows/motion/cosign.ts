@@ -3,11 +3,11 @@
  * ("附议 TA-2026-0001 同意" / "附议 TA-2026-0001 不同意").
  */
 import type { Outbound } from '../../bots/core/messenger.ts';
+import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
+import { normalizeText } from '../../kernel/text.ts';
 import { rolesFor } from '../access/rules.ts';
 import type { EffectResults } from '../effects.ts';
 import { encodeAction } from '../engine/actions.ts';
-import { formatTime, type L10n, type Lang, t } from '../engine/l10n.ts';
-import { normalizeText } from '../engine/text.ts';
 import type { CommandDef } from '../engine/types.ts';
 import { finish, finishWith } from '../engine/types.ts';
 

@@ -2,10 +2,11 @@
  * The motion flow (职代会提案), for delegates: title, reasons, measures, department, the delegates
  * invited to co-sign, confirmation, then a receipt with the reference and the co-signing deadline.
  */
+
+import { formatTime, t } from '../../kernel/l10n.ts';
+import { clipText } from '../../kernel/text.ts';
 import { rolesFor } from '../access/rules.ts';
 import { textInput } from '../engine/inputs.ts';
-import { formatTime, t } from '../engine/l10n.ts';
-import { clipText } from '../engine/text.ts';
 import { defineFlow, finish, goto, invalid } from '../engine/types.ts';
 import {
   motionLimits as limits,

@@ -3,7 +3,7 @@
  * converted (to a suggestion) | declined (with the reason) → assigned to a department → answered →
  * closed after the author's rating, or back to assigned when the author is not satisfied.
  */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const motionStatuses = [
   'submitted',

@@ -1,5 +1,5 @@
 /** What the motion flow and co-signing say, in both languages. */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 import { motionLimits as limits } from './draft.ts';
 
 export const motionText = {

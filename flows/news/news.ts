@@ -3,9 +3,9 @@
  * 订阅/退订: turning topics on and off (everyone starts with all of them on).
  */
 import type { Outbound } from '../../bots/core/messenger.ts';
+import { formatTime, type Lang, t } from '../../kernel/l10n.ts';
 import type { NewsBrief } from '../effects.ts';
 import { encodeAction } from '../engine/actions.ts';
-import { formatTime, type Lang, t } from '../engine/l10n.ts';
 import type { CommandDef } from '../engine/types.ts';
 import { finish, finishWith } from '../engine/types.ts';
 import { type NewsTopic, newsTopics, topicLabels, topicNamed } from './topics.ts';

@@ -1,5 +1,5 @@
 /** 工会动态 topics, what each is called, and the words people type for them. */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const newsTopics = ['news', 'model_worker', 'notice', 'legal', 'activity'] as const;
 export type NewsTopic = (typeof newsTopics)[number];

@@ -3,8 +3,8 @@
  * the answers to closing and cancelling. Every text in both languages, shown in the reader's.
  */
 import type { Outbound } from '../../bots/core/messenger.ts';
+import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
 import type { PollActOutcome, PollBrief, PollDraft, PollRef } from '../effects.ts';
-import { formatTime, type L10n, type Lang, t } from '../engine/l10n.ts';
 import type { FlowContext } from '../engine/types.ts';
 import { kindLabels } from './kinds.ts';
 

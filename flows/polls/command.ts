@@ -3,10 +3,11 @@
  * 选项2 天数=3"), read a closed poll's results, close one early or cancel it. What is typed is
  * read and checked here against the poll rules (spec.ts), so a refused poll writes nothing.
  */
+
+import { type L10n, t } from '../../kernel/l10n.ts';
+import { normalizeText } from '../../kernel/text.ts';
 import { rolesFor } from '../access/rules.ts';
 import type { PollDraft, PollRef } from '../effects.ts';
-import { type L10n, t } from '../engine/l10n.ts';
-import { normalizeText } from '../engine/text.ts';
 import type { CommandDef, FlowContext } from '../engine/types.ts';
 import { finish, finishWith } from '../engine/types.ts';
 import { actMessage, createdMessage, listMessage, refText, pollText as text } from './command-replies.ts';

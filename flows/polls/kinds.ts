@@ -2,7 +2,7 @@
  * The kinds of poll and what counts as an answer to each: single choice (option 1..n, 2–10
  * options), rating 1–5, and eNPS 0–10 (score = % answering 9–10 minus % answering 0–6).
  */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const pollKinds = ['single', 'rating', 'enps'] as const;
 export type PollKind = (typeof pollKinds)[number];

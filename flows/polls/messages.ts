@@ -4,7 +4,7 @@
  * and what a voter is told after voting. Pure.
  */
 import type { Field, Outbound } from '../../bots/core/messenger.ts';
-import { formatTime, type L10n, type Lang, t } from '../engine/l10n.ts';
+import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
 import type { Disclosed } from './disclosure.ts';
 import { answerLabel, answerValues, maxCommentLength, type PollKind, scaleNotes } from './kinds.ts';
 

@@ -2,7 +2,7 @@
  * What a poll stores and who can see what, in plain words: shown with a person's first answer to
  * each poll, on the privacy page, and in the README.
  */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const privacyTitle: L10n = { zh: '匿名投票说明', en: 'How anonymous polls work' };
 

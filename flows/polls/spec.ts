@@ -4,7 +4,7 @@
  * none otherwise, thresholds of at least 3, a reminder before the close.
  */
 import { z } from 'zod';
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 import {
   defaultCommentThreshold,
   defaultThreshold,

@@ -1,5 +1,5 @@
 /** The categories of a rationalization proposal (合理化建议). */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const suggestionCategories = [
   'safety',

@@ -3,9 +3,9 @@
  * confirmation, then a receipt with the reference code.
  */
 
+import { formatTime, t } from '../../kernel/l10n.ts';
+import { clipText } from '../../kernel/text.ts';
 import { textInput } from '../engine/inputs.ts';
-import { formatTime, t } from '../engine/l10n.ts';
-import { clipText } from '../engine/text.ts';
 import { defineFlow, finish, goto } from '../engine/types.ts';
 import {
   categoryAliases,

@@ -2,7 +2,7 @@
  * The suggestion lifecycle: submitted → in_review → accepted | not_adopted → implemented →
  * rewarded (optional) → closed. Officers move an item one allowed step at a time.
  */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const suggestionStatuses = [
   'submitted',

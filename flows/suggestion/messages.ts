@@ -1,5 +1,5 @@
 /** What the suggestion flow says, in both languages. */
-import type { L10n } from '../engine/l10n.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 
 export const suggestionText = {
   title: { zh: '提合理化建议', en: 'Make a suggestion' },

@@ -6,7 +6,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../../db/handle.ts';
 import { type Action, type Actor, allows, type Decision, type ItemAction } from '../../flows/access/rules.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { tokenActor } from '../store/actors.ts';
 import { itemAccess } from '../store/item-access.ts';
 

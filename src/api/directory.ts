@@ -4,10 +4,10 @@
  */
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { isUuid } from '../../kernel/http/ids.ts';
+import { readJson, validationError } from '../../kernel/http/json-body.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
-import { AppError } from '../errors.ts';
-import { isUuid } from '../http/ids.ts';
-import { readJson, validationError } from '../http/json-body.ts';
 import type { Logger } from '../log.ts';
 import {
   assignPerson,

@@ -2,11 +2,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/handle.ts';
-import { charCount } from '../../flows/engine/text.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { isUuid } from '../../kernel/http/ids.ts';
+import { readJson } from '../../kernel/http/json-body.ts';
+import { charCount } from '../../kernel/text.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
-import { AppError } from '../errors.ts';
-import { isUuid } from '../http/ids.ts';
-import { readJson } from '../http/json-body.ts';
 import { extendMotion, listSessions, saveSession } from '../store/motions.ts';
 import { type ApiEnv, allow, mayTouch } from './access.ts';
 

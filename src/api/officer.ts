@@ -5,12 +5,12 @@
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
 import { type Actor, itemScope } from '../../flows/access/rules.ts';
-import { charCount } from '../../flows/engine/text.ts';
 import { statusLabel } from '../../flows/lifecycles.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { readJson, validationError } from '../../kernel/http/json-body.ts';
+import { charCount } from '../../kernel/text.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
-import { AppError } from '../errors.ts';
 import { requireBearer } from '../http/bearer.ts';
-import { readJson, validationError } from '../http/json-body.ts';
 import type { SignInLimit } from '../http/sign-in-limit.ts';
 import type { Logger } from '../log.ts';
 import { satisfactionReport, unitAndDescendants } from '../store/directory.ts';

@@ -6,7 +6,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { type Action, allows } from '../../flows/access/rules.ts';
-import { type L10n, type Lang, t } from '../../flows/engine/l10n.ts';
+import { type L10n, type Lang, t } from '../../kernel/l10n.ts';
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 

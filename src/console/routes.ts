@@ -10,7 +10,7 @@ import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import type { Db } from '../../db/handle.ts';
-import { type L10n, type Lang, t } from '../../flows/engine/l10n.ts';
+import { type L10n, type Lang, t } from '../../kernel/l10n.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { secretsEqual } from '../http/bearer.ts';
 import { attemptSignIn, type SignInLimit } from '../http/sign-in-limit.ts';

@@ -8,8 +8,8 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { consoleLinks, consoleSessions, type PersonRow, people } from '../../db/schema/index.ts';
 import { type Actor, allows } from '../../flows/access/rules.ts';
-import type { Lang } from '../../flows/engine/l10n.ts';
 import type { Role } from '../../flows/engine/types.ts';
+import type { Lang } from '../../kernel/l10n.ts';
 import { actorWithRole, tokenActor } from '../store/actors.ts';
 import { audit } from '../store/audit.ts';
 

@@ -4,7 +4,7 @@
  * with 429 whatever token it sends, so guessing cannot go faster than the limit.
  */
 import { createMiddleware } from 'hono/factory';
-import { AppError, errorText } from '../errors.ts';
+import { AppError, errorText } from '../../kernel/errors.ts';
 import type { RefusedSignIn } from '../store/failed-sign-ins.ts';
 import { attemptSignIn, type SignInLimit, tooManyAttempts } from './sign-in-limit.ts';
 

@@ -1,8 +1,8 @@
 /** The one place where errors become HTTP responses: a status and a message in both languages. */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { L10n } from '../../flows/engine/l10n.ts';
-import { AppError, type ErrorCode, errorStatus, errorText } from '../errors.ts';
+import { AppError, type ErrorCode, errorStatus, errorText } from '../../kernel/errors.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 import { errorFields, type Logger } from '../log.ts';
 import { requestLang } from './lang.ts';
 

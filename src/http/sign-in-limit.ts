@@ -4,7 +4,7 @@
  * A source past the limit is answered 429 with Retry-After and a message in both languages.
  */
 import type { Context } from 'hono';
-import { AppError, errorText } from '../errors.ts';
+import { AppError, errorText } from '../../kernel/errors.ts';
 import type { FailedSignIns, RefusedSignIn } from '../store/failed-sign-ins.ts';
 import type { SourceOf } from './client-address.ts';
 

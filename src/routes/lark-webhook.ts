@@ -5,8 +5,8 @@
  */
 import { Hono } from 'hono';
 import { maxLarkBodyBytes, openLarkRequest } from '../../bots/lark/verify.ts';
-import { AppError } from '../errors.ts';
-import { readRawBody } from '../http/raw-body.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { readRawBody } from '../../kernel/http/raw-body.ts';
 import { type LarkIntakeDeps, larkText, takeLarkPayload } from '../lark-intake.ts';
 
 export interface LarkWebhookDeps extends LarkIntakeDeps {

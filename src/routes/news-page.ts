@@ -7,9 +7,9 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Db } from '../../db/handle.ts';
 import { newsItems } from '../../db/schema/index.ts';
-import { formatTime } from '../../flows/engine/l10n.ts';
 import { isNewsTopic, topicLabels } from '../../flows/news/topics.ts';
-import { isUuid } from '../http/ids.ts';
+import { isUuid } from '../../kernel/http/ids.ts';
+import { formatTime } from '../../kernel/l10n.ts';
 import { escapeHtml, renderMarkdown } from '../news/markdown.ts';
 
 const style = `

@@ -4,7 +4,7 @@
  * reconnects by itself; a ping timeout is set so a dead connection is noticed.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { type LarkIntakeDeps, takeLarkPayload, unflattenLarkEvent } from '../lark-intake.ts';
 import { errorFields, type Logger } from '../log.ts';
 

@@ -9,7 +9,7 @@ import { eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { people, type SubmissionRow, submissions } from '../../db/schema/index.ts';
-import type { Lang } from '../../flows/engine/l10n.ts';
+import type { Lang } from '../../kernel/l10n.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 
 export interface Author {

@@ -5,11 +5,11 @@
  */
 import type { Context } from 'hono';
 import type { Db } from '../../db/handle.ts';
-import { formatTime, t } from '../../flows/engine/l10n.ts';
 import { type HelpKind, helpKindLabels } from '../../flows/help/kinds.ts';
 import { isItemKind, lifecycles, statusLabel } from '../../flows/lifecycles.ts';
 import { type Rating, ratingLabels } from '../../flows/rating.ts';
 import { categoryLabels, type SuggestionCategory } from '../../flows/suggestion/categories.ts';
+import { formatTime, t } from '../../kernel/l10n.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { toCsv } from '../http/csv.ts';
 import { openHelpDetails } from './help-requests.ts';

@@ -15,9 +15,9 @@ import {
 } from '../../db/schema/index.ts';
 import { allows } from '../../flows/access/rules.ts';
 import type { EffectResults } from '../../flows/effects.ts';
-import { yearIn } from '../../flows/engine/l10n.ts';
 import { cosignInvitation, motionNotices } from '../../flows/motion/cosign.ts';
 import type { MotionDraft } from '../../flows/motion/draft.ts';
+import { yearIn } from '../../kernel/l10n.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
 import { signedOrigin } from './authors.ts';

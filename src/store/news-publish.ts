@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { channelNames } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { type NewsItemRow, newsItems, orgUnits } from '../../db/schema/index.ts';
-import type { L10n } from '../../flows/engine/l10n.ts';
 import { newsTopics } from '../../flows/news/topics.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 import { checkPublicHttpUrl } from '../news/safe-url.ts';
 import { audit } from './audit.ts';
 

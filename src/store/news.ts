@@ -7,8 +7,8 @@ import type { ChannelName } from '../../bots/core/messenger.ts';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { type NewsAudience, type NewsItemRow, newsItems, newsOptOuts } from '../../db/schema/index.ts';
 import type { NewsBrief } from '../../flows/effects.ts';
-import type { Lang } from '../../flows/engine/l10n.ts';
 import { isNewsTopic, type NewsTopic, newsTopics } from '../../flows/news/topics.ts';
+import type { Lang } from '../../kernel/l10n.ts';
 import { summarize } from '../news/markdown.ts';
 import { inUnitTree, peopleWithReach } from './audience.ts';
 

@@ -6,9 +6,9 @@ import { sql } from 'drizzle-orm';
 import type { ChannelName, Outbound } from '../../bots/core/messenger.ts';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { handlesEveryUnit, rolesFor } from '../../flows/access/rules.ts';
-import type { Lang } from '../../flows/engine/l10n.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { newItemNotice } from '../../flows/officer.ts';
+import type { Lang } from '../../kernel/l10n.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { enqueue } from './outbox.ts';
 

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Inbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { channelIdentities, type PersonRow, people } from '../../db/schema/index.ts';
-import type { Lang } from '../../flows/engine/l10n.ts';
+import type { Lang } from '../../kernel/l10n.ts';
 
 /** The person for this sender on this channel, created on first contact. Safe under concurrency. */
 export async function resolvePerson(

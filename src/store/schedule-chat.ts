@@ -4,7 +4,7 @@ import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { type ScheduleRow, schedules } from '../../db/schema/index.ts';
 import type { EffectResults, ScheduleBrief } from '../../flows/effects.ts';
-import { clipText } from '../../flows/engine/text.ts';
+import { clipText } from '../../kernel/text.ts';
 import {
   changeSchedule,
   createSchedule,

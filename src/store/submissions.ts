@@ -10,12 +10,12 @@ import {
   submissions,
 } from '../../db/schema/index.ts';
 import type { ItemDetail, MineItem } from '../../flows/effects.ts';
-import { yearIn } from '../../flows/engine/l10n.ts';
 import { checkMove, nextStatuses } from '../../flows/lifecycles.ts';
 import { statusChangedNotice } from '../../flows/notices.ts';
 import { ratingPrompt } from '../../flows/rating.ts';
 import type { SuggestionDraft } from '../../flows/suggestion/draft.ts';
 import type { SuggestionStatus } from '../../flows/suggestion/lifecycle.ts';
+import { yearIn } from '../../kernel/l10n.ts';
 import type { KeyRing } from '../crypto/sealed.ts';
 import { audit } from './audit.ts';
 import { authorColumns, authorContact, authoredBy, authorTime } from './authors.ts';

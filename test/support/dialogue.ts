@@ -13,13 +13,13 @@ import type {
   PollRef,
 } from '../../flows/effects.ts';
 import { createEngine } from '../../flows/engine/engine.ts';
-import type { Lang } from '../../flows/engine/l10n.ts';
 import type { ConversationState, EffectPort, Role } from '../../flows/engine/types.ts';
 import { type NewsTopic, newsTopics } from '../../flows/news/topics.ts';
 import type { PollView } from '../../flows/polls/messages.ts';
 import type { Results } from '../../flows/polls/tally.ts';
 import { codeAlphabet } from '../../flows/polls/text-vote.ts';
 import { commands, flows } from '../../flows/registry.ts';
+import type { Lang } from '../../kernel/l10n.ts';
 
 /** A poll the in-memory port knows; `mine` when this person started it. */
 export type DialoguePoll = PollView & {

@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import type { Db } from '../../../db/handle.ts';
 import { type Action, allows, rules } from '../../../flows/access/rules.ts';
-import { type L10n, type Lang, t } from '../../../flows/engine/l10n.ts';
+import { type L10n, type Lang, t } from '../../../kernel/l10n.ts';
 import { type AuditEntry, audit } from '../../store/audit.ts';
 import { bare, type PageUser } from '../layout.ts';
 import type { ConsoleEnv } from '../routes.ts';

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { auditLog, people } from '../../../db/schema/index.ts';
-import { formatTime, type L10n, t } from '../../../flows/engine/l10n.ts';
+import { formatTime, type L10n, t } from '../../../kernel/l10n.ts';
 import { toCsv } from '../../http/csv.ts';
 import { audit } from '../../store/audit.ts';
 import { csvResponse } from '../../store/items-csv.ts';

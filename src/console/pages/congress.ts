@@ -6,9 +6,9 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { CongressSessionRow } from '../../../db/schema/index.ts';
-import { formatTime, type L10n, t } from '../../../flows/engine/l10n.ts';
+import { isUuid } from '../../../kernel/http/ids.ts';
+import { formatTime, type L10n, t } from '../../../kernel/l10n.ts';
 import { sessionBody, sessionChangeBody } from '../../api/motions.ts';
-import { isUuid } from '../../http/ids.ts';
 import { listSessions, type MotionActor, saveSession } from '../../store/motions.ts';
 import { field, invalidFields } from '../form.ts';
 import { page } from '../layout.ts';

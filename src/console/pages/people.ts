@@ -9,8 +9,8 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { people } from '../../../db/schema/index.ts';
-import { formatTime, type L10n, type Lang, t } from '../../../flows/engine/l10n.ts';
 import { type Role, roles } from '../../../flows/engine/types.ts';
+import { formatTime, type L10n, type Lang, t } from '../../../kernel/l10n.ts';
 import { toCsv } from '../../http/csv.ts';
 import { audit } from '../../store/audit.ts';
 import {

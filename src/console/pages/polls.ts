@@ -12,7 +12,6 @@ import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { type PollRow, schedules } from '../../../db/schema/index.ts';
 import { decide } from '../../../flows/access/rules.ts';
-import { formatTime, type L10n, type Lang, t } from '../../../flows/engine/l10n.ts';
 import {
   answerLabel,
   answerValues,
@@ -22,6 +21,7 @@ import {
   minThreshold,
   pollKinds,
 } from '../../../flows/polls/kinds.ts';
+import { formatTime, type L10n, type Lang, t } from '../../../kernel/l10n.ts';
 import { resultsJson } from '../../api/polls.ts';
 import { toCsv } from '../../http/csv.ts';
 import { listUnits } from '../../store/directory.ts';

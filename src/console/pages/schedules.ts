@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { isUniqueViolation } from '../../../db/errors.ts';
 import type { ScheduleRow } from '../../../db/schema/index.ts';
-import { formatTime, type L10n, type Lang, t } from '../../../flows/engine/l10n.ts';
+import { formatTime, type L10n, type Lang, t } from '../../../kernel/l10n.ts';
 import { timeZone as timeZoneSchema } from '../../config.ts';
 import { toCsv } from '../../http/csv.ts';
 import { audit } from '../../store/audit.ts';

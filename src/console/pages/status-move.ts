@@ -3,8 +3,9 @@
  * (src/store/submissions.ts changeStatus): the reply's length checked, the person told, and each
  * refusal said in both languages. Shared by the items and the help cases pages.
  */
-import { type L10n, t } from '../../../flows/engine/l10n.ts';
+
 import { statusLabel } from '../../../flows/lifecycles.ts';
+import { type L10n, t } from '../../../kernel/l10n.ts';
 import { statusChangeText } from '../../api/officer.ts';
 import { maxReplyLength } from '../../api/schemas.ts';
 import type { Grade } from '../../store/motion-rules.ts';

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
-import { type L10n, t } from '../../../flows/engine/l10n.ts';
+import { type L10n, t } from '../../../kernel/l10n.ts';
 import { type Html, page } from '../layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../routes.ts';
 import { gate, pageUser } from './access.ts';

@@ -2,7 +2,7 @@
  * Expected failures of requests: one error type with a code from one list, mapped to an HTTP
  * status and a message in both languages in one place (the app's onError).
  */
-import type { L10n } from '../flows/engine/l10n.ts';
+import type { L10n } from './l10n.ts';
 
 export const errorStatus = {
   bad_request: 400,
