@@ -8,15 +8,15 @@
  * runs them all and writes the "## Polls" section of BENCHMARKS.md.
  */
 import { sql } from 'drizzle-orm';
+import { cardAnswerBudgetMs } from '../bots/lark/answer-budget.ts';
+import { larkText } from '../bots/lark/intake.ts';
 import { pollValue } from '../bots/lark/render.ts';
+import { voteQueueWidth } from '../bots/lark/vote-queue.ts';
 import { openDatabase } from '../db/client.ts';
 import type { Db } from '../db/handle.ts';
 import { type VoteOutcome, voteReplies } from '../flows/polls/messages.ts';
 import { nodeAesGcm } from '../src/crypto/aes-gcm-node.ts';
 import { createKeyRing, generateDataKey } from '../src/crypto/sealed.ts';
-import { cardAnswerBudgetMs } from '../src/intake/answer-budget.ts';
-import { larkText } from '../src/lark-intake.ts';
-import { voteQueueWidth } from '../src/polls/vote-queue.ts';
 import { openBallot } from '../src/store/poll-votes.ts';
 import { cardAction, delivery, larkApp, larkEnv } from '../test/support/lark-events.ts';
 import { type StandIn, startLarkStandIn } from '../test/support/lark-stand-in.ts';

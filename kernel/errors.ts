@@ -75,3 +75,9 @@ export const errorText = {
   },
   internal: { zh: '服务器内部错误，请稍后重试。', en: 'Internal server error. Please try again later.' },
 } satisfies Record<string, L10n | ((...args: never[]) => L10n)>;
+
+/** A person past their messages a minute (every channel says the same). */
+export const floodText = {
+  zh: '您发送得太快了，请稍等一分钟再发。',
+  en: 'You are sending messages too fast. Please wait a minute and try again.',
+};

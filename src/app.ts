@@ -4,8 +4,6 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { WebChatHub } from '../bots/web/hub.ts';
-import type { VisitorSigner } from '../bots/web/identity.ts';
 import type { Db } from '../db/handle.ts';
 import { AppError, errorText } from '../kernel/errors.ts';
 import { refuseUnstorableForm, refuseUnstorableUrl } from '../kernel/http/unstorable-input.ts';
@@ -17,15 +15,12 @@ import { accessLog } from './http/access-log.ts';
 import type { SourceOf } from './http/client-address.ts';
 import { errorBody, handleError } from './http/error-response.ts';
 import type { SignInLimit } from './http/sign-in-limit.ts';
-import type { PersonLimit } from './intake/flood-guard.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
-import { type LarkWebhookDeps, larkWebhookRoutes } from './routes/lark-webhook.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { newsPageRoutes } from './routes/news-page.ts';
 import { pollPrivacyRoutes } from './routes/poll-privacy.ts';
-import { webChatRoutes } from './routes/web-chat.ts';
 import { createFailedSignIns } from './store/failed-sign-ins.ts';
 
 export interface AppDeps {
@@ -33,13 +28,10 @@ export interface AppDeps {
   log: Logger;
   timeZone: string;
   adminToken: string | undefined;
-  /** Signs the web chat's visitor cookie (keys from the environment, never the database). */
-  visitorSigner: VisitorSigner;
-  hub: WebChatHub;
   /** Wakes the jobs after new work is written (an inbound event, a queued notice). */
   wake: { inbox(): void; outbox(): void; news?(): void; polls?(): void };
-  /** The Lark webhook, when Lark is configured. */
-  lark?: LarkWebhookDeps;
+  /** Each channel's own routes (the web chat's page and messages, Lark's webhook). */
+  channelRoutes: readonly Hono[];
   now?: () => Date;
   metrics: Metrics;
   keyRing: KeyRing;
@@ -52,12 +44,6 @@ export interface AppDeps {
   chartScript: () => Promise<string>;
   /** The WeChat login QR code waiting to be scanned, if any. */
   wechatQr?: () => string | null;
-  /** Refuses a person's web chat messages past so many a minute. */
-  floodGuard?: PersonLimit;
-  /** Refuses a person's poll answers past so many a minute. */
-  voteLimit?: PersonLimit;
-  /** Refuses web chat messages from one client address past so many a minute, whatever the cookie. */
-  addressLimit?: PersonLimit;
   /** Where a request comes from, for the limit on guessing ADMIN_TOKEN and sign-in links (unset: all alike). */
   sourceOf?: SourceOf;
 }
@@ -101,29 +87,11 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', limit);
   app.use('/console/*', limit);
   app.use('/console/*', refuseUnstorableForm());
-  // Webhooks enforce their platform's own limit as they read (1 MiB for Lark).
   app.route('/', healthRoutes(deps.db));
   app.route('/', metricsRoutes({ db: deps.db, metrics: deps.metrics, adminToken: deps.adminToken, signIns }));
   app.get('/', (c) => c.redirect('/chat'));
-  app.route(
-    '/',
-    webChatRoutes({
-      db: deps.db,
-      hub: deps.hub,
-      signer: deps.visitorSigner,
-      log: deps.log,
-      wake: deps.wake.inbox,
-      now,
-      timeZone: deps.timeZone,
-      sealer: deps.keyRing,
-      publicUrl: deps.publicUrl,
-      wakeOutbox: deps.wake.outbox,
-      ...(deps.floodGuard ? { floodGuard: deps.floodGuard } : {}),
-      ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
-      ...(deps.addressLimit ? { addressLimit: deps.addressLimit } : {}),
-      sourceOf: signIns.sourceOf,
-    }),
-  );
+  // Webhooks enforce their platform's own limit as they read (1 MiB for Lark).
+  for (const routes of deps.channelRoutes) app.route('/', routes);
   app.route('/', newsPageRoutes({ db: deps.db, timeZone: deps.timeZone, now }));
   app.route('/', pollPrivacyRoutes());
   app.route(
@@ -146,7 +114,6 @@ export function createApp(deps: AppDeps) {
       runSchedule: deps.runSchedule,
     }),
   );
-  if (deps.lark) app.route('/', larkWebhookRoutes(deps.lark));
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', api);
   app.notFound((c) => c.json(errorBody(c, 'not_found', errorText.notFound), 404));

@@ -2,16 +2,13 @@
  * The server's working parts over one database: the HTTP app, and the jobs that process the
  * inbox, dispatch the outbox and end abandoned conversations. Runtimes start and stop them.
  */
+import type { Channel } from '../bots/core/channel.ts';
 import type { ChannelName, ChannelSender } from '../bots/core/messenger.ts';
 import type { SendLimiter } from '../bots/core/rate-limiter.ts';
 import type { LarkCrypto } from '../bots/lark/crypto.ts';
-import { webLarkCrypto } from '../bots/lark/crypto-web.ts';
-import { fetchTransport } from '../bots/lark/fetch-transport.ts';
-import { createLarkClient, type LarkMemo } from '../bots/lark/sender.ts';
+import type { LarkMemo } from '../bots/lark/sender.ts';
 import type { LarkAppCredentials, LarkTransport } from '../bots/lark/transport.ts';
-import { WebChatHub } from '../bots/web/hub.ts';
-import { createWebSender } from '../bots/web/sender.ts';
-import { redactIncoming } from '../bots/web/store.ts';
+import { createWebChannel } from '../bots/web/index.ts';
 import type { Db } from '../db/handle.ts';
 import { createEngine } from '../flows/engine/engine.ts';
 import { commands, flows } from '../flows/registry.ts';
@@ -31,12 +28,13 @@ import { createLoop } from './jobs/loop.ts';
 import { createNewsBroadcast } from './jobs/news-broadcast.ts';
 import { createOutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import { createPollJobs } from './jobs/polls.ts';
-import type { LarkIntakeDeps } from './lark-intake.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { channelLog, larkChannelOf, webShortcuts } from './pipeline/channels.ts';
+import { createIntake } from './pipeline/intake.ts';
+import { createWebHistory, redactIncoming, storeIncoming } from './pipeline/web-history.ts';
 import { createGroupMember } from './polls/group-member.ts';
 import { RecentKeys } from './polls/recent-keys.ts';
-import { createVoteQueue } from './polls/vote-queue.ts';
 import { createScheduleHandlers } from './schedule/handlers.ts';
 import { ensureSystemSchedules } from './schedule/system.ts';
 import { createRunNow, createScheduleTick } from './schedule/tick.ts';
@@ -45,7 +43,6 @@ import { convertUnsupportedMotions } from './store/motions.ts';
 import { SharedPersonLimit, SharedRecentKeys, sweepPersonLimits } from './store/person-limits.ts';
 import type { ChatMembers } from './store/polls.ts';
 import { SharedSendBudget, sweepSendBudget } from './store/send-budget.ts';
-import type { WechatIntakeDeps } from './wechat-intake.ts';
 
 export type ServiceConfig = Pick<
   Config,
@@ -87,8 +84,8 @@ export interface ServiceDeps {
   config: ServiceConfig;
   log: Logger;
   now?: () => Date;
-  /** Extra channel senders (the web chat's is always there). */
-  senders?: readonly ChannelSender[];
+  /** Channels besides the web chat and Lark, which the configuration brings (WeChat, from the Node runtime). */
+  channels?: readonly Channel[];
   /** Which database `db` is: sets how many inbox workers run by default. */
   databaseKind?: 'pglite' | 'postgres';
   /** Seals sensitive text before it is stored. */
@@ -97,8 +94,6 @@ export interface ServiceDeps {
   wechatQr?: () => string | null;
   /** Chart.js's browser build: read from the installed package on Node, bundled on Workers. */
   chartScript: () => Promise<string>;
-  /** Lists group members on channels other than Lark (WeChat rooms), for poll reminders. */
-  chatMembers?: ChatMembers;
   /** The runtime's crypto for Lark requests (Web Crypto when not given). */
   larkCrypto?: LarkCrypto;
   /** How the Lark client reaches the Open API: the official SDK on Node, fetch (the default) elsewhere. */
@@ -139,43 +134,45 @@ export type WakeableJob = 'inbox' | 'outbox' | 'news' | 'polls';
 export function createServices(deps: ServiceDeps) {
   const { db, config, log } = deps;
   const now = deps.now ?? (() => new Date());
-  const larkCrypto = deps.larkCrypto ?? webLarkCrypto;
   const metrics = createMetrics();
-  const hub = new WebChatHub();
   const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
-  const senders = new Map<ChannelName, ChannelSender>([['web', createWebSender(db, hub, deps.keyRing)]]);
-  const lark =
-    config.LARK_APP_ID && config.LARK_APP_SECRET && config.LARK_VERIFICATION_TOKEN
-      ? {
-          appId: config.LARK_APP_ID,
-          verificationToken: config.LARK_VERIFICATION_TOKEN,
-          client: createLarkClient(
-            {
-              limits: {
-                appPerSecond: config.LARK_RATE_APP_PER_SECOND,
-                appPerMinute: config.LARK_RATE_APP_PER_MINUTE,
-                chatPerSecond: config.LARK_RATE_CHAT_PER_SECOND,
-              },
-            },
-            (deps.larkTransport ?? fetchTransport)({
-              appId: config.LARK_APP_ID,
-              appSecret: config.LARK_APP_SECRET,
-              apiBase: config.LARK_API_BASE,
-            }),
-            deps.sendLimiter ?? (deps.sharedLimits ? new SharedSendBudget(db) : undefined),
-            deps.larkMemo,
-          ),
-        }
-      : null;
-  if (lark) senders.set('lark', lark.client.sender);
-  for (const sender of deps.senders ?? []) senders.set(sender.channel, sender);
+  const publicUrl = linkBase(config);
+  // One count per person across every channel (of every instance, when the limits are shared).
+  const personLimit = (name: string, perMinute: number): PersonLimit =>
+    deps.sharedLimits
+      ? new SharedPersonLimit(db, deps.keyRing, name, perMinute, now)
+      : new FloodGuard(perMinute, () => now().getTime());
+  const web = createWebChannel({
+    history: createWebHistory(db, deps.keyRing),
+    signer: visitorSigner(config.WEB_COOKIE_SECRET, deps.keyRing),
+    log: channelLog(log),
+    now,
+    timeZone: config.TZ_DEFAULT,
+    publicUrl,
+    shortcuts: webShortcuts,
+    addressLimit: personLimit('address', config.WEB_PER_ADDRESS_PER_MINUTE),
+    sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
+  });
+  const lark = larkChannelOf(config, {
+    log,
+    metrics,
+    now,
+    ...(deps.larkCrypto ? { crypto: deps.larkCrypto } : {}),
+    ...(deps.larkTransport ? { transport: deps.larkTransport } : {}),
+    ...(deps.sendLimiter || deps.sharedLimits
+      ? { sendLimiter: deps.sendLimiter ?? new SharedSendBudget(db) }
+      : {}),
+    ...(deps.larkMemo ? { memo: deps.larkMemo } : {}),
+    ...(deps.cardAnswerMs !== undefined ? { cardAnswerMs: deps.cardAnswerMs } : {}),
+  });
+  const channels: Channel[] = [web, ...(lark ? [lark] : []), ...(deps.channels ?? [])];
+  const senders = new Map<ChannelName, ChannelSender>(channels.map((c) => [c.name, c.sender]));
 
   const motionRules = {
     cosigners: config.MOTION_COSIGNERS,
     cosignDays: config.MOTION_COSIGN_DAYS,
     answerDays: config.MOTION_ANSWER_DAYS,
   };
-  const publicUrl = linkBase(config);
   const processNext = createInboxProcessor({
     db,
     engine,
@@ -256,22 +253,9 @@ export function createServices(deps: ServiceDeps) {
     keyRing: deps.keyRing,
     ...(deps.handOffBroadcast ? { handOff: deps.handOffBroadcast } : {}),
   });
-  const chatMembers: ChatMembers = async (channel, chatId) => {
-    if (channel !== 'lark' || !lark) return (await deps.chatMembers?.(channel, chatId)) ?? null;
-    // The bot is a member of its groups too, and is not asked.
-    const bot = await lark.client.botOpenId();
-    return (await lark.client.chatMembers(chatId)).filter((id) => id !== bot);
-  };
+  const chatMembers: ChatMembers = async (channel, chatId) =>
+    (await channels.find((c) => c.name === channel)?.members?.(chatId)) ?? null;
   const groupMember = createGroupMember(chatMembers);
-  // One count per person across every channel (of every instance, when the limits are shared).
-  const personLimit = (name: string, perMinute: number): PersonLimit =>
-    deps.sharedLimits
-      ? new SharedPersonLimit(db, deps.keyRing, name, perMinute, now)
-      : new FloodGuard(perMinute, () => now().getTime());
-  const floodGuard = personLimit('messages', config.INBOUND_PER_MINUTE);
-  // And one count of poll answers per person, whichever way they answer.
-  const voteLimit = personLimit('votes', config.VOTES_PER_MINUTE);
-  const addressLimit = personLimit('address', config.WEB_PER_ADDRESS_PER_MINUTE);
   const polls = createPollJobs({
     db,
     log,
@@ -373,50 +357,40 @@ export function createServices(deps: ServiceDeps) {
     polls: wakeUp('polls'),
   };
 
-  // Card votes taken a few at a time, leaving the pool's other connections to the rest.
-  const voteQueue = createVoteQueue();
-  const larkIntake: LarkIntakeDeps | null = lark
-    ? {
-        db,
-        log,
-        now,
-        wake: wake.inbox,
-        appId: lark.appId,
-        verificationToken: lark.verificationToken,
-        botOpenId: () => lark.client.botOpenId(),
-        crypto: larkCrypto,
-        accept: createInboxWriter(db, deps.keyRing),
-        metrics,
-        wakeOutbox: wake.outbox,
-        timeZone: config.TZ_DEFAULT,
-        publicUrl,
-        keys: deps.keyRing,
-        groupMember,
-        recentTextVotes: deps.sharedLimits ? new SharedRecentKeys(db, deps.keyRing, now) : new RecentKeys(),
-        floodGuard,
-        voteLimit,
-        voteQueue,
-        ...(deps.cardAnswerMs !== undefined ? { cardAnswerMs: deps.cardAnswerMs } : {}),
-      }
-    : null;
+  const intake = createIntake({
+    db,
+    keys: deps.keyRing,
+    log,
+    metrics,
+    now,
+    timeZone: config.TZ_DEFAULT,
+    publicUrl,
+    accept: createInboxWriter(db, deps.keyRing),
+    wake,
+    floodGuard: personLimit('messages', config.INBOUND_PER_MINUTE),
+    // And one count of poll answers per person, whichever way they answer.
+    voteLimit: personLimit('votes', config.VOTES_PER_MINUTE),
+    groupMember,
+    recentTextVotes: deps.sharedLimits ? new SharedRecentKeys(db, deps.keyRing, now) : new RecentKeys(),
+    keepShown: {
+      web: (tx, inbound, shown) =>
+        storeIncoming(
+          tx,
+          deps.keyRing,
+          inbound.chat.id,
+          inbound.dedupeKey.slice(`web:${inbound.chat.id}:`.length),
+          shown,
+        ),
+    },
+  });
 
   const app = createApp({
     db,
     log,
     timeZone: config.TZ_DEFAULT,
     adminToken: config.ADMIN_TOKEN,
-    visitorSigner: visitorSigner(config.WEB_COOKIE_SECRET, deps.keyRing),
-    hub,
     wake,
-    ...(larkIntake && config.LARK_MODE === 'webhook'
-      ? {
-          lark: {
-            ...larkIntake,
-            encryptKey: config.LARK_ENCRYPT_KEY,
-            windowSeconds: config.LARK_TIMESTAMP_WINDOW_SECONDS,
-          },
-        }
-      : {}),
+    channelRoutes: channels.flatMap((channel) => (channel.routes ? [channel.routes(intake)] : [])),
     now,
     metrics,
     keyRing: deps.keyRing,
@@ -425,38 +399,26 @@ export function createServices(deps: ServiceDeps) {
     runSchedule,
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
-    floodGuard,
-    voteLimit,
-    addressLimit,
     sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
   });
 
-  /** What a channel adapter outside the HTTP app (WeChat) needs to bring messages in. */
-  const intake: WechatIntakeDeps = {
-    db,
-    accept: createInboxWriter(db, deps.keyRing),
-    log,
-    now,
-    timeZone: config.TZ_DEFAULT,
-    publicUrl,
-    keys: deps.keyRing,
-    groupMember,
-    wake: { inbox: wake.inbox, outbox: wake.outbox },
-    floodGuard,
-    voteLimit,
-  };
-
   return {
     app,
-    hub,
+    /** The web chat's wake-ups of waiting pages. */
+    hub: web.hub,
     metrics,
+    /** Where every channel's messages come in. */
     intake,
-    /** How Lark payloads come in, for the long connection (null when Lark is not configured). */
-    larkIntake,
-    /** Resolves when every card vote taken in is cast, those answered "still being processed" too. */
-    votesSettled: () => voteQueue.settled(),
+    /** Wakes the jobs after work was queued for them. */
+    wake,
+    /** Every channel this server speaks; those with `start` are started by the runtime. */
+    channels,
+    /** Lark, when it is configured. */
+    lark,
+    /** Resolves when the work channels took in and answered early is done (Lark's card votes). */
+    votesSettled: () => Promise.all(channels.map((c) => c.settled?.())).then(() => undefined),
     /** Card votes not yet cast (running or waiting). */
-    votesWaiting: () => voteQueue.size(),
+    votesWaiting: () => channels.reduce((n, c) => n + (c.pending?.() ?? 0), 0),
     /** One step of each job, for tests and tools that drive the work by hand. */
     jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule, polls },
     /** Runs one schedule tick and wakes the dispatcher when it queued anything (every minute, by the runtime). */

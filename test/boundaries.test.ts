@@ -77,21 +77,53 @@ describe('dependency direction', () => {
     expect(importsOf(join(root, 'flows', 'engine', 'engine.ts'))).toContain('../../bots/core/messenger.ts');
   });
 
-  it('bots/core is types and schemas only: it imports nothing but zod', () => {
+  it('bots/core is ports, types and schemas: it imports zod, the pure kernel and the types of hono only', () => {
     for (const file of sourceFiles(join(root, 'bots', 'core'))) {
+      const text = readFileSync(file, 'utf8');
       expect(
-        importsOf(file).filter((s) => s !== 'zod'),
+        importsOf(file).filter((s) => {
+          const to = target(file, s);
+          if (pureKernel(to) || to.startsWith('bots/core/')) return false;
+          return !(to === 'hono' && new RegExp(`import type [^;]*from '${s}'`).test(text));
+        }),
         relative(root, file),
       ).toEqual([]);
     }
   });
 
-  it('channel adapters hold no business logic: bots/ never imports src/', () => {
-    const offending = sourceFiles(join(root, 'bots')).flatMap((file) =>
-      importsOf(file)
-        .filter((s) => target(file, s).startsWith('src/'))
-        .map((s) => `${relative(root, file)} → ${s}`),
-    );
+  it('a channel is its folder: bots/ imports no database and nothing from src/ or flows/', () => {
+    const offending = sourceFiles(join(root, 'bots')).flatMap((file) => {
+      const own = relative(root, file).split('/').slice(0, 2).join('/');
+      return importsOf(file)
+        .filter((s) => !channelMayImport(own, target(file, s)))
+        .map((s) => `${relative(root, file)} → ${s}`);
+    });
     expect(offending).toEqual([]);
   });
+
+  it('the check above would notice a channel reaching for the database, the server or another channel', () => {
+    for (const bad of [
+      'db/handle.ts',
+      'drizzle-orm',
+      'pg',
+      '@electric-sql/pglite',
+      'src/store/inbox.ts',
+      'src/errors.ts',
+      'flows/polls/messages.ts',
+      'bots/web/render.ts',
+    ]) {
+      expect(channelMayImport('bots/lark', bad), bad).toBe(false);
+    }
+    for (const good of ['bots/core/intake.ts', 'bots/lark/verify.ts', 'kernel/l10n.ts', 'hono', 'zod']) {
+      expect(channelMayImport('bots/lark', good), good).toBe(true);
+    }
+  });
 });
+
+/** What a file of the channel folder `own` (bots/lark, …) may import. */
+function channelMayImport(own: string, to: string): boolean {
+  if (to.startsWith('bots/core/') || to.startsWith(`${own}/`) || to.startsWith('kernel/')) return true;
+  if (to.startsWith('.') || /^(bots|src|flows|db|test|bench|scripts)\//.test(to)) return false;
+  // Packages: the web framework, schemas and each platform's SDK; never a database driver.
+  return !/^(drizzle-orm|pg|@electric-sql\/pglite|postgres)(\/|$)/.test(to);
+}

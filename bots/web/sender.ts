@@ -1,22 +1,17 @@
-/** Delivers outbox rows to the web chat: a stored bubble per idempotency key, then a wake-up. */
-import type { Db } from '../../db/handle.ts';
-import type { ChannelSender, OutboundEnvelope, Sealer, SendResult } from '../core/messenger.ts';
+/** Delivers outbox rows to the web chat: a bubble kept in the history per idempotency key, then a wake-up. */
+import type { ChannelSender, OutboundEnvelope, SendResult } from '../core/messenger.ts';
+import type { WebHistory } from './history.ts';
 import type { WebChatHub } from './hub.ts';
 import { renderBubble } from './render.ts';
-import { storeOutgoing } from './store.ts';
 
-export function createWebSender(db: Db, hub: WebChatHub, sealer: Sealer): ChannelSender {
+export function createWebSender(history: WebHistory, hub: WebChatHub): ChannelSender {
   return {
     channel: 'web',
     async send(envelope: OutboundEnvelope): Promise<SendResult> {
-      // The history keeps every bubble sealed; it is opened when the visitor reads it.
-      const bubble = renderBubble(envelope.message);
-      const id = await storeOutgoing(
-        db,
-        sealer,
+      const id = await history.delivered(
         envelope.chatId,
         envelope.idempotencyKey,
-        bubble,
+        renderBubble(envelope.message),
         envelope.topic,
       );
       hub.notify(envelope.chatId);

@@ -5,7 +5,8 @@
  * lists room members, and restarts the puppet with backoff after a disconnect or error. Transport
  * only: what happens to a message is the intake's business.
  */
-import type { ChannelName, ChannelSender, Inbound } from '../core/messenger.ts';
+import type { Intake } from '../core/intake.ts';
+import type { ChannelName, ChannelSender } from '../core/messenger.ts';
 import { Pacing } from './pacing.ts';
 import { parseWechat, roomIdOf } from './parse.ts';
 import { createWechatSender, type WechatTarget } from './sender.ts';
@@ -21,9 +22,6 @@ const why = (error: unknown) => ({
   error: error instanceof Error ? error.name : typeof error,
   message: error instanceof Error ? error.message.slice(0, 300) : undefined,
 });
-
-/** Where each inbound event goes (the shared intake); it must be durable before resolving. */
-export type Intake = (inbound: Inbound) => Promise<unknown>;
 
 /** The part of a wechaty instance this adapter uses (kept narrow, so tests can build the real one). */
 type Bot = import('wechaty').Wechaty;
@@ -141,7 +139,7 @@ export function createWechatLink(options: WechatLinkOptions) {
           receivedAt: message.date(),
         };
         const inbound = parseWechat(facts);
-        if (inbound) await intake(inbound);
+        if (inbound) await intake.take(inbound);
       } catch (error) {
         // Not acknowledged to anyone: WeChat does not redeliver, so this one is logged and lost.
         log.error('wechat.intake_failed', why(error));

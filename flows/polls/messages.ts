@@ -3,6 +3,7 @@
  * languages, so a group and a reminder say exactly the same thing to each person), the results,
  * and what a voter is told after voting. Pure.
  */
+import type { VoteOutcome } from '../../bots/core/intake.ts';
 import type { Field, Outbound } from '../../bots/core/messenger.ts';
 import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
 import type { Disclosed } from './disclosure.ts';
@@ -166,21 +167,8 @@ export function resultsMessage(
   };
 }
 
-/** What the voter alone is told after a vote (a toast in Lark, a note in the web chat, a private reply). */
-export type VoteOutcome =
-  | 'recorded'
-  | 'replaced'
-  | 'commented'
-  | 'unknown'
-  | 'not_open'
-  | 'closed'
-  | 'invalid_answer'
-  | 'comment_not_allowed'
-  | 'comment_needs_vote'
-  | 'comment_too_long'
-  | 'answer_in_private'
-  | 'not_asked'
-  | 'too_fast';
+/** What the voter alone is told after a vote: the intake port's outcomes. */
+export type { VoteOutcome };
 
 export const voteReplies: Record<VoteOutcome, L10n> = {
   recorded: {

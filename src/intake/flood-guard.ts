@@ -36,8 +36,3 @@ export class FloodGuard implements PersonLimit {
       if ((times.at(-1) ?? 0) <= now - 60_000) this.seen.delete(sender);
   }
 }
-
-export const floodText = {
-  zh: '您发送得太快了，请稍等一分钟再发。',
-  en: 'You are sending messages too fast. Please wait a minute and try again.',
-};

@@ -7,15 +7,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import cron from 'node-cron';
-import type { ChannelSender } from '../../bots/core/messenger.ts';
+import type { Channel } from '../../bots/core/channel.ts';
+import { createWechatChannel } from '../../bots/wechat/index.ts';
 import { missingWechatPackages, missingWechatText } from '../../bots/wechat/installed.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { sealAllLegacyAuthors } from '../jobs/launder.ts';
 import { createLogger, errorFields } from '../log.ts';
 import { createServices } from '../services.ts';
-import { takeWechatInbound } from '../wechat-intake.ts';
 import { dataKeyRing, openConfiguredDatabase } from './boot.ts';
-import { startLarkLongConnection } from './lark-long-connection.ts';
 import { nodeParts } from './node-parts.ts';
 import { opening, phoneLinkWarning } from './start-banner.ts';
 import { keepWechatLease, type WechatLease } from './wechat-lease.ts';
@@ -60,18 +59,14 @@ async function main() {
         onQr: (qr) => {
           wechatQr = qr;
         },
-        onLogin: () => services.intake.wake.outbox(),
+        onLogin: () => services.wake.outbox(),
       })
     : null;
 
   // Only the instance holding the WeChat lease runs the puppet and sends WeChat messages.
   let wechatLease: WechatLease | null = null;
-  const wechatSender: ChannelSender | null = wechat
-    ? {
-        channel: 'wechat',
-        send: (envelope) => wechat.sender.send(envelope),
-        sending: () => wechatLease?.holding() ?? false,
-      }
+  const wechatChannel: Channel | null = wechat
+    ? createWechatChannel(wechat, { sending: () => wechatLease?.holding() ?? false })
     : null;
 
   const services = createServices({
@@ -83,12 +78,9 @@ async function main() {
     log,
     keyRing,
     ...nodeParts,
-    ...(wechat
-      ? { senders: [wechatSender!], chatMembers: wechat.chatMembers, wechatQr: () => wechatQr }
-      : {}),
+    ...(wechat ? { channels: [wechatChannel!], wechatQr: () => wechatQr } : {}),
   });
 
-  let longConnection: { close(): void } | null = null;
   let scheduleTask: { stop(): unknown } | null = null;
   const server = createAdaptorServer({ fetch: services.app.fetch, hostname: config.HOST });
   // A thousand people pressing a poll card in one second open as many connections at once: the
@@ -103,13 +95,10 @@ async function main() {
         services.tickSchedules().catch((error) => log.error('schedule.tick_failed', errorFields(error))),
       );
     }
-    if (services.larkIntake && config.LARK_MODE === 'ws' && config.LARK_APP_ID && config.LARK_APP_SECRET) {
-      longConnection = startLarkLongConnection(services.larkIntake, {
-        appId: config.LARK_APP_ID,
-        appSecret: config.LARK_APP_SECRET,
-        apiBase: config.LARK_API_BASE,
-      });
-    }
+    // Channels that take messages by a connection of their own (Lark in ws mode); WeChat's login
+    // goes with its lease, below.
+    for (const channel of services.channels)
+      if (channel !== wechatChannel) void channel.start?.(services.intake);
     // Only an instance that runs the jobs may hold the login: it is the one that sends WeChat rows.
     if (wechat && !config.RUN_JOBS)
       log.warn('wechat.needs_jobs', { hint: 'WECHATY_PUPPET is ignored with RUN_JOBS=false' });
@@ -119,8 +108,8 @@ async function main() {
         log,
         ttlSeconds: config.WECHAT_LEASE_SECONDS,
         link: {
-          start: () => wechat.start((inbound) => takeWechatInbound(services.intake, inbound)),
-          stop: () => wechat.stop(),
+          start: async () => wechatChannel?.start?.(services.intake),
+          stop: async () => wechatChannel?.stop?.(),
         },
       });
     // Links sent to phones that lead to this machine: said before the line that says where to open.
@@ -150,7 +139,7 @@ async function main() {
     // A press being read is answered within its budget; a web chat's long poll need not be.
     const read = Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     scheduleTask?.stop();
-    longConnection?.close();
+    for (const channel of services.channels) if (channel !== wechatChannel) void channel.stop?.();
     const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 8_000).unref());
     const votes = read.then(() => services.votesSettled());
     if ((await Promise.race([votes, deadline])) === 'late' && services.votesWaiting() > 0)

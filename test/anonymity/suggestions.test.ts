@@ -13,7 +13,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelSender, Inbound, OutboundEnvelope } from '../../bots/core/messenger.ts';
 import { queryRows } from '../../db/handle.ts';
-import { takeWechatInbound } from '../../src/wechat-intake.ts';
 import { consoleClient } from '../support/console.ts';
 import { postgresUrl } from '../support/databases.ts';
 import { delivery, nextId, textMessage } from '../support/lark-events.ts';
@@ -85,12 +84,15 @@ async function wechatSay(externalId: string, displayName: string, text: string) 
     content: { type: 'text', text },
     receivedAt: new Date().toISOString(),
   };
-  expect(await takeWechatInbound(stack().services.intake, inbound)).toBe('accepted');
+  expect((await stack().services.intake.take(inbound)).outcome).toBe('accepted');
   await stack().drain();
 }
 
 beforeAll(async () => {
-  lark = await startLarkServer({ senders: [wechatSender], env: { PUBLIC_URL: 'http://localhost' } });
+  lark = await startLarkServer({
+    channels: [{ name: 'wechat', sender: wechatSender }],
+    env: { PUBLIC_URL: 'http://localhost' },
+  });
   // An admin and an officer who receive notices in their own chats, and who handle every unit.
   const admin = await webPerson(stack());
   await stack().api(`/people/${admin.memberNo}`, { method: 'PATCH', json: { role: 'admin' } });

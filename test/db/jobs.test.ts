@@ -343,10 +343,11 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     });
     const { createWebSender } = await import('../../bots/web/sender.ts');
     const { WebChatHub } = await import('../../bots/web/hub.ts');
+    const { createWebHistory } = await import('../../src/pipeline/web-history.ts');
     const dispatch = createOutboxDispatcher({
       db: database.db,
       sealer: keys,
-      senders: new Map([['web', createWebSender(database.db, new WebChatHub(), keys)]]),
+      senders: new Map([['web', createWebSender(createWebHistory(database.db, keys), new WebChatHub())]]),
       log,
       maxAttempts: 5,
     });

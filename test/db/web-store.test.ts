@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { messagesAfter, storeIncoming, storeOutgoing } from '../../bots/web/store.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
+import { messagesAfter, storeIncoming, storeOutgoing } from '../../src/pipeline/web-history.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 import { within } from '../support/eventually.ts';
 

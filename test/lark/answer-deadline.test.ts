@@ -1,25 +1,26 @@
 /**
  * Lark waits 3 s for the answer to a card press. A poll vote that cannot be cast within the answer
  * budget is answered "still being processed" and cast after; a second press says it counted. Here
- * the vote is held, not timed: its per-person limit waits on a gate the test opens, so nothing
- * depends on how fast the machine is.
+ * the vote is held, not timed: the server's intake casts it only once a gate the test opens lets
+ * it through, so nothing depends on how fast the machine is.
  */
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Intake } from '../../bots/core/intake.ts';
+import type { LarkIntakeDeps } from '../../bots/lark/intake.ts';
 import { pollValue } from '../../bots/lark/render.ts';
+import { createVoteQueue } from '../../bots/lark/vote-queue.ts';
+import { larkWebhookRoutes } from '../../bots/lark/webhook.ts';
 import { handleError } from '../../src/http/error-response.ts';
-import type { PersonLimit } from '../../src/intake/flood-guard.ts';
-import type { LarkIntakeDeps } from '../../src/lark-intake.ts';
-import { createVoteQueue } from '../../src/polls/vote-queue.ts';
-import { larkWebhookRoutes } from '../../src/routes/lark-webhook.ts';
+import type { Logger } from '../../src/log.ts';
 import { openedBallots } from '../support/ballots.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import { primaryKind } from '../support/databases.ts';
 import { cardAction, delivery, larkApp } from '../support/lark-events.ts';
 import { type LarkAnswer, type LarkServer, startLarkServer } from '../support/lark-server.ts';
 
-/** A vote limit that lets answers through only once the test opens it (or fails them). */
-function gatedLimit() {
+/** The server's intake, casting votes only once the test opens the gate (or failing them). */
+function gatedVotes() {
   let open!: () => void;
   let fail!: (error: Error) => void;
   let gate = new Promise<void>((resolve, reject) => {
@@ -27,14 +28,15 @@ function gatedLimit() {
     fail = reject;
   });
   let calls = 0;
-  const limit: PersonLimit = {
-    allow: () => {
+  const around = (intake: Intake): Intake => ({
+    ...intake,
+    vote: (request) => {
       calls++;
-      return gate.then(() => true);
+      return gate.then(() => intake.vote(request));
     },
-  };
+  });
   return {
-    limit,
+    around,
     /** Votes that have reached the gate: those the queue has started. */
     calls: () => calls,
     open: () => open(),
@@ -51,24 +53,27 @@ function gatedLimit() {
 let lark: LarkServer;
 /** The server's clock, when a test moves it; the real time otherwise. */
 let clock: Date | null = null;
-/** The webhook with the gated limit and a budget of 200 ms; and with the real limit and a minute. */
+/** The webhook with the gated votes and a budget of 200 ms; and with the votes as they are and a minute. */
 let held: HttpServer;
 let roomy: HttpServer;
-const gate = gatedLimit();
+const gate = gatedVotes();
 let intake: LarkIntakeDeps;
+let log: Logger;
 
 /** The server's own Lark intake (its database, queue and metrics) behind the real webhook route. */
 function webhook(deps: Partial<LarkIntakeDeps>) {
   const app = new Hono()
     .route('/', larkWebhookRoutes({ ...intake, ...deps, encryptKey: larkApp.encryptKey, windowSeconds: 300 }))
-    .onError((error, c) => handleError(error, c, intake.log));
+    .onError((error, c) => handleError(error, c, log));
   return startHttpServer({ app });
 }
 
 beforeAll(async () => {
   lark = await startLarkServer({ now: () => clock ?? new Date() });
-  intake = lark.stack.services.larkIntake!;
-  held = await webhook({ voteLimit: gate.limit, cardAnswerMs: 200 });
+  const { services } = lark.stack;
+  intake = services.lark!.intakeDeps(services.intake);
+  log = lark.stack.log;
+  held = await webhook({ intake: gate.around(services.intake), cardAnswerMs: 200 });
   roomy = await webhook({ cardAnswerMs: 60_000 });
 });
 

@@ -8,7 +8,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox } from '../../db/schema/index.ts';
-import { startLarkLongConnection } from '../../src/runtime/lark-long-connection.ts';
 import {
   docBotInfo,
   docFrequencyLimit,
@@ -64,13 +63,8 @@ for (const transport of transports) {
       const ws = transport === 'long connection';
       stack = createStack(database, { env: { ...larkEnv(standIn.url), ...(ws ? { LARK_MODE: 'ws' } : {}) } });
       if (ws) {
-        const intake = stack.services.larkIntake;
-        if (!intake) throw new Error('Lark is configured, so the intake must exist');
-        connection = startLarkLongConnection(intake, {
-          appId: larkApp.appId,
-          appSecret: larkApp.appSecret,
-          apiBase: standIn.url,
-        });
+        if (!stack.services.lark) throw new Error('Lark is configured, so the channel must exist');
+        connection = stack.services.lark.connect(stack.services.intake);
         await eventually(() => standIn.gateway.ready() === 1, 'the long connection');
       } else {
         server = await startHttpServer(stack.services);

@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLarkLongConnection } from '../../src/runtime/lark-long-connection.ts';
 import { freshPostgresUrl, openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
 import { eventually } from '../support/eventually.ts';
 import { cardAction, larkApp, larkEnv, nextId, textMessage } from '../support/lark-events.ts';
@@ -29,14 +28,11 @@ const wsEnv = () => ({ ...larkEnv(standIn.url), LARK_MODE: 'ws' });
  * is merely slow to answer; the ping-timeout test opens its own connection with a short one.
  */
 const connect = (s: Stack, pingTimeoutSeconds?: number) => {
-  const intake = s.services.larkIntake;
-  if (!intake) throw new Error('Lark is configured, so the intake must exist');
-  return startLarkLongConnection(intake, {
-    appId: larkApp.appId,
-    appSecret: larkApp.appSecret,
-    apiBase: standIn.url,
-    ...(pingTimeoutSeconds === undefined ? {} : { pingTimeoutSeconds }),
-  });
+  if (!s.services.lark) throw new Error('Lark is configured, so the channel must exist');
+  return s.services.lark.connect(
+    s.services.intake,
+    pingTimeoutSeconds === undefined ? {} : { pingTimeoutSeconds },
+  );
 };
 
 const until = (check: () => boolean, what: string) => eventually(check, what);

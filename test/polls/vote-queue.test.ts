@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerWithin } from '../../src/intake/answer-budget.ts';
-import { createVoteQueue, type VoteQueue } from '../../src/polls/vote-queue.ts';
+import { answerWithin } from '../../bots/lark/answer-budget.ts';
+import { createVoteQueue, type VoteQueue } from '../../bots/lark/vote-queue.ts';
 
 /** A task the test finishes by hand. */
 function task<T>() {

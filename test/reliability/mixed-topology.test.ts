@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
-import type { ChannelSender } from '../../bots/core/messenger.ts';
+import { createWechatChannel } from '../../bots/wechat/index.ts';
 import { createWechatLink, type WechatLink } from '../../bots/wechat/wechaty.ts';
 import { type Database, openDatabase } from '../../db/client.ts';
 import { queryRows } from '../../db/handle.ts';
@@ -21,7 +21,6 @@ import { nodeAesGcm } from '../../src/crypto/aes-gcm-node.ts';
 import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
 import { createLogger } from '../../src/log.ts';
 import { keepWechatLease, type WechatLease } from '../../src/runtime/wechat-lease.ts';
-import { takeWechatInbound } from '../../src/wechat-intake.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import { freshPostgresUrl } from '../support/databases.ts';
 import { eventually } from '../support/eventually.ts';
@@ -109,18 +108,13 @@ beforeAll(async () => {
     restartMs: 50,
   });
   let lease: WechatLease | null = null;
-  const sender: ChannelSender = {
-    channel: 'wechat',
-    send: (envelope) => link.sender.send(envelope),
-    sending: () => lease?.holding() ?? false,
-  };
+  const channel = createWechatChannel(link, { sending: () => lease?.holding() ?? false });
   const stack = createStack(
     { ...database, url: scratch.url },
     {
       env,
       keyRing,
-      senders: [sender],
-      chatMembers: link.chatMembers,
+      channels: [channel],
       sharedLimits: true,
     },
   );
@@ -130,7 +124,7 @@ beforeAll(async () => {
     ttlSeconds: 30,
     link: {
       start: async () => {
-        await link.start((inbound) => takeWechatInbound(stack.services.intake, inbound));
+        await channel.start?.(stack.services.intake);
         link.bot()?.on('message', (message) => {
           if (!message.self()) return;
           const to = message.listener()?.id ?? '';

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { messagesAfter } from '../../bots/web/store.ts';
 import { openDatabase } from '../../db/client.ts';
 import { schedules } from '../../db/schema/index.ts';
 import { createKeyRing } from '../../src/crypto/sealed.ts';
+import { messagesAfter } from '../../src/pipeline/web-history.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);

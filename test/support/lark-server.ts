@@ -2,7 +2,7 @@
  * The app over HTTP with Lark configured against a fresh stand-in, on this run's primary database:
  * the setup of every test that talks to the server as Lark does.
  */
-import type { ChannelSender } from '../../bots/core/messenger.ts';
+import type { Channel } from '../../bots/core/channel.ts';
 import { type HttpServer, startHttpServer } from './browser.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts';
 import { cardAction, delivery, larkApp, larkEnv } from './lark-events.ts';
@@ -30,7 +30,7 @@ export async function startLarkServer(
   opts: {
     env?: Record<string, string>;
     now?: () => Date;
-    senders?: ChannelSender[];
+    channels?: Channel[];
     /** Keep the limits in the database, as several instances on one PostgreSQL do. */
     sharedLimits?: boolean;
   } = {},
@@ -39,7 +39,7 @@ export async function startLarkServer(
   const database = await openTestDatabase(primaryKind);
   const stack = createStack(database, {
     ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.senders ? { senders: opts.senders } : {}),
+    ...(opts.channels ? { channels: opts.channels } : {}),
     ...(opts.sharedLimits ? { sharedLimits: true } : {}),
     env: { ...larkEnv(standIn.url), ...opts.env },
   });

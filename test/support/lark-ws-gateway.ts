@@ -11,20 +11,32 @@ import type { Duplex } from 'node:stream';
 import protobuf from 'protobufjs';
 import { type WebSocket, WebSocketServer } from 'ws';
 
-const header = new protobuf.Type('Header')
-  .add(new protobuf.Field('key', 1, 'string', 'required'))
-  .add(new protobuf.Field('value', 2, 'string', 'required'));
-const frameType = new protobuf.Type('Frame')
-  .add(new protobuf.Field('SeqID', 1, 'uint64', 'required'))
-  .add(new protobuf.Field('LogID', 2, 'uint64', 'required'))
-  .add(new protobuf.Field('service', 3, 'int32', 'required'))
-  .add(new protobuf.Field('method', 4, 'int32', 'required'))
-  .add(new protobuf.Field('headers', 5, 'Header', 'repeated'))
-  .add(new protobuf.Field('payloadEncoding', 6, 'string', 'optional'))
-  .add(new protobuf.Field('payloadType', 7, 'string', 'optional'))
-  .add(new protobuf.Field('payload', 8, 'bytes', 'optional'))
-  .add(new protobuf.Field('LogIDNew', 9, 'string', 'optional'));
-new protobuf.Root().define('pbbp2').add(header).add(frameType);
+/**
+ * The frame's type, built when first used rather than when this module loads: the SDK sets
+ * protobufjs's shared `util.Long` as it loads, and a type built before then would disagree with
+ * it about 64-bit fields.
+ */
+const frameTypeOnce = (() => {
+  let built: protobuf.Type | null = null;
+  return () => {
+    if (built) return built;
+    const header = new protobuf.Type('Header')
+      .add(new protobuf.Field('key', 1, 'string', 'required'))
+      .add(new protobuf.Field('value', 2, 'string', 'required'));
+    built = new protobuf.Type('Frame')
+      .add(new protobuf.Field('SeqID', 1, 'uint64', 'required'))
+      .add(new protobuf.Field('LogID', 2, 'uint64', 'required'))
+      .add(new protobuf.Field('service', 3, 'int32', 'required'))
+      .add(new protobuf.Field('method', 4, 'int32', 'required'))
+      .add(new protobuf.Field('headers', 5, 'Header', 'repeated'))
+      .add(new protobuf.Field('payloadEncoding', 6, 'string', 'optional'))
+      .add(new protobuf.Field('payloadType', 7, 'string', 'optional'))
+      .add(new protobuf.Field('payload', 8, 'bytes', 'optional'))
+      .add(new protobuf.Field('LogIDNew', 9, 'string', 'optional'));
+    new protobuf.Root().define('pbbp2').add(header).add(built);
+    return built;
+  };
+})();
 
 interface Frame {
   SeqID: number;
@@ -142,6 +154,7 @@ export function createLongConnectionGateway(opts: {
           if (code !== 1006) gateway.closedByClient.push(code);
         });
         ws.on('message', (raw: Buffer) => {
+          const frameType = frameTypeOnce();
           const frame = frameType.toObject(frameType.decode(raw), { longs: Number }) as Frame;
           const headers = Object.fromEntries((frame.headers ?? []).map((h) => [h.key, h.value]));
           if (frame.method === control && headers.type === 'ping') {
@@ -217,6 +230,8 @@ export function createLongConnectionGateway(opts: {
 
 function send(ws: WebSocket, frame: Omit<Frame, 'SeqID' | 'LogID' | 'service'>) {
   ws.send(
-    frameType.encode(frameType.fromObject({ SeqID: 0, LogID: 0, service: serviceId, ...frame })).finish(),
+    frameTypeOnce()
+      .encode(frameTypeOnce().fromObject({ SeqID: 0, LogID: 0, service: serviceId, ...frame }))
+      .finish(),
   );
 }

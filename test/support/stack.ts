@@ -3,7 +3,7 @@
  * app, and the jobs are run step by step until there is nothing left to do.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { ChannelSender } from '../../bots/core/messenger.ts';
+import type { Channel } from '../../bots/core/channel.ts';
 import type { SendLimiter } from '../../bots/core/rate-limiter.ts';
 import { loadConfig } from '../../src/config.ts';
 import { nodeAesGcm } from '../../src/crypto/aes-gcm-node.ts';
@@ -11,7 +11,6 @@ import { createKeyRing, generateDataKey, type KeyRing } from '../../src/crypto/s
 import { createLogger } from '../../src/log.ts';
 import { nodeParts } from '../../src/runtime/node-parts.ts';
 import { createServices } from '../../src/services.ts';
-import type { ChatMembers } from '../../src/store/polls.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts';
 
 export const adminToken = 'test-admin-token-0123456789';
@@ -23,9 +22,9 @@ export function createStack(
   database: TestDatabase,
   opts: {
     now?: () => Date;
-    senders?: ChannelSender[];
+    /** Channels besides the web chat and Lark (WeChat over a mock puppet, a recording sender). */
+    channels?: Channel[];
     env?: Record<string, string>;
-    chatMembers?: ChatMembers;
     keyRing?: KeyRing;
     /** Keep the limits in the database, as several instances on one PostgreSQL do. */
     sharedLimits?: boolean;
@@ -42,11 +41,10 @@ export function createStack(
     // The same parser as the server's, so defaults are the real ones.
     config: loadConfig({ ADMIN_TOKEN: adminToken, OUTBOX_MAX_ATTEMPTS: '5', ...opts.env }),
     now: opts.now,
-    senders: opts.senders,
+    ...(opts.channels ? { channels: opts.channels } : {}),
     ...(opts.sharedLimits ? { sharedLimits: true } : {}),
     ...(opts.sendLimiter ? { sendLimiter: opts.sendLimiter } : {}),
     ...nodeParts,
-    ...(opts.chatMembers ? { chatMembers: opts.chatMembers } : {}),
     // Card presses get their vote's own answer however slow a busy machine is; the budget that
     // answers "still being processed" is tested on its own (test/lark/answer-deadline.test.ts).
     cardAnswerMs: 120_000,
@@ -88,7 +86,7 @@ export function createStack(
     });
   };
 
-  return { services, drain, request, api, logLines, keyRing };
+  return { services, drain, request, api, log, logLines, keyRing };
 }
 
 export type Stack = ReturnType<typeof createStack>;

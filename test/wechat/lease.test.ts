@@ -8,14 +8,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
-import type { ChannelSender } from '../../bots/core/messenger.ts';
+import { createWechatChannel } from '../../bots/wechat/index.ts';
 import { createWechatLink, type WechatLink } from '../../bots/wechat/wechaty.ts';
 import { queryRows } from '../../db/handle.ts';
 import { outbox } from '../../db/schema/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { keepWechatLease, type WechatLease } from '../../src/runtime/wechat-lease.ts';
 import { enqueue } from '../../src/store/outbox.ts';
-import { takeWechatInbound } from '../../src/wechat-intake.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
 import { eventually } from '../support/eventually.ts';
 import { createStack, type Stack, testKeyRing } from '../support/stack.ts';
@@ -56,12 +55,8 @@ function startInstance(name: string): Instance {
     limits: { perChatPerSecond: 20, perMinute: 1000 },
     restartMs: 50,
   });
-  const sender: ChannelSender = {
-    channel: 'wechat',
-    send: (envelope) => instance.link.sender.send(envelope),
-    sending: () => instance.lease?.holding() ?? false,
-  };
-  instance.stack = createStack(database, { senders: [sender], chatMembers: instance.link.chatMembers });
+  const channel = createWechatChannel(instance.link, { sending: () => instance.lease?.holding() ?? false });
+  instance.stack = createStack(database, { channels: [channel] });
   instance.lease = keepWechatLease({
     db: database.db,
     log,
@@ -71,7 +66,7 @@ function startInstance(name: string): Instance {
     ttlSeconds: 9,
     link: {
       start: async () => {
-        await instance.link.start((inbound) => takeWechatInbound(instance.stack.services.intake, inbound));
+        await channel.start?.(instance.stack.services.intake);
         const bot = instance.link.bot();
         bot?.on('message', (message) => {
           if (message.self()) instance.said.push({ to: message.listener()?.id ?? '', text: message.text() });

@@ -8,10 +8,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
+import { createWechatChannel } from '../../bots/wechat/index.ts';
 import { createWechatLink, type WechatLink } from '../../bots/wechat/wechaty.ts';
 import { inbox, submissions } from '../../db/schema/index.ts';
 import { createLogger } from '../../src/log.ts';
-import { takeWechatInbound } from '../../src/wechat-intake.ts';
 import { openedBallots } from '../support/ballots.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
 import { createStack, type Stack } from '../support/stack.ts';
@@ -41,10 +41,10 @@ async function bringUp() {
     log: createLogger('debug', (line) => logLines.push(line)),
     limits: { perChatPerSecond: 20, perMinute: 1000 },
     restartMs: 50,
-    onLogin: () => stack.services.intake.wake.outbox(),
+    onLogin: () => stack.services.wake.outbox(),
   });
-  stack = createStack(database, { senders: [link.sender], chatMembers: link.chatMembers });
-  await link.start((inbound) => takeWechatInbound(stack.services.intake, inbound));
+  stack = createStack(database, { channels: [createWechatChannel(link)] });
+  await link.start(stack.services.intake);
   await loggedIn();
 }
 

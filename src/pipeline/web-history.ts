@@ -1,12 +1,14 @@
 /**
- * The web chat's message store: what each visitor sent and what the bot delivered to them, every
- * entry sealed with the data key, opened only when the visitor reads their history.
+ * The web chat's history, kept by the server (the `WebHistory` port of bots/web): what each
+ * visitor sent and what the bot delivered to them, every entry sealed with the data key, opened
+ * only when the visitor reads their history.
  */
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { isSealedPayload, type Sealer } from '../../bots/core/messenger.ts';
+import type { WebHistory, WebMessage } from '../../bots/web/history.ts';
+import type { WebBubble } from '../../bots/web/render.ts';
 import type { Db } from '../../db/handle.ts';
 import { webChatMessages, webVisitors } from '../../db/schema/index.ts';
-import { isSealedPayload, type Sealer } from '../core/messenger.ts';
-import type { WebBubble } from './render.ts';
 
 export type IncomingPayload = { text: string } | { label: string };
 
@@ -73,7 +75,13 @@ export async function storeOutgoing(
 }
 
 /** The visitor's messages after an id, sealed ones opened for them. */
-export async function messagesAfter(db: Db, visitor: string, afterId: number, limit: number, sealer: Sealer) {
+export async function messagesAfter(
+  db: Db,
+  visitor: string,
+  afterId: number,
+  limit: number,
+  sealer: Sealer,
+): Promise<WebMessage[]> {
   const rows = await db
     .select()
     .from(webChatMessages)
@@ -123,4 +131,12 @@ export async function redactIncoming(tx: Db, visitor: string, dedupeKey: string)
         eq(webChatMessages.messageKey, dedupeKey.slice(prefix.length)),
       ),
     );
+}
+
+/** The history as the web channel reads and adds to it. */
+export function createWebHistory(db: Db, sealer: Sealer): WebHistory {
+  return {
+    after: (visitor, afterId, limit) => messagesAfter(db, visitor, afterId, limit, sealer),
+    delivered: (visitor, key, bubble, topic) => storeOutgoing(db, sealer, visitor, key, bubble, topic),
+  };
 }

@@ -5,8 +5,8 @@
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import { AppError } from '../../kernel/errors.ts';
-import { type LarkIntakeDeps, takeLarkPayload, unflattenLarkEvent } from '../lark-intake.ts';
-import { errorFields, type Logger } from '../log.ts';
+import type { ChannelLog } from '../core/telemetry.ts';
+import { type LarkIntakeDeps, takeLarkPayload, unflattenLarkEvent } from './intake.ts';
 
 export const longConnectionEvents = [
   'im.message.receive_v1',
@@ -19,7 +19,7 @@ export const longConnectionEvents = [
  * The SDK's logger, quiet but for problems, which go to our log as their text only (no objects,
  * which could hold payloads). The SDK passes its arguments as one array.
  */
-function sdkLogger(log: Logger) {
+function sdkLogger(log: ChannelLog) {
   const say =
     (level: 'warn' | 'error') =>
     (...parts: unknown[]) =>
@@ -49,7 +49,7 @@ export function longConnectionHandlers(deps: LarkIntakeDeps) {
       });
     } catch (error) {
       if (!(error instanceof AppError)) {
-        deps.log.error('lark.ws_intake_failed', errorFields(error));
+        deps.log.failed('lark.ws_intake_failed', error);
         throw error;
       }
       deps.log.warn('lark.ws_refused', { error: error.code });

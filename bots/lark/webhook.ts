@@ -4,10 +4,10 @@
  * the flow runs afterwards. Every refusal gets its status and writes nothing.
  */
 import { Hono } from 'hono';
-import { maxLarkBodyBytes, openLarkRequest } from '../../bots/lark/verify.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { readRawBody } from '../../kernel/http/raw-body.ts';
-import { type LarkIntakeDeps, larkText, takeLarkPayload } from '../lark-intake.ts';
+import { type LarkIntakeDeps, larkText, takeLarkPayload } from './intake.ts';
+import { maxLarkBodyBytes, openLarkRequest } from './verify.ts';
 
 export interface LarkWebhookDeps extends LarkIntakeDeps {
   encryptKey: string | undefined;

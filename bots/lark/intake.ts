@@ -3,55 +3,27 @@
  * sender checks, parsing, the deduplicated inbox write, and the answer the platform expects.
  */
 
-import { type Inbound, outboundSchema } from '../bots/core/messenger.ts';
-import type { LarkCrypto } from '../bots/lark/crypto.ts';
-import { type LarkParsed, parseLarkPayload } from '../bots/lark/parse.ts';
-import { answeredCard } from '../bots/lark/render.ts';
-import type { Db } from '../db/handle.ts';
-import { anonymityNote, isCast, voteReply } from '../flows/polls/messages.ts';
-import { parseTextVote } from '../flows/polls/text-vote.ts';
-import { AppError, errorText } from '../kernel/errors.ts';
-import { type L10n, type Lang, t } from '../kernel/l10n.ts';
-import { answerWithin, cardAnswerBudgetMs } from './intake/answer-budget.ts';
-import { floodText, type PersonLimit } from './intake/flood-guard.ts';
-import { errorFields, type Logger } from './log.ts';
-import type { Metrics } from './metrics.ts';
-import type { DeliveryMemory } from './polls/recent-keys.ts';
-import { privacyPageUrl, takeTextVote } from './polls/text-votes.ts';
-import { allowVote } from './polls/vote-limit.ts';
-import { type VoteQueue, voteQueueWidth } from './polls/vote-queue.ts';
-import type { InboxWriter } from './store/inbox-writer.ts';
-import { enqueue, findSent } from './store/outbox.ts';
-import { castVote } from './store/poll-votes.ts';
-import type { GroupMember, PollKeys } from './store/polls.ts';
+import { AppError, errorText } from '../../kernel/errors.ts';
+import { type L10n, type Lang, t } from '../../kernel/l10n.ts';
+import type { Intake, VoteAnswer } from '../core/intake.ts';
+import type { Inbound } from '../core/messenger.ts';
+import type { ChannelLog, ChannelMetrics } from '../core/telemetry.ts';
+import { answerWithin, cardAnswerBudgetMs } from './answer-budget.ts';
+import type { LarkCrypto } from './crypto.ts';
+import { type LarkParsed, parseLarkPayload } from './parse.ts';
+import { answeredCard } from './render.ts';
+import { type VoteQueue, voteQueueWidth } from './vote-queue.ts';
 
 export interface LarkIntakeDeps {
-  db: Db;
-  /** Refuses a person's messages past so many a minute. */
-  floodGuard?: PersonLimit;
-  /** The inbox write that must succeed before the platform is answered. */
-  accept: InboxWriter;
-  log: Logger;
+  /** The server's intake: the inbox, poll answers and the per-person limits are behind it. */
+  intake: Intake;
+  log: ChannelLog;
+  metrics: ChannelMetrics;
   now: () => Date;
-  wake: () => void;
-  /** Wakes the outbox dispatcher (a reply to a poll answered by text). */
-  wakeOutbox?: () => void;
   appId: string;
   verificationToken: string;
   botOpenId: () => Promise<string | null>;
   crypto: LarkCrypto;
-  metrics: Metrics;
-  /** For poll votes, taken here rather than through the inbox: the day's zone and the privacy page. */
-  timeZone: string;
-  publicUrl: string;
-  /** Opens the polls' sealed secrets and seals what is stored: the app's key ring. */
-  keys: PollKeys;
-  /** Whether someone answering by code in private is in a group the poll was posted to. */
-  groupMember?: GroupMember;
-  /** Messages answering a poll by code lately, so a re-delivery is not cast again. */
-  recentTextVotes?: DeliveryMemory;
-  /** Refuses a person's poll answers past so many a minute. */
-  voteLimit?: PersonLimit;
   /** Casts card votes a few at a time, first come first served (all at once when not given). */
   voteQueue?: VoteQueue;
   /** How long a poll card press may take before it is answered "still being processed" (ms). */
@@ -154,59 +126,22 @@ export async function takeLarkPayload(
     return {};
   }
   if (parsed.kind === 'vote') return answerVote(deps, parsed, receivedAt);
-  await checkFlood(deps, parsed.inbound.sender.externalId, eventType);
-  if (parsed.inbound.content.type === 'text' && parseTextVote(parsed.inbound.content.text)) {
-    // A poll answered by its code: recognised before the inbox, so the text is stored nowhere.
-    // A delivery answered before is not cast again.
-    if (await deps.recentTextVotes?.has(parsed.inbound.dedupeKey)) return {};
-    const vote = await takeTextVote(deps.db, parsed.inbound, parsed.inbound.content.text, {
-      now: deps.now(),
-      timeZone: deps.timeZone,
-      publicUrl: deps.publicUrl,
-      keys: deps.keys,
-      ...(deps.groupMember ? { groupMember: deps.groupMember } : {}),
-      ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
-    });
-    if (vote) {
-      // In a group the reply goes to the person alone, by open_id.
-      const chatId =
-        parsed.inbound.chat.type === 'group' ? parsed.inbound.sender.externalId : parsed.inbound.chat.id;
-      await enqueue(deps.db, deps.keys, [{ channel: 'lark', chatId, message: vote.reply }]);
-      await deps.recentTextVotes?.add(parsed.inbound.dedupeKey);
-      deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'vote', event_type: eventType });
-      deps.metrics.count('tongxin_poll_votes_total', {
-        channel: 'lark',
-        outcome: vote.recorded ? 'recorded' : 'refused',
-      });
-      deps.wakeOutbox?.();
-      return {};
-    }
+  const taken = await deps.intake.take(parsed.inbound);
+  if (taken.outcome === 'throttled') {
+    // Asked to wait: the platform delivers it again later.
+    log.warn('lark.throttled', { eventType });
+    deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'throttled', event_type: eventType });
+    throw new AppError('too_many_requests', taken.text);
   }
-  const result = await deps.accept(parsed.inbound);
-  deps.metrics.count('tongxin_lark_deliveries_total', {
-    outcome: result.accepted ? 'accepted' : 'duplicate',
-    event_type: eventType,
-  });
-  if (result.accepted) {
-    log.debug('inbox.accepted', { channel: 'lark', id: result.id, eventType: parsed.eventType });
-    deps.wake();
-  } else {
-    log.info('lark.duplicate', { eventType: parsed.eventType });
-  }
+  deps.metrics.count('tongxin_lark_deliveries_total', { outcome: taken.outcome, event_type: eventType });
+  if (taken.outcome === 'duplicate') log.info('lark.duplicate', { eventType: parsed.eventType });
+  if (taken.outcome === 'vote') return {};
   if (parsed.eventType === 'card.action.trigger') {
     const toast = toastOf('info', larkText.received);
     const card = await pressedCard(deps, parsed.messageId, parsed.inbound);
     return card ? { toast, card: { type: 'raw', data: card } } : { toast };
   }
   return {};
-}
-
-/** A person past their messages a minute is asked to wait: the platform delivers it again later. */
-async function checkFlood(deps: LarkIntakeDeps, from: string, eventType: string): Promise<void> {
-  if (!deps.floodGuard || (await deps.floodGuard.allow(`lark:${from}`))) return;
-  deps.log.warn('lark.throttled', { eventType });
-  deps.metrics.count('tongxin_lark_deliveries_total', { outcome: 'throttled', event_type: eventType });
-  throw new AppError('too_many_requests', floodText);
 }
 
 /**
@@ -249,12 +184,12 @@ async function answerVote(
     },
     (error: unknown) => {
       deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: 'failed' });
-      deps.log.error('lark.vote_failed', errorFields(error));
+      deps.log.failed('lark.vote_failed', error);
     },
   );
   // A first answer's note on what is kept goes here, as the vote's own answer will not be seen.
-  const url = privacyPageUrl(deps.publicUrl);
-  const text = (lang: Lang) => `${t(lang, larkText.votePending)}\n${anonymityNote(lang, url)}`;
+  const note = deps.intake.anonymityNote();
+  const text = (lang: Lang) => `${t(lang, larkText.votePending)}\n${t(lang, note)}`;
   return { toast: toastOf('info', { zh: text('zh'), en: text('en') }) };
 }
 
@@ -283,42 +218,30 @@ async function takeVote(
   parsed: Extract<LarkParsed, { kind: 'vote' }>,
   pressedAt: Date,
 ): Promise<{ answer: LarkAnswer; cast: boolean }> {
-  // A click counts against the person's answers a minute (the vote limit), not their messages.
   deps.metrics.count('tongxin_lark_deliveries_total', {
     outcome: 'vote',
     event_type: parsed.eventType.slice(0, 80),
   });
-  const refused = (outcome: 'invalid_answer' | 'too_fast') => ({
-    outcome,
-    lang: 'zh' as const,
-    firstAnswer: false,
+  const { vote } = parsed;
+  const result: VoteAnswer = await deps.intake.vote({
+    voter: parsed.voter,
+    chatId: parsed.chatId,
+    at: pressedAt,
+    ...('forged' in vote
+      ? { pollId: '', forged: true }
+      : {
+          pollId: vote.pollId,
+          ...(vote.answer !== undefined ? { answer: vote.answer } : {}),
+          ...(vote.comment !== undefined ? { comment: vote.comment } : {}),
+        }),
   });
-  const result =
-    'forged' in parsed.vote
-      ? refused('invalid_answer')
-      : !(await allowVote(deps.voteLimit, parsed.voter))
-        ? refused('too_fast')
-        : await castVote(deps.db, {
-            pollId: parsed.vote.pollId,
-            voter: parsed.voter,
-            chatId: parsed.chatId,
-            ...(parsed.vote.answer !== undefined ? { answer: parsed.vote.answer } : {}),
-            ...(parsed.vote.comment !== undefined ? { comment: parsed.vote.comment } : {}),
-            now: pressedAt,
-            timeZone: deps.timeZone,
-            keys: deps.keys,
-          });
-  const ok = isCast(result.outcome);
-  deps.metrics.count('tongxin_poll_votes_total', { channel: 'lark', outcome: ok ? 'recorded' : 'refused' });
-  const first = result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null;
-  const reply = (lang: Lang) => voteReply(result.outcome, lang, first);
   return {
-    cast: ok,
+    cast: result.cast,
     answer: {
       toast: {
-        ...toastOf(ok ? 'success' : 'warning', { zh: reply('zh'), en: reply('en') }),
+        ...toastOf(result.cast ? 'success' : 'warning', result.reply),
         // Shown where the client's language is neither: the voter's own.
-        content: reply(result.lang),
+        content: t(result.lang, result.reply),
       },
     },
   };
@@ -326,16 +249,14 @@ async function takeVote(
 
 /** The pressed card without its buttons and with the choice shown, when it is a card this server sent to that chat. */
 async function pressedCard(
-  deps: Pick<LarkIntakeDeps, 'db' | 'keys'>,
+  deps: LarkIntakeDeps,
   messageId: string | undefined,
   inbound: Inbound,
 ): Promise<unknown | null> {
   if (!messageId || inbound.content.type !== 'action') return null;
-  const sent = await findSent(deps.db, deps.keys, 'lark', messageId);
+  const sent = await deps.intake.sent('lark', messageId);
   if (!sent || sent.chatId !== inbound.chat.id) return null;
-  const message = outboundSchema.safeParse(sent.payload);
-  if (!message.success) return null;
-  const answered = answeredCard(message.data, inbound.content.value);
+  const answered = answeredCard(sent.message, inbound.content.value);
   return answered?.msgType === 'interactive' ? JSON.parse(answered.content) : null;
 }
 

@@ -1,64 +1,37 @@
 /**
- * The web chat's HTTP side: the page, posting a message (inbox write, then 202), and reading
- * new messages with a long poll. The web adapter (bots/web) does identity, parsing and rendering.
+ * The web chat's HTTP side: the page, posting a message (taken in through the intake, then 202),
+ * answering a poll from its card, and reading new messages from the history with a long poll.
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { chatScript } from '../../bots/web/app-script.ts';
-import type { WebChatHub } from '../../bots/web/hub.ts';
-import { ensureVisitor, readVisitor, secureSite, type VisitorSigner } from '../../bots/web/identity.ts';
-import { chatPage, faviconSvg, type Shortcut } from '../../bots/web/page.ts';
-import { parseWebMessage } from '../../bots/web/parse.ts';
-import { messagesAfter, storeIncoming } from '../../bots/web/store.ts';
-import type { Db } from '../../db/handle.ts';
-import { encodeAction } from '../../flows/engine/actions.ts';
-import { type VoteOutcome, voteReplies, voteReply } from '../../flows/polls/messages.ts';
-import { privacyText } from '../../flows/polls/privacy.ts';
-import { AppError, type ErrorCode } from '../../kernel/errors.ts';
-import { isUuid } from '../../kernel/http/ids.ts';
+import { AppError, type ErrorCode, floodText } from '../../kernel/errors.ts';
 import { readJson, validationError } from '../../kernel/http/json-body.ts';
-import type { KeyRing } from '../crypto/sealed.ts';
-import type { SourceOf } from '../http/client-address.ts';
-import { floodText, type PersonLimit } from '../intake/flood-guard.ts';
-import type { Logger } from '../log.ts';
-import { privacyPageUrl, takeTextVote } from '../polls/text-votes.ts';
-import { allowVote } from '../polls/vote-limit.ts';
-import { acceptInbound } from '../store/inbox.ts';
-import { enqueue } from '../store/outbox.ts';
-import { castVote } from '../store/poll-votes.ts';
-
-/** The chips under the message box: words pressed rather than typed, so they never become answers. */
-const shortcuts: Shortcut[] = [
-  { label: '菜单 Menu', said: '菜单', value: encodeAction({ k: 'word', v: 'menu' }) },
-  { label: '提建议 Suggest', said: '提建议', value: encodeAction({ k: 'word', v: 'flow:suggestion' }) },
-  { label: '我的 Mine', said: '我的', value: encodeAction({ k: 'word', v: 'cmd:mine' }) },
-  { label: 'English', said: 'English', value: encodeAction({ k: 'word', v: 'lang_en' }) },
-  { label: '中文', said: '中文', value: encodeAction({ k: 'word', v: 'lang_zh' }) },
-];
+import { t } from '../../kernel/l10n.ts';
+import type { Intake, KeyLimit, VoteOutcome } from '../core/intake.ts';
+import type { ChannelLog } from '../core/telemetry.ts';
+import { chatScript } from './app-script.ts';
+import type { WebHistory } from './history.ts';
+import type { WebChatHub } from './hub.ts';
+import { ensureVisitor, readVisitor, secureSite, type VisitorSigner } from './identity.ts';
+import { chatPage, faviconSvg, type Shortcut } from './page.ts';
+import { parseWebMessage } from './parse.ts';
+import { renderBubble } from './render.ts';
 
 export interface WebChatDeps {
-  db: Db;
+  history: WebHistory;
   hub: WebChatHub;
   signer: VisitorSigner;
-  log: Logger;
-  /** Wakes the inbox processor after a write. */
-  wake: () => void;
-  /** Wakes the outbox dispatcher (a poll sent again on its code). */
-  wakeOutbox?: () => void;
+  log: ChannelLog;
   now: () => Date;
   timeZone: string;
-  /** Seals what is stored (every message, both ways) and opens the visitor's history: the app's key ring. */
-  sealer: KeyRing;
-  /** Where the privacy page of polls is (told to first-time voters). */
+  /** The server's public address: whether the cookie is marked secure. */
   publicUrl: string;
-  /** Refuses a person's messages past so many a minute. */
-  floodGuard?: PersonLimit;
-  /** Refuses a person's poll answers past so many a minute. */
-  voteLimit?: PersonLimit;
+  /** The chips under the message box: words pressed rather than typed (the server's flows name them). */
+  shortcuts: readonly Shortcut[];
   /** Refuses messages from one client address past so many a minute (a flood changing cookies). */
-  addressLimit?: PersonLimit;
+  addressLimit?: KeyLimit;
   /** Where a request comes from (`unknown` when the runtime cannot tell: then only the person counts). */
-  sourceOf?: SourceOf;
+  sourceOf?: (c: Context) => string;
 }
 
 const voteBody = z
@@ -68,6 +41,7 @@ const voteBody = z
 
 /** How a refused vote is answered over HTTP. */
 const voteRefusals: Partial<Record<VoteOutcome, ErrorCode>> = {
+  too_fast: 'too_many_requests',
   unknown: 'not_found',
   not_open: 'conflict',
   closed: 'conflict',
@@ -107,15 +81,15 @@ const pollQuery = z.object({
   wait: z.coerce.number().int().min(0).max(25).default(0),
 });
 
-export function webChatRoutes(deps: WebChatDeps) {
-  const { db, hub, signer } = deps;
+export function webChatRoutes(deps: WebChatDeps, intake: Intake) {
+  const { history, hub, signer } = deps;
   const visitorOf = async (c: Context) => {
     const visitor = await readVisitor(c, signer, secureSite(c, deps.publicUrl));
     if (!visitor) throw new AppError('unauthorized', text.noCookie);
     return visitor;
   };
 
-  const page = chatPage({ shortcuts, timeZone: deps.timeZone });
+  const page = chatPage({ shortcuts: deps.shortcuts, timeZone: deps.timeZone });
   const icon = (c: Context) => {
     c.header('cache-control', 'public, max-age=86400');
     return c.body(faviconSvg, 200, { 'content-type': 'image/svg+xml' });
@@ -135,8 +109,8 @@ export function webChatRoutes(deps: WebChatDeps) {
           (await deps.addressLimit.allow(`web-restart:${source}`)))
       ) {
         // The browser's cookie no longer verifies (the server's key changed): say so in the new chat.
-        await enqueue(db, deps.sealer, [{ channel: 'web', chatId: visitor, message: restartedNotice }]);
-        deps.wakeOutbox?.();
+        await history.delivered(visitor, `restarted:${crypto.randomUUID()}`, renderBubble(restartedNotice));
+        hub.notify(visitor);
       }
       c.header('cache-control', 'no-store');
       c.header(
@@ -155,8 +129,6 @@ export function webChatRoutes(deps: WebChatDeps) {
     })
     .post('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);
-      if (deps.floodGuard && !(await deps.floodGuard.allow(`web:${visitor}`)))
-        throw new AppError('too_many_requests', floodText);
       const source = deps.sourceOf?.(c) ?? 'unknown';
       if (
         deps.addressLimit &&
@@ -174,69 +146,39 @@ export function webChatRoutes(deps: WebChatDeps) {
         }
         throw new AppError('validation_failed', text.invalid);
       }
-      const { inbound } = parsed;
-      if (inbound.content.type === 'text') {
-        // A poll answered by its code is taken here and kept out of the conversation and the inbox.
-        const vote = await takeTextVote(db, inbound, inbound.content.text, {
-          now: deps.now(),
-          timeZone: deps.timeZone,
-          publicUrl: deps.publicUrl,
-          keys: deps.sealer,
-          ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
-        });
-        if (vote) {
-          if (vote.reply.type !== 'text') {
-            await enqueue(db, deps.sealer, [{ channel: 'web', chatId: visitor, message: vote.reply }]);
-            deps.wakeOutbox?.();
-            return c.json({ accepted: true }, 202);
-          }
-          return c.json({ accepted: false, vote: { recorded: vote.recorded, text: vote.reply.text } }, 200);
-        }
+      // A poll answered by its code is kept out of the conversation and the inbox, and answered here.
+      const taken = await intake.take(parsed.inbound, { shown: parsed.shown, voteReplyInline: true });
+      switch (taken.outcome) {
+        case 'throttled':
+          throw new AppError('too_many_requests', taken.text);
+        case 'vote':
+          if (taken.queued || taken.reply.type !== 'text') return c.json({ accepted: true }, 202);
+          return c.json({ accepted: false, vote: { recorded: taken.recorded, text: taken.reply.text } }, 200);
+        case 'accepted':
+          hub.notify(visitor);
+          return c.json({ accepted: true }, 202);
+        case 'duplicate':
+          return c.json({ accepted: false, duplicate: true }, 200);
       }
-      const key = inbound.dedupeKey.slice(`web:${visitor}:`.length);
-      const result = await acceptInbound(db, deps.sealer, inbound, (tx) =>
-        storeIncoming(tx, deps.sealer, visitor, key, parsed.shown),
-      );
-      if (result.accepted) {
-        deps.log.info('inbox.accepted', { channel: 'web', id: result.id });
-        deps.wake();
-        hub.notify(visitor);
-        return c.json({ accepted: true }, 202);
-      }
-      return c.json({ accepted: false, duplicate: true }, 200);
     })
     .post('/chat/polls/:id/vote', async (c) => {
       const visitor = await visitorOf(c);
-      const id = c.req.param('id');
       const body = await readJson(c, voteBody);
-      if (
-        isUuid(id) &&
-        !(await allowVote(deps.voteLimit, { channel: 'web', sender: { externalId: visitor } }))
-      )
-        throw new AppError('too_many_requests', voteReplies.too_fast);
-      const result = isUuid(id)
-        ? await castVote(db, {
-            pollId: id,
-            voter: { channel: 'web', sender: { externalId: visitor } },
-            chatId: visitor,
-            ...(body.answer !== undefined ? { answer: body.answer } : {}),
-            ...(body.comment !== undefined ? { comment: body.comment } : {}),
-            now: deps.now(),
-            timeZone: deps.timeZone,
-            keys: deps.sealer,
-          })
-        : { outcome: 'unknown' as const, lang: 'zh' as const, firstAnswer: false };
-      const refusal = voteRefusals[result.outcome];
-      if (refusal) throw new AppError(refusal, voteReplies[result.outcome]);
+      const answer = await intake.vote({
+        pollId: c.req.param('id'),
+        voter: { channel: 'web', sender: { externalId: visitor } },
+        chatId: visitor,
+        ...(body.answer !== undefined ? { answer: body.answer } : {}),
+        ...(body.comment !== undefined ? { comment: body.comment } : {}),
+        at: deps.now(),
+      });
+      const refusal = voteRefusals[answer.outcome];
+      if (refusal) throw new AppError(refusal, answer.reply);
       c.header('cache-control', 'no-store');
       return c.json({
-        outcome: result.outcome,
-        text: voteReply(
-          result.outcome,
-          result.lang,
-          result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null,
-        ),
-        ...(result.firstAnswer ? { privacy: privacyText(result.lang) } : {}),
+        outcome: answer.outcome,
+        text: t(answer.lang, answer.reply),
+        ...(answer.privacy ? { privacy: answer.privacy } : {}),
       });
     })
     .get('/chat/messages', async (c) => {
@@ -244,12 +186,12 @@ export function webChatRoutes(deps: WebChatDeps) {
       const query = pollQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);
       const { after, wait } = query.data;
-      let messages = await messagesAfter(db, visitor, after, 200, deps.sealer);
+      let messages = await history.after(visitor, after, 200);
       const deadline = Date.now() + wait * 1000;
       // Wait for a wake-up from this instance, and look again every second for other instances' writes.
       while (messages.length === 0 && Date.now() < deadline && !c.req.raw.signal.aborted) {
         await hub.wait(visitor, Math.min(1000, deadline - Date.now()));
-        messages = await messagesAfter(db, visitor, after, 200, deps.sealer);
+        messages = await history.after(visitor, after, 200);
       }
       c.header('cache-control', 'no-store');
       return c.json({ messages });
