@@ -6,6 +6,7 @@ import type { Channel } from '../bots/core/channel.ts';
 import type { ChannelName, ChannelSender } from '../bots/core/messenger.ts';
 import type { SendLimiter } from '../bots/core/rate-limiter.ts';
 import type { LarkCrypto } from '../bots/lark/crypto.ts';
+import type { startLarkLongConnection } from '../bots/lark/long-connection.ts';
 import type { LarkMemo } from '../bots/lark/sender.ts';
 import type { LarkAppCredentials, LarkTransport } from '../bots/lark/transport.ts';
 import { createWebChannel } from '../bots/web/index.ts';
@@ -98,6 +99,8 @@ export interface ServiceDeps {
   larkCrypto?: LarkCrypto;
   /** How the Lark client reaches the Open API: the official SDK on Node, fetch (the default) elsewhere. */
   larkTransport?: (credentials: LarkAppCredentials) => LarkTransport;
+  /** Opens Lark's long connection (LARK_MODE=ws): the official SDK, on Node only. */
+  larkLongConnection?: typeof startLarkLongConnection;
   /**
    * Told whenever work was queued for a job, besides waking that job's loop. Runtimes without
    * loops (Workers) run the named jobs once the request has been answered.
@@ -163,6 +166,7 @@ export function createServices(deps: ServiceDeps) {
       ? { sendLimiter: deps.sendLimiter ?? new SharedSendBudget(db) }
       : {}),
     ...(deps.larkMemo ? { memo: deps.larkMemo } : {}),
+    ...(deps.larkLongConnection ? { longConnection: deps.larkLongConnection } : {}),
     ...(deps.cardAnswerMs !== undefined ? { cardAnswerMs: deps.cardAnswerMs } : {}),
   });
   const channels: Channel[] = [web, ...(lark ? [lark] : []), ...(deps.channels ?? [])];

@@ -12,7 +12,7 @@ import type { LarkCrypto } from './crypto.ts';
 import { webLarkCrypto } from './crypto-web.ts';
 import { fetchTransport } from './fetch-transport.ts';
 import type { LarkIntakeDeps } from './intake.ts';
-import { startLarkLongConnection } from './long-connection.ts';
+import type { startLarkLongConnection } from './long-connection.ts';
 import { createLarkClient, type LarkClient, type LarkMemo } from './sender.ts';
 import type { LarkAppCredentials, LarkTransport } from './transport.ts';
 import { createVoteQueue } from './vote-queue.ts';
@@ -42,6 +42,8 @@ export interface LarkChannelDeps {
   sendLimiter?: SendLimiter;
   /** What the client learns once and may keep beyond this instance. */
   memo?: LarkMemo;
+  /** Opens the SDK's long connection (Node only, so given by the runtime that has it). */
+  longConnection?: typeof startLarkLongConnection;
   /** How long a poll card press may take before it is answered "still being processed" (ms; 1 s unless given). */
   cardAnswerMs?: number;
 }
@@ -79,13 +81,16 @@ export function createLarkChannel(settings: LarkSettings, deps: LarkChannelDeps)
     voteQueue,
     ...(deps.cardAnswerMs !== undefined ? { cardAnswerMs: deps.cardAnswerMs } : {}),
   });
-  const connect = (intake: Intake, options: { pingTimeoutSeconds?: number } = {}) =>
-    startLarkLongConnection(intakeDeps(intake), {
+  const connect = (intake: Intake, options: { pingTimeoutSeconds?: number } = {}) => {
+    if (!deps.longConnection)
+      throw new Error('LARK_MODE=ws needs the Node runtime (the SDK’s long connection)');
+    return deps.longConnection(intakeDeps(intake), {
       appId: settings.appId,
       appSecret: settings.appSecret,
       apiBase: settings.apiBase,
       ...options,
     });
+  };
   let connection: { close(): void } | null = null;
   return {
     name: 'lark',

@@ -7,6 +7,7 @@ import type { SendLimiter } from '../../bots/core/rate-limiter.ts';
 import type { ChannelLog } from '../../bots/core/telemetry.ts';
 import type { LarkCrypto } from '../../bots/lark/crypto.ts';
 import { createLarkChannel, type LarkChannel } from '../../bots/lark/index.ts';
+import type { startLarkLongConnection } from '../../bots/lark/long-connection.ts';
 import type { LarkMemo } from '../../bots/lark/sender.ts';
 import type { LarkAppCredentials, LarkTransport } from '../../bots/lark/transport.ts';
 import type { Shortcut } from '../../bots/web/page.ts';
@@ -57,6 +58,7 @@ export interface LarkParts {
   transport?: (credentials: LarkAppCredentials) => LarkTransport;
   sendLimiter?: SendLimiter;
   memo?: LarkMemo;
+  longConnection?: typeof startLarkLongConnection;
   cardAnswerMs?: number;
 }
 
@@ -86,6 +88,7 @@ export function larkChannelOf(config: LarkConfig, parts: LarkParts): LarkChannel
       ...(parts.transport ? { transport: parts.transport } : {}),
       ...(parts.sendLimiter ? { sendLimiter: parts.sendLimiter } : {}),
       ...(parts.memo ? { memo: parts.memo } : {}),
+      ...(parts.longConnection ? { longConnection: parts.longConnection } : {}),
       ...(parts.cardAnswerMs !== undefined ? { cardAnswerMs: parts.cardAnswerMs } : {}),
     },
   );

@@ -26,9 +26,9 @@ const nodeOnly = [
   /node_modules\/@larksuiteoapi\//,
   /node_modules\/@hono\/node-server\//,
   /^db\/client\.ts$/,
-  /^src\/runtime\/(node|boot|job|migrate|node-parts|lark-long-connection)\.ts$/,
+  /^src\/runtime\/(node|boot|job|migrate|node-parts)\.ts$/,
   /^bots\/wechat\//,
-  /^bots\/lark\/(crypto-node|sdk-transport)\.ts$/,
+  /^bots\/lark\/(crypto-node|sdk-transport|long-connection)\.ts$/,
   /^src\/console\/chart-asset-node\.ts$/,
 ];
 
