@@ -7,11 +7,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/handle.ts';
 import { pollVotes } from '../db/schema/index.ts';
-import { createKeyRing, generateDataKey } from '../src/crypto/sealed.ts';
-import { closePoll } from '../src/store/poll-close.ts';
-import { openDuePoll } from '../src/store/poll-posting.ts';
-import { castVote } from '../src/store/poll-votes.ts';
-import { createPoll } from '../src/store/polls.ts';
+import { closePoll } from '../src/domains/polls/close.ts';
+import { openDuePoll } from '../src/domains/polls/posting.ts';
+import { createPoll } from '../src/domains/polls/store.ts';
+import { castVote } from '../src/domains/polls/votes.ts';
+import { createKeyRing, generateDataKey } from '../src/kernel/crypto/sealed.ts';
 
 /** The key ring the polls' secrets are sealed with, as the server's. */
 const keys = createKeyRing(generateDataKey());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../src/metrics.ts';
+import { createMetrics } from '../src/kernel/metrics.ts';
 
 describe('metrics', () => {
   it('counts per label set, escapes label values and renders the text format', () => {

@@ -2,7 +2,7 @@
  * Per-person limits and delivery memory shared by every instance on one database, so a person
  * behind a round-robin balancer meets one limit, and a message delivered again to another
  * instance is recognised there. Keys are keyed hashes (the app's data key), never ids in clear,
- * and rows live for minutes (limits) or a day (deliveries): see src/store/person-limits.ts.
+ * and rows live for minutes (limits) or a day (deliveries): see src/pipeline/person-limits.ts.
  */
 import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 

@@ -13,7 +13,7 @@ export const schedules = pgTable('schedules', {
   name: text('name').notNull(),
   /** Set for schedules the server keeps itself (digest:<person>, weekly:<person>, reminders), so each exists once. */
   systemKey: text('system_key').unique('schedules_system_key_uq'),
-  /** Five fields: minute hour day month weekday (src/schedule/cron.ts). */
+  /** Five fields: minute hour day month weekday (src/domains/schedules/cron.ts). */
   cron: text('cron').notNull(),
   timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
   /** What a fire queues (e.g. message). */

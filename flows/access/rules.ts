@@ -2,7 +2,7 @@
  * Who may do what to which thing, written once. The officer API, every console route and every
  * chat command take their decision here; nothing else decides access. A decision is a pure
  * function of facts — the actor's role, the units they handle, an item's unit, who started a
- * poll — which the store looks up (src/store/actors.ts, src/store/item-access.ts).
+ * poll — which the store looks up (src/domains/people/actors.ts, src/domains/items/access.ts).
  *
  * The rules in words:
  * - Staff file suggestions and help requests; delegates (职工代表) file and co-sign motions.

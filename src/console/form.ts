@@ -7,7 +7,7 @@ import { html } from 'hono/html';
 import type { z } from 'zod';
 import { channelNames } from '../../bots/core/messenger.ts';
 import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
-import type { OrgUnit } from '../store/directory.ts';
+import type { OrgUnit } from '../domains/people/directory.ts';
 
 export type Form = Record<string, string | File | (string | File)[]>;
 

@@ -9,28 +9,24 @@
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
-import type { Db } from '../../db/handle.ts';
-import { type L10n, type Lang, t } from '../../kernel/l10n.ts';
-import type { KeyRing } from '../crypto/sealed.ts';
+import type { L10n, Lang } from '../../kernel/l10n.ts';
+import { auditPages } from '../domains/audit/console.ts';
+import { dashboardPage } from '../domains/digest/console.ts';
+import { helpPages } from '../domains/help/console.ts';
+import { itemPages } from '../domains/items/console.ts';
+import { congressPages } from '../domains/motions/console.ts';
+import { newsPages } from '../domains/news/console.ts';
+import { peoplePages } from '../domains/people/console.ts';
+import { pollPages } from '../domains/polls/console.ts';
+import { schedulePages } from '../domains/schedules/console.ts';
 import { secretsEqual } from '../http/bearer.ts';
-import { attemptSignIn, type SignInLimit } from '../http/sign-in-limit.ts';
-import type { Logger } from '../log.ts';
-import { audit } from '../store/audit.ts';
+import { attemptSignIn } from '../http/sign-in-limit.ts';
+import { audit } from '../pipeline/audit.ts';
+import { gate } from './access.ts';
 import { consoleScript } from './assets.ts';
+import type { ConsoleDeps, ConsoleEnv } from './context.ts';
 import { bare } from './layout.ts';
-import { gate } from './pages/access.ts';
-import { auditPages } from './pages/audit.ts';
-import { congressPages } from './pages/congress.ts';
-import { dashboardPage } from './pages/dashboard.ts';
-import { helpPages } from './pages/help.ts';
-import { itemPages } from './pages/items.ts';
-import { newsPages } from './pages/news.ts';
-import { peoplePages } from './pages/people.ts';
-import { pollPages } from './pages/polls.ts';
-import { schedulePages } from './pages/schedules.ts';
-import { wechatPage } from './pages/wechat.ts';
 import {
-  type ConsoleUser,
   endSession,
   openSession,
   readSession,
@@ -39,33 +35,7 @@ import {
   setSessionLanguage,
   useSignInLink,
 } from './sessions.ts';
-
-export interface ConsoleDeps {
-  db: Db;
-  /** Counts refused sign-ins per source, and refuses a source past the limit. */
-  signIns: SignInLimit;
-  log: Logger;
-  now: () => Date;
-  timeZone: string;
-  adminToken: string | undefined;
-  publicUrl: string;
-  keyRing: KeyRing;
-  motionRules: { cosigners: number; answerDays: number };
-  /** Wakes the outbox once a notice is queued (a status change tells the proposer). */
-  wake: () => void;
-  /** Chart.js's browser build. */
-  chartScript: () => Promise<string>;
-  /** The WeChat login QR code waiting to be scanned, if any (WeChat page). */
-  wechatQr?: () => string | null;
-  /** Wakes the news loop once an item is due now. */
-  wakeNews?: () => void;
-  /** Wakes the poll loop once a poll is due to open now. */
-  wakePolls?: () => void;
-  /** Runs a schedule now (the schedules page's run-now); absent, the button says it cannot. */
-  runSchedule?: (id: string) => Promise<boolean>;
-}
-
-export type ConsoleEnv = { Variables: { user: ConsoleUser } };
+import { wechatPage } from './wechat.ts';
 
 const text = {
   signIn: { zh: '登录后台', en: 'Sign in' },
@@ -297,6 +267,3 @@ export function consoleRoutes(deps: ConsoleDeps) {
   app.route('/', auditPages(deps));
   return app;
 }
-
-export const userName = (user: ConsoleUser) => user.person?.displayName ?? '管理员 Admin';
-export { t };

@@ -10,8 +10,8 @@ import { consoleLinks, consoleSessions, type PersonRow, people } from '../../db/
 import { type Actor, allows } from '../../flows/access/rules.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import type { Lang } from '../../kernel/l10n.ts';
-import { actorWithRole, tokenActor } from '../store/actors.ts';
-import { audit } from '../store/audit.ts';
+import { actorWithRole, tokenActor } from '../domains/people/actors.ts';
+import { audit } from '../pipeline/audit.ts';
 
 export const linkMinutes = 10;
 export const sessionHours = 8;

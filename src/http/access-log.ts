@@ -4,8 +4,8 @@
  * path, so ids do not multiply the series).
  */
 import { createMiddleware } from 'hono/factory';
-import type { Logger } from '../log.ts';
-import type { Metrics } from '../metrics.ts';
+import type { Logger } from '../kernel/log.ts';
+import type { Metrics } from '../kernel/metrics.ts';
 
 export function accessLog(log: Logger, metrics?: Metrics) {
   return createMiddleware(async (c, next) => {

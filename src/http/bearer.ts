@@ -5,7 +5,7 @@
  */
 import { createMiddleware } from 'hono/factory';
 import { AppError, errorText } from '../../kernel/errors.ts';
-import type { RefusedSignIn } from '../store/failed-sign-ins.ts';
+import type { RefusedSignIn } from './failed-sign-ins.ts';
 import { attemptSignIn, type SignInLimit, tooManyAttempts } from './sign-in-limit.ts';
 
 async function digest(text: string): Promise<Uint8Array> {

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, type ErrorCode, errorStatus, errorText } from '../../kernel/errors.ts';
 import type { L10n } from '../../kernel/l10n.ts';
-import { errorFields, type Logger } from '../log.ts';
+import { errorFields, type Logger } from '../kernel/log.ts';
 import { requestLang } from './lang.ts';
 
 export function errorBody(c: Context, code: ErrorCode, text: L10n, details?: unknown) {

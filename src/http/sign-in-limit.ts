@@ -5,8 +5,8 @@
  */
 import type { Context } from 'hono';
 import { AppError, errorText } from '../../kernel/errors.ts';
-import type { FailedSignIns, RefusedSignIn } from '../store/failed-sign-ins.ts';
 import type { SourceOf } from './client-address.ts';
+import type { FailedSignIns, RefusedSignIn } from './failed-sign-ins.ts';
 
 export interface SignInLimit {
   sourceOf: SourceOf;

@@ -12,9 +12,9 @@ import type { LarkMemo } from '../../bots/lark/sender.ts';
 import type { LarkAppCredentials, LarkTransport } from '../../bots/lark/transport.ts';
 import type { Shortcut } from '../../bots/web/page.ts';
 import { encodeAction } from '../../flows/engine/actions.ts';
-import type { Config } from '../config.ts';
-import { errorFields, type Logger } from '../log.ts';
-import type { Metrics } from '../metrics.ts';
+import type { Config } from '../kernel/config.ts';
+import { errorFields, type Logger } from '../kernel/log.ts';
+import type { Metrics } from '../kernel/metrics.ts';
 
 /** The chips under the web chat's message box: words pressed rather than typed, so they never become answers. */
 export const webShortcuts: readonly Shortcut[] = [

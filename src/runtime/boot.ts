@@ -2,10 +2,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDatabase } from '../../db/client.ts';
-import type { Config } from '../config.ts';
-import { nodeAesGcm } from '../crypto/aes-gcm-node.ts';
-import { createKeyRing, generateDataKey, type KeyRing } from '../crypto/sealed.ts';
-import type { Logger } from '../log.ts';
+import type { Config } from '../kernel/config.ts';
+import { nodeAesGcm } from '../kernel/crypto/aes-gcm-node.ts';
+import { createKeyRing, generateDataKey, type KeyRing } from '../kernel/crypto/sealed.ts';
+import type { Logger } from '../kernel/log.ts';
 
 export async function openConfiguredDatabase(config: Config, log: Logger) {
   const database = await openDatabase(

@@ -14,13 +14,13 @@
  */
 import { eq } from 'drizzle-orm';
 import { schedules } from '../../db/schema/index.ts';
-import { ConfigError, loadConfig } from '../config.ts';
-import { createLogger, errorFields } from '../log.ts';
-import { ensureSystemSchedules } from '../schedule/system.ts';
-import { createServices } from '../services.ts';
-import { scheduleByNo } from '../store/schedules.ts';
+import { scheduleByNo } from '../domains/schedules/store.ts';
+import { ensureSystemSchedules } from '../domains/schedules/system.ts';
+import { ConfigError, loadConfig } from '../kernel/config.ts';
+import { createLogger, errorFields } from '../kernel/log.ts';
 import { dataKeyRing, openConfiguredDatabase } from './boot.ts';
 import { nodeParts } from './node-parts.ts';
+import { createServices } from './services.ts';
 
 const kinds = ['tick', 'digest', 'weekly', 'reminders', 'schedule', 'news', 'deadlines', 'polls'] as const;
 type Kind = (typeof kinds)[number];

@@ -1,6 +1,6 @@
 /** `npm run db:migrate`: applies the committed migrations to the configured database and exits. */
-import { ConfigError, loadConfig } from '../config.ts';
-import { createLogger, errorFields } from '../log.ts';
+import { ConfigError, loadConfig } from '../kernel/config.ts';
+import { createLogger, errorFields } from '../kernel/log.ts';
 import { openConfiguredDatabase } from './boot.ts';
 
 try {

@@ -10,12 +10,12 @@ import cron from 'node-cron';
 import type { Channel } from '../../bots/core/channel.ts';
 import { createWechatChannel } from '../../bots/wechat/index.ts';
 import { missingWechatPackages, missingWechatText } from '../../bots/wechat/installed.ts';
-import { ConfigError, loadConfig } from '../config.ts';
-import { sealAllLegacyAuthors } from '../jobs/launder.ts';
-import { createLogger, errorFields } from '../log.ts';
-import { createServices } from '../services.ts';
+import { sealAllLegacyAuthors } from '../domains/items/launder.ts';
+import { ConfigError, loadConfig } from '../kernel/config.ts';
+import { createLogger, errorFields } from '../kernel/log.ts';
 import { dataKeyRing, openConfiguredDatabase } from './boot.ts';
 import { nodeParts } from './node-parts.ts';
+import { createServices } from './services.ts';
 import { opening, phoneLinkWarning } from './start-banner.ts';
 import { keepWechatLease, type WechatLease } from './wechat-lease.ts';
 

@@ -3,8 +3,9 @@
  * officers' console; and, when messages go to people's phones (a messenger channel is set up)
  * while their links lead to this machine, a warning that says so and what to set.
  */
-import type { Config } from '../config.ts';
+
 import { linkBase, listenUrl, pointsAtThisMachine, shownUrl } from '../http/public-url.ts';
+import type { Config } from '../kernel/config.ts';
 
 export interface Opening {
   chat: string;

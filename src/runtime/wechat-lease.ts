@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../../db/handle.ts';
-import { errorFields, type Logger } from '../log.ts';
-import { holdLease, releaseLease } from '../store/leases.ts';
+import { errorFields, type Logger } from '../kernel/log.ts';
+import { holdLease, releaseLease } from '../pipeline/leases.ts';
 
 /** What the lease starts and stops: the WeChat link. */
 export interface LeasedLink {

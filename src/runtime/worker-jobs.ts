@@ -8,10 +8,10 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { outbox } from '../../db/schema/index.ts';
-import { errorFields, type Logger } from '../log.ts';
-import { bulkHandoffSeconds, type Services, type WakeableJob } from '../services.ts';
-import { sweepPersonLimits } from '../store/person-limits.ts';
-import { sweepSendBudget } from '../store/send-budget.ts';
+import { errorFields, type Logger } from '../kernel/log.ts';
+import { sweepPersonLimits } from '../pipeline/person-limits.ts';
+import { sweepSendBudget } from '../pipeline/send-budget.ts';
+import { bulkHandoffSeconds, type Services, type WakeableJob } from './services.ts';
 
 export interface JobRun {
   services: Pick<Services, 'jobs' | 'tickSchedules'>;

@@ -13,10 +13,10 @@ import type { LarkMemo } from '../../bots/lark/sender.ts';
 import { postgresDb } from '../../db/postgres.ts';
 // Chart.js's browser build, bundled as text (wrangler.toml's Text rule).
 import chartJs from '../../node_modules/chart.js/dist/chart.umd.min.js';
-import { type Config, ConfigError, loadConfig } from '../config.ts';
-import { createKeyRing, type KeyRing } from '../crypto/sealed.ts';
-import { createLogger, errorFields, type Logger } from '../log.ts';
-import { createServices, type WakeableJob } from '../services.ts';
+import { type Config, ConfigError, loadConfig } from '../kernel/config.ts';
+import { createKeyRing, type KeyRing } from '../kernel/crypto/sealed.ts';
+import { createLogger, errorFields, type Logger } from '../kernel/log.ts';
+import { createServices, type WakeableJob } from './services.ts';
 import type {
   ExecutionContext,
   HandOffMessage,

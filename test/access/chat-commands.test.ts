@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/types.ts';
 import { commands, flows } from '../../flows/registry.ts';
-import { createEffectPort } from '../../src/effect-port.ts';
+import { createEffectPort } from '../../src/pipeline/effects.ts';
 import { createWorld, fingerprint, type Member, type World } from '../support/access-world.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack } from '../support/stack.ts';

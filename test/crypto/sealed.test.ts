@@ -6,7 +6,7 @@
 
 import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { nodeAesGcm } from '../../src/crypto/aes-gcm-node.ts';
+import { nodeAesGcm } from '../../src/kernel/crypto/aes-gcm-node.ts';
 import {
   type AesGcm,
   createKeyRing,
@@ -15,7 +15,7 @@ import {
   KeyRingError,
   parseDataKeys,
   webAesGcm,
-} from '../../src/crypto/sealed.ts';
+} from '../../src/kernel/crypto/sealed.ts';
 
 const base64Of = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));

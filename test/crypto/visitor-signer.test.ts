@@ -4,8 +4,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
-import { ringVisitorSigner, secretVisitorSigner, visitorSigner } from '../../src/crypto/visitor-signer.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
+import {
+  ringVisitorSigner,
+  secretVisitorSigner,
+  visitorSigner,
+} from '../../src/kernel/crypto/visitor-signer.ts';
 
 const visitor = 'v_AAAAAAAAAAAAAAAAAAAAAA';
 const split = (signed: string) => {

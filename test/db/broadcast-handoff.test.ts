@@ -8,12 +8,12 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { ChannelSender, OutboundEnvelope } from '../../bots/core/messenger.ts';
 import { outbox } from '../../db/schema/index.ts';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
-import { createNewsBroadcast } from '../../src/jobs/news-broadcast.ts';
-import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
-import { createLogger } from '../../src/log.ts';
-import { publishNews } from '../../src/store/news-publish.ts';
-import { enqueue } from '../../src/store/outbox.ts';
+import { createNewsBroadcast } from '../../src/domains/news/broadcast.ts';
+import { publishNews } from '../../src/domains/news/publish.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
+import { createLogger } from '../../src/kernel/log.ts';
+import { enqueue } from '../../src/pipeline/outbox.ts';
+import { createOutboxDispatcher } from '../../src/pipeline/outbox-dispatcher.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 function recordingSender(): ChannelSender & { sent: OutboundEnvelope[] } {

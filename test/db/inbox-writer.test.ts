@@ -2,9 +2,9 @@ import { asc, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Inbound } from '../../bots/core/messenger.ts';
 import { inbox } from '../../db/schema/index.ts';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
-import { acceptInboundMany, openInbound } from '../../src/store/inbox.ts';
-import { createInboxWriter } from '../../src/store/inbox-writer.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
+import { acceptInboundMany, openInbound } from '../../src/pipeline/inbox.ts';
+import { createInboxWriter } from '../../src/pipeline/inbox-writer.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 let seq = 0;

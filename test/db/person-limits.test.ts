@@ -8,8 +8,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
-import { FloodGuard } from '../../src/intake/flood-guard.ts';
-import { SharedPersonLimit, SharedRecentKeys, sweepPersonLimits } from '../../src/store/person-limits.ts';
+import { FloodGuard } from '../../src/pipeline/flood-guard.ts';
+import { SharedPersonLimit, SharedRecentKeys, sweepPersonLimits } from '../../src/pipeline/person-limits.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 import { testKeyRing } from '../support/stack.ts';
 

@@ -6,11 +6,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { channelIdentities, pollSecrets, polls, pollVotes } from '../../db/schema/index.ts';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
-import { closePoll } from '../../src/store/poll-close.ts';
-import { openDuePoll } from '../../src/store/poll-posting.ts';
-import { castVote, openBallot } from '../../src/store/poll-votes.ts';
-import { createPoll, pollLockKey } from '../../src/store/polls.ts';
+import { closePoll } from '../../src/domains/polls/close.ts';
+import { openDuePoll } from '../../src/domains/polls/posting.ts';
+import { createPoll, pollLockKey } from '../../src/domains/polls/store.ts';
+import { castVote, openBallot } from '../../src/domains/polls/votes.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 const now = new Date('2026-07-01T02:00:00Z');

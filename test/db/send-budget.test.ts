@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
-import { SharedSendBudget, sweepSendBudget, windowsFor } from '../../src/store/send-budget.ts';
+import { SharedSendBudget, sweepSendBudget, windowsFor } from '../../src/pipeline/send-budget.ts';
 import { busiest } from '../support/busiest.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 import { eventually } from '../support/eventually.ts';

@@ -9,13 +9,17 @@ import {
   submissionEvents,
   submissions,
 } from '../../db/schema/index.ts';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
-import { launderAnonymousItems, sealAllLegacyAuthors, sealLegacyAuthors } from '../../src/jobs/launder.ts';
-import { errorFields } from '../../src/log.ts';
-import { authorOf } from '../../src/store/authors.ts';
-import { resolvePerson } from '../../src/store/people.ts';
-import { nextReferenceCode } from '../../src/store/reference-codes.ts';
-import { createSuggestion, listMine } from '../../src/store/submissions.ts';
+import { authorOf } from '../../src/domains/items/authors.ts';
+import {
+  launderAnonymousItems,
+  sealAllLegacyAuthors,
+  sealLegacyAuthors,
+} from '../../src/domains/items/launder.ts';
+import { nextReferenceCode } from '../../src/domains/items/reference-codes.ts';
+import { createSuggestion, listMine } from '../../src/domains/items/store.ts';
+import { resolvePerson } from '../../src/domains/people/people.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
+import { errorFields } from '../../src/kernel/log.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 
 const keyRing = createKeyRing(generateDataKey());

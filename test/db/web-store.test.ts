@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
 import { messagesAfter, storeIncoming, storeOutgoing } from '../../src/pipeline/web-history.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 import { within } from '../support/eventually.ts';

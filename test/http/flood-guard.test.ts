@@ -6,7 +6,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, webChatMessages } from '../../db/schema/index.ts';
-import { FloodGuard } from '../../src/intake/flood-guard.ts';
+import { FloodGuard } from '../../src/pipeline/flood-guard.ts';
 import type { HttpServer } from '../support/browser.ts';
 import { primaryKind, type TestDatabase } from '../support/databases.ts';
 import { delivery, nextId, textMessage } from '../support/lark-events.ts';

@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { auditLog } from '../../db/schema/index.ts';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack, webVisitor } from '../support/stack.ts';
 

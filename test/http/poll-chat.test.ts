@@ -6,8 +6,8 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, people, polls } from '../../db/schema/index.ts';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
-import { createEffectPort } from '../../src/effect-port.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
+import { createEffectPort } from '../../src/pipeline/effects.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack, verifiedVisitor, webPerson } from '../support/stack.ts';
 

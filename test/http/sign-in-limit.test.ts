@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { clientSource, sourceKey } from '../../src/http/client-address.ts';
-import { createFailedSignIns } from '../../src/store/failed-sign-ins.ts';
+import { createFailedSignIns } from '../../src/http/failed-sign-ins.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import { primaryKind } from '../support/databases.ts';
 import { adminToken, createStack, type Stack, useStack, webPerson } from '../support/stack.ts';

@@ -6,7 +6,7 @@
  * is `__Host-` prefixed, and a plain one planted by a sibling subdomain counts for nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, generateDataKey } from '../../src/crypto/sealed.ts';
+import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
 import { openTestDatabase, primaryKind } from '../support/databases.ts';
 import { bubbleText, createStack, type Stack } from '../support/stack.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createIntakePressure, inboxWorkerPause } from '../../src/jobs/intake-pressure.ts';
-import { createLoop } from '../../src/jobs/loop.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger } from '../../src/kernel/log.ts';
+import { createIntakePressure, inboxWorkerPause } from '../../src/pipeline/intake-pressure.ts';
+import { createLoop } from '../../src/pipeline/loop.ts';
 
 describe('intake pressure', () => {
   it('rises when deliveries come faster than the threshold and falls once they stop', () => {

@@ -12,7 +12,7 @@ import { pollValue } from '../../bots/lark/render.ts';
 import { createVoteQueue } from '../../bots/lark/vote-queue.ts';
 import { larkWebhookRoutes } from '../../bots/lark/webhook.ts';
 import { handleError } from '../../src/http/error-response.ts';
-import type { Logger } from '../../src/log.ts';
+import type { Logger } from '../../src/kernel/log.ts';
 import { openedBallots } from '../support/ballots.ts';
 import { type HttpServer, startHttpServer } from '../support/browser.ts';
 import { primaryKind } from '../support/databases.ts';

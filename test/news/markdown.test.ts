@@ -3,7 +3,7 @@
  * http(s) and mailto, well-formed output for any input, and no input slow enough to stall a page.
  */
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown, summarize } from '../../src/news/markdown.ts';
+import { renderMarkdown, summarize } from '../../src/kernel/markdown.ts';
 
 const linkAttributes = 'rel="noopener noreferrer nofollow" target="_blank"';
 const link = (href: string, text: string) => `<a href="${href}" ${linkAttributes}>${text}</a>`;

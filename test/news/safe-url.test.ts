@@ -3,7 +3,7 @@
  * that the WHATWG parser accepts refused after normalisation.
  */
 import { describe, expect, it } from 'vitest';
-import { checkPublicHttpUrl } from '../../src/news/safe-url.ts';
+import { checkPublicHttpUrl } from '../../src/domains/news/safe-url.ts';
 
 const refused = (raw: string) => {
   const result = checkPublicHttpUrl(raw);

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { newPollSecret, randomBelow, secureRandom, tokenSigner } from '../../src/polls/token.ts';
+import { newPollSecret, randomBelow, secureRandom, tokenSigner } from '../../src/domains/polls/token.ts';
 
 const seed = 20261202;
 

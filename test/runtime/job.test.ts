@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { schedules } from '../../db/schema/index.ts';
-import { createKeyRing } from '../../src/crypto/sealed.ts';
+import { createKeyRing } from '../../src/kernel/crypto/sealed.ts';
 import { messagesAfter } from '../../src/pipeline/web-history.ts';
 
 const root = join(import.meta.dirname, '..', '..');

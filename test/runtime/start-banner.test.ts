@@ -6,7 +6,7 @@
  * it answers on every interface. Which settings warn is checked on the function that decides.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/kernel/config.ts';
 import { opening, phoneLinkWarning } from '../../src/runtime/start-banner.ts';
 import { otherAddress, reach } from '../support/addresses.ts';
 import { primaryKind } from '../support/databases.ts';

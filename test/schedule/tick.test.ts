@@ -6,8 +6,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { scheduleRuns, schedules } from '../../db/schema/index.ts';
-import { createLogger } from '../../src/log.ts';
-import { createRunNow, createScheduleTick, type ScheduleHandler } from '../../src/schedule/tick.ts';
+import { createRunNow, createScheduleTick, type ScheduleHandler } from '../../src/domains/schedules/tick.ts';
+import { createLogger } from '../../src/kernel/log.ts';
 import { primaryKind, useDatabase } from '../support/databases.ts';
 
 const database = useDatabase(primaryKind);

@@ -10,10 +10,10 @@ import { eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { people, submissions } from '../../db/schema/index.ts';
-import { createHelpRequest } from '../../src/store/help-requests.ts';
-import { createMotion } from '../../src/store/motions.ts';
-import { pollBody, startPoll } from '../../src/store/poll-admin.ts';
-import { createSuggestion } from '../../src/store/submissions.ts';
+import { createHelpRequest } from '../../src/domains/help/store.ts';
+import { createSuggestion } from '../../src/domains/items/store.ts';
+import { createMotion } from '../../src/domains/motions/store.ts';
+import { pollBody, startPoll } from '../../src/domains/polls/admin.ts';
 import { type Stack, webPerson } from './stack.ts';
 
 export type Visitor = Awaited<ReturnType<typeof webPerson>>['visitor'];

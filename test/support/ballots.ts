@@ -2,8 +2,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { pollVotes } from '../../db/schema/index.ts';
-import type { KeyRing } from '../../src/crypto/sealed.ts';
-import { type Ballot, openBallot } from '../../src/store/poll-votes.ts';
+import { type Ballot, openBallot } from '../../src/domains/polls/votes.ts';
+import type { KeyRing } from '../../src/kernel/crypto/sealed.ts';
 
 export async function openedBallots(db: Db, keys: KeyRing, pollId: string): Promise<Ballot[]> {
   const rows = await db.select().from(pollVotes).where(eq(pollVotes.pollId, pollId));

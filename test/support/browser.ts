@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
-import type { Services } from '../../src/services.ts';
+import type { Services } from '../../src/runtime/services.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
 

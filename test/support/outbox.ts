@@ -2,8 +2,8 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { type OutboxRow, outbox } from '../../db/schema/index.ts';
-import type { KeyRing } from '../../src/crypto/sealed.ts';
-import { openOutboxRow } from '../../src/store/outbox.ts';
+import type { KeyRing } from '../../src/kernel/crypto/sealed.ts';
+import { openOutboxRow } from '../../src/pipeline/outbox.ts';
 
 export interface OpenedRow extends OutboxRow {
   /** The real chat (for a row whose recipient is hidden, the one inside its seal). */

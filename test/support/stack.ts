@@ -5,12 +5,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Channel } from '../../bots/core/channel.ts';
 import type { SendLimiter } from '../../bots/core/rate-limiter.ts';
-import { loadConfig } from '../../src/config.ts';
-import { nodeAesGcm } from '../../src/crypto/aes-gcm-node.ts';
-import { createKeyRing, generateDataKey, type KeyRing } from '../../src/crypto/sealed.ts';
-import { createLogger } from '../../src/log.ts';
+import { loadConfig } from '../../src/kernel/config.ts';
+import { nodeAesGcm } from '../../src/kernel/crypto/aes-gcm-node.ts';
+import { createKeyRing, generateDataKey, type KeyRing } from '../../src/kernel/crypto/sealed.ts';
+import { createLogger } from '../../src/kernel/log.ts';
 import { nodeParts } from '../../src/runtime/node-parts.ts';
-import { createServices } from '../../src/services.ts';
+import { createServices } from '../../src/runtime/services.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from './databases.ts';
 
 export const adminToken = 'test-admin-token-0123456789';

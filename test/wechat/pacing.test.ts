@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { Pacing } from '../../bots/wechat/pacing.ts';
 import { createWechatSender, type WechatTarget } from '../../bots/wechat/sender.ts';
 import { outbox } from '../../db/schema/index.ts';
-import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
-import { createLogger } from '../../src/log.ts';
-import { enqueue } from '../../src/store/outbox.ts';
+import { createLogger } from '../../src/kernel/log.ts';
+import { enqueue } from '../../src/pipeline/outbox.ts';
+import { createOutboxDispatcher } from '../../src/pipeline/outbox-dispatcher.ts';
 import { useStack } from '../support/stack.ts';
 
 const message = { type: 'text' as const, text: '通知' };

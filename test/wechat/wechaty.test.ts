@@ -11,7 +11,7 @@ import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { createWechatChannel } from '../../bots/wechat/index.ts';
 import { createWechatLink, type WechatLink } from '../../bots/wechat/wechaty.ts';
 import { inbox, submissions } from '../../db/schema/index.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger } from '../../src/kernel/log.ts';
 import { openedBallots } from '../support/ballots.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
 import { createStack, type Stack } from '../support/stack.ts';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDataKey } from '../../src/crypto/sealed.ts';
+import { generateDataKey } from '../../src/kernel/crypto/sealed.ts';
 import { buildWorker, type WorkerBuild } from '../support/worker-build.ts';
 
 let build: WorkerBuild;

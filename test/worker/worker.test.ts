@@ -11,7 +11,7 @@ import { and, count, eq, inArray } from 'drizzle-orm';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, newsItems, outbox, scheduleRuns, schedules, submissions } from '../../db/schema/index.ts';
-import { generateDataKey } from '../../src/crypto/sealed.ts';
+import { generateDataKey } from '../../src/kernel/crypto/sealed.ts';
 import { openTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.ts';
 import { eventually, gate, within } from '../support/eventually.ts';
 import {

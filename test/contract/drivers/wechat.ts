@@ -8,7 +8,7 @@ import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import type { Intake } from '../../../bots/core/intake.ts';
 import { createWechatChannel } from '../../../bots/wechat/index.ts';
 import { createWechatLink } from '../../../bots/wechat/wechaty.ts';
-import { createLogger } from '../../../src/log.ts';
+import { createLogger } from '../../../src/kernel/log.ts';
 import { openTestDatabase, primaryKind } from '../../support/databases.ts';
 import { eventually } from '../../support/eventually.ts';
 import { createStack } from '../../support/stack.ts';

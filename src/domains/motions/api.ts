@@ -1,0 +1,85 @@
+/** Motions in the officer API: congress sessions, and more time for an answer with the reason. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../../db/handle.ts';
+import { AppError } from '../../../kernel/errors.ts';
+import { isUuid } from '../../../kernel/http/ids.ts';
+import { readJson } from '../../../kernel/http/json-body.ts';
+import { charCount } from '../../../kernel/text.ts';
+import { type ApiEnv, allow, mayTouch } from '../../http/api-access.ts';
+import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import { extendMotion, listSessions, saveSession } from './store.ts';
+
+const name = z.string().trim().min(2).max(60);
+export const sessionBody = z
+  .object({ nameZh: name, nameEn: name, open: z.boolean().default(false) })
+  .strict();
+export const sessionChangeBody = z
+  .object({ nameZh: name.optional(), nameEn: name.optional(), open: z.boolean().optional() })
+  .strict();
+export const extendBody = z
+  .object({ days: z.number().int().min(1).max(365), reason: z.string().trim().min(1).max(100_000) })
+  .strict();
+
+const text = {
+  noSession: { zh: '找不到该届次。', en: 'No such congress session.' },
+  noMotion: (ref: string) => ({
+    zh: `找不到编号为 ${ref} 的提案。`,
+    en: `No motion has the reference ${ref}.`,
+  }),
+  notOpen: {
+    zh: '只有已立案、尚未答复的提案可以延期。',
+    en: 'Only a registered motion that has not been answered can get more time.',
+  },
+  reasonTooLong: (n: number) => ({
+    zh: `原因过长：最多 500 字，您写了 ${n} 字。`,
+    en: `The reason is too long: at most 500 characters, yours has ${n}.`,
+  }),
+};
+
+export function motionsApi(deps: {
+  db: Db;
+  now: () => Date;
+  timeZone: string;
+  wake: () => void;
+  keyRing: KeyRing;
+}) {
+  const { db } = deps;
+  const view = async (id: string) => (await listSessions(db)).find((s) => s.id === id);
+  return new Hono<ApiEnv>()
+    .get('/congress-sessions', allow('congress.manage'), async (c) =>
+      c.json({ items: await listSessions(db) }),
+    )
+    .post('/congress-sessions', allow('congress.manage'), async (c) => {
+      const body = await readJson(c, sessionBody);
+      const id = await saveSession(db, body, deps.now());
+      return c.json(await view(id!), 201);
+    })
+    .patch('/congress-sessions/:id', allow('congress.manage'), async (c) => {
+      const body = await readJson(c, sessionChangeBody);
+      const id = c.req.param('id');
+      const saved = isUuid(id) ? await saveSession(db, { id, ...body }, deps.now()) : null;
+      if (!saved) throw new AppError('not_found', text.noSession);
+      return c.json(await view(saved));
+    })
+    .post('/submissions/:ref/extend', allow('item.extend'), async (c) => {
+      const ref = c.req.param('ref').trim().toUpperCase();
+      await mayTouch(db, c.get('actor'), 'item.extend', ref);
+      const body = await readJson(c, extendBody);
+      const given = charCount(body.reason);
+      if (given > 500) throw new AppError('too_long', text.reasonTooLong(given), { max: 500 });
+      const result = await extendMotion(db, {
+        referenceCode: ref,
+        ...body,
+        now: deps.now(),
+        timeZone: deps.timeZone,
+        keyRing: deps.keyRing,
+      });
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw new AppError('not_found', text.noMotion(ref.slice(0, 40)));
+        throw new AppError('invalid_transition', text.notOpen);
+      }
+      deps.wake();
+      return c.json({ referenceCode: ref, answerDueAt: result.answerDueAt.toISOString() });
+    });
+}

@@ -1,0 +1,99 @@
+/** Schedules in the officer API: list, create (the cron expression is checked), change, pause and run now. */
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { isUniqueViolation } from '../../../db/errors.ts';
+import type { Db } from '../../../db/handle.ts';
+import { type ScheduleRow, schedules } from '../../../db/schema/index.ts';
+import { AppError } from '../../../kernel/errors.ts';
+import { isUuid } from '../../../kernel/http/ids.ts';
+import { readJson } from '../../../kernel/http/json-body.ts';
+import { type ApiEnv, allow } from '../../http/api-access.ts';
+import { timeZone } from '../../kernel/config.ts';
+import { messagePayload } from './handlers.ts';
+import { changeSchedule, createSchedule, listSchedules, type ScheduleCheck } from './store.ts';
+
+const cron = z.string().trim().min(9).max(100);
+
+export const scheduleBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    cron,
+    timeZone: timeZone.optional(),
+    kind: z.literal('message'),
+    payload: messagePayload,
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const scheduleChangeBody = z
+  .object({
+    enabled: z.boolean().optional(),
+    cron: cron.optional(),
+    timeZone: timeZone.optional(),
+    name: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { error: 'expected at least one field' });
+
+const text = {
+  badCron: (why: string) => ({ zh: `定时表达式有误：${why}`, en: `The cron expression is wrong: ${why}` }),
+  never: { zh: '这个定时表达式永远不会触发。', en: 'This cron expression never fires.' },
+  notFound: { zh: '找不到该定时任务。', en: 'No such schedule.' },
+  alreadyRunning: { zh: '该定时任务此刻已在执行。', en: 'This schedule is being run at this very moment.' },
+};
+
+export const scheduleJson = (row: ScheduleRow) => ({
+  ...row,
+  nextFireAt: row.nextFireAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const refusal = (failed: Exclude<ScheduleCheck, { ok: true }>) =>
+  new AppError('validation_failed', failed.reason === 'never' ? text.never : text.badCron(failed.detail));
+
+export function schedulesApi(deps: {
+  db: Db;
+  now: () => Date;
+  timeZone: string;
+  runNow: (id: string) => Promise<boolean>;
+  wake: () => void;
+}) {
+  const { db } = deps;
+  const find = async (id: string) => {
+    const [row] = isUuid(id) ? await db.select().from(schedules).where(eq(schedules.id, id)) : [];
+    if (!row) throw new AppError('not_found', text.notFound);
+    return row;
+  };
+  return new Hono<ApiEnv>()
+    .get('/schedules', allow('schedule.list'), async (c) =>
+      c.json({ items: (await listSchedules(db)).map(scheduleJson) }),
+    )
+    .post('/schedules', allow('schedule.change'), async (c) => {
+      const body = await readJson(c, scheduleBody);
+      const created = await createSchedule(
+        db,
+        { ...body, timeZone: body.timeZone ?? deps.timeZone },
+        deps.now(),
+      );
+      if (!created.ok) throw refusal(created);
+      return c.json(scheduleJson(created.row), 201);
+    })
+    .patch('/schedules/:id', allow('schedule.change'), async (c) => {
+      const body = await readJson(c, scheduleChangeBody);
+      const changed = await changeSchedule(db, await find(c.req.param('id')), body, deps.now());
+      if (!changed.ok) throw refusal(changed);
+      return c.json(scheduleJson(changed.row));
+    })
+    .post('/schedules/:id/run', allow('schedule.run'), async (c) => {
+      const schedule = await find(c.req.param('id'));
+      // Two presses within the same millisecond claim the same instant: it runs once.
+      const ran = await deps.runNow(schedule.id).catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new AppError('invalid_transition', text.alreadyRunning);
+        throw error;
+      });
+      if (!ran) throw new AppError('not_found', text.notFound);
+      deps.wake();
+      return c.json({ ran: true, schedule: scheduleJson(schedule) }, 202);
+    });
+}

@@ -1,0 +1,200 @@
+/**
+ * The inbox processor. Takes the oldest pending event of a conversation whose earlier events
+ * are all done (so each conversation is handled in order, by one worker at a time, across any
+ * number of instances) and, in one transaction, advances the flow and writes the new state,
+ * domain rows, timeline, audit and outbox rows, and marks the event done. A crash before the
+ * commit leaves the event pending, to be processed again from scratch: exactly once.
+ */
+import { and, asc, eq, lte, notExists, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { ChannelName, Inbound } from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/handle.ts';
+import { type InboxRow, inbox } from '../../db/schema/index.ts';
+import type { Engine } from '../../flows/engine/engine.ts';
+import { launderAnonymousItems } from '../domains/items/launder.ts';
+import type { MotionRules } from '../domains/motions/store.ts';
+import { resolvePerson } from '../domains/people/people.ts';
+import { type KeyRing, UnknownKeyError } from '../kernel/crypto/sealed.ts';
+import { errorFields, type Logger } from '../kernel/log.ts';
+import { lockConversation, saveConversation } from './conversations.ts';
+import { createEffectPort } from './effects.ts';
+import { openInbound } from './inbox.ts';
+import { enqueue } from './outbox.ts';
+import { openFlowState, sealFlowState } from './sensitive.ts';
+
+export interface InboxProcessorDeps {
+  db: Db;
+  engine: Engine;
+  log: Logger;
+  timeZone: string;
+  now: () => Date;
+  /** Seals sensitive text the flows hand over (help requests). */
+  keyRing: KeyRing;
+  /** Channels that keep their own copy of what people sent (web chat history) blank it here. */
+  redactors?: ReadonlyMap<ChannelName, (tx: Db, inbound: Inbound) => Promise<void>>;
+  /** Hours within which an officer must acknowledge a help request (default 24). */
+  helpAckHours?: number;
+  /** Co-signers a motion needs and the days to gather them (default 2 in 7 days). */
+  motionRules?: MotionRules;
+  /** Where people reach this server (links to news pages). */
+  publicUrl?: string;
+  /** Attempts before an event is given up on and the person is told. */
+  maxAttempts?: number;
+}
+
+const apology = {
+  type: 'text' as const,
+  text: '抱歉，处理您的消息时出现问题，请稍后再试或发送“菜单”。\nSorry, something went wrong with your message. Please try again later or send "menu".',
+};
+
+/** Processes at most one event; resolves to true when there was one. */
+export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<boolean> {
+  const { db, log } = deps;
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const earlier = alias(inbox, 'earlier');
+
+  return async () => {
+    let launder = false;
+    const did = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(inbox)
+        .where(
+          and(
+            eq(inbox.status, 'pending'),
+            lte(inbox.nextAttemptAt, sql`now()`),
+            notExists(
+              tx
+                .select({ one: sql`1` })
+                .from(earlier)
+                .where(
+                  and(
+                    eq(earlier.conversationKey, inbox.conversationKey),
+                    eq(earlier.status, 'pending'),
+                    sql`${earlier.id} < ${inbox.id}`,
+                  ),
+                ),
+            ),
+          ),
+        )
+        .orderBy(asc(inbox.id))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!row) return false;
+
+      try {
+        // A savepoint: a failure undoes this event's writes but keeps the lock to record the failure.
+        launder = await tx.transaction((sp) => processEvent(sp, row, deps));
+        await tx.update(inbox).set({ status: 'done', processedAt: new Date() }).where(eq(inbox.id, row.id));
+        log.debug('inbox.processed', { id: row.id, channel: row.channel });
+      } catch (error) {
+        if (error instanceof UnknownKeyError) {
+          // Sealed with a key this instance does not hold (yet, during a change of DATA_KEY):
+          // another instance, or this one once updated, handles it. It waits; no try is used up.
+          log.warn('inbox.key_unknown', { id: row.id, channel: row.channel });
+          await tx
+            .update(inbox)
+            .set({ nextAttemptAt: sql`now() + interval '60 seconds'` })
+            .where(eq(inbox.id, row.id));
+          return true;
+        }
+        const attempts = row.attempts + 1;
+        const failed = attempts >= maxAttempts;
+        log.error('inbox.error', {
+          id: row.id,
+          channel: row.channel,
+          attempts,
+          failed,
+          ...errorFields(error),
+        });
+        await tx
+          .update(inbox)
+          .set({
+            attempts,
+            status: failed ? 'failed' : 'pending',
+            lastError: describe(error),
+            nextAttemptAt: sql`now() + make_interval(secs => ${2 ** attempts})`,
+          })
+          .where(eq(inbox.id, row.id));
+        if (failed) await tellPersonItFailed(tx, row, deps.keyRing);
+      }
+      return true;
+    });
+    // An anonymous item its author just wrote is written again, apart from them, at once.
+    if (launder)
+      await launderAnonymousItems(db).catch((error) => log.warn('launder.failed', errorFields(error)));
+    return did;
+  };
+}
+
+/** Processes one event; resolves to whether it wrote an anonymous item as its author (to launder). */
+async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Promise<boolean> {
+  const inbound = await openInbound(deps.keyRing, row.payload);
+  const person = await resolvePerson(tx, inbound);
+  const state = await openFlowState(
+    await lockConversation(tx, {
+      key: row.conversationKey,
+      channel: inbound.channel,
+      chatId: inbound.chat.id,
+      personId: person.id,
+      chatType: inbound.chat.type,
+    }),
+    deps.keyRing,
+  );
+  // The person's time is when they spoke, not when a backlog got to it (never later than now).
+  const now = new Date(Math.min(Date.parse(inbound.receivedAt) || Date.now(), deps.now().getTime()));
+  const ctx = {
+    now,
+    lang: person.language,
+    timeZone: deps.timeZone,
+    chatType: inbound.chat.type,
+    role: person.role,
+  };
+  const port = createEffectPort(tx, {
+    personId: person.id,
+    inbound,
+    now,
+    timeZone: deps.timeZone,
+    keyRing: deps.keyRing,
+    helpAckHours: deps.helpAckHours ?? 24,
+    role: person.role,
+    motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
+    publicUrl: deps.publicUrl ?? 'http://localhost:8787',
+  });
+  const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
+  // A flow's answers are sealed between turns, whatever the flow.
+  await saveConversation(
+    tx,
+    row.conversationKey,
+    result.state ? await sealFlowState(result.state, deps.keyRing) : null,
+  );
+  // An answer given inside a sensitive flow (a help request) is not shown again in the channel's history.
+  if (deps.engine.isSensitive(result.state?.flow) || deps.engine.isSensitive(state?.flow)) {
+    await deps.redactors?.get(inbound.channel)?.(tx, inbound);
+  }
+  await enqueue(
+    tx,
+    deps.keyRing,
+    result.replies.map((message) => ({
+      channel: inbound.channel,
+      chatId: inbound.chat.id,
+      message,
+      inboxId: row.id,
+    })),
+  );
+  return port.authorWrote();
+}
+
+/** What is kept on the row about a failure: the error's name, code and message, never its data. */
+function describe(error: unknown): string {
+  const f = errorFields(error);
+  return [f.error, f.code, f.message].filter(Boolean).join(': ').slice(0, 500);
+}
+
+async function tellPersonItFailed(tx: Db, row: InboxRow, keys: KeyRing): Promise<void> {
+  const inbound = await openInbound(keys, row.payload).catch(() => null);
+  if (!inbound) return;
+  await enqueue(tx, keys, [
+    { channel: inbound.channel as ChannelName, chatId: inbound.chat.id, message: apology, inboxId: row.id },
+  ]);
+}

@@ -1,0 +1,275 @@
+/**
+ * The outbox dispatcher. Leases due rows (the oldest undelivered row of each chat, so a chat's
+ * messages arrive in order; replies and notices before bulk news), sends each through its channel with the row's uuid as the
+ * idempotency key, and records the outcome. A crash after sending and before recording leaves
+ * the lease to expire; the resend carries the same key, so the platform shows it once.
+ */
+import { and, asc, eq, exists, inArray, lte, notExists, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import {
+  type ChannelName,
+  type ChannelSender,
+  outboundSchema,
+  type SendResult,
+} from '../../bots/core/messenger.ts';
+import type { Db } from '../../db/handle.ts';
+import { type OutboxRow, outbox } from '../../db/schema/index.ts';
+import { type KeyRing, UnknownKeyError } from '../kernel/crypto/sealed.ts';
+import { errorFields, type Logger } from '../kernel/log.ts';
+import type { Metrics } from '../kernel/metrics.ts';
+import { hiddenChatPrefix, openOutboxRow } from './outbox.ts';
+
+export interface OutboxDispatcherDeps {
+  db: Db;
+  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  log: Logger;
+  maxAttempts: number;
+  /** How long a claimed row stays reserved for the instance sending it. */
+  leaseSeconds?: number;
+  /** Rows claimed per round. */
+  batchSize?: number;
+  /** First retry delay; doubles per attempt, with jitter, capped at ten minutes. */
+  baseDelayMs?: number;
+  /** Opens the sealed payloads just before they are sent (and keys a hidden recipient's deliveries). */
+  sealer: Pick<KeyRing, 'open' | 'mac'>;
+  /** Counts sends by channel and outcome. */
+  metrics?: Metrics;
+  /**
+   * Bulk rows younger than this are left to whoever was handed them (a Workers queue consumer,
+   * by uuid); older ones are sent here too, so a hand-off that never arrived loses nothing.
+   */
+  bulkHandoffSeconds?: number;
+}
+
+/** Which rows one round may claim: any that are due, or only the due ones among these uuids. */
+export interface DispatchScope {
+  uuids?: readonly string[];
+}
+
+/** Sends one batch; resolves to the number of rows handled (0 when nothing was due). */
+export function createOutboxDispatcher(
+  deps: OutboxDispatcherDeps,
+): (scope?: DispatchScope) => Promise<number> {
+  const { db, log } = deps;
+  const leaseSeconds = deps.leaseSeconds ?? 30;
+  const batchSize = deps.batchSize ?? 20;
+  const baseDelayMs = deps.baseDelayMs ?? 1000;
+  // A send that hangs is abandoned well before its lease ends, so no second claim overlaps it.
+  const sendTimeoutMs = Math.max(1000, leaseSeconds * 1000 * 0.6);
+  const before = alias(outbox, 'before');
+
+  const handoff = deps.bulkHandoffSeconds;
+  // Only rows this instance can send now are claimed: a channel without a sender here (WeChat on
+  // a Worker), or one another instance holds (a WeChat login), is left to an instance that has it,
+  // never marked failed for want of it.
+  const sendingChannels = () =>
+    [...deps.senders.entries()].filter(([, sender]) => sender.sending?.() ?? true).map(([name]) => name);
+  const later = alias(outbox, 'later');
+  const claim = (scope: DispatchScope) =>
+    db.transaction(async (tx) => {
+      const channels = sendingChannels();
+      if (channels.length === 0) return [];
+      // A bulk row handed off is left to its taker until it is older than the hand-off time, or
+      // a reply waits behind it in the same chat (that chat's messages go in order).
+      const replyBehind = tx
+        .select({ one: sql`1` })
+        .from(later)
+        .where(
+          and(
+            eq(later.channel, outbox.channel),
+            eq(later.chatId, outbox.chatId),
+            eq(later.priority, 0),
+            inArray(later.status, ['pending', 'sending']),
+            sql`${later.id} > ${outbox.id}`,
+          ),
+        );
+      const due = and(
+        inArray(outbox.channel, channels),
+        or(
+          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`)),
+          and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, sql`now()`)),
+        ),
+        scope.uuids
+          ? inArray(outbox.uuid, [...scope.uuids])
+          : handoff
+            ? or(
+                eq(outbox.priority, 0),
+                lte(outbox.createdAt, sql`now() - make_interval(secs => ${handoff})`),
+                exists(replyBehind),
+              )
+            : undefined,
+      );
+      const earlierUndelivered = tx
+        .select({ one: sql`1` })
+        .from(before)
+        .where(
+          and(
+            eq(before.channel, outbox.channel),
+            eq(before.chatId, outbox.chatId),
+            inArray(before.status, ['pending', 'sending']),
+            sql`${before.id} < ${outbox.id}`,
+          ),
+        );
+      const ids = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(due, notExists(earlierUndelivered)))
+        .orderBy(asc(outbox.priority), asc(outbox.id))
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      if (ids.length === 0) return [];
+      return tx
+        .update(outbox)
+        .set({
+          status: 'sending',
+          attempts: sql`${outbox.attempts} + 1`,
+          leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
+        })
+        .where(
+          inArray(
+            outbox.id,
+            ids.map((r) => r.id),
+          ),
+        )
+        .returning();
+    });
+
+  /**
+   * This claim of the row: the attempt number is its fencing token, so if the lease ran out and
+   * another instance claimed the row again, a late outcome of this one is not recorded over theirs.
+   */
+  const claimOf = (row: OutboxRow): SQL =>
+    sql`${outbox.id} = ${row.id} and ${outbox.status} = 'sending' and ${outbox.attempts} = ${row.attempts}`;
+
+  /** Puts a claimed row back for later without using up a try. */
+  const putBack = (claimed: SQL, afterMs: number) =>
+    db
+      .update(outbox)
+      .set({
+        status: 'pending',
+        attempts: sql`${outbox.attempts} - 1`,
+        leaseUntil: null,
+        nextAttemptAt: sql`now() + make_interval(secs => ${afterMs / 1000})`,
+      })
+      .where(claimed);
+
+  const record = async (row: OutboxRow) => {
+    const stillOurs = claimOf(row);
+    const sender = deps.senders.get(row.channel as ChannelName);
+    // Payloads are sealed at rest; they are opened here, just before they are sent.
+    const opening = await openOutboxRow(deps.sealer, row).then(
+      (opened) => ({ opened, error: null }),
+      (error: unknown) => ({ opened: null, error }),
+    );
+    if (opening.error instanceof UnknownKeyError) {
+      // Sealed with a key this instance does not hold (yet): another instance, or this one after
+      // DATA_KEY is updated, will send it. Put back for later without using up a try.
+      log.warn('outbox.key_unknown', { id: row.id, channel: row.channel });
+      await putBack(stillOurs, 60_000);
+      return;
+    }
+    const { opened } = opening;
+    const hidden = row.chatId.startsWith(hiddenChatPrefix);
+    const parsed = outboundSchema.safeParse(opened?.message);
+    if (!sender || !opened || !parsed.success) {
+      const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
+      log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
+      deps.metrics?.count('tongxin_outbox_sends_total', {
+        channel: row.channel.slice(0, 20),
+        outcome: 'failed',
+      });
+      await db.update(outbox).set({ status: 'failed', lastError: why, leaseUntil: null }).where(stillOurs);
+      return;
+    }
+    let result: SendResult;
+    try {
+      result = await withTimeout(
+        sender.send({
+          channel: row.channel as ChannelName,
+          chatId: opened.chatId,
+          idempotencyKey: hidden ? await hiddenDeliveryKey(deps.sealer, row.uuid) : row.uuid,
+          message: parsed.data,
+          ...(row.topic ? { topic: row.topic } : {}),
+        }),
+        sendTimeoutMs,
+      );
+    } catch (error) {
+      result = { ok: false, retryable: true, error: String(errorFields(error).message ?? 'send failed') };
+    }
+    const channel = row.channel.slice(0, 20);
+    if (result.ok) {
+      deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: 'sent' });
+      await db
+        .update(outbox)
+        .set({
+          status: 'sent',
+          sentAt: new Date(),
+          // A hidden recipient's delivery leaves no id that the channel's own records share.
+          platformMessageId: hidden ? null : result.platformMessageId,
+          leaseUntil: null,
+        })
+        .where(stillOurs);
+      return;
+    }
+    if (result.deferred) {
+      // Held back by the channel's own pace: put back for later, without using up a try.
+      await putBack(stillOurs, result.retryAfterMs ?? 1000);
+      return;
+    }
+    const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;
+    deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: giveUp ? 'failed' : 'retry' });
+    const delay = result.retryAfterMs ?? backoff(row.attempts, baseDelayMs);
+    log.warn('outbox.send_failed', {
+      id: row.id,
+      channel: row.channel,
+      attempts: row.attempts,
+      retryable: result.retryable,
+      givenUp: giveUp,
+      reason: result.error.slice(0, 200),
+    });
+    await db
+      .update(outbox)
+      .set({
+        status: giveUp ? 'failed' : 'pending',
+        lastError: result.error.slice(0, 1000),
+        leaseUntil: null,
+        nextAttemptAt: sql`now() + make_interval(secs => ${delay / 1000})`,
+      })
+      .where(stillOurs);
+  };
+
+  return async (scope = {}) => {
+    if (scope.uuids?.length === 0) return 0;
+    const rows = await claim(scope);
+    // One chat's rows are never in the same batch (see the claim), so they can go in parallel.
+    // Every send is waited for, even when one fails, so none is still running when this returns.
+    const outcomes = await Promise.allSettled(rows.map(record));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    return rows.length;
+  };
+}
+
+/** Exponential backoff with jitter: between half and all of base × 2^(attempt-1), capped at ten minutes. */
+export function backoff(attempt: number, baseMs: number): number {
+  const ceiling = Math.min(600_000, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The idempotency key a hidden recipient's delivery carries: derived from the row's uuid with the
+ * data key, in uuid form, so the channel's own copy (the web chat's history) cannot be joined back
+ * to the outbox row, while a retry still carries the same key.
+ */
+async function hiddenDeliveryKey(keys: Pick<KeyRing, 'mac'>, uuid: string): Promise<string> {
+  const h = (await keys.mac('hidden-delivery', uuid)).slice(0, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
