@@ -50,7 +50,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
 
   it('keeps one identity per channel and external id, as a recognisable unique violation', async () => {
     const [person] = await database.db.insert(people).values({ displayName: '张师傅' }).returning();
-    const identity = { personId: person!.id, channel: 'lark', externalId: 'ou_123' };
+    const identity = { personId: person!.id, channel: 'lark' as const, externalId: 'ou_123' };
     await database.db.insert(channelIdentities).values(identity);
     const error = await database.db
       .insert(channelIdentities)
@@ -62,7 +62,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
   });
 
   it('refuses a second inbox row with the same dedupe key', async () => {
-    const row = { channel: 'web', dedupeKey: 'web:v:1', conversationKey: 'web:v', payload: {} };
+    const row = { channel: 'web' as const, dedupeKey: 'web:v:1', conversationKey: 'web:v', payload: {} };
     await database.db.insert(inbox).values(row);
     const again = await database.db.insert(inbox).values(row).onConflictDoNothing().returning();
     expect(again).toEqual([]);

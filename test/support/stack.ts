@@ -46,7 +46,7 @@ export function createStack(
     ...(opts.sendLimiter ? { sendLimiter: opts.sendLimiter } : {}),
     ...nodeParts,
     // Card presses get their vote's own answer however slow a busy machine is; the budget that
-    // answers "still being processed" is tested on its own (test/lark/answer-deadline.test.ts).
+    // answers "still being processed" is tested on its own (test/channels/lark/answer-deadline.test.ts).
     cardAnswerMs: 120_000,
   });
 
