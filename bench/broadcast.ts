@@ -74,11 +74,13 @@ export async function benchBroadcast(setup: BroadcastSetup): Promise<BroadcastFi
         .insert(people)
         .values(Array.from({ length: count }, (_, i) => ({ displayName: `职工${from + i + 1}` })))
         .returning({ id: people.id });
-      await database.db
-        .insert(channelIdentities)
-        .values(
-          rows.map((r, i) => ({ personId: r.id, channel: 'lark', externalId: `ou_bench_${from + i + 1}` })),
-        );
+      await database.db.insert(channelIdentities).values(
+        rows.map((r, i) => ({
+          personId: r.id,
+          channel: 'lark' as const,
+          externalId: `ou_bench_${from + i + 1}`,
+        })),
+      );
     }
     await database.close();
 

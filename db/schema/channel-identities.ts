@@ -1,5 +1,7 @@
 /** A person's account on one channel; one person may have several. */
+
 import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { ChannelName } from '../../bots/core/messenger.ts';
 import { createdAt } from './columns.ts';
 import { people } from './people.ts';
 
@@ -11,7 +13,7 @@ export const channelIdentities = pgTable(
       .notNull()
       .references(() => people.id),
     /** 'web', 'lark' or 'wechat'. */
-    channel: text('channel').notNull(),
+    channel: text('channel').$type<ChannelName>().notNull(),
     /** web: the cookie's visitor id; lark: open_id (per app); wechat: contact id. */
     externalId: text('external_id').notNull(),
     /** lark: union_id when the platform sends it (stable across apps of one developer). */

@@ -1,5 +1,7 @@
 /** Where each conversation stands in its flow, so a restart or another instance continues it. */
+
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { ChannelName } from '../../bots/core/messenger.ts';
 import { createdAt, updatedAt } from './columns.ts';
 import { people } from './people.ts';
 
@@ -8,7 +10,7 @@ export const conversations = pgTable(
   {
     /** channel + chat (+ person in group chats); the unit of ordering for inbound events. */
     key: text('key').primaryKey(),
-    channel: text('channel').notNull(),
+    channel: text('channel').$type<ChannelName>().notNull(),
     chatId: text('chat_id').notNull(),
     /** private or group: officers are reached in their latest private chat with the bot. */
     chatType: text('chat_type', { enum: ['private', 'group'] }),

@@ -1,11 +1,13 @@
 /** Every accepted inbound event, written before the channel is acknowledged; unique per dedupe key. */
+
 import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { ChannelName } from '../../bots/core/messenger.ts';
 
 export const inbox = pgTable(
   'inbox',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    channel: text('channel').notNull(),
+    channel: text('channel').$type<ChannelName>().notNull(),
     /** web: visitor + client message id; lark: event_id / message_id. */
     dedupeKey: text('dedupe_key').notNull().unique('inbox_dedupe_key_uq'),
     conversationKey: text('conversation_key').notNull(),

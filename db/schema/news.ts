@@ -3,7 +3,9 @@
  * broadcast that is interrupted resumes without sending anyone a second copy), and the topics
  * people turned off (everyone starts subscribed to every topic).
  */
+
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { ChannelName } from '../../bots/core/messenger.ts';
 import { createdAt } from './columns.ts';
 import { people } from './people.ts';
 
@@ -11,7 +13,7 @@ import { people } from './people.ts';
 export type NewsAudience =
   | { kind: 'everyone' }
   | { kind: 'units'; unitIds: string[] }
-  | { kind: 'chats'; chats: { channel: string; chatId: string }[] };
+  | { kind: 'chats'; chats: { channel: ChannelName; chatId: string }[] };
 
 export const newsItems = pgTable(
   'news_items',

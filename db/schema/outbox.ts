@@ -1,6 +1,8 @@
 /** Every message the bot will send, written in the same transaction as the change that caused it. */
+
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { ChannelName } from '../../bots/core/messenger.ts';
 
 export const outbox = pgTable(
   'outbox',
@@ -8,7 +10,7 @@ export const outbox = pgTable(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     /** Idempotency key handed to the channel (Lark: the message `uuid`), so a retry is never shown twice. */
     uuid: uuid('uuid').notNull().defaultRandom().unique('outbox_uuid_uq'),
-    channel: text('channel').notNull(),
+    channel: text('channel').$type<ChannelName>().notNull(),
     /**
      * The chat to deliver to, in the channel's own ids; `~` and a keyed hash when the recipient is
      * the author of an anonymous item (the real chat is then inside the sealed payload).

@@ -21,6 +21,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { ChannelName } from '../../bots/core/messenger.ts';
 import { createdAt } from './columns.ts';
 import { people } from './people.ts';
 
@@ -28,7 +29,7 @@ import { people } from './people.ts';
 export type PollAudience =
   | { kind: 'everyone' }
   | { kind: 'units'; unitIds: string[] }
-  | { kind: 'chats'; chats: { channel: string; chatId: string }[] };
+  | { kind: 'chats'; chats: { channel: ChannelName; chatId: string }[] };
 
 /** single: one of 2–10 options; rating: 1–5; enps: 0–10. */
 export type PollKind = 'single' | 'rating' | 'enps';
@@ -156,7 +157,7 @@ export const pollPostings = pgTable(
       .references(() => polls.id),
     /** Numbered per poll; a group's number is the segment its votes carry. */
     no: integer('no').notNull(),
-    channel: text('channel').notNull(),
+    channel: text('channel').$type<ChannelName>().notNull(),
     chatId: text('chat_id').notNull(),
     group: boolean('group').notNull(),
     /** The person asked, for a private posting. */

@@ -1,6 +1,8 @@
 /** Items people raise: suggestions (合理化建议) now; motions and help requests share the table. */
+
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { ChannelName } from '../../bots/core/messenger.ts';
 import { createdAt, updatedAt } from './columns.ts';
 import { congressSessions } from './congress-sessions.ts';
 import { orgUnits } from './org-units.ts';
@@ -16,7 +18,7 @@ export const submissions = pgTable(
     /** The author; null on an anonymous item, whose author is only in `authorSeal`. */
     personId: uuid('person_id').references(() => people.id),
     /** Where the person filed it; status notices go back there (null on an anonymous item). */
-    originChannel: text('origin_channel'),
+    originChannel: text('origin_channel').$type<ChannelName>(),
     originChatId: text('origin_chat_id'),
     status: text('status').notNull(),
     title: text('title').notNull(),

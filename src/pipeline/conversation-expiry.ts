@@ -4,7 +4,6 @@
  * processor, which judges expiry by when the person actually spoke.
  */
 import { and, eq, isNotNull, lte, notExists, sql } from 'drizzle-orm';
-import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, people } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
@@ -56,7 +55,7 @@ export function createExpirySweep(deps: ExpiryDeps, batch = 50): () => Promise<n
           });
           if (notice) {
             await enqueue(tx, deps.keyRing, [
-              { channel: conversation.channel as ChannelName, chatId: conversation.chatId, message: notice },
+              { channel: conversation.channel, chatId: conversation.chatId, message: notice },
             ]);
           }
         }

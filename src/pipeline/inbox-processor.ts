@@ -195,6 +195,6 @@ async function tellPersonItFailed(tx: Db, row: InboxRow, keys: KeyRing): Promise
   const inbound = await openInbound(keys, row.payload).catch(() => null);
   if (!inbound) return;
   await enqueue(tx, keys, [
-    { channel: inbound.channel as ChannelName, chatId: inbound.chat.id, message: apology, inboxId: row.id },
+    { channel: inbound.channel, chatId: inbound.chat.id, message: apology, inboxId: row.id },
   ]);
 }

@@ -155,7 +155,7 @@ export function createOutboxDispatcher(
 
   const record = async (row: OutboxRow) => {
     const stillOurs = claimOf(row);
-    const sender = deps.senders.get(row.channel as ChannelName);
+    const sender = deps.senders.get(row.channel);
     // Payloads are sealed at rest; they are opened here, just before they are sent.
     const opening = await openOutboxRow(deps.sealer, row).then(
       (opened) => ({ opened, error: null }),
@@ -185,7 +185,7 @@ export function createOutboxDispatcher(
     try {
       result = await withTimeout(
         sender.send({
-          channel: row.channel as ChannelName,
+          channel: row.channel,
           chatId: opened.chatId,
           idempotencyKey: hidden ? await hiddenDeliveryKey(deps.sealer, row.uuid) : row.uuid,
           message: parsed.data,

@@ -9,7 +9,6 @@
  * again. Sensitive forms (a help request) are not reminded, so nothing of one is repeated.
  */
 import { and, eq, gt, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
-import type { ChannelName } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, people, submissions } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
@@ -76,7 +75,7 @@ export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Prom
       : null;
     if (message) {
       await enqueue(tx, deps.keyRing, [
-        { channel: conversation.channel as ChannelName, chatId: conversation.chatId, message },
+        { channel: conversation.channel, chatId: conversation.chatId, message },
       ]);
       sent++;
     }

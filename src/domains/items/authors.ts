@@ -61,7 +61,7 @@ type AuthorFields = Pick<
 /** Who filed the item and where to tell them; null when its seal cannot be opened (a key dropped). */
 export async function authorOf(keys: KeyRing, row: AuthorFields): Promise<Author | null> {
   if (row.personId && row.originChannel && row.originChatId) {
-    return { personId: row.personId, channel: row.originChannel as ChannelName, chatId: row.originChatId };
+    return { personId: row.personId, channel: row.originChannel, chatId: row.originChatId };
   }
   if (!row.authorSeal) return null;
   try {
@@ -77,7 +77,7 @@ export function signedOrigin(row: Pick<SubmissionRow, 'originChannel' | 'originC
   chatId: string;
 } {
   if (!row.originChannel || !row.originChatId) throw new Error(`${row.referenceCode} has no origin chat`);
-  return { channel: row.originChannel as ChannelName, chatId: row.originChatId };
+  return { channel: row.originChannel, chatId: row.originChatId };
 }
 
 /** The author with their language, for telling them of a change. */

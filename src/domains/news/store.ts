@@ -101,7 +101,7 @@ export async function nextRecipients(
     const byKey = new Map<string, NewsRecipient>();
     for (const chat of audience.chats) {
       const key = `${chat.channel}:${chat.chatId}`;
-      byKey.set(key, { key, channel: chat.channel as ChannelName, chatId: chat.chatId, language: 'zh' });
+      byKey.set(key, { key, channel: chat.channel, chatId: chat.chatId, language: 'zh' });
     }
     return [...byKey.values()]
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))

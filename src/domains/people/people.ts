@@ -1,6 +1,7 @@
 /** Finds or creates the person behind a channel identity. */
+
 import { and, eq } from 'drizzle-orm';
-import type { Inbound } from '../../../bots/core/messenger.ts';
+import type { ChannelName, Inbound } from '../../../bots/core/messenger.ts';
 import type { Db } from '../../../db/handle.ts';
 import { channelIdentities, type PersonRow, people } from '../../../db/schema/index.ts';
 import type { Lang } from '../../../kernel/l10n.ts';
@@ -37,7 +38,7 @@ export async function resolvePerson(
 
 export async function findPerson(
   tx: Db,
-  channel: string,
+  channel: ChannelName,
   externalId: string,
 ): Promise<PersonRow | undefined> {
   const rows = await tx

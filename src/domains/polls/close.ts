@@ -7,7 +7,6 @@
  * Cancelling deletes the secret, the votes and the same records, without results.
  */
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { ChannelName } from '../../../bots/core/messenger.ts';
 import { type Db, queryRows } from '../../../db/handle.ts';
 import {
   outbox,
@@ -162,7 +161,7 @@ export async function closePoll(db: Db, pollId: string, opts: CloseOptions): Pro
       tx,
       opts.keys,
       groups.map((g) => ({
-        channel: g.channel as ChannelName,
+        channel: g.channel,
         chatId: g.chatId,
         message: resultsMessage(view, results, 'both', { forOfficers: false }),
       })),

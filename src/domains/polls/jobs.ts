@@ -46,10 +46,10 @@ export function createPollJobs(deps: PollJobDeps): () => Promise<number> {
       let complete = true;
       for (const posting of await groupPostings(db, reminding.id)) {
         try {
-          const ids = await deps.chatMembers(posting.channel as ChannelName, posting.chatId);
+          const ids = await deps.chatMembers(posting.channel, posting.chatId);
           if (ids)
             members.set(`${posting.channel}:${posting.chatId}`, {
-              channel: posting.channel as ChannelName,
+              channel: posting.channel,
               externalIds: ids,
             });
         } catch (error) {

@@ -89,11 +89,7 @@ async function listGroups(
     if (lists.has(key)) continue;
     // A web chat is one visitor's own chat.
     if (chat.channel === 'web') lists.set(key, [chat.chatId]);
-    else
-      lists.set(
-        key,
-        (await chatMembers?.(chat.channel as ChannelName, chat.chatId).catch(() => null)) ?? null,
-      );
+    else lists.set(key, (await chatMembers?.(chat.channel, chat.chatId).catch(() => null)) ?? null);
   }
   return lists;
 }
@@ -163,9 +159,7 @@ export async function openDuePoll(
       await enqueue(
         tx,
         opts.keys,
-        postings
-          .slice(i, i + 1000)
-          .map((p) => ({ channel: p.channel as ChannelName, chatId: p.chatId, message, bulk })),
+        postings.slice(i, i + 1000).map((p) => ({ channel: p.channel, chatId: p.chatId, message, bulk })),
       );
     }
     const members = await audienceMembers(tx, persons, groupLists);
@@ -226,7 +220,7 @@ export async function sendPollReminder(
       if (p.personId)
         targets.set(p.personId, {
           personId: p.personId,
-          channel: p.channel as ChannelName,
+          channel: p.channel,
           chatId: p.chatId,
         });
     }
