@@ -14,7 +14,7 @@
  *   and read the audit log.
  * - ADMIN_TOKEN (the API's bearer, or a console session opened with it) acts as an admin.
  */
-import { type Role, roles } from '../engine/types.ts';
+import { type Role, roles } from '../engine/roles.ts';
 
 /** A person with their role, or the holder of ADMIN_TOKEN. */
 export type Actor = { kind: 'token' } | PersonActor;

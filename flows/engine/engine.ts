@@ -11,7 +11,7 @@ import { inputProblem } from './inputs.ts';
 import { isWord, matchOption, type Word, wordByName, wordOf } from './matching.ts';
 import { engineWords, engineText as m } from './messages.ts';
 import { prompt, wordChoice } from './prompts.ts';
-import { roleLabels } from './roles.ts';
+import { type Role, roleLabels } from './roles.ts';
 import type {
   AnyFlow,
   CommandDef,
@@ -20,7 +20,6 @@ import type {
   EffectPort,
   FlowContext,
   OptionDef,
-  Role,
   Transition,
 } from './types.ts';
 

@@ -1,7 +1,10 @@
-/** Role names as people read and type them. */
+/** The roles a person may have, and their names as people read and type them. */
 import type { L10n } from '../../kernel/l10n.ts';
 import { normalizeText } from '../../kernel/text.ts';
-import { type Role, roles } from './types.ts';
+
+/** What a person may do: staff, delegate (职工代表), officer (工会干部) or admin. */
+export const roles = ['staff', 'delegate', 'officer', 'admin'] as const;
+export type Role = (typeof roles)[number];
 
 export const roleLabels: Record<Role, L10n> = {
   staff: { zh: '职工', en: 'staff' },

@@ -7,10 +7,7 @@ import type { z } from 'zod';
 import type { Outbound } from '../../bots/core/messenger.ts';
 import type { L10n, Lang } from '../../kernel/l10n.ts';
 import type { Effect, EffectResults } from '../effects.ts';
-
-/** What a person may do: staff, delegate (职工代表), officer (工会干部) or admin. */
-export const roles = ['staff', 'delegate', 'officer', 'admin'] as const;
-export type Role = (typeof roles)[number];
+import type { Role } from './roles.ts';
 
 /** Everything a step may know about the moment: time and ids come in here, never from globals. */
 export interface FlowContext {

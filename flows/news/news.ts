@@ -4,10 +4,10 @@
  */
 import type { Outbound } from '../../bots/core/messenger.ts';
 import { formatTime, type Lang, t } from '../../kernel/l10n.ts';
-import type { NewsBrief } from '../effects.ts';
 import { encodeAction } from '../engine/actions.ts';
 import type { CommandDef } from '../engine/types.ts';
 import { finish, finishWith } from '../engine/types.ts';
+import type { NewsBrief } from './effects.ts';
 import { type NewsTopic, newsTopics, topicLabels, topicNamed } from './topics.ts';
 
 const text = {

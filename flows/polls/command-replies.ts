@@ -4,8 +4,8 @@
  */
 import type { Outbound } from '../../bots/core/messenger.ts';
 import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
-import type { PollActOutcome, PollBrief, PollDraft, PollRef } from '../effects.ts';
 import type { FlowContext } from '../engine/types.ts';
+import type { PollActOutcome, PollBrief, PollDraft, PollRef } from './effects.ts';
 import { kindLabels } from './kinds.ts';
 
 export const pollText = {

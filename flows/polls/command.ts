@@ -7,10 +7,10 @@
 import { type L10n, t } from '../../kernel/l10n.ts';
 import { normalizeText } from '../../kernel/text.ts';
 import { rolesFor } from '../access/rules.ts';
-import type { PollDraft, PollRef } from '../effects.ts';
 import type { CommandDef, FlowContext } from '../engine/types.ts';
 import { finish, finishWith } from '../engine/types.ts';
 import { actMessage, createdMessage, listMessage, refText, pollText as text } from './command-replies.ts';
+import type { PollDraft, PollRef } from './effects.ts';
 import { maxOptions, type PollKind } from './kinds.ts';
 import { resultsMessage } from './messages.ts';
 import { checkPollSpec, maxDurationMinutes, pollSpec, specText } from './spec.ts';

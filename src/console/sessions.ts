@@ -8,7 +8,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { consoleLinks, consoleSessions, type PersonRow, people } from '../../db/schema/index.ts';
 import { type Actor, allows } from '../../flows/access/rules.ts';
-import type { Role } from '../../flows/engine/types.ts';
+import type { Role } from '../../flows/engine/roles.ts';
 import type { Lang } from '../../kernel/l10n.ts';
 import { actorWithRole, tokenActor } from '../domains/people/actors.ts';
 import { audit } from '../pipeline/audit.ts';

@@ -1,6 +1,6 @@
 /** The officer API's request and response shapes: validated at the edge, and described in OpenAPI. */
 import { z } from 'zod';
-import { roles } from '../../flows/engine/types.ts';
+import { roles } from '../../flows/engine/roles.ts';
 import { allStatuses, itemKinds } from '../../flows/lifecycles.ts';
 
 export const maxReplyLength = 2000;

@@ -11,8 +11,8 @@
 import { and, eq, gt, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, people, submissions } from '../../db/schema/index.ts';
+import { ratingPrompt } from '../../flows/commands/rating.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
-import { ratingPrompt } from '../../flows/rating.ts';
 import { authorContact } from '../domains/items/authors.ts';
 import { awaitingRating } from '../domains/items/ratings.ts';
 import type { KeyRing } from '../kernel/crypto/sealed.ts';

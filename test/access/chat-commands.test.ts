@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../flows/effects.ts';
-import type { Role } from '../../flows/engine/types.ts';
+import type { Role } from '../../flows/engine/roles.ts';
 import { commands, flows } from '../../flows/registry.ts';
 import { createEffectPort } from '../../src/pipeline/effects.ts';
 import { createWorld, fingerprint, type Member, type World } from '../support/access-world.ts';

@@ -16,7 +16,7 @@ import {
   rules,
 } from '../../flows/access/rules.ts';
 import type { Effect } from '../../flows/effects.ts';
-import { roles } from '../../flows/engine/types.ts';
+import { roles } from '../../flows/engine/roles.ts';
 import { commands, flows } from '../../flows/registry.ts';
 
 const north = 'unit-north';

@@ -1,6 +1,6 @@
 /** The pure side of polls: the tally's thresholds and breakdown rule, scores, codes typed in chat, messages. */
 import { describe, expect, it } from 'vitest';
-import { digestMessage } from '../../flows/digest.ts';
+import { digestMessage } from '../../flows/commands/digest.ts';
 import { answerFromText } from '../../flows/polls/kinds.ts';
 import { bar, pollMessage, resultsMessage } from '../../flows/polls/messages.ts';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { maxRatingComment, parseRating, ratingPrompt } from '../../flows/commands/rating.ts';
 import { decodeAction } from '../../flows/engine/actions.ts';
-import { maxRatingComment, parseRating, ratingPrompt } from '../../flows/rating.ts';
 import { buttonsOf, createDialogue, textOf } from '../support/dialogue.ts';
 
 describe('rating an item', () => {

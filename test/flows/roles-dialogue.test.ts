@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAssignment } from '../../flows/people.ts';
+import { parseAssignment } from '../../flows/commands/people.ts';
 import { createDialogue, textOf } from '../support/dialogue.ts';
 
 describe('commands by role', () => {

@@ -4,8 +4,13 @@
  * message at all.
  */
 import { describe, expect, it } from 'vitest';
-import { type DigestData, digestMessage, type WeeklyData, weeklyMessage } from '../../flows/digest.ts';
-import { parseDigestRequest, parseScheduleRequest } from '../../flows/schedules.ts';
+import {
+  type DigestData,
+  digestMessage,
+  type WeeklyData,
+  weeklyMessage,
+} from '../../flows/commands/digest.ts';
+import { parseDigestRequest, parseScheduleRequest } from '../../flows/commands/schedules.ts';
 import { createDialogue, textOf } from '../support/dialogue.ts';
 
 const emptyDigest: DigestData = {

@@ -3,18 +3,14 @@
  * through JSON between turns to prove it survives storage. Effects go to an in-memory port.
  */
 import type { Choice, Outbound } from '../../bots/core/messenger.ts';
-import type {
-  Effect,
-  EffectResults,
-  MineItem,
-  NewsBrief,
-  PollActOutcome,
-  PollBrief,
-  PollRef,
-} from '../../flows/effects.ts';
+import type { MineItem } from '../../flows/commands/item-effects.ts';
+import type { Effect, EffectResults } from '../../flows/effects.ts';
 import { createEngine } from '../../flows/engine/engine.ts';
-import type { ConversationState, EffectPort, Role } from '../../flows/engine/types.ts';
+import type { Role } from '../../flows/engine/roles.ts';
+import type { ConversationState, EffectPort } from '../../flows/engine/types.ts';
+import type { NewsBrief } from '../../flows/news/effects.ts';
 import { type NewsTopic, newsTopics } from '../../flows/news/topics.ts';
+import type { PollActOutcome, PollBrief, PollRef } from '../../flows/polls/effects.ts';
 import type { PollView } from '../../flows/polls/messages.ts';
 import type { Results } from '../../flows/polls/tally.ts';
 import { codeAlphabet } from '../../flows/polls/text-vote.ts';

@@ -1,9 +1,9 @@
 /** 概览: new and overdue items, open help requests by age, satisfaction, poll results, and charts. */
 import { html } from 'hono/html';
 import { itemScope } from '../../../flows/access/rules.ts';
+import { ratingLabels } from '../../../flows/commands/rating.ts';
 import { isItemKind, lifecycles, statusLabel } from '../../../flows/lifecycles.ts';
 import { answerLabel, answerValues } from '../../../flows/polls/kinds.ts';
-import { ratingLabels } from '../../../flows/rating.ts';
 import { categoryLabels, type SuggestionCategory } from '../../../flows/suggestion/categories.ts';
 import { formatTime, type L10n, t } from '../../../kernel/l10n.ts';
 import { chart } from '../../console/charts.ts';

@@ -6,7 +6,7 @@ import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../../db/handle.ts';
 import { polls } from '../../../db/schema/index.ts';
 import type { ItemScope } from '../../../flows/access/rules.ts';
-import type { DigestData, WeeklyData } from '../../../flows/digest.ts';
+import type { DigestData, WeeklyData } from '../../../flows/commands/digest.ts';
 
 /**
  * The items of a scope the access rules gave (itemScope): every item, or those of the units an

@@ -1,7 +1,8 @@
 /** An admin's 角色/单位 command from chat: the unit is found by name, then the directory is changed. */
 import type { Db } from '../../../db/handle.ts';
 import { allows } from '../../../flows/access/rules.ts';
-import type { AssignOutcome, Effect } from '../../../flows/effects.ts';
+import type { AssignOutcome } from '../../../flows/commands/people-effects.ts';
+import type { Effect } from '../../../flows/effects.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { assignPerson, findUnitsByName, profileOf, publicProfile } from '../people/directory.ts';
 

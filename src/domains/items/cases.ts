@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { people, submissions } from '../../../db/schema/index.ts';
 import type { Actor } from '../../../flows/access/rules.ts';
-import type { CaseOutcome, CaseView } from '../../../flows/effects.ts';
+import type { CaseOutcome, CaseView } from '../../../flows/commands/item-effects.ts';
 import { isItemKind, lifecycles, nextStatuses } from '../../../flows/lifecycles.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';

@@ -5,9 +5,9 @@
  */
 import type { Context } from 'hono';
 import type { Db } from '../../../db/handle.ts';
+import { type Rating, ratingLabels } from '../../../flows/commands/rating.ts';
 import { type HelpKind, helpKindLabels } from '../../../flows/help/kinds.ts';
 import { isItemKind, lifecycles, statusLabel } from '../../../flows/lifecycles.ts';
-import { type Rating, ratingLabels } from '../../../flows/rating.ts';
 import { categoryLabels, type SuggestionCategory } from '../../../flows/suggestion/categories.ts';
 import { formatTime, t } from '../../../kernel/l10n.ts';
 import { toCsv } from '../../http/csv.ts';

@@ -6,7 +6,7 @@
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { submissionEvents, submissions } from '../../../db/schema/index.ts';
-import type { RateOutcome } from '../../../flows/effects.ts';
+import type { RateOutcome } from '../../../flows/commands/item-effects.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { notifyReopened } from '../people/officer-contacts.ts';

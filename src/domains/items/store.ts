@@ -9,10 +9,10 @@ import {
   submissionEvents,
   submissions,
 } from '../../../db/schema/index.ts';
-import type { ItemDetail, MineItem } from '../../../flows/effects.ts';
+import type { ItemDetail, MineItem } from '../../../flows/commands/item-effects.ts';
+import { ratingPrompt } from '../../../flows/commands/rating.ts';
 import { checkMove, nextStatuses } from '../../../flows/lifecycles.ts';
 import { statusChangedNotice } from '../../../flows/notices.ts';
-import { ratingPrompt } from '../../../flows/rating.ts';
 import type { SuggestionDraft } from '../../../flows/suggestion/draft.ts';
 import type { SuggestionStatus } from '../../../flows/suggestion/lifecycle.ts';
 import { yearIn } from '../../../kernel/l10n.ts';

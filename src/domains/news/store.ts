@@ -6,7 +6,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../../bots/core/messenger.ts';
 import { type Db, queryRows } from '../../../db/handle.ts';
 import { type NewsAudience, type NewsItemRow, newsItems, newsOptOuts } from '../../../db/schema/index.ts';
-import type { NewsBrief } from '../../../flows/effects.ts';
+import type { NewsBrief } from '../../../flows/news/effects.ts';
 import { isNewsTopic, type NewsTopic, newsTopics } from '../../../flows/news/topics.ts';
 import type { Lang } from '../../../kernel/l10n.ts';
 import { summarize } from '../../kernel/markdown.ts';

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import type { Actor, PersonActor } from '../../../flows/access/rules.ts';
-import type { Role } from '../../../flows/engine/types.ts';
+import type { Role } from '../../../flows/engine/roles.ts';
 import type { AuditEntry } from '../../pipeline/audit.ts';
 import { unitsBelow } from './directory.ts';
 

@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { people } from '../../../db/schema/index.ts';
-import { type Role, roles } from '../../../flows/engine/types.ts';
+import { type Role, roles } from '../../../flows/engine/roles.ts';
 import { formatTime, type L10n, type Lang, t } from '../../../kernel/l10n.ts';
 import { actorOf, csrfField, gate, type Notice, noticeBox, pageUser } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';

@@ -13,8 +13,8 @@
 import { and, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { consoleLinks, consoleSessions, submissionEvents, submissions } from '../../../db/schema/index.ts';
+import { newItemNotice } from '../../../flows/commands/officer.ts';
 import { itemKinds, lifecycles } from '../../../flows/lifecycles.ts';
-import { newItemNotice } from '../../../flows/officer.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { type AuditEntry, audit } from '../../pipeline/audit.ts';
 import { itemReaders, tellContacts } from './officer-contacts.ts';

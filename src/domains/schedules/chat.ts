@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { ChannelName } from '../../../bots/core/messenger.ts';
 import type { Db } from '../../../db/handle.ts';
 import { type ScheduleRow, schedules } from '../../../db/schema/index.ts';
-import type { EffectResults, ScheduleBrief } from '../../../flows/effects.ts';
+import type { ScheduleBrief } from '../../../flows/commands/schedule-effects.ts';
+import type { EffectResults } from '../../../flows/effects.ts';
 import { clipText } from '../../../kernel/text.ts';
 import { changeSchedule, createSchedule, digestScheduleOf, listSchedules, scheduleByNo } from './store.ts';
 

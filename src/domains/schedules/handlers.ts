@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { channelNames } from '../../../bots/core/messenger.ts';
 import { people, scheduleRuns } from '../../../db/schema/index.ts';
 import { type Action, allows, itemScope } from '../../../flows/access/rules.ts';
-import { digestMessage, weeklyMessage } from '../../../flows/digest.ts';
+import { digestMessage, weeklyMessage } from '../../../flows/commands/digest.ts';
 import type { Engine } from '../../../flows/engine/engine.ts';
 import { checkPollSpec, pollTemplate } from '../../../flows/polls/spec.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';

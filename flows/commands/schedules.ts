@@ -3,13 +3,13 @@
  * message to this chat on a cron ("定时 新建 30 8 * * 1-5 今天安全例会"). 摘要/digest (officers and
  * admins): see, move, stop or resume one's own daily digest ("摘要 07:45", "摘要 关闭").
  */
-import type { Outbound } from '../bots/core/messenger.ts';
-import { formatTime, type L10n, type Lang, t } from '../kernel/l10n.ts';
-import { normalizeText } from '../kernel/text.ts';
-import { rolesFor } from './access/rules.ts';
-import type { ScheduleBrief } from './effects.ts';
-import type { CommandDef, FlowContext } from './engine/types.ts';
-import { finish, finishWith } from './engine/types.ts';
+import type { Outbound } from '../../bots/core/messenger.ts';
+import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
+import { normalizeText } from '../../kernel/text.ts';
+import { rolesFor } from '../access/rules.ts';
+import type { CommandDef, FlowContext } from '../engine/types.ts';
+import { finish, finishWith } from '../engine/types.ts';
+import type { ScheduleBrief } from './schedule-effects.ts';
 
 const text = {
   title: { zh: '定时任务', en: 'Schedules' },

@@ -3,17 +3,17 @@
  * each next step; 办理/handle JY-2026-0001 审核中 已转安全科 moves it on with a reply the person
  * is sent where they filed it. Others are told these are for officers.
  */
-import type { Outbound } from '../bots/core/messenger.ts';
-import { formatTime, type L10n, type Lang, t } from '../kernel/l10n.ts';
-import { normalizeText } from '../kernel/text.ts';
-import { rolesFor } from './access/rules.ts';
-import type { CaseOutcome } from './effects.ts';
-import { encodeAction } from './engine/actions.ts';
-import type { CommandDef, FlowContext } from './engine/types.ts';
-import { finish, finishWith } from './engine/types.ts';
-import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from './help/kinds.ts';
-import { isItemKind, lifecycles, statusLabel } from './lifecycles.ts';
-import { categoryLabels, type SuggestionCategory } from './suggestion/categories.ts';
+import type { Outbound } from '../../bots/core/messenger.ts';
+import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
+import { normalizeText } from '../../kernel/text.ts';
+import { rolesFor } from '../access/rules.ts';
+import { encodeAction } from '../engine/actions.ts';
+import type { CommandDef, FlowContext } from '../engine/types.ts';
+import { finish, finishWith } from '../engine/types.ts';
+import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from '../help/kinds.ts';
+import { isItemKind, lifecycles, statusLabel } from '../lifecycles.ts';
+import { categoryLabels, type SuggestionCategory } from '../suggestion/categories.ts';
+import type { CaseOutcome } from './item-effects.ts';
 
 const reference = '([A-Za-z]{2}-\\d{4}-\\d{4,6})';
 const viewPattern = new RegExp(`^(?:查看|view)\\s+${reference}$`, 'i');

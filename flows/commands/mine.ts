@@ -1,10 +1,10 @@
 /** 我的/mine: the person's own items with their status and last update. */
-import { formatTime, t } from '../kernel/l10n.ts';
-import type { CommandDef } from './engine/types.ts';
-import { finish } from './engine/types.ts';
-import { type HelpKind, helpKindLabels, helpKinds } from './help/kinds.ts';
-import { statusLabel } from './lifecycles.ts';
-import { categoryLabels, type SuggestionCategory, suggestionCategories } from './suggestion/categories.ts';
+import { formatTime, t } from '../../kernel/l10n.ts';
+import type { CommandDef } from '../engine/types.ts';
+import { finish } from '../engine/types.ts';
+import { type HelpKind, helpKindLabels, helpKinds } from '../help/kinds.ts';
+import { statusLabel } from '../lifecycles.ts';
+import { categoryLabels, type SuggestionCategory, suggestionCategories } from '../suggestion/categories.ts';
 
 const text = {
   title: { zh: '我的事项', en: 'My items' },

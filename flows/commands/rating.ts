@@ -3,13 +3,13 @@
  * 不满意 — by a button on the notice, or by typing "评价 JY-2026-0001 不满意 还没有解决" with an
  * optional comment. "评价" alone lists the items waiting for a rating.
  */
-import type { Outbound } from '../bots/core/messenger.ts';
-import { type L10n, type Lang, t } from '../kernel/l10n.ts';
-import { charCount, normalizeText } from '../kernel/text.ts';
-import type { RateOutcome } from './effects.ts';
-import { encodeAction } from './engine/actions.ts';
-import type { CommandDef, FlowContext } from './engine/types.ts';
-import { finish, finishWith } from './engine/types.ts';
+import type { Outbound } from '../../bots/core/messenger.ts';
+import { type L10n, type Lang, t } from '../../kernel/l10n.ts';
+import { charCount, normalizeText } from '../../kernel/text.ts';
+import { encodeAction } from '../engine/actions.ts';
+import type { CommandDef, FlowContext } from '../engine/types.ts';
+import { finish, finishWith } from '../engine/types.ts';
+import type { RateOutcome } from './item-effects.ts';
 
 export const ratings = [1, 2, 3] as const;
 export type Rating = (typeof ratings)[number];

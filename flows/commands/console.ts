@@ -3,10 +3,10 @@
  * and good for one sign-in, sent only to the person who asked, in their own chat.
  */
 
-import { t } from '../kernel/l10n.ts';
-import { rolesFor } from './access/rules.ts';
-import type { CommandDef } from './engine/types.ts';
-import { finish } from './engine/types.ts';
+import { t } from '../../kernel/l10n.ts';
+import { rolesFor } from '../access/rules.ts';
+import type { CommandDef } from '../engine/types.ts';
+import { finish } from '../engine/types.ts';
 
 const text = {
   title: { zh: '干部后台', en: 'Officers’ console' },

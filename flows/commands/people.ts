@@ -4,13 +4,14 @@
  * "单位 1024 太平林场". An officer given a unit this way also handles that unit's items.
  */
 
-import { type L10n, t } from '../kernel/l10n.ts';
-import { normalizeText } from '../kernel/text.ts';
-import { rolesFor } from './access/rules.ts';
-import type { AssignOutcome } from './effects.ts';
-import { roleLabels, roleOf } from './engine/roles.ts';
-import type { CommandDef, FlowContext, Role } from './engine/types.ts';
-import { finish, finishWith } from './engine/types.ts';
+import { type L10n, t } from '../../kernel/l10n.ts';
+import { normalizeText } from '../../kernel/text.ts';
+import { rolesFor } from '../access/rules.ts';
+import type { Role } from '../engine/roles.ts';
+import { roleLabels, roleOf } from '../engine/roles.ts';
+import type { CommandDef, FlowContext } from '../engine/types.ts';
+import { finish, finishWith } from '../engine/types.ts';
+import type { AssignOutcome } from './people-effects.ts';
 
 const text = {
   profileTitle: { zh: '我的信息', en: 'My profile' },

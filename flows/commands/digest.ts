@@ -3,9 +3,9 @@
  * figures, in the reader's language. Nothing to say means no message (null): a digest with
  * nothing new, nothing due and no open help request is not sent, whatever the week's ratings.
  */
-import type { Field, Outbound } from '../bots/core/messenger.ts';
-import { formatTime, type L10n, type Lang, t } from '../kernel/l10n.ts';
-import { type ItemKind, itemKinds, lifecycles } from './lifecycles.ts';
+import type { Field, Outbound } from '../../bots/core/messenger.ts';
+import { formatTime, type L10n, type Lang, t } from '../../kernel/l10n.ts';
+import { type ItemKind, itemKinds, lifecycles } from '../lifecycles.ts';
 
 export interface Satisfaction {
   rated: number;

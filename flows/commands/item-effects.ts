@@ -1,0 +1,70 @@
+/** What the item commands (我的, a reference typed in, rating, officers' cases) ask of the server. */
+
+/** One line of 我的/mine. */
+export interface MineItem {
+  referenceCode: string;
+  kind: 'suggestion' | 'help_request' | 'motion';
+  title: string;
+  status: string;
+  /** ISO time of the last change. */
+  updatedAt: string;
+}
+
+/** One of the person's items in full, for a reference code typed in chat. */
+export interface ItemDetail extends MineItem {
+  category: string;
+  createdAt: string;
+  /** The officers' latest reply, if any. */
+  lastReply: string | null;
+}
+
+export type RateOutcome = { ok: true } | { ok: false; reason: 'not_found' | 'not_closed' | 'already_rated' };
+
+/** An item as an officer sees it in chat. */
+export interface CaseView {
+  kind: string;
+  referenceCode: string;
+  title: string;
+  /** Suggestion category or help kind. */
+  category: string;
+  status: string;
+  nextStatuses: string[];
+  proposer: string | null;
+  /** Field name → value (a help request's opened situation and contact included). */
+  details: Record<string, string>;
+  createdAt: string;
+}
+
+export type CaseOutcome =
+  | { ok: true; item: CaseView }
+  | {
+      ok: false;
+      reason:
+        | 'not_found'
+        | 'not_yours'
+        | 'reply_required'
+        | 'not_cosigned'
+        | 'grade_required'
+        | 'send_back_closed';
+    }
+  | { ok: false; reason: 'not_allowed'; kind: string; from: string; allowed: string[] };
+
+export interface ItemEffects {
+  'items.mine': { effect: { limit: number }; result: { items: MineItem[]; total: number } };
+  /** Only the person's own item is found; anyone else's reads as not found. */
+  'items.one': { effect: { referenceCode: string }; result: { item: ItemDetail | null } };
+  /** Rates one of the person's own closed items, once. */
+  'item.rate': { effect: { referenceCode: string; rating: 1 | 2 | 3; comment: string }; result: RateOutcome };
+  /** The person's closed items that have not been rated yet. */
+  'items.awaiting_rating': {
+    effect: { limit: number };
+    result: { items: { referenceCode: string; title: string }[] };
+  };
+  /** An officer reads an item of a unit they handle (a help request's read is audited). */
+  'case.view': { effect: { referenceCode: string }; result: CaseOutcome };
+  /**
+   * An officer moves an item on. `said` is what followed the reference: a status (its id or its
+   * name in either language), then the reply the person is sent.
+   */
+  'case.move': { effect: { referenceCode: string; said: string }; result: CaseOutcome };
+}

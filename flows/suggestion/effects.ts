@@ -1,0 +1,9 @@
+/** What the suggestion flow asks the server to do, and what it gets back. */
+import type { SuggestionDraft } from './draft.ts';
+
+export interface SuggestionEffects {
+  'suggestion.create': {
+    effect: { draft: SuggestionDraft };
+    result: { referenceCode: string; status: string; createdAt: string };
+  };
+}

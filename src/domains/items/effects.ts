@@ -1,0 +1,50 @@
+/** The items' side of the flows' effects: filing a suggestion, a person's own items, rating, officers' cases. */
+
+import type { Db } from '../../../db/handle.ts';
+import type { ItemEffects } from '../../../flows/commands/item-effects.ts';
+import type { SuggestionEffects } from '../../../flows/suggestion/effects.ts';
+import type { EffectHandlers, EffectScope } from '../../pipeline/effect-handlers.ts';
+import { actorWithRole } from '../people/actors.ts';
+import { moveCase, viewCase } from './cases.ts';
+import { listAwaitingRating, rateSubmission } from './ratings.ts';
+import { createSuggestion, getMine, listMine } from './store.ts';
+
+/** What an officer's case commands need: who they are, with their role, and the rules of motions. */
+const officerOf = async (tx: Db, scope: EffectScope) => ({
+  motionRules: scope.motionRules,
+  actor: await actorWithRole(tx, scope.personId, scope.role),
+  keyRing: scope.keyRing,
+  now: scope.now,
+  timeZone: scope.timeZone,
+});
+
+export const itemEffects: EffectHandlers<SuggestionEffects & ItemEffects> = {
+  async 'suggestion.create'(tx, effect, scope) {
+    if (effect.draft.anonymous) scope.authorWrote();
+    return createSuggestion(tx, effect.draft, {
+      personId: scope.personId,
+      channel: scope.inbound.channel,
+      chatId: scope.inbound.chat.id,
+      now: scope.now,
+      timeZone: scope.timeZone,
+      keyRing: scope.keyRing,
+    });
+  },
+  'items.mine': (tx, effect, scope) => listMine(tx, scope.keyRing, scope.personId, effect.limit),
+  async 'items.one'(tx, effect, scope) {
+    return { item: await getMine(tx, scope.personId, effect.referenceCode, scope.keyRing) };
+  },
+  async 'item.rate'(tx, effect, scope) {
+    scope.authorWrote();
+    return rateSubmission(tx, scope.keyRing, {
+      personId: scope.personId,
+      ...effect,
+      now: scope.now,
+    });
+  },
+  async 'items.awaiting_rating'(tx, effect, scope) {
+    return { items: await listAwaitingRating(tx, scope.keyRing, scope.personId, effect.limit) };
+  },
+  'case.view': async (tx, effect, scope) => viewCase(tx, effect.referenceCode, await officerOf(tx, scope)),
+  'case.move': async (tx, effect, scope) => moveCase(tx, effect, await officerOf(tx, scope)),
+};
