@@ -29,6 +29,13 @@ export interface TakeOptions {
   shown?: { text: string } | { label: string };
   /** A text reply to a poll answered by code is handed back, not queued (the web chat shows it at once). */
   voteReplyInline?: boolean;
+  /**
+   * The platform delivers a message again when it was not answered in time (Lark): a poll answered
+   * by its code is then remembered by its delivery, so a second delivery is not cast again.
+   */
+  redelivers?: boolean;
+  /** The sender was already counted against their messages a minute (`admit`), before the message was read. */
+  admitted?: boolean;
 }
 
 /** What the voter alone is told after a vote (a toast, a note in the web chat, a private reply). */
@@ -75,6 +82,12 @@ export interface VoteAnswer {
 }
 
 export interface Intake {
+  /**
+   * Counts a message against the sender's messages a minute before it is read (the web chat does,
+   * before its other limits): null when it may go on, else what to tell them. `take` then needs
+   * `admitted`, so it is not counted twice.
+   */
+  admit(inbound: Pick<Inbound, 'channel' | 'sender'>): Promise<L10n | null>;
   /** Takes a message or button press in. Resolves once it is safely kept (or refused). */
   take(inbound: Inbound, options?: TakeOptions): Promise<Taken>;
   /** Casts a vote given by a button or form, refusals included; nothing about the voter is kept. */

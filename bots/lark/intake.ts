@@ -126,7 +126,8 @@ export async function takeLarkPayload(
     return {};
   }
   if (parsed.kind === 'vote') return answerVote(deps, parsed, receivedAt);
-  const taken = await deps.intake.take(parsed.inbound);
+  // Lark delivers a message again when it was not answered in time.
+  const taken = await deps.intake.take(parsed.inbound, { redelivers: true });
   if (taken.outcome === 'throttled') {
     // Asked to wait: the platform delivers it again later.
     log.warn('lark.throttled', { eventType });
@@ -134,6 +135,8 @@ export async function takeLarkPayload(
     throw new AppError('too_many_requests', taken.text);
   }
   deps.metrics.count('tongxin_lark_deliveries_total', { outcome: taken.outcome, event_type: eventType });
+  if (taken.outcome === 'accepted')
+    log.debug('inbox.accepted', { channel: 'lark', id: taken.id, eventType: parsed.eventType });
   if (taken.outcome === 'duplicate') log.info('lark.duplicate', { eventType: parsed.eventType });
   if (taken.outcome === 'vote') return {};
   if (parsed.eventType === 'card.action.trigger') {

@@ -1,7 +1,8 @@
 /**
  * The web chat's history port: what each visitor sent and was sent, kept by the server (sealed,
  * opened only for the visitor). The channel reads it for the page's long poll and adds to it what
- * it delivers; what a visitor sends is kept by the intake, with the inbox row.
+ * it delivers and its own notices (a session that could not be continued); what a visitor sends is
+ * kept by the intake, with the inbox row.
  */
 import type { WebBubble } from './render.ts';
 

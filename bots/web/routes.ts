@@ -129,6 +129,9 @@ export function webChatRoutes(deps: WebChatDeps, intake: Intake) {
     })
     .post('/chat/messages', async (c) => {
       const visitor = await visitorOf(c);
+      // The person's own limit first: past it, their messages take nothing from their address's.
+      const throttled = await intake.admit({ channel: 'web', sender: { externalId: visitor } });
+      if (throttled) throw new AppError('too_many_requests', throttled);
       const source = deps.sourceOf?.(c) ?? 'unknown';
       if (
         deps.addressLimit &&
@@ -147,7 +150,11 @@ export function webChatRoutes(deps: WebChatDeps, intake: Intake) {
         throw new AppError('validation_failed', text.invalid);
       }
       // A poll answered by its code is kept out of the conversation and the inbox, and answered here.
-      const taken = await intake.take(parsed.inbound, { shown: parsed.shown, voteReplyInline: true });
+      const taken = await intake.take(parsed.inbound, {
+        admitted: true,
+        shown: parsed.shown,
+        voteReplyInline: true,
+      });
       switch (taken.outcome) {
         case 'throttled':
           throw new AppError('too_many_requests', taken.text);
@@ -155,6 +162,7 @@ export function webChatRoutes(deps: WebChatDeps, intake: Intake) {
           if (taken.queued || taken.reply.type !== 'text') return c.json({ accepted: true }, 202);
           return c.json({ accepted: false, vote: { recorded: taken.recorded, text: taken.reply.text } }, 200);
         case 'accepted':
+          deps.log.info('inbox.accepted', { channel: 'web', id: taken.id });
           hub.notify(visitor);
           return c.json({ accepted: true }, 202);
         case 'duplicate':

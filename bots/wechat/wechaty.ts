@@ -13,6 +13,7 @@ import { createWechatSender, type WechatTarget } from './sender.ts';
 
 /** The log lines this adapter writes: event names and ids, never message text. */
 export interface LinkLog {
+  debug(event: string, fields?: Record<string, string | number | boolean | undefined>): void;
   info(event: string, fields?: Record<string, string | number | boolean | undefined>): void;
   warn(event: string, fields?: Record<string, string | number | boolean | undefined>): void;
   error(event: string, fields?: Record<string, string | number | boolean | undefined>): void;
@@ -139,7 +140,10 @@ export function createWechatLink(options: WechatLinkOptions) {
           receivedAt: message.date(),
         };
         const inbound = parseWechat(facts);
-        if (inbound) await intake.take(inbound);
+        const taken = inbound ? await intake.take(inbound) : null;
+        // Past the person's messages a minute the message is dropped: WeChat cannot be asked to send it again.
+        if (taken?.outcome === 'throttled') log.warn('wechat.throttled', {});
+        if (taken?.outcome === 'accepted') log.debug('inbox.accepted', { channel: 'wechat', id: taken.id });
       } catch (error) {
         // Not acknowledged to anyone: WeChat does not redeliver, so this one is logged and lost.
         log.error('wechat.intake_failed', why(error));

@@ -221,3 +221,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   });
   throw new ConfigError(problems);
 }
+
+/** What a motion needs, as MOTION_COSIGNERS, MOTION_COSIGN_DAYS and MOTION_ANSWER_DAYS set it. */
+export interface MotionRules {
+  /** Co-signers needed (default 2). */
+  cosigners: number;
+  /** Days to gather them (default 7). */
+  cosignDays: number;
+  /** Days a registered motion has for its answer (default 90). */
+  answerDays: number;
+}

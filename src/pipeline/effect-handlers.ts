@@ -7,7 +7,7 @@ import type { Inbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import type { EffectSpecSet } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/roles.ts';
-import type { MotionRules } from '../domains/motions/store.ts';
+import type { MotionRules } from '../kernel/config.ts';
 import type { KeyRing } from '../kernel/crypto/sealed.ts';
 
 export interface EffectScope {

@@ -1,33 +1,14 @@
 /**
- * The database side of the flows' effects, performed inside the transaction of one message: the
- * handlers of every capability, composed. Each effect type has exactly one handler, or this file
- * does not compile.
+ * The port the engine performs a message's effects through, inside that message's transaction:
+ * the access rules checked once more, then the effect handed to its capability's handler (the
+ * handlers of every capability, composed by the runtime: src/runtime/effects.ts).
  */
 import type { Db } from '../../db/handle.ts';
 import { effectAction } from '../../flows/access/effects.ts';
 import { allows } from '../../flows/access/rules.ts';
 import type { Effect, EffectResults, EffectSpecs } from '../../flows/effects.ts';
 import type { EffectPort } from '../../flows/engine/types.ts';
-import { consoleEffects } from '../console/effects.ts';
-import { helpEffects } from '../domains/help/effects.ts';
-import { itemEffects } from '../domains/items/effects.ts';
-import { motionEffects } from '../domains/motions/effects.ts';
-import { newsEffects } from '../domains/news/effects.ts';
-import { peopleEffects } from '../domains/people/effects.ts';
-import { pollEffects } from '../domains/polls/effects.ts';
-import { scheduleEffects } from '../domains/schedules/effects.ts';
 import type { EffectHandlers, EffectScope } from './effect-handlers.ts';
-
-const handlers: EffectHandlers<EffectSpecs> = {
-  ...itemEffects,
-  ...helpEffects,
-  ...motionEffects,
-  ...peopleEffects,
-  ...newsEffects,
-  ...scheduleEffects,
-  ...pollEffects,
-  ...consoleEffects,
-};
 
 /**
  * The port the engine performs a message's effects through, in that message's transaction, and
@@ -36,6 +17,7 @@ const handlers: EffectHandlers<EffectSpecs> = {
 export function createEffectPort(
   tx: Db,
   scope: Omit<EffectScope, 'authorWrote'>,
+  handlers: EffectHandlers<EffectSpecs>,
 ): EffectPort & { authorWrote(): boolean } {
   let authorWrote = false;
   const full: EffectScope = {

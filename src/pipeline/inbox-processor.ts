@@ -10,13 +10,15 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { ChannelName, Inbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { type InboxRow, inbox } from '../../db/schema/index.ts';
+import type { EffectSpecs } from '../../flows/effects.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import { launderAnonymousItems } from '../domains/items/launder.ts';
-import type { MotionRules } from '../domains/motions/store.ts';
 import { resolvePerson } from '../domains/people/people.ts';
+import type { MotionRules } from '../kernel/config.ts';
 import { type KeyRing, UnknownKeyError } from '../kernel/crypto/sealed.ts';
 import { errorFields, type Logger } from '../kernel/log.ts';
 import { lockConversation, saveConversation } from './conversations.ts';
+import type { EffectHandlers } from './effect-handlers.ts';
 import { createEffectPort } from './effects.ts';
 import { openInbound } from './inbox.ts';
 import { enqueue } from './outbox.ts';
@@ -40,6 +42,8 @@ export interface InboxProcessorDeps {
   publicUrl?: string;
   /** Attempts before an event is given up on and the person is told. */
   maxAttempts?: number;
+  /** Every capability's effect handlers (src/runtime/effects.ts). */
+  effects: EffectHandlers<EffectSpecs>;
 }
 
 const apology = {
@@ -150,17 +154,21 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
     chatType: inbound.chat.type,
     role: person.role,
   };
-  const port = createEffectPort(tx, {
-    personId: person.id,
-    inbound,
-    now,
-    timeZone: deps.timeZone,
-    keyRing: deps.keyRing,
-    helpAckHours: deps.helpAckHours ?? 24,
-    role: person.role,
-    motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
-    publicUrl: deps.publicUrl ?? 'http://localhost:8787',
-  });
+  const port = createEffectPort(
+    tx,
+    {
+      personId: person.id,
+      inbound,
+      now,
+      timeZone: deps.timeZone,
+      keyRing: deps.keyRing,
+      helpAckHours: deps.helpAckHours ?? 24,
+      role: person.role,
+      motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
+      publicUrl: deps.publicUrl ?? 'http://localhost:8787',
+    },
+    deps.effects,
+  );
   const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
   // A flow's answers are sealed between turns, whatever the flow.
   await saveConversation(

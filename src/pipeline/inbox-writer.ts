@@ -68,3 +68,23 @@ export function createInboxWriter(db: Db, keys: InboxKeys, opts: InboxWriterOpti
       pump();
     });
 }
+
+/**
+ * A group commit per channel, each made when its channel's first message comes: one channel's
+ * burst (WeChat's, say) never holds up another's acknowledgements (Lark's, within its deadline).
+ */
+export function createChannelInboxWriters(
+  db: Db,
+  keys: InboxKeys,
+  opts: InboxWriterOptions = {},
+): InboxWriter {
+  const writers = new Map<Inbound['channel'], InboxWriter>();
+  return (inbound) => {
+    let writer = writers.get(inbound.channel);
+    if (!writer) {
+      writer = createInboxWriter(db, keys, opts);
+      writers.set(inbound.channel, writer);
+    }
+    return writer(inbound);
+  };
+}

@@ -15,9 +15,10 @@ import { createEngine } from '../../flows/engine/engine.ts';
 import { commands, flows } from '../../flows/registry.ts';
 import { createHelpEscalation } from '../domains/help/escalation.ts';
 import { launderAnonymousItems, sealAllLegacyAuthors } from '../domains/items/launder.ts';
-import { convertUnsupportedMotions } from '../domains/motions/store.ts';
+import { convertUnsupportedMotions } from '../domains/motions/conversion.ts';
 import { createNewsBroadcast } from '../domains/news/broadcast.ts';
 import { createGroupMember } from '../domains/polls/group-member.ts';
+import { createPollHook } from '../domains/polls/intake-hook.ts';
 import { createPollJobs } from '../domains/polls/jobs.ts';
 import type { ChatMembers } from '../domains/polls/store.ts';
 import { createScheduleHandlers } from '../domains/schedules/handlers.ts';
@@ -35,7 +36,7 @@ import { channelLog, larkChannelOf, webShortcuts } from '../pipeline/channels.ts
 import { createExpirySweep } from '../pipeline/conversation-expiry.ts';
 import { FloodGuard, type PersonLimit } from '../pipeline/flood-guard.ts';
 import { createInboxProcessor } from '../pipeline/inbox-processor.ts';
-import { createInboxWriter } from '../pipeline/inbox-writer.ts';
+import { createChannelInboxWriters } from '../pipeline/inbox-writer.ts';
 import { createIntake } from '../pipeline/intake.ts';
 import { createIntakePressure, inboxWorkerPause } from '../pipeline/intake-pressure.ts';
 import { createLoop } from '../pipeline/loop.ts';
@@ -44,6 +45,7 @@ import { SharedPersonLimit, SharedRecentKeys, sweepPersonLimits } from '../pipel
 import { RecentKeys } from '../pipeline/recent-keys.ts';
 import { SharedSendBudget, sweepSendBudget } from '../pipeline/send-budget.ts';
 import { createWebHistory, redactIncoming, storeIncoming } from '../pipeline/web-history.ts';
+import { effectHandlers } from './effects.ts';
 
 export type ServiceConfig = Pick<
   Config,
@@ -178,6 +180,7 @@ export function createServices(deps: ServiceDeps) {
     answerDays: config.MOTION_ANSWER_DAYS,
   };
   const processNext = createInboxProcessor({
+    effects: effectHandlers,
     db,
     engine,
     log,
@@ -364,17 +367,20 @@ export function createServices(deps: ServiceDeps) {
   const intake = createIntake({
     db,
     keys: deps.keyRing,
-    log,
     metrics,
-    now,
-    timeZone: config.TZ_DEFAULT,
-    publicUrl,
-    accept: createInboxWriter(db, deps.keyRing),
+    accept: createChannelInboxWriters(db, deps.keyRing),
     wake,
+    polls: createPollHook({
+      db,
+      keys: deps.keyRing,
+      now,
+      timeZone: config.TZ_DEFAULT,
+      publicUrl,
+      // One count of poll answers per person, whichever way they answer.
+      voteLimit: personLimit('votes', config.VOTES_PER_MINUTE),
+      groupMember,
+    }),
     floodGuard: personLimit('messages', config.INBOUND_PER_MINUTE),
-    // And one count of poll answers per person, whichever way they answer.
-    voteLimit: personLimit('votes', config.VOTES_PER_MINUTE),
-    groupMember,
     recentTextVotes: deps.sharedLimits ? new SharedRecentKeys(db, deps.keyRing, now) : new RecentKeys(),
     keepShown: {
       web: (tx, inbound, shown) =>

@@ -10,6 +10,7 @@ import type { Effect } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/roles.ts';
 import { commands, flows } from '../../flows/registry.ts';
 import { createEffectPort } from '../../src/pipeline/effects.ts';
+import { effectHandlers } from '../../src/runtime/effects.ts';
 import { createWorld, fingerprint, type Member, type World } from '../support/access-world.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack } from '../support/stack.ts';
@@ -199,17 +200,21 @@ describe(`every chat flow and command, by everyone (${primaryKind})`, () => {
     for (const [actor, role, effect] of attempts) {
       const before = await fingerprint(db);
       const performed = db.transaction(async (tx) =>
-        createEffectPort(tx, {
-          personId: memberOf(actor).id,
-          role,
-          inbound: { channel: 'web', chat: { id: `access-port-${actor}`, type: 'private' } },
-          now: clock,
-          timeZone: 'Asia/Shanghai',
-          keyRing: fixture.stack.keyRing,
-          helpAckHours: 24,
-          motionRules: { cosigners: 2, cosignDays: 7, answerDays: 90 },
-          publicUrl: 'http://localhost:8787',
-        }).perform(effect),
+        createEffectPort(
+          tx,
+          {
+            personId: memberOf(actor).id,
+            role,
+            inbound: { channel: 'web', chat: { id: `access-port-${actor}`, type: 'private' } },
+            now: clock,
+            timeZone: 'Asia/Shanghai',
+            keyRing: fixture.stack.keyRing,
+            helpAckHours: 24,
+            motionRules: { cosigners: 2, cosignDays: 7, answerDays: 90 },
+            publicUrl: 'http://localhost:8787',
+          },
+          effectHandlers,
+        ).perform(effect),
       );
       await expect(performed, `${role}: ${effect.type}`).rejects.toThrow(/may not/);
       expect(await fingerprint(db), `${role}: ${effect.type}`).toBe(before);

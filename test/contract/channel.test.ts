@@ -75,7 +75,8 @@ describe.each(drivers)(`the channel contract: %s (${primaryKind})`, (_name, star
     const person = await channel.talker();
     const delivery = await person.say('菜单');
     expect(messages(await person.replies())).toBe(menuMessages);
-    await delivery.again();
+    // Taken again, so the platform stops delivering it, and nothing is done twice.
+    expect(await delivery.again()).toBe(true);
     await settle(channel.stack, channel.db);
     expect(await person.replies()).toBe('');
     expect(await inboxRows(person.chatId)).toBe(1);
@@ -93,21 +94,27 @@ describe.each(drivers)(`the channel contract: %s (${primaryKind})`, (_name, star
     expect(await inboxRows(group.chatId)).toBe(1);
   });
 
-  it('takes a poll answer the channel’s own way, tells the voter alone, and keeps it out of the inbox', async () => {
-    const person = await channel.talker();
+  /** A poll asked of these chats, opened, and shown there. */
+  async function pollTo(chats: string[]) {
     const res = await channel.stack.api('/polls', {
       method: 'POST',
       json: {
         question: '班车发车时间是否合适？',
         kind: 'single',
         options: ['合适', '太早'],
-        audience: { kind: 'chats', chats: [{ channel: channel.name, chatId: person.chatId }] },
+        audience: { kind: 'chats', chats: chats.map((chatId) => ({ channel: channel.name, chatId })) },
         durationMinutes: 60,
       },
     });
     expect(res.status, await res.clone().text()).toBe(201);
     const poll = (await res.json()) as { id: string; code: string };
     while ((await channel.stack.services.jobs.polls()) > 0) {}
+    return poll;
+  }
+
+  it('takes a poll answer the channel’s own way, tells the voter alone, and keeps it out of the inbox', async () => {
+    const person = await channel.talker();
+    const poll = await pollTo([person.chatId]);
     expect(await person.replies()).toContain('班车发车时间是否合适？');
     const inboxBefore = await inboxRows(person.chatId);
     const told = await person.answerPoll(poll.id, poll.code, '太早', 2);
@@ -118,13 +125,46 @@ describe.each(drivers)(`the channel contract: %s (${primaryKind})`, (_name, star
     expect(await inboxRows(person.chatId)).toBe(inboxBefore);
   });
 
+  it('takes a poll answered by its code typed in the chat, once however often it is delivered, never in the inbox', async () => {
+    const person = await channel.talker();
+    const poll = await pollTo([person.chatId]);
+    await person.replies();
+    const inboxBefore = await inboxRows(person.chatId);
+    const typed = await person.say(`${poll.code} 2`);
+    expect(typed.taken).toBe(true);
+    const told = await person.replies();
+    expect(told).toContain('已匿名记录');
+    expect(told).not.toContain('太早');
+    expect(await typed.again()).toBe(true);
+    await settle(channel.stack, channel.db);
+    const ballots = await openedBallots(channel.db, channel.stack.keyRing, poll.id);
+    expect(ballots.map((b) => b.answer)).toEqual([2]);
+    expect(await inboxRows(person.chatId)).toBe(inboxBefore);
+  });
+
+  it('records no answer typed in a group, and tells the person so in private', async (ctx) => {
+    if (!channel.group) return ctx.skip(channel.lacks.groups);
+    const person = await channel.talker();
+    const group = await channel.group([person]);
+    const poll = await pollTo([group.chatId]);
+    await group.replies();
+    await person.replies();
+    await group.say(person, `${poll.code} 1`, true);
+    expect(await group.replies()).toBe('');
+    expect(await group.privately(person)).toContain('私聊');
+    expect(await openedBallots(channel.db, channel.stack.keyRing, poll.id)).toEqual([]);
+  });
+
   it(`takes no more than ${contractPerMinute} messages a minute from one person`, async () => {
     const person = await channel.talker();
     channel.freezeClock(new Date());
     try {
-      for (let i = 0; i < contractPerMinute + 3; i++) await person.say('菜单');
+      const deliveries = [];
+      for (let i = 0; i < contractPerMinute + 3; i++) deliveries.push(await person.say('菜单'));
       await settle(channel.stack, channel.db);
       expect(await inboxRows(person.chatId)).toBe(contractPerMinute);
+      // Past the limit, the platform is told the message was not taken, so it may deliver it later.
+      if (!channel.lacks.refusals) expect(deliveries.filter((d) => d.taken)).toHaveLength(contractPerMinute);
       expect(messages(await person.replies())).toBe(contractPerMinute * menuMessages);
     } finally {
       channel.freezeClock(null);

@@ -11,7 +11,8 @@ import type { Stack } from '../support/stack.ts';
 export interface Delivery {
   /** Whether the platform was told the message is safely taken (a 2xx, an event handled). */
   taken: boolean;
-  again(): Promise<void>;
+  /** Delivers it again; resolves to whether the platform was told it is taken. */
+  again(): Promise<boolean>;
 }
 
 export interface Talker {
@@ -37,6 +38,8 @@ export interface Group {
   say(who: Talker, text: string, mention: boolean): Promise<void>;
   /** What the bot said in the group since the last read. */
   replies(): Promise<string>;
+  /** What the bot said to this member alone (outside the group) so far. */
+  privately(who: Talker): Promise<string>;
 }
 
 export interface ChannelDriver {
@@ -52,7 +55,7 @@ export interface ChannelDriver {
   /** Makes the platform refuse every send (as a fault, not a rejection of the message), or stops. */
   refuseSends?(refuse: boolean): void;
   /** Why a behaviour does not apply to this channel. */
-  readonly lacks: { groups?: string; sendFailures?: string };
+  readonly lacks: { groups?: string; sendFailures?: string; refusals?: string };
   close(): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ import { acceptInbound } from '../../src/pipeline/inbox.ts';
 import { createInboxProcessor } from '../../src/pipeline/inbox-processor.ts';
 import { enqueue, openOutboxRow } from '../../src/pipeline/outbox.ts';
 import { createOutboxDispatcher } from '../../src/pipeline/outbox-dispatcher.ts';
+import { effectHandlers } from '../../src/runtime/effects.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 import { eventually } from '../support/eventually.ts';
 
@@ -61,6 +62,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
 
   const processor = (e: Engine = engine, keyRing = keys) =>
     createInboxProcessor({
+      effects: effectHandlers,
       db: database.db,
       engine: e,
       log,

@@ -8,7 +8,8 @@ import { readJson } from '../../../kernel/http/json-body.ts';
 import { charCount } from '../../../kernel/text.ts';
 import { type ApiEnv, allow, mayTouch } from '../../http/api-access.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
-import { extendMotion, listSessions, saveSession } from './store.ts';
+import { extendMotion } from './deadline.ts';
+import { listSessions, saveSession } from './sessions.ts';
 
 const name = z.string().trim().min(2).max(60);
 export const sessionBody = z

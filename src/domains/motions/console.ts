@@ -14,7 +14,8 @@ import { field, invalidFields } from '../../console/form.ts';
 import { page } from '../../console/layout.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
 import { sessionBody, sessionChangeBody } from './api.ts';
-import { listSessions, type MotionActor, saveSession } from './store.ts';
+import { listSessions, saveSession } from './sessions.ts';
+import type { MotionActor } from './store.ts';
 
 const text = {
   title: { zh: '职代会届次', en: 'Congress sessions' },

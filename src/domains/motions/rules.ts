@@ -6,7 +6,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { motionCosigners, type SubmissionRow } from '../../../db/schema/index.ts';
-import { spawnSuggestion } from './store.ts';
+import { spawnSuggestion } from './conversion.ts';
 
 export const grades = ['A', 'B', 'C', 'D'] as const;
 export type Grade = (typeof grades)[number];

@@ -64,9 +64,7 @@ export async function larkDriver(): Promise<ChannelDriver> {
           const taken = await deliver(payload);
           return {
             taken,
-            again: async () => {
-              await deliver(payload);
-            },
+            again: () => deliver(payload),
           };
         },
         async tap(label) {
@@ -125,6 +123,13 @@ export async function larkDriver(): Promise<ChannelDriver> {
           const fresh = all.slice(read);
           read = all.length;
           return fresh.map(textOf).join('\n---\n');
+        },
+        async privately(who) {
+          await settle(stack, db);
+          // Lark reaches a member alone by their open_id.
+          return sentTo(openIdOf.get(who) ?? '')
+            .map(textOf)
+            .join('\n---\n');
         },
       };
     },

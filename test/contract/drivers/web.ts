@@ -39,9 +39,12 @@ export async function webDriver(): Promise<ChannelDriver> {
         seen.push(...fresh);
         return fresh;
       };
+      /** What the page showed of answers given in the response itself (a poll answered by its code). */
+      const notes: string[] = [];
       const post = async (body: Record<string, unknown>) => {
         const res = await visitor.post(body);
-        await res.arrayBuffer();
+        const answer = (await res.json().catch(() => ({}))) as { vote?: { text?: string } };
+        if (answer.vote?.text) notes.push(answer.vote.text);
         return res.status;
       };
       return {
@@ -50,9 +53,10 @@ export async function webDriver(): Promise<ChannelDriver> {
           const body = { id: `contract-${seq++}`, text };
           const status = await post(body);
           return {
-            taken: status === 202 || status === 200,
+            taken: status >= 200 && status < 300,
             again: async () => {
-              await post(body);
+              const again = await post(body);
+              return again >= 200 && again < 300;
             },
           };
         },
@@ -67,7 +71,9 @@ export async function webDriver(): Promise<ChannelDriver> {
           if (status !== 202) throw new Error(`the press was answered ${status}`);
         },
         async replies() {
-          return bubbleText((await read()) as Parameters<typeof bubbleText>[0]);
+          const bubbles = bubbleText((await read()) as Parameters<typeof bubbleText>[0]);
+          const shown = [...notes.splice(0), ...(bubbles ? [bubbles] : [])];
+          return shown.join('\n---\n');
         },
         async choices() {
           await read();

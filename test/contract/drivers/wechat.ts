@@ -97,7 +97,10 @@ export async function wechatDriver(): Promise<ChannelDriver> {
     name: 'wechat',
     stack,
     db: database.db,
-    lacks: {},
+    lacks: {
+      refusals:
+        'WeChat cannot be asked to deliver a message again: one past the limit is dropped, and logged',
+    },
     freezeClock: clock.freeze,
     async talker(): Promise<Talker> {
       const contact = mocker.createContact({ name: '王师傅' });
@@ -113,6 +116,7 @@ export async function wechatDriver(): Promise<ChannelDriver> {
           taken: true,
           again: async () => {
             await deliver(() => puppet.emit('message', { messageId: id }));
+            return true;
           },
         };
       };
@@ -159,6 +163,14 @@ export async function wechatDriver(): Promise<ChannelDriver> {
           );
         },
         replies: readFrom(room.id),
+        async privately(who) {
+          await settle(stack, database.db);
+          const member = byTalker.get(who)!;
+          return said
+            .filter((s) => s.to === member.id)
+            .map((s) => s.text)
+            .join('\n---\n');
+        },
       };
     },
     refuseSends(refuse) {

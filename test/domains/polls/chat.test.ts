@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, people, polls } from '../../../db/schema/index.ts';
 import { createKeyRing, generateDataKey } from '../../../src/kernel/crypto/sealed.ts';
 import { createEffectPort } from '../../../src/pipeline/effects.ts';
+import { effectHandlers } from '../../../src/runtime/effects.ts';
 import { primaryKind } from '../../support/databases.ts';
 import { bubbleText, useStack, verifiedVisitor, webPerson } from '../../support/stack.ts';
 
@@ -173,7 +174,7 @@ describe(`投票 in the web chat (${primaryKind})`, () => {
       publicUrl: 'http://localhost:8787',
     };
     const made = await db().transaction(async (tx) => {
-      const port = createEffectPort(tx, scope);
+      const port = createEffectPort(tx, scope, effectHandlers);
       const result = await port.perform({
         type: 'polls.create',
         draft: {

@@ -1,0 +1,92 @@
+/**
+ * What the intake asks of polls, whichever channel a vote came by: a poll answered (or asked for)
+ * by its code typed in a chat, a vote given by a button or form, and the note on anonymity. The
+ * voter becomes a token before anything is stored (votes.ts); nothing here logs or keeps them.
+ */
+import type { VoteAnswer, VoteRequest } from '../../../bots/core/intake.ts';
+import type { Inbound, Outbound } from '../../../bots/core/messenger.ts';
+import type { Db } from '../../../db/handle.ts';
+import { anonymityNote, isCast, voteReply } from '../../../flows/polls/messages.ts';
+import { privacyText } from '../../../flows/polls/privacy.ts';
+import { isUuid } from '../../../kernel/http/ids.ts';
+import type { L10n, Lang } from '../../../kernel/l10n.ts';
+import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import type { PersonLimit } from '../../pipeline/flood-guard.ts';
+import type { GroupMember } from './store.ts';
+import { privacyPageUrl, takeTextVote } from './text-votes.ts';
+import { allowVote } from './vote-limit.ts';
+import { castVote } from './votes.ts';
+
+export interface PollHookDeps {
+  db: Db;
+  keys: KeyRing;
+  now: () => Date;
+  timeZone: string;
+  publicUrl: string;
+  /** Refuses a person's poll answers past so many a minute, whichever way they answer. */
+  voteLimit?: PersonLimit;
+  /** Whether someone answering by code in private is in a group the poll was posted to. */
+  groupMember?: GroupMember;
+}
+
+export interface PollHook {
+  /** A poll answered (or asked for) by its code; null when the text is not one after all. */
+  byCode(inbound: Inbound, said: string): Promise<{ reply: Outbound; recorded: boolean } | null>;
+  /** A vote given by a button or a form, refusals included. */
+  byButton(request: VoteRequest): Promise<VoteAnswer>;
+  /** The short note on what is kept of an answer. */
+  anonymityNote(): L10n;
+}
+
+export function createPollHook(deps: PollHookDeps): PollHook {
+  return {
+    byCode: (inbound, said) =>
+      takeTextVote(deps.db, inbound, said, {
+        now: deps.now(),
+        timeZone: deps.timeZone,
+        publicUrl: deps.publicUrl,
+        keys: deps.keys,
+        ...(deps.groupMember ? { groupMember: deps.groupMember } : {}),
+        ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
+      }),
+
+    async byButton(request) {
+      const refused = (outcome: 'invalid_answer' | 'too_fast' | 'unknown') => ({
+        outcome,
+        lang: 'zh' as const,
+        firstAnswer: false,
+      });
+      // A press counts against the person's answers a minute (the vote limit), not their messages.
+      const result = request.forged
+        ? refused('invalid_answer')
+        : !isUuid(request.pollId)
+          ? refused('unknown')
+          : !(await allowVote(deps.voteLimit, request.voter))
+            ? refused('too_fast')
+            : await castVote(deps.db, {
+                pollId: request.pollId,
+                voter: request.voter,
+                chatId: request.chatId,
+                ...(request.answer !== undefined ? { answer: request.answer } : {}),
+                ...(request.comment !== undefined ? { comment: request.comment } : {}),
+                now: request.at,
+                timeZone: deps.timeZone,
+                keys: deps.keys,
+              });
+      const first = result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null;
+      const reply = (lang: Lang) => voteReply(result.outcome, lang, first);
+      return {
+        outcome: result.outcome,
+        cast: isCast(result.outcome),
+        lang: result.lang,
+        reply: { zh: reply('zh'), en: reply('en') },
+        ...(result.firstAnswer ? { privacy: privacyText(result.lang) } : {}),
+      };
+    },
+
+    anonymityNote() {
+      const url = privacyPageUrl(deps.publicUrl);
+      return { zh: anonymityNote('zh', url), en: anonymityNote('en', url) };
+    },
+  };
+}
