@@ -3,18 +3,12 @@
  * when its app is configured. Other channels (WeChat) come from the runtime that can run them.
  */
 
-import type { SendLimiter } from '../../bots/core/rate-limiter.ts';
 import type { ChannelLog } from '../../bots/core/telemetry.ts';
-import type { LarkCrypto } from '../../bots/lark/crypto.ts';
-import { createLarkChannel, type LarkChannel } from '../../bots/lark/index.ts';
-import type { startLarkLongConnection } from '../../bots/lark/long-connection.ts';
-import type { LarkMemo } from '../../bots/lark/sender.ts';
-import type { LarkAppCredentials, LarkTransport } from '../../bots/lark/transport.ts';
+import { createLarkChannel, type LarkChannel, type LarkChannelDeps } from '../../bots/lark/index.ts';
 import type { Shortcut } from '../../bots/web/page.ts';
 import { encodeAction } from '../../flows/engine/actions.ts';
 import type { Config } from '../kernel/config.ts';
 import { errorFields, type Logger } from '../kernel/log.ts';
-import type { Metrics } from '../kernel/metrics.ts';
 
 /** The chips under the web chat's message box: words pressed rather than typed, so they never become answers. */
 export const webShortcuts: readonly Shortcut[] = [
@@ -50,17 +44,8 @@ export type LarkConfig = Pick<
   | 'LARK_RATE_CHAT_PER_SECOND'
 >;
 
-export interface LarkParts {
-  log: Logger;
-  metrics: Metrics;
-  now: () => Date;
-  crypto?: LarkCrypto;
-  transport?: (credentials: LarkAppCredentials) => LarkTransport;
-  sendLimiter?: SendLimiter;
-  memo?: LarkMemo;
-  longConnection?: typeof startLarkLongConnection;
-  cardAnswerMs?: number;
-}
+/** What the Lark channel is built with, the server's log given as it is (the channel gets its view of it). */
+export type LarkParts = Omit<LarkChannelDeps, 'log'> & { log: Logger };
 
 /** Lark, when its app id, secret and verification token are all set. */
 export function larkChannelOf(config: LarkConfig, parts: LarkParts): LarkChannel | null {
@@ -80,16 +65,6 @@ export function larkChannelOf(config: LarkConfig, parts: LarkParts): LarkChannel
         chatPerSecond: config.LARK_RATE_CHAT_PER_SECOND,
       },
     },
-    {
-      log: channelLog(parts.log),
-      metrics: parts.metrics,
-      now: parts.now,
-      ...(parts.crypto ? { crypto: parts.crypto } : {}),
-      ...(parts.transport ? { transport: parts.transport } : {}),
-      ...(parts.sendLimiter ? { sendLimiter: parts.sendLimiter } : {}),
-      ...(parts.memo ? { memo: parts.memo } : {}),
-      ...(parts.longConnection ? { longConnection: parts.longConnection } : {}),
-      ...(parts.cardAnswerMs !== undefined ? { cardAnswerMs: parts.cardAnswerMs } : {}),
-    },
+    { ...parts, log: channelLog(parts.log) },
   );
 }

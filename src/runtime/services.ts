@@ -32,7 +32,7 @@ import type { KeyRing } from '../kernel/crypto/sealed.ts';
 import { visitorSigner } from '../kernel/crypto/visitor-signer.ts';
 import type { Logger } from '../kernel/log.ts';
 import { createMetrics } from '../kernel/metrics.ts';
-import { channelLog, larkChannelOf, webShortcuts } from '../pipeline/channels.ts';
+import { channelLog, type LarkConfig, larkChannelOf, webShortcuts } from '../pipeline/channels.ts';
 import { createExpirySweep } from '../pipeline/conversation-expiry.ts';
 import { FloodGuard, type PersonLimit } from '../pipeline/flood-guard.ts';
 import { createInboxProcessor } from '../pipeline/inbox-processor.ts';
@@ -47,40 +47,31 @@ import { SharedSendBudget, sweepSendBudget } from '../pipeline/send-budget.ts';
 import { createWebHistory, redactIncoming, storeIncoming } from '../pipeline/web-history.ts';
 import { effectHandlers } from './effects.ts';
 
-export type ServiceConfig = Pick<
-  Config,
-  | 'TZ_DEFAULT'
-  | 'LARK_APP_ID'
-  | 'LARK_APP_SECRET'
-  | 'LARK_ENCRYPT_KEY'
-  | 'LARK_VERIFICATION_TOKEN'
-  | 'LARK_API_BASE'
-  | 'LARK_MODE'
-  | 'LARK_TIMESTAMP_WINDOW_SECONDS'
-  | 'LARK_RATE_APP_PER_SECOND'
-  | 'LARK_RATE_APP_PER_MINUTE'
-  | 'LARK_RATE_CHAT_PER_SECOND'
-  | 'ADMIN_TOKEN'
-  | 'CONVERSATION_TIMEOUT_MINUTES'
-  | 'INBOUND_PER_MINUTE'
-  | 'VOTES_PER_MINUTE'
-  | 'WEB_PER_ADDRESS_PER_MINUTE'
-  | 'TRUST_PROXY'
-  | 'OUTBOX_MAX_ATTEMPTS'
-  | 'OUTBOX_LEASE_SECONDS'
-  | 'INBOX_WORKERS'
-  | 'HELP_ACK_HOURS'
-  | 'MOTION_COSIGNERS'
-  | 'MOTION_COSIGN_DAYS'
-  | 'MOTION_ANSWER_DAYS'
-  | 'SCHEDULE_CATCH_UP_MINUTES'
-  | 'PUBLIC_URL'
-  | 'PORT'
-  | 'HOST'
-  | 'DIGEST_CRON'
-  | 'WEEKLY_SUMMARY_CRON'
-  | 'WEB_COOKIE_SECRET'
->;
+export type ServiceConfig = LarkConfig &
+  Pick<
+    Config,
+    | 'TZ_DEFAULT'
+    | 'ADMIN_TOKEN'
+    | 'CONVERSATION_TIMEOUT_MINUTES'
+    | 'INBOUND_PER_MINUTE'
+    | 'VOTES_PER_MINUTE'
+    | 'WEB_PER_ADDRESS_PER_MINUTE'
+    | 'TRUST_PROXY'
+    | 'OUTBOX_MAX_ATTEMPTS'
+    | 'OUTBOX_LEASE_SECONDS'
+    | 'INBOX_WORKERS'
+    | 'HELP_ACK_HOURS'
+    | 'MOTION_COSIGNERS'
+    | 'MOTION_COSIGN_DAYS'
+    | 'MOTION_ANSWER_DAYS'
+    | 'SCHEDULE_CATCH_UP_MINUTES'
+    | 'PUBLIC_URL'
+    | 'PORT'
+    | 'HOST'
+    | 'DIGEST_CRON'
+    | 'WEEKLY_SUMMARY_CRON'
+    | 'WEB_COOKIE_SECRET'
+  >;
 
 export interface ServiceDeps {
   db: Db;
