@@ -83,7 +83,9 @@ export function createLarkChannel(settings: LarkSettings, deps: LarkChannelDeps)
   });
   const connect = (intake: Intake, options: { pingTimeoutSeconds?: number } = {}) => {
     if (!deps.longConnection)
-      throw new Error('LARK_MODE=ws needs the Node runtime (the SDK’s long connection)');
+      throw new Error(
+        'LARK_MODE=ws 需要 Node 运行时（SDK 的长连接） · LARK_MODE=ws needs the Node runtime (the SDK’s long connection)',
+      );
     return deps.longConnection(intakeDeps(intake), {
       appId: settings.appId,
       appSecret: settings.appSecret,
