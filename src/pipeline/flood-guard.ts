@@ -3,12 +3,12 @@
  * so many a minute; past that their messages are refused (the web chat says so, Lark is asked to
  * deliver again later), so one person cannot fill the inbox or use up the bot's sending quota.
  * This one is kept in this instance's memory, for a single instance (the embedded database allows
- * no other); where several instances share a database, store/person-limits.ts keeps the count there.
+ * no other); where several instances share a database, person-limits.ts keeps the count there.
  */
-export interface PersonLimit {
-  /** Counts one message (or answer) from this key; false when it is already at the limit. */
-  allow(key: string): boolean | Promise<boolean>;
-}
+import type { KeyLimit } from '../../bots/core/intake.ts';
+
+/** Counts one message (or answer) from a key; false when it is already at the limit: the port's `KeyLimit`. */
+export type PersonLimit = KeyLimit;
 
 export class FloodGuard implements PersonLimit {
   private readonly seen = new Map<string, number[]>();
