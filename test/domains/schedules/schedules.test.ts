@@ -214,7 +214,9 @@ describe(`schedules (${primaryKind})`, () => {
         expect(res.status).toBe(400);
         return ((await res.json()) as Failure).error;
       };
-      expect((await post({ cron: '61 8 * * *' })).message).toBe('定时表达式有误：61 is outside 0-59');
+      expect((await post({ cron: '61 8 * * *' })).message).toBe(
+        '定时表达式有误：Invalid value for minute: 61',
+      );
       expect((await post({ cron: '0 9 * * MON-FUNDAY' })).message).toContain('定时表达式有误');
       expect((await post({ cron: '0 9 * * * *' })).message).toContain('定时表达式有误');
       expect((await post({ timeZone: 'Mars/Olympus_Mons' })).message).toBe('请求内容不符合要求：timeZone。');
@@ -233,7 +235,9 @@ describe(`schedules (${primaryKind})`, () => {
       };
       expect((await patch({})).message).toBe('请求内容不符合要求：body。');
       expect((await patch({ cron: '0 0 31 2 *' })).message).toBe('这个定时表达式永远不会触发。');
-      expect((await patch({ cron: '0 25 * * *' })).message).toBe('定时表达式有误：25 is outside 0-23');
+      expect((await patch({ cron: '0 25 * * *' })).message).toBe(
+        '定时表达式有误：Invalid value for hour: 25',
+      );
       expect((await patch({ timeZone: 'Asia/Nowhere' })).message).toBe('请求内容不符合要求：timeZone。');
       expect((await patch({ enabled: 'yes' })).message).toBe('请求内容不符合要求：enabled。');
       expect((await patch({ kind: 'digest' })).message).toContain('请求内容不符合要求');
@@ -374,10 +378,11 @@ describe(`schedules (${primaryKind})`, () => {
       return fired;
     }
 
-    it('skips a time spring-forward removes and fires a repeated time once', async () => {
-      // New York, 2026-03-08: 02:00 EST jumps to 03:00 EDT, so there is no 02:30 that day.
+    it('fires a time spring-forward removes just after the gap, and a repeated time once', async () => {
+      // New York, 2026-03-08: 02:00 EST jumps to 03:00 EDT, so there is no 02:30 that day; the
+      // reminder goes at 03:00 EDT (07:00Z) rather than not at all.
       expect(await simulate('2026-03-10T00:00:00Z')).toEqual({
-        twoThirty: ['2026-03-07T07:30:00.000Z', '2026-03-09T06:30:00.000Z'],
+        twoThirty: ['2026-03-07T07:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z'],
         oneThirty: ['2026-03-07T06:30:00.000Z', '2026-03-08T06:30:00.000Z', '2026-03-09T05:30:00.000Z'],
         nine: ['2026-03-07T14:00:00.000Z', '2026-03-08T13:00:00.000Z', '2026-03-09T13:00:00.000Z'],
         // Shanghai keeps no DST: 08:30 is 00:30Z every day.
