@@ -18,10 +18,10 @@ import { actorOf, csrfField, gate, type Notice, noticeBox, pageUser } from '../.
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { bare, page } from '../../console/layout.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
-import { maxReplyLength } from '../../http/api-schemas.ts';
 import { toCsv } from '../../http/csv.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { itemAccess } from '../items/access.ts';
+import { maxReplyLength } from '../items/api-schemas.ts';
 import { viewCase } from '../items/cases.ts';
 import { csvResponse } from '../items/csv.ts';
 import { caseText, eventLabel, moveFromConsole } from '../items/status-move.ts';

@@ -10,10 +10,10 @@ import { AppError } from '../../../kernel/errors.ts';
 import { readJson, validationError } from '../../../kernel/http/json-body.ts';
 import { charCount } from '../../../kernel/text.ts';
 import { type ApiEnv, allow, mayTouch } from '../../http/api-access.ts';
-import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from '../../http/api-schemas.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import type { Logger } from '../../kernel/log.ts';
 import { satisfactionReport, unitAndDescendants } from '../people/directory.ts';
+import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './api-schemas.ts';
 import { changeStatus, getSubmission, listSubmissions } from './store.ts';
 
 export interface ItemsApiDeps {

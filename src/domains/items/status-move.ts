@@ -9,9 +9,9 @@ import { type L10n, t } from '../../../kernel/l10n.ts';
 import type { Notice } from '../../console/access.ts';
 import type { ConsoleDeps } from '../../console/context.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
-import { maxReplyLength } from '../../http/api-schemas.ts';
 import type { Grade } from '../motions/rules.ts';
 import { statusChangeText } from './api.ts';
+import { maxReplyLength } from './api-schemas.ts';
 import { changeStatus } from './store.ts';
 
 /** Words both case pages use. */

@@ -4,23 +4,23 @@
  */
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
+import type { z } from 'zod';
 import type { Db } from '../../../db/handle.ts';
 import { type NewsItemRow, newsItems } from '../../../db/schema/index.ts';
 import { AppError } from '../../../kernel/errors.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson } from '../../../kernel/http/json-body.ts';
 import { type ApiEnv, allow } from '../../http/api-access.ts';
+import type { newsView } from './api-doc.ts';
 import { cancelNews, type NewsActor, newsBody, newsPublishText, publishNews } from './publish.ts';
 import { newsPageUrl, newsWithProgress } from './store.ts';
-
-export { newsBody };
 
 const notFound = { zh: '找不到该动态。', en: 'No such news item.' };
 const adminActor: NewsActor = { type: 'admin_token', id: null };
 
 export function newsApi(deps: { db: Db; now: () => Date; publicUrl: string; wake: () => void }) {
   const { db } = deps;
-  const view = (row: NewsItemRow & { sent: number; failed: number }) => ({
+  const view = (row: NewsItemRow & { sent: number; failed: number }): z.output<typeof newsView> => ({
     id: row.id,
     topic: row.topic,
     title: row.title,

@@ -8,9 +8,9 @@ import { AppError } from '../../../kernel/errors.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson, validationError } from '../../../kernel/http/json-body.ts';
 import { type ApiEnv, allow } from '../../http/api-access.ts';
-import { peopleQuery, personChangeBody, unitCreateBody, unitRenameBody } from '../../http/api-schemas.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import type { Logger } from '../../kernel/log.ts';
+import { peopleQuery, personChangeBody, unitCreateBody, unitRenameBody } from './api-schemas.ts';
 import {
   assignPerson,
   createUnit,

@@ -6,6 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
+import type { z } from 'zod';
 import type { Db } from '../../../db/handle.ts';
 import { type PollRow, schedules } from '../../../db/schema/index.ts';
 import { decide } from '../../../flows/access/rules.ts';
@@ -16,9 +17,8 @@ import { readJson } from '../../../kernel/http/json-body.ts';
 import { type ApiEnv, allow, enforce } from '../../http/api-access.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { cancelPollAs, closePollEarly, type PollActor, pollBody, startPoll } from './admin.ts';
+import type { pollResultsView, pollView } from './api-doc.ts';
 import { findPoll, listPolls } from './store.ts';
-
-export { pollBody };
 
 const text = {
   notFound: { zh: '找不到该投票。', en: 'No such poll.' },
@@ -33,7 +33,7 @@ const text = {
 };
 
 /** A poll as the API shows it: never its votes. */
-export const pollJson = (row: PollRow) => ({
+export const pollJson = (row: PollRow): z.output<typeof pollView> => ({
   id: row.id,
   no: row.no,
   code: row.code,
@@ -54,7 +54,7 @@ export const pollJson = (row: PollRow) => ({
 });
 
 /** A closed poll's results as the API gives them: below the threshold, not even the count. */
-export function resultsJson(row: PollRow) {
+export function resultsJson(row: PollRow): z.output<typeof pollResultsView> {
   const results = row.results;
   if (!results?.shown) {
     return {

@@ -10,6 +10,7 @@ import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson } from '../../../kernel/http/json-body.ts';
 import { type ApiEnv, allow } from '../../http/api-access.ts';
 import { timeZone } from '../../kernel/config.ts';
+import type { scheduleView } from './api-doc.ts';
 import { messagePayload } from './handlers.ts';
 import { changeSchedule, createSchedule, listSchedules, type ScheduleCheck } from './store.ts';
 
@@ -43,7 +44,7 @@ const text = {
   alreadyRunning: { zh: '该定时任务此刻已在执行。', en: 'This schedule is being run at this very moment.' },
 };
 
-export const scheduleJson = (row: ScheduleRow) => ({
+export const scheduleJson = (row: ScheduleRow): z.output<typeof scheduleView> => ({
   ...row,
   nextFireAt: row.nextFireAt?.toISOString() ?? null,
   createdAt: row.createdAt.toISOString(),

@@ -1,0 +1,60 @@
+/** Congress sessions and motion deadlines in the officer API's OpenAPI document, from the schemas the routes validate with and answer in. */
+import { z } from 'zod';
+import { type ApiPaths, errors, idParameter, json, refParameter } from '../../http/openapi-parts.ts';
+import { extendBody, sessionBody, sessionChangeBody } from './api.ts';
+
+export const sessionView = z.object({
+  id: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  open: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const motionsPaths: ApiPaths = {
+  '/congress-sessions': {
+    get: {
+      summary: '职代会届次 List congress sessions',
+      responses: {
+        '200': { description: 'Every session', content: json(z.object({ items: z.array(sessionView) })) },
+        ...errors(401),
+      },
+    },
+    post: {
+      summary: '新建届次 Create a congress session',
+      description: 'Opening one closes the one that was open; new motions join the open session.',
+      requestBody: { required: true, content: json(sessionBody, 'input') },
+      responses: {
+        '201': { description: 'The session', content: json(sessionView) },
+        ...errors(400, 401, 415),
+      },
+    },
+  },
+  '/congress-sessions/{id}': {
+    patch: {
+      summary: '修改或开启届次 Rename, open or close a session',
+      parameters: [idParameter],
+      requestBody: { required: true, content: json(sessionChangeBody, 'input') },
+      responses: {
+        '200': { description: 'The session', content: json(sessionView) },
+        ...errors(400, 401, 404, 415),
+      },
+    },
+  },
+  '/submissions/{ref}/extend': {
+    post: {
+      summary: '提案答复延期 More time for a motion’s answer',
+      description:
+        'Moves the answer deadline of a registered motion later, with the reason; the author is told.',
+      parameters: [refParameter],
+      requestBody: { required: true, content: json(extendBody, 'input') },
+      responses: {
+        '200': {
+          description: 'The new deadline',
+          content: json(z.object({ referenceCode: z.string(), answerDueAt: z.string() })),
+        },
+        ...errors(400, 401, 404, 409, 415),
+      },
+    },
+  },
+};
