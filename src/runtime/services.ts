@@ -1,51 +1,35 @@
 /**
- * The server's working parts over one database: the HTTP app, and the jobs that process the
- * inbox, dispatch the outbox and end abandoned conversations. Runtimes start and stop them.
+ * The server's working parts over one database: the HTTP app, the channels, and the jobs that
+ * process the inbox, dispatch the outbox and end abandoned conversations. Runtimes start and stop
+ * them. Built from one `Ctx` by small builders: `services-channels.ts` (the channels and limits),
+ * `services-jobs.ts` (a step of each job and the table both runtimes run them by) and
+ * `services-intake.ts` (where every channel's messages come in).
  */
 import type { Channel } from '../../bots/core/channel.ts';
-import type { ChannelName, ChannelSender } from '../../bots/core/messenger.ts';
 import type { SendLimiter } from '../../bots/core/rate-limiter.ts';
 import type { LarkCrypto } from '../../bots/lark/crypto.ts';
 import type { startLarkLongConnection } from '../../bots/lark/long-connection.ts';
 import type { LarkMemo } from '../../bots/lark/sender.ts';
 import type { LarkAppCredentials, LarkTransport } from '../../bots/lark/transport.ts';
-import { createWebChannel } from '../../bots/web/index.ts';
 import type { Db } from '../../db/handle.ts';
 import { createEngine } from '../../flows/engine/engine.ts';
 import { commands, flows } from '../../flows/registry.ts';
-import { createHelpEscalation } from '../domains/help/escalation.ts';
-import { launderAnonymousItems, sealAllLegacyAuthors } from '../domains/items/launder.ts';
-import { convertUnsupportedMotions } from '../domains/motions/conversion.ts';
-import { createNewsBroadcast } from '../domains/news/broadcast.ts';
-import { createGroupMember } from '../domains/polls/group-member.ts';
-import { createPollHook } from '../domains/polls/intake-hook.ts';
-import { createPollJobs } from '../domains/polls/jobs.ts';
 import type { ChatMembers } from '../domains/polls/store.ts';
-import { createScheduleHandlers } from '../domains/schedules/handlers.ts';
-import { ensureSystemSchedules } from '../domains/schedules/system.ts';
-import { createRunNow, createScheduleTick } from '../domains/schedules/tick.ts';
 import { createApp } from '../http/app.ts';
 import { clientSource, type PeerAddress } from '../http/client-address.ts';
 import { linkBase } from '../http/public-url.ts';
 import type { Config } from '../kernel/config.ts';
 import type { KeyRing } from '../kernel/crypto/sealed.ts';
-import { visitorSigner } from '../kernel/crypto/visitor-signer.ts';
+import type { Ctx, Wake, WakeableJob } from '../kernel/ctx.ts';
 import type { Logger } from '../kernel/log.ts';
 import { createMetrics } from '../kernel/metrics.ts';
-import { channelLog, type LarkConfig, larkChannelOf, webShortcuts } from '../pipeline/channels.ts';
-import { createExpirySweep } from '../pipeline/conversation-expiry.ts';
-import { FloodGuard, type PersonLimit } from '../pipeline/flood-guard.ts';
-import { createInboxProcessor } from '../pipeline/inbox-processor.ts';
-import { createChannelInboxWriters } from '../pipeline/inbox-writer.ts';
-import { createIntake } from '../pipeline/intake.ts';
-import { createIntakePressure, inboxWorkerPause } from '../pipeline/intake-pressure.ts';
-import { createLoop } from '../pipeline/loop.ts';
-import { createOutboxDispatcher } from '../pipeline/outbox-dispatcher.ts';
-import { SharedPersonLimit, SharedRecentKeys, sweepPersonLimits } from '../pipeline/person-limits.ts';
-import { RecentKeys } from '../pipeline/recent-keys.ts';
-import { SharedSendBudget, sweepSendBudget } from '../pipeline/send-budget.ts';
-import { createWebHistory, redactIncoming, storeIncoming } from '../pipeline/web-history.ts';
-import { effectHandlers } from './effects.ts';
+import type { LarkConfig } from '../pipeline/channels.ts';
+import { jobLoops } from './job-table.ts';
+import { buildChannels } from './services-channels.ts';
+import { buildIntake } from './services-intake.ts';
+import { buildJobSteps, jobTable } from './services-jobs.ts';
+
+export type { WakeableJob } from '../kernel/ctx.ts';
 
 export type ServiceConfig = LarkConfig &
   Pick<
@@ -124,280 +108,58 @@ export interface ServiceDeps {
 /** How long a broadcast batch handed off is left to its taker before the dispatcher steps in. */
 export const bulkHandoffSeconds = 120;
 
-/** The jobs a request can wake. */
-export type WakeableJob = 'inbox' | 'outbox' | 'news' | 'polls';
-
 export function createServices(deps: ServiceDeps) {
-  const { db, config, log } = deps;
-  const now = deps.now ?? (() => new Date());
-  const metrics = createMetrics();
-  const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
-  const publicUrl = linkBase(config);
-  // One count per person across every channel (of every instance, when the limits are shared).
-  const personLimit = (name: string, perMinute: number): PersonLimit =>
-    deps.sharedLimits
-      ? new SharedPersonLimit(db, deps.keyRing, name, perMinute, now)
-      : new FloodGuard(perMinute, () => now().getTime());
-  const web = createWebChannel({
-    history: createWebHistory(db, deps.keyRing),
-    signer: visitorSigner(config.WEB_COOKIE_SECRET, deps.keyRing),
-    log: channelLog(log),
-    now,
-    timeZone: config.TZ_DEFAULT,
-    publicUrl,
-    shortcuts: webShortcuts,
-    addressLimit: personLimit('address', config.WEB_PER_ADDRESS_PER_MINUTE),
-    sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
-  });
-  const lark = larkChannelOf(config, {
-    log,
-    metrics,
-    now,
-    ...(deps.larkCrypto ? { crypto: deps.larkCrypto } : {}),
-    ...(deps.larkTransport ? { transport: deps.larkTransport } : {}),
-    ...(deps.sendLimiter || deps.sharedLimits
-      ? { sendLimiter: deps.sendLimiter ?? new SharedSendBudget(db) }
-      : {}),
-    ...(deps.larkMemo ? { memo: deps.larkMemo } : {}),
-    ...(deps.larkLongConnection ? { longConnection: deps.larkLongConnection } : {}),
-    ...(deps.cardAnswerMs !== undefined ? { cardAnswerMs: deps.cardAnswerMs } : {}),
-  });
-  const channels: Channel[] = [web, ...(lark ? [lark] : []), ...(deps.channels ?? [])];
-  const senders = new Map<ChannelName, ChannelSender>(channels.map((c) => [c.name, c.sender]));
-
-  const motionRules = {
-    cosigners: config.MOTION_COSIGNERS,
-    cosignDays: config.MOTION_COSIGN_DAYS,
-    answerDays: config.MOTION_ANSWER_DAYS,
-  };
-  const processNext = createInboxProcessor({
-    effects: effectHandlers,
-    db,
-    engine,
-    log,
-    timeZone: config.TZ_DEFAULT,
-    now,
-    keyRing: deps.keyRing,
-    helpAckHours: config.HELP_ACK_HOURS,
-    motionRules,
-    publicUrl,
-    redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
-  });
-  const dispatch = createOutboxDispatcher({
-    db,
-    senders,
-    log,
-    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
-    leaseSeconds: config.OUTBOX_LEASE_SECONDS,
-    sealer: deps.keyRing,
-    metrics,
-    ...(deps.handOffBroadcast ? { bulkHandoffSeconds } : {}),
-  });
-  const expire = createExpirySweep({
-    db,
-    engine,
-    log,
-    timeZone: config.TZ_DEFAULT,
-    now,
-    keyRing: deps.keyRing,
-  });
-  let legacyAuthorsSealed = false;
-  /** Ends abandoned forms; and launders anonymous items a crash left waiting (and, once, seals older ones). */
-  const sweep = async () => {
-    if (!legacyAuthorsSealed) {
-      await sealAllLegacyAuthors(db, deps.keyRing);
-      legacyAuthorsSealed = true;
-    }
-    await launderAnonymousItems(db);
-    return expire();
-  };
-  const escalate = createHelpEscalation({
-    db,
-    log,
-    now,
-    ackHours: config.HELP_ACK_HOURS,
-    keyRing: deps.keyRing,
-  });
-  const scheduleHandlers = createScheduleHandlers({
-    engine,
-    timeZone: config.TZ_DEFAULT,
-    conversationTimeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,
-    keyRing: deps.keyRing,
-  });
-  const onRun = (kind: string, outcome: 'claimed' | 'missed' | 'manual' | 'failed') =>
-    metrics.count('tongxin_schedule_runs_total', { kind: kind.slice(0, 40), outcome });
-  const runSchedule = createRunNow({ db, log, now, handlers: scheduleHandlers, onRun });
-  const tick = createScheduleTick({
-    db,
-    log,
-    now,
-    handlers: scheduleHandlers,
-    onRun,
-    prepare: (at) =>
-      ensureSystemSchedules(db, {
-        digestCron: config.DIGEST_CRON,
-        weeklyCron: config.WEEKLY_SUMMARY_CRON,
-        timeZone: config.TZ_DEFAULT,
-        now: at,
-      }),
-    catchUpMinutes: config.SCHEDULE_CATCH_UP_MINUTES,
-  });
-  const broadcast = createNewsBroadcast({
-    db,
-    log,
-    now,
-    publicUrl,
-    timeZone: config.TZ_DEFAULT,
-    keyRing: deps.keyRing,
-    ...(deps.handOffBroadcast ? { handOff: deps.handOffBroadcast } : {}),
-  });
-  const chatMembers: ChatMembers = async (channel, chatId) =>
-    (await channels.find((c) => c.name === channel)?.members?.(chatId)) ?? null;
-  const groupMember = createGroupMember(chatMembers);
-  const polls = createPollJobs({
-    db,
-    log,
-    now,
-    timeZone: config.TZ_DEFAULT,
-    chatMembers,
-    keys: deps.keyRing,
-  });
-  const convertMotions = () =>
-    convertUnsupportedMotions(db, deps.keyRing, now(), motionRules, config.TZ_DEFAULT);
-
-  // Two senders, so one claims the next batch while the other's sends wait on the rate limits
-  // (shared in this process); a chat's messages still go one at a time, in order.
-  const outboxLoops = [1, 2].map((i) => createLoop(`outbox-${i}`, dispatch, { idleMs: 1000, log }));
-  const outboxLoop = {
-    kick() {
-      for (const loop of outboxLoops) loop.kick();
-    },
-  };
-  // Several workers only help where the database runs statements side by side (PostgreSQL);
-  // the claim keeps each conversation with one worker and in order.
-  const inboxWorkers = config.INBOX_WORKERS ?? (deps.databaseKind === 'postgres' ? 4 : 1);
-  const pressure = createIntakePressure();
-  const inboxLoops = Array.from({ length: inboxWorkers }, (_, i) =>
-    createLoop(
-      `inbox-${i + 1}`,
-      async () => {
-        const did = await processNext();
-        if (did) outboxLoop.kick();
-        return did;
-      },
-      { idleMs: 1000, log, pause: () => inboxWorkerPause(pressure, i) },
-    ),
-  );
-  const inboxLoop = {
-    kick() {
-      pressure.note();
-      for (const loop of inboxLoops) loop.kick();
-    },
-  };
-  const expiryLoop = createLoop(
-    'expiry',
-    async () => {
-      const n = await sweep();
-      if (n > 0) outboxLoop.kick();
-      return n;
-    },
-    { idleMs: 30_000, log },
-  );
-  const escalationLoop = createLoop(
-    'deadlines',
-    async () => {
-      const n = (await escalate()) + (await convertMotions());
-      if (n > 0) outboxLoop.kick();
-      // Counts of refused sign-ins (and shared send limits) older than an hour go, and shared
-      // per-person counts and delivery memory once past their use.
-      await sweepSendBudget(db);
-      await sweepPersonLimits(db, now());
-      // One pass a minute is on time for deadlines counted in hours.
-      return 0;
-    },
-    { idleMs: 60_000, log },
-  );
-  const newsLoop = createLoop(
-    'news',
-    async () => {
-      const n = await broadcast();
-      if (n > 0) outboxLoop.kick();
-      return n;
-    },
-    // Sent items are checked for every few seconds: a scheduled one goes out on time, and a
-    // broadcast waiting for the outbox to drain continues soon after.
-    { idleMs: 5000, log },
-  );
-  const pollLoop = createLoop(
-    'polls',
-    async () => {
-      const n = await polls();
-      if (n > 0) outboxLoop.kick();
-      return n;
-    },
-    { idleMs: 5000, log },
-  );
-  const loops = [...inboxLoops, ...outboxLoops, expiryLoop, escalationLoop, newsLoop, pollLoop];
-  const kicks: Record<WakeableJob, () => void> = {
-    inbox: () => inboxLoop.kick(),
-    outbox: () => outboxLoop.kick(),
-    news: () => newsLoop.kick(),
-    polls: () => pollLoop.kick(),
-  };
+  const { config } = deps;
+  // Wakes reach the loops once they exist; a runtime without loops (Workers) is told by onWake.
+  let kick: (job: WakeableJob) => void = () => {};
   const wakeUp = (job: WakeableJob) => () => {
-    kicks[job]();
+    kick(job);
     deps.onWake?.(job);
   };
-  const wake = {
+  const wake: Wake = {
     inbox: wakeUp('inbox'),
     outbox: wakeUp('outbox'),
     news: wakeUp('news'),
     polls: wakeUp('polls'),
   };
-
-  const intake = createIntake({
-    db,
+  const ctx: Ctx = {
+    db: deps.db,
+    now: deps.now ?? (() => new Date()),
+    timeZone: config.TZ_DEFAULT,
     keys: deps.keyRing,
-    metrics,
-    accept: createChannelInboxWriters(db, deps.keyRing),
+    log: deps.log,
+    metrics: createMetrics(),
+    publicUrl: linkBase(config),
     wake,
-    polls: createPollHook({
-      db,
-      keys: deps.keyRing,
-      now,
-      timeZone: config.TZ_DEFAULT,
-      publicUrl,
-      // One count of poll answers per person, whichever way they answer.
-      voteLimit: personLimit('votes', config.VOTES_PER_MINUTE),
-      groupMember,
-    }),
-    floodGuard: personLimit('messages', config.INBOUND_PER_MINUTE),
-    recentTextVotes: deps.sharedLimits ? new SharedRecentKeys(db, deps.keyRing, now) : new RecentKeys(),
-    keepShown: {
-      web: (tx, inbound, shown) =>
-        storeIncoming(
-          tx,
-          deps.keyRing,
-          inbound.chat.id,
-          inbound.dedupeKey.slice(`web:${inbound.chat.id}:`.length),
-          shown,
-        ),
-    },
-  });
+  };
+  const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
+  const { web, lark, channels, limits } = buildChannels(ctx, deps);
+  const chatMembers: ChatMembers = async (channel, chatId) =>
+    (await channels.find((c) => c.name === channel)?.members?.(chatId)) ?? null;
+  const motionRules = {
+    cosigners: config.MOTION_COSIGNERS,
+    cosignDays: config.MOTION_COSIGN_DAYS,
+    answerDays: config.MOTION_ANSWER_DAYS,
+  };
+  const jobs = buildJobSteps(ctx, deps, { engine, channels, motionRules, chatMembers });
+  const table = jobTable(ctx, deps, jobs);
+  const running = jobLoops(table, ctx.log);
+  kick = running.kick;
+  const intake = buildIntake(ctx, config, { limits, chatMembers });
 
   const app = createApp({
-    db,
-    log,
-    timeZone: config.TZ_DEFAULT,
+    db: ctx.db,
+    log: ctx.log,
+    timeZone: ctx.timeZone,
     adminToken: config.ADMIN_TOKEN,
     wake,
     channelRoutes: channels.flatMap((channel) => (channel.routes ? [channel.routes(intake)] : [])),
-    now,
-    metrics,
-    keyRing: deps.keyRing,
+    now: ctx.now,
+    metrics: ctx.metrics,
+    keyRing: ctx.keys,
     motionRules,
-    publicUrl,
-    runSchedule,
+    publicUrl: ctx.publicUrl,
+    runSchedule: jobs.runSchedule,
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
     sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
@@ -405,9 +167,10 @@ export function createServices(deps: ServiceDeps) {
 
   return {
     app,
+    ctx,
     /** The web chat's wake-ups of waiting pages. */
     hub: web.hub,
-    metrics,
+    metrics: ctx.metrics,
     /** Where every channel's messages come in. */
     intake,
     /** Wakes the jobs after work was queued for them. */
@@ -421,15 +184,15 @@ export function createServices(deps: ServiceDeps) {
     /** Card votes not yet cast (running or waiting). */
     votesWaiting: () => channels.reduce((n, c) => n + (c.pending?.() ?? 0), 0),
     /** One step of each job, for tests and tools that drive the work by hand. */
-    jobs: { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule, polls },
-    /** Runs one schedule tick and wakes the dispatcher when it queued anything (every minute, by the runtime). */
-    async tickSchedules() {
-      if ((await tick()) > 0) outboxLoop.kick();
-    },
+    jobs,
+    /** The jobs as both runtimes run them. */
+    jobTable: table,
+    /** Runs the jobs that go by the minute (the schedule tick), waking the outbox when they queued anything. */
+    tickSchedules: running.minute,
     startJobs: () => {
-      for (const loop of loops) loop.start();
+      for (const loop of running.loops) loop.start();
     },
-    stopJobs: () => Promise.all(loops.map((loop) => loop.stop())).then(() => undefined),
+    stopJobs: () => Promise.all(running.loops.map((loop) => loop.stop())).then(() => undefined),
   };
 }
 

@@ -9,12 +9,11 @@ import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { outbox } from '../../db/schema/index.ts';
 import { errorFields, type Logger } from '../kernel/log.ts';
-import { sweepPersonLimits } from '../pipeline/person-limits.ts';
-import { sweepSendBudget } from '../pipeline/send-budget.ts';
+import type { JobRow } from './job-table.ts';
 import { bulkHandoffSeconds, type Services, type WakeableJob } from './services.ts';
 
 export interface JobRun {
-  services: Pick<Services, 'jobs' | 'tickSchedules'>;
+  services: Pick<Services, 'jobs' | 'jobTable'>;
   db: Db;
   log: Logger;
   /** Date.now() past which no new step starts. */
@@ -25,26 +24,29 @@ export interface JobRun {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** After a request: runs what it woke, then sends what that queued. */
-export async function runWoken(run: JobRun, woken: ReadonlySet<WakeableJob>): Promise<void> {
-  if (woken.size === 0) return;
-  const { jobs } = run.services;
-  if (woken.has('inbox')) await steps(run, 'inbox', async () => Number(await jobs.processNext()));
-  if (woken.has('polls')) await steps(run, 'polls', jobs.polls);
-  if (woken.has('news')) await sendNews(run, { waitForHandOff: false });
-  await steps(run, 'outbox', () => jobs.dispatch());
+/** News and the outbox run last and in turns (`sendNews`), whatever their place in the table. */
+const inTurns = new Set(['news', 'outbox']);
+
+/** Runs one row of the job table: again while it finds work if it drains, else once. */
+function runRow(run: JobRun, row: JobRow): Promise<number> {
+  return row.drains ? steps(run, row.name, row.step) : guarded(run, row.name, row.step);
 }
 
-/** Every minute: the schedule tick, the deadline jobs, polls, leftovers, then news and the outbox. */
+/** After a request: runs what it woke, in the table's order, then sends what that queued. */
+export async function runWoken(run: JobRun, woken: ReadonlySet<WakeableJob>): Promise<void> {
+  if (woken.size === 0) return;
+  for (const row of run.services.jobTable) {
+    if (row.wakeable && woken.has(row.wakeable) && !inTurns.has(row.name)) await runRow(run, row);
+  }
+  if (woken.has('news')) await sendNews(run, { waitForHandOff: false });
+  await steps(run, 'outbox', () => run.services.jobs.dispatch());
+}
+
+/** Every minute: every row of the job table in its order, then news and the outbox in turns. */
 export async function runMinute(run: JobRun): Promise<void> {
-  const { jobs } = run.services;
-  await once(run, 'schedule', () => run.services.tickSchedules());
-  await once(run, 'expiry', jobs.sweep);
-  await once(run, 'deadlines', async () => (await jobs.escalate()) + (await jobs.convertMotions()));
-  await once(run, 'send-budget', () => sweepSendBudget(run.db));
-  await once(run, 'person-limits', () => sweepPersonLimits(run.db, new Date()));
-  await steps(run, 'polls', jobs.polls);
-  await steps(run, 'inbox', async () => Number(await jobs.processNext()));
+  for (const row of run.services.jobTable) {
+    if (!inTurns.has(row.name)) await runRow(run, row);
+  }
   await sendNews(run, { waitForHandOff: true });
 }
 
@@ -116,13 +118,6 @@ async function loop(run: JobRun, step: () => Promise<number>): Promise<number> {
     total += n;
   }
   return total;
-}
-
-async function once(run: JobRun, job: string, step: () => Promise<unknown>): Promise<void> {
-  await guarded(run, job, async () => {
-    await step();
-    return 0;
-  });
 }
 
 async function guarded(

@@ -1,0 +1,186 @@
+/**
+ * The server's jobs: one step of each (processing the inbox, sending the outbox, ending abandoned
+ * conversations, deadlines, schedules, news and polls), and the table both runtimes run them by.
+ */
+import type { Channel } from '../../bots/core/channel.ts';
+import type { ChannelName, ChannelSender } from '../../bots/core/messenger.ts';
+import type { Engine } from '../../flows/engine/engine.ts';
+import { createHelpEscalation } from '../domains/help/escalation.ts';
+import { launderAnonymousItems, sealAllLegacyAuthors } from '../domains/items/launder.ts';
+import { convertUnsupportedMotions } from '../domains/motions/conversion.ts';
+import { createNewsBroadcast } from '../domains/news/broadcast.ts';
+import { createPollJobs } from '../domains/polls/jobs.ts';
+import type { ChatMembers } from '../domains/polls/store.ts';
+import { createScheduleHandlers } from '../domains/schedules/handlers.ts';
+import { ensureSystemSchedules } from '../domains/schedules/system.ts';
+import { createRunNow, createScheduleTick } from '../domains/schedules/tick.ts';
+import type { MotionRules } from '../kernel/config.ts';
+import type { Ctx } from '../kernel/ctx.ts';
+import { createExpirySweep } from '../pipeline/conversation-expiry.ts';
+import { createInboxProcessor } from '../pipeline/inbox-processor.ts';
+import { createIntakePressure, inboxWorkerPause } from '../pipeline/intake-pressure.ts';
+import { createOutboxDispatcher } from '../pipeline/outbox-dispatcher.ts';
+import { sweepPersonLimits } from '../pipeline/person-limits.ts';
+import { sweepSendBudget } from '../pipeline/send-budget.ts';
+import { redactIncoming } from '../pipeline/web-history.ts';
+import { effectHandlers } from './effects.ts';
+import type { JobRow } from './job-table.ts';
+import { bulkHandoffSeconds, type ServiceDeps } from './services.ts';
+
+export interface JobParts {
+  engine: Engine;
+  channels: readonly Channel[];
+  motionRules: MotionRules;
+  chatMembers: ChatMembers;
+}
+
+/** One step of each job, for the table and for tests and tools that drive the work by hand. */
+export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
+  const { db, log, now, keys, timeZone, publicUrl } = ctx;
+  const { config } = deps;
+  const { engine, motionRules } = parts;
+  const processNext = createInboxProcessor({
+    effects: effectHandlers,
+    db,
+    engine,
+    log,
+    timeZone,
+    now,
+    keyRing: keys,
+    helpAckHours: config.HELP_ACK_HOURS,
+    motionRules,
+    publicUrl,
+    redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
+  });
+  const dispatch = createOutboxDispatcher({
+    db,
+    senders: new Map<ChannelName, ChannelSender>(parts.channels.map((c) => [c.name, c.sender])),
+    log,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    leaseSeconds: config.OUTBOX_LEASE_SECONDS,
+    sealer: keys,
+    metrics: ctx.metrics,
+    ...(deps.handOffBroadcast ? { bulkHandoffSeconds } : {}),
+  });
+  const expire = createExpirySweep({ db, engine, log, timeZone, now, keyRing: keys });
+  let legacyAuthorsSealed = false;
+  /** Ends abandoned forms; and launders anonymous items a crash left waiting (and, once, seals older ones). */
+  const sweep = async () => {
+    if (!legacyAuthorsSealed) {
+      await sealAllLegacyAuthors(db, keys);
+      legacyAuthorsSealed = true;
+    }
+    await launderAnonymousItems(db);
+    return expire();
+  };
+  const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS, keyRing: keys });
+  const scheduleHandlers = createScheduleHandlers({
+    engine,
+    timeZone,
+    conversationTimeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,
+    keyRing: keys,
+  });
+  const onRun = (kind: string, outcome: 'claimed' | 'missed' | 'manual' | 'failed') =>
+    ctx.metrics.count('tongxin_schedule_runs_total', { kind: kind.slice(0, 40), outcome });
+  const runSchedule = createRunNow({ db, log, now, handlers: scheduleHandlers, onRun });
+  const tick = createScheduleTick({
+    db,
+    log,
+    now,
+    handlers: scheduleHandlers,
+    onRun,
+    prepare: (at) =>
+      ensureSystemSchedules(db, {
+        digestCron: config.DIGEST_CRON,
+        weeklyCron: config.WEEKLY_SUMMARY_CRON,
+        timeZone,
+        now: at,
+      }),
+    catchUpMinutes: config.SCHEDULE_CATCH_UP_MINUTES,
+  });
+  const broadcast = createNewsBroadcast({
+    db,
+    log,
+    now,
+    publicUrl,
+    timeZone,
+    keyRing: keys,
+    ...(deps.handOffBroadcast ? { handOff: deps.handOffBroadcast } : {}),
+  });
+  const polls = createPollJobs({ db, log, now, timeZone, chatMembers: parts.chatMembers, keys });
+  const convertMotions = () => convertUnsupportedMotions(db, keys, now(), motionRules, timeZone);
+  return { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule, polls };
+}
+
+export type JobSteps = ReturnType<typeof buildJobSteps>;
+
+/**
+ * The table: in the order a Worker's minute runs it. Several inbox workers only help where the
+ * database runs statements side by side (PostgreSQL); the claim keeps each conversation with one
+ * worker and in order. Two outbox senders, so one claims the next batch while the other's sends
+ * wait on the rate limits; a chat's messages still go one at a time, in order.
+ */
+export function jobTable(ctx: Ctx, deps: ServiceDeps, jobs: JobSteps): JobRow[] {
+  const inboxWorkers = deps.config.INBOX_WORKERS ?? (deps.databaseKind === 'postgres' ? 4 : 1);
+  const pressure = createIntakePressure();
+  return [
+    { name: 'schedule', step: jobs.tick, drains: false, cadence: 'minute', feedsOutbox: true },
+    { name: 'expiry', step: jobs.sweep, drains: true, cadence: { idleMs: 30_000 }, feedsOutbox: true },
+    {
+      name: 'deadlines',
+      step: async () => (await jobs.escalate()) + (await jobs.convertMotions()),
+      // One pass a minute is on time for deadlines counted in hours.
+      drains: false,
+      cadence: { idleMs: 60_000 },
+      feedsOutbox: true,
+    },
+    {
+      name: 'limits',
+      // Counts of refused sign-ins (and shared send limits) older than an hour go, and shared
+      // per-person counts and delivery memory once past their use.
+      step: async () => {
+        await sweepSendBudget(ctx.db);
+        await sweepPersonLimits(ctx.db, ctx.now());
+        return 0;
+      },
+      drains: false,
+      cadence: { idleMs: 60_000 },
+      feedsOutbox: false,
+    },
+    {
+      name: 'inbox',
+      step: async () => Number(await jobs.processNext()),
+      drains: true,
+      cadence: { idleMs: 1000, workers: inboxWorkers, pause: (i) => inboxWorkerPause(pressure, i) },
+      wakeable: 'inbox',
+      onWake: () => pressure.note(),
+      feedsOutbox: true,
+    },
+    // Sent items are checked for every few seconds: a scheduled one goes out on time, and a
+    // broadcast waiting for the outbox to drain continues soon after.
+    {
+      name: 'polls',
+      step: jobs.polls,
+      drains: true,
+      cadence: { idleMs: 5000 },
+      wakeable: 'polls',
+      feedsOutbox: true,
+    },
+    {
+      name: 'news',
+      step: jobs.broadcast,
+      drains: true,
+      cadence: { idleMs: 5000 },
+      wakeable: 'news',
+      feedsOutbox: true,
+    },
+    {
+      name: 'outbox',
+      step: () => jobs.dispatch(),
+      drains: true,
+      cadence: { idleMs: 1000, workers: 2 },
+      wakeable: 'outbox',
+      feedsOutbox: false,
+    },
+  ];
+}
