@@ -108,13 +108,15 @@ export interface ServiceDeps {
 /** How long a broadcast batch handed off is left to its taker before the dispatcher steps in. */
 export const bulkHandoffSeconds = 120;
 
-export function createServices(deps: ServiceDeps) {
-  const { config } = deps;
-  // Wakes reach the loops once they exist; a runtime without loops (Workers) is told by onWake.
+/**
+ * The wake-ups of the jobs. They reach the loops once those exist (`attach`); a runtime without
+ * loops (Workers) is told by `onWake` and runs the woken jobs itself.
+ */
+function wakeOf(onWake: ((job: WakeableJob) => void) | undefined) {
   let kick: (job: WakeableJob) => void = () => {};
   const wakeUp = (job: WakeableJob) => () => {
     kick(job);
-    deps.onWake?.(job);
+    onWake?.(job);
   };
   const wake: Wake = {
     inbox: wakeUp('inbox'),
@@ -122,6 +124,17 @@ export function createServices(deps: ServiceDeps) {
     news: wakeUp('news'),
     polls: wakeUp('polls'),
   };
+  return {
+    wake,
+    attach(kicks: (job: WakeableJob) => void) {
+      kick = kicks;
+    },
+  };
+}
+
+export function createServices(deps: ServiceDeps) {
+  const { config } = deps;
+  const waking = wakeOf(deps.onWake);
   const ctx: Ctx = {
     db: deps.db,
     now: deps.now ?? (() => new Date()),
@@ -130,7 +143,7 @@ export function createServices(deps: ServiceDeps) {
     log: deps.log,
     metrics: createMetrics(),
     publicUrl: linkBase(config),
-    wake,
+    wake: waking.wake,
   };
   const engine = createEngine({ flows, commands, timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES });
   const { web, lark, channels, limits } = buildChannels(ctx, deps);
@@ -144,15 +157,14 @@ export function createServices(deps: ServiceDeps) {
   const jobs = buildJobSteps(ctx, deps, { engine, channels, motionRules, chatMembers });
   const table = jobTable(ctx, deps, jobs);
   const running = jobLoops(table, ctx.log);
-  kick = running.kick;
+  waking.attach(running.kick);
   const intake = buildIntake(ctx, config, { limits, chatMembers });
-
   const app = createApp({
     db: ctx.db,
     log: ctx.log,
     timeZone: ctx.timeZone,
     adminToken: config.ADMIN_TOKEN,
-    wake,
+    wake: ctx.wake,
     channelRoutes: channels.flatMap((channel) => (channel.routes ? [channel.routes(intake)] : [])),
     now: ctx.now,
     metrics: ctx.metrics,
@@ -174,7 +186,7 @@ export function createServices(deps: ServiceDeps) {
     /** Where every channel's messages come in. */
     intake,
     /** Wakes the jobs after work was queued for them. */
-    wake,
+    wake: ctx.wake,
     /** Every channel this server speaks; those with `start` are started by the runtime. */
     channels,
     /** Lark, when it is configured. */
