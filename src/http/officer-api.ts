@@ -3,7 +3,6 @@
  * routes (items, motions, people, news, polls, schedules, the CSV export).
  */
 import { Hono } from 'hono';
-import type { Db } from '../../db/handle.ts';
 import { itemsApi } from '../domains/items/api.ts';
 import { exportApi } from '../domains/items/export-api.ts';
 import { motionsApi } from '../domains/motions/api.ts';
@@ -11,80 +10,46 @@ import { newsApi } from '../domains/news/api.ts';
 import { directoryApi } from '../domains/people/api.ts';
 import { pollsApi } from '../domains/polls/api.ts';
 import { schedulesApi } from '../domains/schedules/api.ts';
-import type { KeyRing } from '../kernel/crypto/sealed.ts';
-import type { Logger } from '../kernel/log.ts';
+import type { Ctx } from '../kernel/ctx.ts';
 import { type ApiEnv, bearerActor } from './api-access.ts';
 import { requireBearer } from './bearer.ts';
 import type { SignInLimit } from './sign-in-limit.ts';
 
-export interface OfficerApiDeps {
-  db: Db;
+/** What the officer API needs beyond the server's `Ctx`. */
+export interface OfficerApiParts {
   adminToken: string | undefined;
   /** Counts wrong tokens per source, and refuses a source past the limit. */
   signIns: SignInLimit;
-  timeZone: string;
-  log: Logger;
-  now: () => Date;
-  /** Wakes the outbox dispatcher once a notice is queued. */
-  wake: () => void;
-  /** Opens help requests for the audited read of one case, and seals replies to them. */
-  keyRing: KeyRing;
   motionRules: { cosigners: number; answerDays: number };
-  publicUrl: string;
-  /** Wakes the news broadcast once an item is due. */
-  wakeNews: () => void;
-  /** Wakes the polls' clock once a poll is due to open. */
-  wakePolls?: () => void;
   /** Runs a schedule now (its work queued in one transaction). */
   runSchedule: (id: string) => Promise<boolean>;
 }
 
-export function officerApi(deps: OfficerApiDeps) {
-  const { db } = deps;
+export function officerApi(ctx: Ctx, parts: OfficerApiParts) {
+  const { db, log, now, timeZone, keys: keyRing, publicUrl, wake } = ctx;
   return new Hono<ApiEnv>()
-    .use('*', requireBearer(deps.adminToken, deps.signIns, 'api'))
+    .use('*', requireBearer(parts.adminToken, parts.signIns, 'api'))
     .use('*', bearerActor)
-    .route('/', directoryApi({ db, log: deps.log, now: deps.now, keyRing: deps.keyRing }))
-    .route('/', exportApi({ db, keyRing: deps.keyRing, timeZone: deps.timeZone, now: deps.now }))
-    .route(
-      '/',
-      motionsApi({ db, now: deps.now, timeZone: deps.timeZone, wake: deps.wake, keyRing: deps.keyRing }),
-    )
+    .route('/', directoryApi({ db, log, now, keyRing }))
+    .route('/', exportApi({ db, keyRing, timeZone, now }))
+    .route('/', motionsApi({ db, now, timeZone, wake: wake.outbox, keyRing }))
     .route(
       '/',
       schedulesApi({
         db,
-        now: deps.now,
-        timeZone: deps.timeZone,
-        runNow: deps.runSchedule,
+        now,
+        timeZone,
+        runNow: parts.runSchedule,
         wake: () => {
-          deps.wake();
-          deps.wakeNews();
+          wake.outbox();
+          wake.news();
         },
       }),
     )
-    .route('/', newsApi({ db, now: deps.now, publicUrl: deps.publicUrl, wake: deps.wakeNews }))
+    .route('/', newsApi({ db, now, publicUrl, wake: wake.news }))
+    .route('/', pollsApi({ db, now, timeZone, wake: wake.outbox, wakePolls: wake.polls, keyRing }))
     .route(
       '/',
-      pollsApi({
-        db,
-        now: deps.now,
-        timeZone: deps.timeZone,
-        wake: deps.wake,
-        wakePolls: deps.wakePolls ?? (() => {}),
-        keyRing: deps.keyRing,
-      }),
-    )
-    .route(
-      '/',
-      itemsApi({
-        db,
-        timeZone: deps.timeZone,
-        log: deps.log,
-        now: deps.now,
-        wake: deps.wake,
-        keyRing: deps.keyRing,
-        motionRules: deps.motionRules,
-      }),
+      itemsApi({ db, timeZone, log, now, wake: wake.outbox, keyRing, motionRules: parts.motionRules }),
     );
 }

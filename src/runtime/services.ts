@@ -159,18 +159,10 @@ export function createServices(deps: ServiceDeps) {
   const running = jobLoops(table, ctx.log);
   waking.attach(running.kick);
   const intake = buildIntake(ctx, config, { limits, chatMembers });
-  const app = createApp({
-    db: ctx.db,
-    log: ctx.log,
-    timeZone: ctx.timeZone,
+  const app = createApp(ctx, {
     adminToken: config.ADMIN_TOKEN,
-    wake: ctx.wake,
     channelRoutes: channels.flatMap((channel) => (channel.routes ? [channel.routes(intake)] : [])),
-    now: ctx.now,
-    metrics: ctx.metrics,
-    keyRing: ctx.keys,
     motionRules,
-    publicUrl: ctx.publicUrl,
     runSchedule: jobs.runSchedule,
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),

@@ -4,11 +4,11 @@
  * the same list as a CSV (UTF-8 with a BOM for Excel). An export is itself audited.
  */
 import { and, desc, eq, like, or, type SQL, sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { auditLog, people } from '../../../db/schema/index.ts';
-import { formatTime, type L10n, t } from '../../../kernel/l10n.ts';
+import { formatTime, type L10n, type Lang, t } from '../../../kernel/l10n.ts';
 import { actorOf, gate, pageUser } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { page } from '../../console/layout.ts';
@@ -65,34 +65,38 @@ function whereOf(filter: Filter): SQL | undefined {
 }
 
 export function auditPages(deps: ConsoleDeps) {
-  const { db } = deps;
-  const entries = (filter: Filter, limit: number, offset: number) =>
-    db
-      .select({ entry: auditLog, actorName: people.displayName, actorNo: people.memberNo })
-      .from(auditLog)
-      // actor_id holds a person's id for people and officers (text, as it may name other actors).
-      .leftJoin(people, sql`${people.id}::text = ${auditLog.actorId}`)
-      .where(whereOf(filter))
-      .orderBy(desc(auditLog.id))
-      .limit(limit)
-      .offset(offset);
-  const actorText = (type: string, name: string | null, no: number | null, lang: 'zh' | 'en') =>
-    `${actorTypes[type] ? t(lang, actorTypes[type]) : type}${name ? ` ${name}` : ''}${no !== null ? ` #${no}` : ''}`;
-
   return new Hono<ConsoleEnv>()
-    .get('/console/audit', gate(deps, 'audit.read'), async (c) => {
-      const user = c.get('user');
-      const lang = user.language;
-      const filter = filterQuery.parse(c.req.query());
-      const rows = await entries(filter, pageSize + 1, (filter.page - 1) * pageSize);
-      const shown = rows.slice(0, pageSize);
-      const params = (extra: Record<string, string>) =>
-        new URLSearchParams({
-          ...(filter.action ? { action: filter.action } : {}),
-          ...(filter.subject ? { subject: filter.subject } : {}),
-          ...extra,
-        }).toString();
-      const body = html`
+    .get('/console/audit', gate(deps, 'audit.read'), (c) => listPage(c, deps))
+    .get('/console/audit.csv', gate(deps, 'audit.read'), (c) => exportLog(c, deps));
+}
+
+const entries = (deps: ConsoleDeps, filter: Filter, limit: number, offset: number) =>
+  deps.db
+    .select({ entry: auditLog, actorName: people.displayName, actorNo: people.memberNo })
+    .from(auditLog)
+    // actor_id holds a person's id for people and officers (text, as it may name other actors).
+    .leftJoin(people, sql`${people.id}::text = ${auditLog.actorId}`)
+    .where(whereOf(filter))
+    .orderBy(desc(auditLog.id))
+    .limit(limit)
+    .offset(offset);
+
+const actorText = (type: string, name: string | null, no: number | null, lang: Lang) =>
+  `${actorTypes[type] ? t(lang, actorTypes[type]) : type}${name ? ` ${name}` : ''}${no !== null ? ` #${no}` : ''}`;
+
+async function listPage(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const lang = user.language;
+  const filter = filterQuery.parse(c.req.query());
+  const rows = await entries(deps, filter, pageSize + 1, (filter.page - 1) * pageSize);
+  const shown = rows.slice(0, pageSize);
+  const params = (extra: Record<string, string>) =>
+    new URLSearchParams({
+      ...(filter.action ? { action: filter.action } : {}),
+      ...(filter.subject ? { subject: filter.subject } : {}),
+      ...extra,
+    }).toString();
+  const body = html`
 <form class="filters" method="get" action="/console/audit" role="search">
   <label>${t(lang, text.action)}<input name="action" value="${filter.action ?? ''}" maxlength="100"></label>
   <label>${t(lang, text.subject)}<input name="subject" value="${filter.subject ?? ''}" maxlength="100"></label>
@@ -110,46 +114,47 @@ ${
       )}</tbody></table>`
 }
 <p>${filter.page > 1 ? html`<a href="/console/audit?${params({ page: String(filter.page - 1) })}">← ${t(lang, text.previous)}</a> ` : ''}${rows.length > pageSize ? html`<a href="/console/audit?${params({ page: String(filter.page + 1) })}">${t(lang, text.next)} →</a>` : ''}</p>`;
-      return c.html(page({ title: text.title, user: pageUser(user), path: '/console/audit', body }));
-    })
-    .get('/console/audit.csv', gate(deps, 'audit.read'), async (c) => {
-      const user = c.get('user');
-      const filter = filterQuery.parse(c.req.query());
-      const rows = await entries(filter, csvLimit, 0);
-      await audit(db, {
-        at: deps.now(),
-        ...actorOf(user),
-        action: 'audit_log.export',
-        subjectType: 'audit_log',
-        subjectId: 'csv',
-        detail: {
-          ...(filter.action ? { action: filter.action } : {}),
-          ...(filter.subject ? { subject: filter.subject } : {}),
-          rows: rows.length,
-        },
-      });
-      const csv = toCsv(
-        [
-          '时间 When',
-          '操作 Action',
-          '对象类型 Subject type',
-          '对象 Subject',
-          '操作人类型 Actor type',
-          '操作人 Actor',
-          '成员号 Member no.',
-          '详情 Detail',
-        ],
-        rows.map(({ entry: e, actorName, actorNo }) => [
-          formatTime(e.at, deps.timeZone),
-          e.action,
-          e.subjectType,
-          e.subjectId,
-          e.actorType,
-          actorName ?? e.actorId ?? '',
-          actorNo,
-          Object.keys(e.detail).length > 0 ? JSON.stringify(e.detail) : '',
-        ]),
-      );
-      return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'audit');
-    });
+  return c.html(page({ title: text.title, user: pageUser(user), path: '/console/audit', body }));
+}
+
+/** The same entries as a CSV, up to 10,000; the export is itself audited. */
+async function exportLog(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const filter = filterQuery.parse(c.req.query());
+  const rows = await entries(deps, filter, csvLimit, 0);
+  await audit(deps.db, {
+    at: deps.now(),
+    ...actorOf(user),
+    action: 'audit_log.export',
+    subjectType: 'audit_log',
+    subjectId: 'csv',
+    detail: {
+      ...(filter.action ? { action: filter.action } : {}),
+      ...(filter.subject ? { subject: filter.subject } : {}),
+      rows: rows.length,
+    },
+  });
+  const csv = toCsv(
+    [
+      '时间 When',
+      '操作 Action',
+      '对象类型 Subject type',
+      '对象 Subject',
+      '操作人类型 Actor type',
+      '操作人 Actor',
+      '成员号 Member no.',
+      '详情 Detail',
+    ],
+    rows.map(({ entry: e, actorName, actorNo }) => [
+      formatTime(e.at, deps.timeZone),
+      e.action,
+      e.subjectType,
+      e.subjectId,
+      e.actorType,
+      actorName ?? e.actorId ?? '',
+      actorNo,
+      Object.keys(e.detail).length > 0 ? JSON.stringify(e.detail) : '',
+    ]),
+  );
+  return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'audit');
 }

@@ -3,7 +3,7 @@
  * one (opening closes whichever was open; new motions join the open session). Checks, writes and
  * audit entries are the officer API's (api/motions.ts schemas, store/motions.ts).
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { CongressSessionRow } from '../../../db/schema/index.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
@@ -54,12 +54,23 @@ const actorOf = (user: ConsoleUser): MotionActor =>
   user.person ? { type: 'officer', id: user.person.id } : { type: 'admin_token', id: null };
 
 export function congressPages(deps: ConsoleDeps) {
-  const { db } = deps;
+  return new Hono<ConsoleEnv>()
+    .get('/console/congress', gate(deps, 'congress.manage'), async (c) =>
+      c.html(await render(deps, c.get('user'))),
+    )
+    .post('/console/congress', gate(deps, 'congress.manage'), (c) => createSession(c, deps))
+    .post('/console/congress/:id', gate(deps, 'congress.manage'), (c) => changeSession(c, deps));
+}
 
-  const render = async (user: ConsoleUser, notice?: Notice, typed: Record<string, string> = {}) => {
-    const lang = user.language;
-    const rows = await listSessions(db);
-    const row = (s: CongressSessionRow) => html`<tr data-session="${s.id}">
+async function render(
+  deps: ConsoleDeps,
+  user: ConsoleUser,
+  notice?: Notice,
+  typed: Record<string, string> = {},
+) {
+  const lang = user.language;
+  const rows = await listSessions(deps.db);
+  const row = (s: CongressSessionRow) => html`<tr data-session="${s.id}">
   <td>${s.nameZh}<br><span class="muted" lang="en">${s.nameEn}</span></td>
   <td data-state>${t(lang, s.open ? text.open : text.closed)}</td>
   <td>${formatTime(s.createdAt, deps.timeZone)}</td>
@@ -74,7 +85,7 @@ export function congressPages(deps: ConsoleDeps) {
     </details>
   </td>
 </tr>`;
-    const body = html`${noticeBox(lang, notice)}
+  const body = html`${noticeBox(lang, notice)}
 <p class="muted">${t(lang, text.openNote)}</p>
 <form method="post" action="/console/congress" class="card">
   ${csrfField(user)}
@@ -90,54 +101,57 @@ ${
     : html`<table style="margin-top:16px"><thead><tr>${[text.title, text.state, text.created, text.actions].map((h) => html`<th scope="col">${t(lang, h)}</th>`)}</tr></thead>
 <tbody>${rows.map(row)}</tbody></table>`
 }`;
-    return page({ title: text.title, user: pageUser(user), path: '/console/congress', body });
-  };
+  return page({ title: text.title, user: pageUser(user), path: '/console/congress', body });
+}
 
-  return new Hono<ConsoleEnv>()
-    .get('/console/congress', gate(deps, 'congress.manage'), async (c) => c.html(await render(c.get('user'))))
-    .post('/console/congress', gate(deps, 'congress.manage'), async (c) => {
-      const user = c.get('user');
-      const form = await c.req.parseBody();
-      const typed = {
-        nameZh: field(form, 'nameZh'),
-        nameEn: field(form, 'nameEn'),
-        open: field(form, 'open'),
-      };
-      const parsed = sessionBody.safeParse({
-        nameZh: typed.nameZh,
-        nameEn: typed.nameEn,
-        open: typed.open === 'on',
-      });
-      if (!parsed.success)
-        return c.html(
-          await render(user, { ok: false, text: invalidFields(parsed.error, fieldLabels) }, typed),
-          400,
-        );
-      await saveSession(db, parsed.data, deps.now(), actorOf(user));
-      return c.html(await render(user, { ok: true, text: text.saved }));
-    })
-    .post('/console/congress/:id', gate(deps, 'congress.manage'), async (c) => {
-      const user = c.get('user');
-      const id = c.req.param('id');
-      const form = await c.req.parseBody();
-      const open = field(form, 'open');
-      // A form sends either the names (rename) or open=true/false (the state button).
-      const change = {
-        ...(field(form, 'nameZh') !== '' || 'nameZh' in form ? { nameZh: field(form, 'nameZh') } : {}),
-        ...(field(form, 'nameEn') !== '' || 'nameEn' in form ? { nameEn: field(form, 'nameEn') } : {}),
-        ...(open === 'true' ? { open: true } : open === 'false' ? { open: false } : {}),
-      };
-      const parsed = sessionChangeBody.safeParse(change);
-      if (!parsed.success)
-        return c.html(await render(user, { ok: false, text: invalidFields(parsed.error, fieldLabels) }), 400);
-      if (Object.keys(parsed.data).length === 0)
-        return c.html(await render(user, { ok: false, text: text.nothing }), 400);
-      const saved = isUuid(id)
-        ? await saveSession(db, { id, ...parsed.data }, deps.now(), actorOf(user))
-        : null;
-      if (!saved) return c.html(await render(user, { ok: false, text: text.notFound }), 404);
-      const done =
-        parsed.data.open === true ? text.opened : parsed.data.open === false ? text.closedDone : text.renamed;
-      return c.html(await render(user, { ok: true, text: done }));
-    });
+/** A new session; a refused form comes back filled in as it was sent. */
+async function createSession(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const form = await c.req.parseBody();
+  const typed = {
+    nameZh: field(form, 'nameZh'),
+    nameEn: field(form, 'nameEn'),
+    open: field(form, 'open'),
+  };
+  const parsed = sessionBody.safeParse({
+    nameZh: typed.nameZh,
+    nameEn: typed.nameEn,
+    open: typed.open === 'on',
+  });
+  if (!parsed.success)
+    return c.html(
+      await render(deps, user, { ok: false, text: invalidFields(parsed.error, fieldLabels) }, typed),
+      400,
+    );
+  await saveSession(deps.db, parsed.data, deps.now(), actorOf(user));
+  return c.html(await render(deps, user, { ok: true, text: text.saved }));
+}
+
+/** Renames a session, or opens or closes it. */
+async function changeSession(c: Context<ConsoleEnv, '/console/congress/:id'>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const id = c.req.param('id');
+  const form = await c.req.parseBody();
+  const open = field(form, 'open');
+  // A form sends either the names (rename) or open=true/false (the state button).
+  const change = {
+    ...(field(form, 'nameZh') !== '' || 'nameZh' in form ? { nameZh: field(form, 'nameZh') } : {}),
+    ...(field(form, 'nameEn') !== '' || 'nameEn' in form ? { nameEn: field(form, 'nameEn') } : {}),
+    ...(open === 'true' ? { open: true } : open === 'false' ? { open: false } : {}),
+  };
+  const parsed = sessionChangeBody.safeParse(change);
+  if (!parsed.success)
+    return c.html(
+      await render(deps, user, { ok: false, text: invalidFields(parsed.error, fieldLabels) }),
+      400,
+    );
+  if (Object.keys(parsed.data).length === 0)
+    return c.html(await render(deps, user, { ok: false, text: text.nothing }), 400);
+  const saved = isUuid(id)
+    ? await saveSession(deps.db, { id, ...parsed.data }, deps.now(), actorOf(user))
+    : null;
+  if (!saved) return c.html(await render(deps, user, { ok: false, text: text.notFound }), 404);
+  const done =
+    parsed.data.open === true ? text.opened : parsed.data.open === false ? text.closedDone : text.renamed;
+  return c.html(await render(deps, user, { ok: true, text: done }));
 }

@@ -5,13 +5,13 @@
  * officer API's (store/news-publish.ts). The list, with its progress, as a CSV.
  */
 import { eq } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { newsItems } from '../../../db/schema/index.ts';
 import { isNewsTopic, newsTopics, topicLabels } from '../../../flows/news/topics.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
-import { formatTime, type L10n, type Lang, t } from '../../../kernel/l10n.ts';
-import { gate } from '../../console/access.ts';
+import { formatTime, type L10n, t } from '../../../kernel/l10n.ts';
+import { gate, type Notice, noticeBox, pageUser } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import {
   audienceFields,
@@ -72,27 +72,25 @@ const fieldLabels: Record<string, L10n> = {
   publishAt: text.publishAt,
 };
 
-const who = (user: ConsoleUser) => ({
-  name: user.person?.displayName ?? '管理员 Admin',
-  csrf: user.csrf,
-  lang: user.language,
-  role: user.role,
-});
-const actorOf = (user: ConsoleUser): NewsActor =>
+const newsActor = (user: ConsoleUser): NewsActor =>
   user.person ? { type: 'officer', id: user.person.id } : { type: 'admin_token', id: null };
-const notice = (lang: Lang, n?: { ok: boolean; text: L10n }) =>
-  n
-    ? html`<div class="notice ${n.ok ? 'ok' : 'bad'}" role="${n.ok ? 'status' : 'alert'}">${t(lang, n.text)}</div>`
-    : '';
 
 export function newsPages(deps: ConsoleDeps) {
-  const { db } = deps;
+  return new Hono<ConsoleEnv>()
+    .get('/console/news', gate(deps, 'news.list'), (c) => showList(c, deps))
+    .get('/console/news.csv', gate(deps, 'news.list'), (c) => exportNews(c, deps))
+    .get('/console/news/new', gate(deps, 'news.publish'), async (c) =>
+      c.html(await composePage(deps, c.get('user'), {})),
+    )
+    .post('/console/news', gate(deps, 'news.publish'), (c) => publishFromConsole(c, deps))
+    .post('/console/news/:id/cancel', gate(deps, 'news.cancel'), (c) => cancelFromConsole(c, deps));
+}
 
-  const listPage = async (user: ConsoleUser, done?: { ok: boolean; text: L10n }): Promise<Html> => {
-    const lang = user.language;
-    const rows = await newsWithProgress(db);
-    const body = html`
-${notice(lang, done)}
+async function listPage(deps: ConsoleDeps, user: ConsoleUser, done?: Notice): Promise<Html> {
+  const lang = user.language;
+  const rows = await newsWithProgress(deps.db);
+  const body = html`
+${noticeBox(lang, done)}
 <p><a href="/console/news/new">${t(lang, text.compose)}</a> · <a href="/console/news.csv" download>${t(lang, text.csv)}</a></p>
 ${
   rows.length === 0
@@ -107,21 +105,22 @@ ${
           }</td></tr>`,
       )}</tbody></table>`
 }`;
-    return page({ title: text.title, user: who(user), path: '/console/news', body });
-  };
+  return page({ title: text.title, user: pageUser(user), path: '/console/news', body });
+}
 
-  const composePage = async (
-    user: ConsoleUser,
-    form: Form,
-    opts: { problem?: L10n; preview?: boolean } = {},
-  ): Promise<Html> => {
-    const lang = user.language;
-    const f = (name: string) => field(form, name);
-    const topic = f('topic') || 'news';
-    const units = await listUnits(db);
-    const body = html`
+async function composePage(
+  deps: ConsoleDeps,
+  user: ConsoleUser,
+  form: Form,
+  opts: { problem?: L10n; preview?: boolean } = {},
+): Promise<Html> {
+  const lang = user.language;
+  const f = (name: string) => field(form, name);
+  const topic = f('topic') || 'news';
+  const units = await listUnits(deps.db);
+  const body = html`
 <p><a href="/console/news">← ${t(lang, text.back)}</a></p>
-${notice(lang, opts.problem ? { ok: false, text: opts.problem } : undefined)}
+${noticeBox(lang, opts.problem ? { ok: false, text: opts.problem } : undefined)}
 ${
   opts.preview
     ? html`<section class="card" aria-labelledby="preview-heading" data-preview><h2 id="preview-heading">${t(lang, text.previewHeading)}</h2>
@@ -139,83 +138,82 @@ ${
   <p><button type="submit" name="action" value="preview">${t(lang, text.preview)}</button>
      <button class="primary" type="submit" name="action" value="publish">${t(lang, text.publish)}</button></p>
 </form>`;
-    return page({ title: text.compose, user: who(user), path: '/console/news', body });
-  };
+  return page({ title: text.compose, user: pageUser(user), path: '/console/news', body });
+}
 
-  return new Hono<ConsoleEnv>()
-    .get('/console/news', gate(deps, 'news.list'), async (c) => {
-      // After a publish or a cancel the browser is sent here, so a reload repeats nothing.
-      const done = (
-        { published: text.published, scheduled: text.scheduledDone, cancelled: text.cancelled } as const
-      )[c.req.query('done') as 'published'];
-      return c.html(await listPage(c.get('user'), done ? { ok: true, text: done } : undefined));
-    })
-    .get('/console/news.csv', gate(deps, 'news.list'), async (c) => {
-      // The list as the page shows it, with each item's delivery progress.
-      const rows = await newsWithProgress(db);
-      const csv = toCsv(
-        [
-          '标题 Title',
-          '栏目 Topic',
-          '状态 Status',
-          '发布时间 Publish time',
-          '排队 Queued',
-          '已发 Sent',
-          '失败 Failed',
-          '链接 Link',
-        ],
-        rows.map((row) => [
-          row.title,
-          isNewsTopic(row.topic) ? t('zh', topicLabels[row.topic]) : row.topic,
-          t('zh', statusLabels[row.status] ?? { zh: row.status, en: row.status }),
-          formatTime(row.publishAt, deps.timeZone),
-          row.queued,
-          row.sent,
-          row.failed,
-          newsPageUrl(deps.publicUrl, row.id),
-        ]),
-      );
-      return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'news');
-    })
-    .get('/console/news/new', gate(deps, 'news.publish'), async (c) =>
-      c.html(await composePage(c.get('user'), {})),
-    )
-    .post('/console/news', gate(deps, 'news.publish'), async (c) => {
-      const user = c.get('user');
-      const form = (await c.req.parseBody({ all: true })) as Form;
-      if (field(form, 'action') === 'preview')
-        return c.html(await composePage(user, form, { preview: true }));
-      const rawTime = field(form, 'publishAt');
-      const publishAt = rawTime === '' ? undefined : fromLocalInput(rawTime, deps.timeZone);
-      if (publishAt === null) return c.html(await composePage(user, form, { problem: text.badTime }), 400);
-      const parsed = newsBody.safeParse({
-        topic: field(form, 'topic'),
-        title: field(form, 'title'),
-        body: field(form, 'body'),
-        ...(field(form, 'imageUrl') !== '' ? { imageUrl: field(form, 'imageUrl') } : {}),
-        audience: audienceFrom(form),
-        ...(publishAt ? { publishAt: publishAt.toISOString() } : {}),
-      });
-      if (!parsed.success)
-        return c.html(
-          await composePage(user, form, { problem: invalidFields(parsed.error, fieldLabels) }),
-          400,
-        );
-      const now = deps.now();
-      const published = await publishNews(db, parsed.data, { now, actor: actorOf(user) });
-      if (!published.ok) return c.html(await composePage(user, form, { problem: published.message }), 400);
-      const due = published.row.publishAt <= now;
-      if (due) deps.wakeNews?.();
-      return c.redirect(`/console/news?done=${due ? 'published' : 'scheduled'}`, 303);
-    })
-    .post('/console/news/:id/cancel', gate(deps, 'news.cancel'), async (c) => {
-      const user = c.get('user');
-      const id = c.req.param('id');
-      const [row] = isUuid(id) ? await db.select().from(newsItems).where(eq(newsItems.id, id)) : [];
-      if (!row) return c.html(await listPage(user, { ok: false, text: text.notFound }), 404);
-      const cancelled = await cancelNews(db, row.id, { now: deps.now(), actor: actorOf(user) });
-      if (!cancelled)
-        return c.html(await listPage(user, { ok: false, text: newsPublishText.notCancellable }), 409);
-      return c.redirect('/console/news?done=cancelled', 303);
-    });
+async function showList(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
+  // After a publish or a cancel the browser is sent here, so a reload repeats nothing.
+  const done = (
+    { published: text.published, scheduled: text.scheduledDone, cancelled: text.cancelled } as const
+  )[c.req.query('done') as 'published'];
+  return c.html(await listPage(deps, c.get('user'), done ? { ok: true, text: done } : undefined));
+}
+
+/** The list as the page shows it, with each item's delivery progress. */
+async function exportNews(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
+  const rows = await newsWithProgress(deps.db);
+  const csv = toCsv(
+    [
+      '标题 Title',
+      '栏目 Topic',
+      '状态 Status',
+      '发布时间 Publish time',
+      '排队 Queued',
+      '已发 Sent',
+      '失败 Failed',
+      '链接 Link',
+    ],
+    rows.map((row) => [
+      row.title,
+      isNewsTopic(row.topic) ? t('zh', topicLabels[row.topic]) : row.topic,
+      t('zh', statusLabels[row.status] ?? { zh: row.status, en: row.status }),
+      formatTime(row.publishAt, deps.timeZone),
+      row.queued,
+      row.sent,
+      row.failed,
+      newsPageUrl(deps.publicUrl, row.id),
+    ]),
+  );
+  return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'news');
+}
+
+/** A preview shows the form again; a publish goes back to the list, or shows what was wrong. */
+async function publishFromConsole(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const form = (await c.req.parseBody({ all: true })) as Form;
+  if (field(form, 'action') === 'preview')
+    return c.html(await composePage(deps, user, form, { preview: true }));
+  const rawTime = field(form, 'publishAt');
+  const publishAt = rawTime === '' ? undefined : fromLocalInput(rawTime, deps.timeZone);
+  if (publishAt === null) return c.html(await composePage(deps, user, form, { problem: text.badTime }), 400);
+  const parsed = newsBody.safeParse({
+    topic: field(form, 'topic'),
+    title: field(form, 'title'),
+    body: field(form, 'body'),
+    ...(field(form, 'imageUrl') !== '' ? { imageUrl: field(form, 'imageUrl') } : {}),
+    audience: audienceFrom(form),
+    ...(publishAt ? { publishAt: publishAt.toISOString() } : {}),
+  });
+  if (!parsed.success)
+    return c.html(
+      await composePage(deps, user, form, { problem: invalidFields(parsed.error, fieldLabels) }),
+      400,
+    );
+  const now = deps.now();
+  const published = await publishNews(deps.db, parsed.data, { now, actor: newsActor(user) });
+  if (!published.ok) return c.html(await composePage(deps, user, form, { problem: published.message }), 400);
+  const due = published.row.publishAt <= now;
+  if (due) deps.wakeNews?.();
+  return c.redirect(`/console/news?done=${due ? 'published' : 'scheduled'}`, 303);
+}
+
+async function cancelFromConsole(c: Context<ConsoleEnv, '/console/news/:id/cancel'>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const id = c.req.param('id');
+  const [row] = isUuid(id) ? await deps.db.select().from(newsItems).where(eq(newsItems.id, id)) : [];
+  if (!row) return c.html(await listPage(deps, user, { ok: false, text: text.notFound }), 404);
+  const cancelled = await cancelNews(deps.db, row.id, { now: deps.now(), actor: newsActor(user) });
+  if (!cancelled)
+    return c.html(await listPage(deps, user, { ok: false, text: newsPublishText.notCancellable }), 409);
+  return c.redirect('/console/news?done=cancelled', 303);
 }

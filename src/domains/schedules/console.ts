@@ -3,7 +3,7 @@
  * resume, run now, and a new cron or zone (checked before anything is stored). Each change is
  * audited as the admin's. The list as a CSV.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { isUniqueViolation } from '../../../db/errors.ts';
 import type { ScheduleRow } from '../../../db/schema/index.ts';
@@ -67,13 +67,25 @@ const kindNames: Record<string, L10n> = {
 };
 const kindName = (kind: string, lang: Lang) => (kindNames[kind] ? t(lang, kindNames[kind]) : kind);
 
-export function schedulePages(deps: ConsoleDeps) {
-  const { db } = deps;
+type ScheduleContext = Context<ConsoleEnv, '/console/schedules/:no/:action{pause|resume}'>;
 
-  const render = async (user: ConsoleUser, notice?: Notice) => {
-    const lang = user.language;
-    const rows = await listSchedules(db);
-    const row = (s: ScheduleRow) => html`<tr>
+export function schedulePages(deps: ConsoleDeps) {
+  return new Hono<ConsoleEnv>()
+    .get('/console/schedules', gate(deps, 'schedule.list'), async (c) =>
+      c.html(await render(deps, c.get('user'))),
+    )
+    .get('/console/schedules.csv', gate(deps, 'schedule.list'), (c) => exportSchedules(c, deps))
+    .post('/console/schedules/:no/:action{pause|resume}', gate(deps, 'schedule.change'), (c) =>
+      pauseOrResume(c, deps),
+    )
+    .post('/console/schedules/:no/cron', gate(deps, 'schedule.change'), (c) => retime(c, deps))
+    .post('/console/schedules/:no/run', gate(deps, 'schedule.run'), (c) => runNow(c, deps));
+}
+
+async function render(deps: ConsoleDeps, user: ConsoleUser, notice?: Notice) {
+  const lang = user.language;
+  const rows = await listSchedules(deps.db);
+  const row = (s: ScheduleRow) => html`<tr>
   <td>#${s.no}</td><td>${s.name}</td><td><code>${s.cron}</code></td><td>${s.timeZone}</td><td>${kindName(s.kind, lang)}</td>
   <td>${t(lang, s.enabled ? text.on : text.off)}</td>
   <td>${s.nextFireAt && s.enabled ? formatTime(s.nextFireAt, s.timeZone) : '—'}</td>
@@ -89,7 +101,7 @@ export function schedulePages(deps: ConsoleDeps) {
     </details>
   </td>
 </tr>`;
-    const body = html`${noticeBox(lang, notice)}
+  const body = html`${noticeBox(lang, notice)}
 <p><a href="/console/schedules.csv" download>${t(lang, text.csv)}</a></p>
 ${
   rows.length === 0
@@ -97,96 +109,105 @@ ${
     : html`<table><thead><tr>${[text.no, text.name, text.cron, text.zone, text.kind, text.enabled, text.next, text.actions].map((h) => html`<th scope="col">${t(lang, h)}</th>`)}</tr></thead>
 <tbody>${rows.map(row)}</tbody></table>`
 }`;
-    return page({ title: text.title, user: pageUser(user), path: '/console/schedules', body });
-  };
+  return page({ title: text.title, user: pageUser(user), path: '/console/schedules', body });
+}
 
-  const record = (user: ConsoleUser, action: string, s: ScheduleRow, detail: Record<string, unknown> = {}) =>
-    audit(db, {
-      at: deps.now(),
-      ...actorOf(user),
-      action,
-      subjectType: 'schedule',
-      subjectId: String(s.no),
-      detail: { name: s.name, ...detail },
-    });
+/** Audits a change as this admin's. */
+const record = (
+  deps: ConsoleDeps,
+  user: ConsoleUser,
+  action: string,
+  s: ScheduleRow,
+  detail: Record<string, unknown> = {},
+) =>
+  audit(deps.db, {
+    at: deps.now(),
+    ...actorOf(user),
+    action,
+    subjectType: 'schedule',
+    subjectId: String(s.no),
+    detail: { name: s.name, ...detail },
+  });
 
-  const found = async (raw: string) => (/^\d{1,9}$/.test(raw) ? scheduleByNo(db, Number(raw)) : null);
+const found = async (deps: ConsoleDeps, raw: string) =>
+  /^\d{1,9}$/.test(raw) ? scheduleByNo(deps.db, Number(raw)) : null;
 
-  return new Hono<ConsoleEnv>()
-    .get('/console/schedules', gate(deps, 'schedule.list'), async (c) => c.html(await render(c.get('user'))))
-    .get('/console/schedules.csv', gate(deps, 'schedule.list'), async (c) => {
-      const rows = await listSchedules(db);
-      const csv = toCsv(
-        [
-          '编号 No.',
-          '名称 Name',
-          '定时表达式 Cron',
-          '时区 Time zone',
-          '类型 Kind',
-          '状态 State',
-          '下次执行 Next run',
-        ],
-        rows.map((s) => [
-          s.no,
-          s.name,
-          s.cron,
-          s.timeZone,
-          kindName(s.kind, 'zh'),
-          t('zh', s.enabled ? text.on : text.off),
-          s.nextFireAt && s.enabled ? formatTime(s.nextFireAt, s.timeZone) : '',
-        ]),
-      );
-      return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'schedules');
-    })
-    .post('/console/schedules/:no/:action{pause|resume}', gate(deps, 'schedule.change'), async (c) => {
-      const user = c.get('user');
-      const current = await found(c.req.param('no'));
-      if (!current) return c.html(await render(user, { ok: false, text: text.notFound }), 404);
-      const enabled = c.req.param('action') === 'resume';
-      const changed = await changeSchedule(db, current, { enabled }, deps.now());
-      if (!changed.ok) return c.html(await render(user, { ok: false, text: text.never }), 400);
-      await record(user, enabled ? 'schedule.resume' : 'schedule.pause', current);
-      const done = enabled ? text.resumed(current.no) : text.paused(current.no);
-      return c.html(await render(user, { ok: true, text: done }));
-    })
-    .post('/console/schedules/:no/cron', gate(deps, 'schedule.change'), async (c) => {
-      const user = c.get('user');
-      const current = await found(c.req.param('no'));
-      if (!current) return c.html(await render(user, { ok: false, text: text.notFound }), 404);
-      const form = await c.req.parseBody();
-      const cron = typeof form.cron === 'string' ? form.cron.trim().replace(/\s+/g, ' ') : '';
-      const zoneRaw = typeof form.timeZone === 'string' ? form.timeZone.trim() : '';
-      if (!cron || cron.length > 100)
-        return c.html(await render(user, { ok: false, text: text.noCron }), 400);
-      const zone = zoneRaw
-        ? timeZoneSchema.safeParse(zoneRaw)
-        : { success: true as const, data: current.timeZone };
-      if (!zone.success) return c.html(await render(user, { ok: false, text: text.badZone }), 400);
-      const changed = await changeSchedule(db, current, { cron, timeZone: zone.data }, deps.now());
-      if (!changed.ok) {
-        const why = changed.reason === 'never' ? text.never : text.badCron(changed.detail);
-        return c.html(await render(user, { ok: false, text: why }), 400);
-      }
-      await record(user, 'schedule.retime', current, {
-        from: { cron: current.cron, timeZone: current.timeZone },
-        to: { cron, timeZone: zone.data },
-      });
-      return c.html(await render(user, { ok: true, text: text.retimed(current.no) }));
-    })
-    .post('/console/schedules/:no/run', gate(deps, 'schedule.run'), async (c) => {
-      const user = c.get('user');
-      const current = await found(c.req.param('no'));
-      if (!current) return c.html(await render(user, { ok: false, text: text.notFound }), 404);
-      if (!deps.runSchedule) return c.html(await render(user, { ok: false, text: text.cannotRun }), 503);
-      // Two presses within the same millisecond claim the same instant: it runs once.
-      const ran = await deps.runSchedule(current.id).catch((error: unknown) => {
-        if (isUniqueViolation(error)) return 'busy' as const;
-        throw error;
-      });
-      if (ran === 'busy') return c.html(await render(user, { ok: false, text: text.alreadyRunning }), 409);
-      if (!ran) return c.html(await render(user, { ok: false, text: text.notFound }), 404);
-      deps.wake();
-      await record(user, 'schedule.run', current);
-      return c.html(await render(user, { ok: true, text: text.ran(current.no) }));
-    });
+async function exportSchedules(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
+  const rows = await listSchedules(deps.db);
+  const csv = toCsv(
+    [
+      '编号 No.',
+      '名称 Name',
+      '定时表达式 Cron',
+      '时区 Time zone',
+      '类型 Kind',
+      '状态 State',
+      '下次执行 Next run',
+    ],
+    rows.map((s) => [
+      s.no,
+      s.name,
+      s.cron,
+      s.timeZone,
+      kindName(s.kind, 'zh'),
+      t('zh', s.enabled ? text.on : text.off),
+      s.nextFireAt && s.enabled ? formatTime(s.nextFireAt, s.timeZone) : '',
+    ]),
+  );
+  return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10), 'schedules');
+}
+
+async function pauseOrResume(c: ScheduleContext, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const current = await found(deps, c.req.param('no'));
+  if (!current) return c.html(await render(deps, user, { ok: false, text: text.notFound }), 404);
+  const enabled = c.req.param('action') === 'resume';
+  const changed = await changeSchedule(deps.db, current, { enabled }, deps.now());
+  if (!changed.ok) return c.html(await render(deps, user, { ok: false, text: text.never }), 400);
+  await record(deps, user, enabled ? 'schedule.resume' : 'schedule.pause', current);
+  const done = enabled ? text.resumed(current.no) : text.paused(current.no);
+  return c.html(await render(deps, user, { ok: true, text: done }));
+}
+
+/** A new cron or zone, checked before anything is stored. */
+async function retime(c: Context<ConsoleEnv, '/console/schedules/:no/cron'>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const current = await found(deps, c.req.param('no'));
+  if (!current) return c.html(await render(deps, user, { ok: false, text: text.notFound }), 404);
+  const form = await c.req.parseBody();
+  const cron = typeof form.cron === 'string' ? form.cron.trim().replace(/\s+/g, ' ') : '';
+  const zoneRaw = typeof form.timeZone === 'string' ? form.timeZone.trim() : '';
+  if (!cron || cron.length > 100)
+    return c.html(await render(deps, user, { ok: false, text: text.noCron }), 400);
+  const zone = zoneRaw
+    ? timeZoneSchema.safeParse(zoneRaw)
+    : { success: true as const, data: current.timeZone };
+  if (!zone.success) return c.html(await render(deps, user, { ok: false, text: text.badZone }), 400);
+  const changed = await changeSchedule(deps.db, current, { cron, timeZone: zone.data }, deps.now());
+  if (!changed.ok) {
+    const why = changed.reason === 'never' ? text.never : text.badCron(changed.detail);
+    return c.html(await render(deps, user, { ok: false, text: why }), 400);
+  }
+  await record(deps, user, 'schedule.retime', current, {
+    from: { cron: current.cron, timeZone: current.timeZone },
+    to: { cron, timeZone: zone.data },
+  });
+  return c.html(await render(deps, user, { ok: true, text: text.retimed(current.no) }));
+}
+
+async function runNow(c: Context<ConsoleEnv, '/console/schedules/:no/run'>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const current = await found(deps, c.req.param('no'));
+  if (!current) return c.html(await render(deps, user, { ok: false, text: text.notFound }), 404);
+  if (!deps.runSchedule) return c.html(await render(deps, user, { ok: false, text: text.cannotRun }), 503);
+  // Two presses within the same millisecond claim the same instant: it runs once.
+  const ran = await deps.runSchedule(current.id).catch((error: unknown) => {
+    if (isUniqueViolation(error)) return 'busy' as const;
+    throw error;
+  });
+  if (ran === 'busy') return c.html(await render(deps, user, { ok: false, text: text.alreadyRunning }), 409);
+  if (!ran) return c.html(await render(deps, user, { ok: false, text: text.notFound }), 404);
+  deps.wake();
+  await record(deps, user, 'schedule.run', current);
+  return c.html(await render(deps, user, { ok: true, text: text.ran(current.no) }));
 }
