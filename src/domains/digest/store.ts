@@ -24,28 +24,33 @@ export const itemsInScope = (scope: ItemScope) =>
 
 const day = 86_400_000;
 
-export async function digestData(
-  db: Db,
-  scope: { items: ItemScope; since: Date; until: Date },
-): Promise<DigestData> {
-  const { since, until } = scope;
-  const where = itemsInScope(scope.items);
-  const newItems = await queryRows<{ kind: string; count: number }>(
+/** A deadline as the digest's query reads it. */
+interface DeadlineRow {
+  reference_code: string;
+  kind: string;
+  title: string;
+  what: 'ack' | 'answer' | 'cosign' | 'stuck';
+  due_at: Date | string;
+}
+
+/** New items in the window, counted by kind. */
+async function newItemCounts(db: Db, where: ReturnType<typeof itemsInScope>, since: Date, until: Date) {
+  const rows = await queryRows<{ kind: string; count: number }>(
     db,
     sql`select s.kind, count(*)::int as count from submissions s
         where ${where} and s.created_at > ${since} and s.created_at <= ${until}
         group by s.kind order by s.kind`,
   );
-  // Help requests not acknowledged in time (or due within a day), motions whose answer is due
-  // within 7 days or late, motions short of co-signers a day before their deadline, and help
-  // requests that have not moved for a week.
-  const deadlines = await queryRows<{
-    reference_code: string;
-    kind: string;
-    title: string;
-    what: 'ack' | 'answer' | 'cosign' | 'stuck';
-    due_at: Date | string;
-  }>(
+  return rows.map((r) => ({ kind: r.kind, count: Number(r.count) }));
+}
+
+/**
+ * Help requests not acknowledged in time (or due within a day), motions whose answer is due
+ * within 7 days or late, motions short of co-signers a day before their deadline, and help
+ * requests that have not moved for a week: the 20 soonest due.
+ */
+async function deadlines(db: Db, where: ReturnType<typeof itemsInScope>, until: Date) {
+  const rows = await queryRows<DeadlineRow>(
     db,
     sql`select * from (
           select s.reference_code, s.kind, s.title, 'ack' as what, s.ack_due_at as due_at from submissions s
@@ -64,6 +69,21 @@ export async function digestData(
             and s.updated_at <= ${new Date(until.getTime() - 7 * day)}
         ) d order by d.due_at limit 20`,
   );
+  return rows.map((r) => {
+    const dueAt = new Date(r.due_at);
+    return {
+      referenceCode: r.reference_code,
+      kind: r.kind,
+      title: r.title,
+      what: r.what,
+      dueAt: dueAt.toISOString(),
+      overdue: dueAt <= until,
+    };
+  });
+}
+
+/** Open help requests by how long ago they were filed. */
+async function openHelpAges(db: Db, where: ReturnType<typeof itemsInScope>, until: Date) {
   const [age] = await queryRows<{ d1: number; d3: number; d7: number; older: number }>(
     db,
     sql`select (count(*) filter (where s.created_at > ${new Date(until.getTime() - day)}))::int as d1,
@@ -75,26 +95,28 @@ export async function digestData(
         from submissions s where ${where} and s.kind = 'help_request' and s.status <> 'closed'`,
   );
   return {
+    underOneDay: Number(age?.d1 ?? 0),
+    oneToThreeDays: Number(age?.d3 ?? 0),
+    threeToSevenDays: Number(age?.d7 ?? 0),
+    overSevenDays: Number(age?.older ?? 0),
+  };
+}
+
+export async function digestData(
+  db: Db,
+  scope: { items: ItemScope; since: Date; until: Date },
+): Promise<DigestData> {
+  const { since, until } = scope;
+  const where = itemsInScope(scope.items);
+  const newItems = await newItemCounts(db, where, since, until);
+  const dueSoon = await deadlines(db, where, until);
+  const openHelp = await openHelpAges(db, where, until);
+  return {
     since: since.toISOString(),
     until: until.toISOString(),
-    newItems: newItems.map((r) => ({ kind: r.kind, count: Number(r.count) })),
-    deadlines: deadlines.map((r) => {
-      const dueAt = new Date(r.due_at);
-      return {
-        referenceCode: r.reference_code,
-        kind: r.kind,
-        title: r.title,
-        what: r.what,
-        dueAt: dueAt.toISOString(),
-        overdue: dueAt <= until,
-      };
-    }),
-    openHelp: {
-      underOneDay: Number(age?.d1 ?? 0),
-      oneToThreeDays: Number(age?.d3 ?? 0),
-      threeToSevenDays: Number(age?.d7 ?? 0),
-      overSevenDays: Number(age?.older ?? 0),
-    },
+    newItems,
+    deadlines: dueSoon,
+    openHelp,
     satisfaction: await satisfaction(db, where, new Date(until.getTime() - 7 * day), until),
     polls: (await closedPolls(db, since, until)).map((p) => ({
       code: p.code,

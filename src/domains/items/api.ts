@@ -14,7 +14,7 @@ import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import type { Logger } from '../../kernel/log.ts';
 import { satisfactionReport, unitAndDescendants } from '../people/directory.ts';
 import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './api-schemas.ts';
-import { changeStatus, getSubmission, listSubmissions } from './store.ts';
+import { changeStatus, getSubmission, listSubmissions, type StatusChangeResult } from './store.ts';
 
 export interface ItemsApiDeps {
   db: Db;
@@ -70,31 +70,52 @@ const text = {
 /** Why a status change was refused, in both languages (the console says the same). */
 export const statusChangeText = text;
 
+/** The units a list covers: those asked for (with the units below), within what the actor may see. */
+async function scopedUnits(db: Db, actor: Actor, unit: string | undefined) {
+  const scope = itemScope(actor);
+  const wanted = unit ? await unitAndDescendants(db, unit) : undefined;
+  return scope.all ? wanted : (wanted ?? scope.units).filter((id) => scope.units.includes(id));
+}
+
+/** One item with its timeline, read (and a help request's sealed parts opened) as the API. */
+async function findItem(deps: ItemsApiDeps, ref: string) {
+  const item = await getSubmission(deps.db, ref, {
+    keyRing: deps.keyRing,
+    actorType: 'admin_token',
+    actorId: null,
+    now: deps.now(),
+  });
+  if (!item) throw new AppError('not_found', text.notFound(ref.slice(0, 40)));
+  return item;
+}
+
+/** Throws the error that says why a status change was refused. */
+function refuseStatusChange(
+  result: Exclude<StatusChangeResult, { ok: true }>,
+  ref: string,
+  to: string,
+): never {
+  if (result.reason === 'not_found') throw new AppError('not_found', text.notFound(ref.slice(0, 40)));
+  if (result.reason === 'reply_required')
+    throw new AppError('validation_failed', text.replyRequired(result.kind, to));
+  if (result.reason !== 'not_allowed') throw new AppError('invalid_transition', text[result.reason]);
+  throw new AppError('invalid_transition', text.notAllowed(result.kind, result.from, to, result.allowed), {
+    from: result.from,
+    to,
+    allowed: result.allowed,
+  });
+}
+
 export function itemsApi(deps: ItemsApiDeps) {
   const { db } = deps;
-  /** The units a list covers: those asked for (with the units below), within what the actor may see. */
-  const scopedUnits = async (actor: Actor, unit: string | undefined) => {
-    const scope = itemScope(actor);
-    const wanted = unit ? await unitAndDescendants(db, unit) : undefined;
-    return scope.all ? wanted : (wanted ?? scope.units).filter((id) => scope.units.includes(id));
-  };
-  const find = async (ref: string) => {
-    const item = await getSubmission(db, ref, {
-      keyRing: deps.keyRing,
-      actorType: 'admin_token',
-      actorId: null,
-      now: deps.now(),
-    });
-    if (!item) throw new AppError('not_found', text.notFound(ref.slice(0, 40)));
-    return item;
-  };
+  const find = (ref: string) => findItem(deps, ref);
 
   return new Hono<ApiEnv>()
     .get('/submissions', allow('item.list'), async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);
       const { limit, offset, unit, ...filter } = query.data;
-      const unitIds = await scopedUnits(c.get('actor'), unit);
+      const unitIds = await scopedUnits(db, c.get('actor'), unit);
       const result = await listSubmissions(db, { ...filter, ...(unitIds ? { unitIds } : {}), limit, offset });
       return c.json({ ...result, limit, offset });
     })
@@ -102,7 +123,7 @@ export function itemsApi(deps: ItemsApiDeps) {
       const query = satisfactionQuery.safeParse(c.req.query());
       if (!query.success) throw validationError(query.error);
       const { unit, ...filter } = query.data;
-      const unitIds = await scopedUnits(c.get('actor'), unit);
+      const unitIds = await scopedUnits(db, c.get('actor'), unit);
       const items = await satisfactionReport(db, {
         ...filter,
         ...(unitIds ? { unitIds } : {}),
@@ -135,17 +156,7 @@ export function itemsApi(deps: ItemsApiDeps) {
         ...(body.department ? { department: body.department } : {}),
         motionRules: deps.motionRules,
       });
-      if (!result.ok) {
-        if (result.reason === 'not_found') throw new AppError('not_found', text.notFound(ref.slice(0, 40)));
-        if (result.reason === 'reply_required')
-          throw new AppError('validation_failed', text.replyRequired(result.kind, body.status));
-        if (result.reason !== 'not_allowed') throw new AppError('invalid_transition', text[result.reason]);
-        throw new AppError(
-          'invalid_transition',
-          text.notAllowed(result.kind, result.from, body.status, result.allowed),
-          { from: result.from, to: body.status, allowed: result.allowed },
-        );
-      }
+      if (!result.ok) refuseStatusChange(result, ref, body.status);
       deps.wake();
       deps.log.info('submission.status', { ref, to: body.status });
       return c.json(await find(ref));

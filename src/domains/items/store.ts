@@ -10,21 +10,19 @@ import {
   submissions,
 } from '../../../db/schema/index.ts';
 import type { ItemDetail, MineItem } from '../../../flows/commands/item-effects.ts';
-import { ratingPrompt } from '../../../flows/commands/rating.ts';
 import { checkMove, nextStatuses } from '../../../flows/lifecycles.ts';
-import { statusChangedNotice } from '../../../flows/notices.ts';
 import type { SuggestionDraft } from '../../../flows/suggestion/draft.ts';
 import type { SuggestionStatus } from '../../../flows/suggestion/lifecycle.ts';
 import { yearIn } from '../../../kernel/l10n.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
-import { enqueue } from '../../pipeline/outbox.ts';
-import { checkMotionMove, type Grade } from '../motions/rules.ts';
-import { authorColumns, authorContact, authoredBy, authorTime } from './authors.ts';
+import { checkMotionMove, type Grade, type MotionMoveCheck } from '../motions/rules.ts';
+import { authorColumns, authoredBy, authorTime } from './authors.ts';
 import { recordFiling } from './filing.ts';
 import { containsPattern } from './like.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 import { openHelpDetails } from './sealed-details.ts';
+import { notifyStatusChange } from './status-notice.ts';
 
 export interface FilingContext {
   personId: string;
@@ -273,6 +271,79 @@ export interface StatusChangeRequest {
   motionRules?: { cosigners: number; answerDays: number };
 }
 
+/** A move's extra columns once it may be made, or the result that refuses it. */
+type MoveCheck = Extract<MotionMoveCheck, { ok: true }> | { ok: false; refused: StatusChangeResult };
+
+/** Checks a move against the kind's lifecycle, then a motion's own rules (which may write, as a conversion does). */
+async function checkStatusChange(
+  tx: Db,
+  submission: SubmissionRow,
+  request: StatusChangeRequest,
+): Promise<MoveCheck> {
+  const from = submission.status;
+  const kind = submission.kind;
+  const check = checkMove(kind, from, request.to, request.reply);
+  if (!check.ok) {
+    const refused =
+      check.reason === 'reply_required'
+        ? ({ ok: false, reason: 'reply_required', kind } as const)
+        : ({ ok: false, reason: 'not_allowed', kind, from, allowed: nextStatuses(kind, from) } as const);
+    return { ok: false, refused };
+  }
+  const motion =
+    kind === 'motion'
+      ? await checkMotionMove(tx, submission, {
+          to: request.to,
+          now: request.now,
+          ...(request.grade ? { grade: request.grade } : {}),
+          ...(request.department ? { department: request.department } : {}),
+          cosigners: request.motionRules?.cosigners ?? 2,
+          answerDays: request.motionRules?.answerDays ?? 90,
+          timeZone: request.timeZone,
+        })
+      : ({ ok: true, set: {} } as const);
+  return motion.ok ? motion : { ok: false, refused: { ok: false, reason: motion.reason } };
+}
+
+/** Writes the move: the item's new status, its timeline event (a help request's reply sealed), the audit. */
+async function recordStatusChange(
+  tx: Db,
+  submission: SubmissionRow,
+  request: StatusChangeRequest,
+  set: Extract<MotionMoveCheck, { ok: true }>['set'],
+): Promise<void> {
+  const from = submission.status;
+  const sensitive = submission.kind === 'help_request';
+  await tx
+    .update(submissions)
+    .set({
+      status: request.to,
+      updatedAt: request.now,
+      ...(request.to === 'closed' ? { closedAt: request.now } : {}),
+      ...set,
+    })
+    .where(eq(submissions.id, submission.id));
+  await tx.insert(submissionEvents).values({
+    submissionId: submission.id,
+    at: request.now,
+    actorType: request.actor.type,
+    actorId: request.actor.id,
+    type: 'status_changed',
+    fromStatus: from,
+    toStatus: request.to,
+    note: request.reply ? (sensitive ? await request.keyRing.seal(request.reply) : request.reply) : null,
+  });
+  await audit(tx, {
+    at: request.now,
+    actorType: request.actor.type,
+    actorId: request.actor.id,
+    action: 'submission.status',
+    subjectType: 'submission',
+    subjectId: submission.referenceCode,
+    detail: { from, to: request.to, replied: request.reply !== '' },
+  });
+}
+
 /**
  * Moves an item one allowed step of its kind's lifecycle, records it, and tells the person where
  * they filed it. On a help request the reply is kept sealed on the timeline.
@@ -285,96 +356,20 @@ export async function changeStatus(db: Db, request: StatusChangeRequest): Promis
       .where(eq(submissions.referenceCode, request.referenceCode))
       .for('update');
     if (!submission) return { ok: false, reason: 'not_found' } as const;
-    const from = submission.status;
-    const kind = submission.kind;
-    const check = checkMove(kind, from, request.to, request.reply);
-    if (!check.ok) {
-      return check.reason === 'reply_required'
-        ? ({ ok: false, reason: 'reply_required', kind } as const)
-        : ({ ok: false, reason: 'not_allowed', kind, from, allowed: nextStatuses(kind, from) } as const);
-    }
-    const sensitive = kind === 'help_request';
-    const motion =
-      kind === 'motion'
-        ? await checkMotionMove(tx, submission, {
-            to: request.to,
-            now: request.now,
-            ...(request.grade ? { grade: request.grade } : {}),
-            ...(request.department ? { department: request.department } : {}),
-            cosigners: request.motionRules?.cosigners ?? 2,
-            answerDays: request.motionRules?.answerDays ?? 90,
-            timeZone: request.timeZone,
-          })
-        : ({ ok: true, set: {} } as const);
-    if (!motion.ok) return { ok: false, reason: motion.reason } as const;
-    await tx
-      .update(submissions)
-      .set({
-        status: request.to,
-        updatedAt: request.now,
-        ...(request.to === 'closed' ? { closedAt: request.now } : {}),
-        ...motion.set,
-      })
-      .where(eq(submissions.id, submission.id));
-    await tx.insert(submissionEvents).values({
-      submissionId: submission.id,
+    const checked = await checkStatusChange(tx, submission, request);
+    if (!checked.ok) return checked.refused;
+    await recordStatusChange(tx, submission, request, checked.set);
+    const change = {
+      kind: submission.kind,
+      referenceCode: submission.referenceCode,
+      title: submission.title,
+      from: submission.status,
+      to: request.to,
+      reply: request.reply,
       at: request.now,
-      actorType: request.actor.type,
-      actorId: request.actor.id,
-      type: 'status_changed',
-      fromStatus: from,
-      toStatus: request.to,
-      note: request.reply ? (sensitive ? await request.keyRing.seal(request.reply) : request.reply) : null,
-    });
-    await audit(tx, {
-      at: request.now,
-      actorType: request.actor.type,
-      actorId: request.actor.id,
-      action: 'submission.status',
-      subjectType: 'submission',
-      subjectId: submission.referenceCode,
-      detail: { from, to: request.to, replied: request.reply !== '' },
-    });
-    // The author of an anonymous item is told without being named beside the change.
-    const author = await authorContact(tx, request.keyRing, submission);
-    if (!author) return { ok: true } as const;
-    const language = author.language;
-    const notice = statusChangedNotice(
-      {
-        kind,
-        referenceCode: submission.referenceCode,
-        title: submission.title,
-        from,
-        to: request.to,
-        reply: request.reply,
-        at: request.now,
-        ...(request.grade && request.to === 'answered' ? { grade: request.grade } : {}),
-      },
-      language,
-      request.timeZone,
-    );
-    const origin = {
-      channel: author.channel,
-      chatId: author.chatId,
-      ...(author.hidden ? { hideRecipient: true } : {}),
+      ...(request.grade && request.to === 'answered' ? { grade: request.grade } : {}),
     };
-    await enqueue(tx, request.keyRing, [
-      // A reply on a help request is sealed in the outbox too.
-      { ...origin, message: notice },
-      // Closed: the person is asked, once, whether they are satisfied.
-      // When to ask: a motion on each answer; a help request at its follow-up (or on closing,
-      // if it closes without one and is not rated yet); anything else once it is closed.
-      ...((
-        kind === 'motion'
-          ? request.to === 'answered'
-          : kind === 'help_request'
-            ? request.to === 'follow_up' ||
-              (request.to === 'closed' && submission.rating === null && from !== 'follow_up')
-            : request.to === 'closed'
-      )
-        ? [{ ...origin, message: ratingPrompt(submission, language) }]
-        : []),
-    ]);
+    await notifyStatusChange(tx, request.keyRing, submission, change, request.timeZone);
     return { ok: true } as const;
   });
 }

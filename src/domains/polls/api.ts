@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import type { Db } from '../../../db/handle.ts';
-import { type PollRow, schedules } from '../../../db/schema/index.ts';
+import { type PollRow, type ScheduleRow, schedules } from '../../../db/schema/index.ts';
 import { decide } from '../../../flows/access/rules.ts';
 import { withheldText } from '../../../flows/polls/messages.ts';
 import { AppError } from '../../../kernel/errors.ts';
@@ -79,20 +79,60 @@ export function resultsJson(row: PollRow): z.output<typeof pollResultsView> {
 
 const adminActor: PollActor = { type: 'admin_token', id: null };
 
-export function pollsApi(deps: {
+export interface PollsApiDeps {
   db: Db;
   now: () => Date;
   timeZone: string;
   wake: () => void;
   wakePolls: () => void;
   keyRing: KeyRing;
-}) {
-  const { db } = deps;
-  const one = async (id: string) => {
-    const row = isUuid(id) ? await findPoll(db, id) : null;
-    if (!row) throw new AppError('not_found', text.notFound);
-    return row;
+}
+
+/** One poll by its id; a missing one (or an id that is not one) is not found. */
+async function onePoll(db: Db, id: string): Promise<PollRow> {
+  const row = isUuid(id) ? await findPoll(db, id) : null;
+  if (!row) throw new AppError('not_found', text.notFound);
+  return row;
+}
+
+/** A recurring poll's schedule as the API shows it once created. */
+function scheduleJson(created: ScheduleRow) {
+  return {
+    id: created.id,
+    no: created.no,
+    cron: created.cron,
+    timeZone: created.timeZone,
+    nextFireAt: created.nextFireAt?.toISOString() ?? null,
   };
+}
+
+/** A recurring poll's trend: its latest occurrences, oldest first, each with its results once closed. */
+async function pollSeries(db: Db, scheduleId: string) {
+  const [schedule] = isUuid(scheduleId)
+    ? await db.select().from(schedules).where(eq(schedules.id, scheduleId))
+    : [];
+  if (schedule?.kind !== 'poll') throw new AppError('not_found', text.notFound);
+  const rows = await listPolls(db, { scheduleId, limit: 104 });
+  return {
+    scheduleId,
+    cron: schedule.cron,
+    items: rows
+      .slice()
+      .reverse()
+      .map((row) => ({
+        id: row.id,
+        no: row.no,
+        opensAt: row.opensAt.toISOString(),
+        closesAt: row.closesAt.toISOString(),
+        status: row.status,
+        ...(row.status === 'closed' ? resultsJson(row) : { shown: false as const }),
+      })),
+  };
+}
+
+export function pollsApi(deps: PollsApiDeps) {
+  const { db } = deps;
+  const one = (id: string) => onePoll(db, id);
 
   return new Hono<ApiEnv>()
     .get('/polls', allow('poll.list'), async (c) => c.json({ items: (await listPolls(db)).map(pollJson) }))
@@ -101,47 +141,13 @@ export function pollsApi(deps: {
       const now = deps.now();
       const started = await startPoll(db, body, { now, timeZone: deps.timeZone, actor: adminActor });
       if (!started.ok) throw new AppError('validation_failed', started.message);
-      if (started.schedule) {
-        const created = started.schedule;
-        return c.json(
-          {
-            schedule: {
-              id: created.id,
-              no: created.no,
-              cron: created.cron,
-              timeZone: created.timeZone,
-              nextFireAt: created.nextFireAt?.toISOString() ?? null,
-            },
-          },
-          201,
-        );
-      }
+      if (started.schedule) return c.json({ schedule: scheduleJson(started.schedule) }, 201);
       if (started.poll.opensAt <= now) deps.wakePolls();
       return c.json(pollJson(started.poll), 201);
     })
-    .get('/polls/series/:scheduleId', allow('poll.read'), async (c) => {
-      const scheduleId = c.req.param('scheduleId');
-      const [schedule] = isUuid(scheduleId)
-        ? await db.select().from(schedules).where(eq(schedules.id, scheduleId))
-        : [];
-      if (schedule?.kind !== 'poll') throw new AppError('not_found', text.notFound);
-      const rows = await listPolls(db, { scheduleId, limit: 104 });
-      return c.json({
-        scheduleId,
-        cron: schedule.cron,
-        items: rows
-          .slice()
-          .reverse()
-          .map((row) => ({
-            id: row.id,
-            no: row.no,
-            opensAt: row.opensAt.toISOString(),
-            closesAt: row.closesAt.toISOString(),
-            status: row.status,
-            ...(row.status === 'closed' ? resultsJson(row) : { shown: false as const }),
-          })),
-      });
-    })
+    .get('/polls/series/:scheduleId', allow('poll.read'), async (c) =>
+      c.json(await pollSeries(db, c.req.param('scheduleId'))),
+    )
     .get('/polls/:id', allow('poll.read'), async (c) => c.json(pollJson(await one(c.req.param('id')))))
     .get('/polls/:id/results', allow('poll.read'), async (c) => {
       const row = await one(c.req.param('id'));

@@ -173,6 +173,105 @@ export async function openDuePoll(
   });
 }
 
+/** Where a reminder goes: a person (by id, where the bot knows them) in private, or a channel id. */
+interface ReminderTarget {
+  personId: string | null;
+  channel: ChannelName;
+  chatId: string;
+}
+
+/** The open poll whose reminder is not yet sent and which has not closed, locked while it is sent. */
+async function lockForReminder(tx: Db, pollId: string, now: Date): Promise<PollRow | undefined> {
+  const [poll] = await tx
+    .select()
+    .from(polls)
+    .where(
+      and(
+        eq(polls.id, pollId),
+        eq(polls.status, 'open'),
+        sql`${polls.remindedAt} is null`,
+        gt(polls.closesAt, now),
+      ),
+    )
+    // Another instance's reminder is seen as sent once its lock is released. Votes do not wait
+    // for this (a first vote's row holds the poll's row in key share, which this lock allows):
+    // a vote still on its way may yet be reminded, which tells no one else.
+    .for('no key update');
+  return poll;
+}
+
+/**
+ * Person id (or, for people never met, channel:id) → where to reach them: each person asked in
+ * private, then each listed group member not among them.
+ */
+async function reminderTargets(
+  tx: Db,
+  privatePostings: readonly { personId: string | null; channel: ChannelName; chatId: string }[],
+  members: ReadonlyMap<string, { channel: ChannelName; externalIds: readonly string[] }>,
+): Promise<Map<string, ReminderTarget>> {
+  const targets = new Map<string, ReminderTarget>();
+  for (const p of privatePostings) {
+    if (p.personId)
+      targets.set(p.personId, {
+        personId: p.personId,
+        channel: p.channel,
+        chatId: p.chatId,
+      });
+  }
+  for (const group of members.values()) {
+    const byId = await peopleByChannelId(tx, group.channel, group.externalIds);
+    for (const externalId of group.externalIds) {
+      const personId = byId.get(externalId) ?? null;
+      const key = personId ?? `${group.channel}:${externalId}`;
+      if (!targets.has(key)) targets.set(key, { personId, channel: group.channel, chatId: externalId });
+    }
+  }
+  return targets;
+}
+
+/** Adds a private posting for each target reminded who was not asked in private, numbered after the last. */
+async function addReminderPostings(tx: Db, pollId: string, fresh: readonly ReminderTarget[]): Promise<void> {
+  const [top] = await tx
+    .select({ no: sql<number>`coalesce(max(${pollPostings.no}), 0)::int` })
+    .from(pollPostings)
+    .where(eq(pollPostings.pollId, pollId));
+  const start = Number(top?.no ?? 0);
+  const rows = fresh.map((d, i) => ({
+    pollId,
+    no: start + i + 1,
+    channel: d.channel,
+    // A member is reached, and recognised when answering, by their channel id.
+    chatId: d.chatId,
+    group: false,
+    personId: d.personId,
+  }));
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(pollPostings).values(rows.slice(i, i + 1000));
+}
+
+/** Queues the reminder to each target, tagged so the close can delete it. */
+async function enqueueReminders(
+  tx: Db,
+  poll: PollRow,
+  due: readonly ReminderTarget[],
+  opts: { timeZone: string; keys: PollKeys },
+): Promise<void> {
+  const message = pollMessage(pollView(poll), opts.timeZone, { reminder: true });
+  const bulk = due.length >= bulkFrom;
+  for (let i = 0; i < due.length; i += 1000) {
+    await enqueue(
+      tx,
+      opts.keys,
+      due.slice(i, i + 1000).map((d) => ({
+        channel: d.channel,
+        chatId: d.chatId,
+        message,
+        bulk,
+        topic: reminderTopic(poll.id),
+      })),
+    );
+  }
+}
+
 /**
  * Sends the poll's one reminder: to every person asked and every member of its groups whose
  * token is absent, privately, the same message to each. Members the bot has never met cannot
@@ -186,21 +285,7 @@ export async function sendPollReminder(
   opts: { now: Date; timeZone: string; keys: PollKeys },
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const [poll] = await tx
-      .select()
-      .from(polls)
-      .where(
-        and(
-          eq(polls.id, pollId),
-          eq(polls.status, 'open'),
-          sql`${polls.remindedAt} is null`,
-          gt(polls.closesAt, opts.now),
-        ),
-      )
-      // Another instance's reminder is seen as sent once its lock is released. Votes do not wait
-      // for this (a first vote's row holds the poll's row in key share, which this lock allows):
-      // a vote still on its way may yet be reminded, which tells no one else.
-      .for('no key update');
+    const poll = await lockForReminder(tx, pollId, opts.now);
     if (!poll) return 0;
     const [secret] = await tx.select().from(pollSecrets).where(eq(pollSecrets.pollId, poll.id));
     if (!secret) return 0;
@@ -210,66 +295,24 @@ export async function sendPollReminder(
         (r) => r.token,
       ),
     );
-    /** Person id (or, for people never met, channel:id) → where to reach them. */
-    const targets = new Map<string, { personId: string | null; channel: ChannelName; chatId: string }>();
     const privatePostings = await tx
       .select()
       .from(pollPostings)
       .where(and(eq(pollPostings.pollId, poll.id), eq(pollPostings.group, false)));
-    for (const p of privatePostings) {
-      if (p.personId)
-        targets.set(p.personId, {
-          personId: p.personId,
-          channel: p.channel,
-          chatId: p.chatId,
-        });
-    }
-    for (const group of members.values()) {
-      const byId = await peopleByChannelId(tx, group.channel, group.externalIds);
-      for (const externalId of group.externalIds) {
-        const personId = byId.get(externalId) ?? null;
-        const key = personId ?? `${group.channel}:${externalId}`;
-        if (!targets.has(key)) targets.set(key, { personId, channel: group.channel, chatId: externalId });
-      }
-    }
-    const due: { personId: string | null; channel: ChannelName; chatId: string }[] = [];
+    const targets = await reminderTargets(tx, privatePostings, members);
+    const due: ReminderTarget[] = [];
     for (const target of targets.values()) {
       if (target.personId && voted.has(await sign(target.personId))) continue;
       due.push(target);
     }
     // Group members reminded in private are asked in private too: their answers there count.
     const asked = new Set(privatePostings.map((p) => p.personId));
-    const fresh = due.filter((d) => !d.personId || !asked.has(d.personId));
-    const [top] = await tx
-      .select({ no: sql<number>`coalesce(max(${pollPostings.no}), 0)::int` })
-      .from(pollPostings)
-      .where(eq(pollPostings.pollId, poll.id));
-    const start = Number(top?.no ?? 0);
-    const rows = fresh.map((d, i) => ({
-      pollId: poll.id,
-      no: start + i + 1,
-      channel: d.channel,
-      // A member is reached, and recognised when answering, by their channel id.
-      chatId: d.chatId,
-      group: false,
-      personId: d.personId,
-    }));
-    for (let i = 0; i < rows.length; i += 1000) await tx.insert(pollPostings).values(rows.slice(i, i + 1000));
-    const message = pollMessage(pollView(poll), opts.timeZone, { reminder: true });
-    const bulk = due.length >= bulkFrom;
-    for (let i = 0; i < due.length; i += 1000) {
-      await enqueue(
-        tx,
-        opts.keys,
-        due.slice(i, i + 1000).map((d) => ({
-          channel: d.channel,
-          chatId: d.chatId,
-          message,
-          bulk,
-          topic: reminderTopic(poll.id),
-        })),
-      );
-    }
+    await addReminderPostings(
+      tx,
+      poll.id,
+      due.filter((d) => !d.personId || !asked.has(d.personId)),
+    );
+    await enqueueReminders(tx, poll, due, opts);
     await tx.update(polls).set({ remindedAt: opts.now }).where(eq(polls.id, poll.id));
     return due.length;
   });

@@ -9,7 +9,7 @@ import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { type ScheduleRow, scheduleRuns, schedules } from '../../../db/schema/index.ts';
 import { errorFields, type Logger } from '../../kernel/log.ts';
-import { nextFireTime, parseCron } from './cron.ts';
+import { type CronSchedule, nextFireTime, parseCron } from './cron.ts';
 
 /** Queues one fire's work inside the claiming transaction. */
 export type ScheduleHandler = (tx: Db, schedule: ScheduleRow, fireAt: Date) => Promise<void>;
@@ -52,62 +52,100 @@ export function createRunNow(deps: Omit<TickDeps, 'catchUpMinutes' | 'prepare'>)
 /** How many fire times older than the catch-up window are recorded as missed, at most, per tick. */
 const maxMissedRecorded = 100;
 
+/**
+ * A schedule's fire times from `first` up to now: those too old to run (the first few, to be
+ * recorded as missed; the rest only skipped), and those within the catch-up window.
+ */
+function dueFireTimes(
+  cron: CronSchedule,
+  timeZone: string,
+  first: Date,
+  window: { start: Date; now: Date },
+): { missed: Date[]; recent: Date[] } {
+  const { start: windowStart, now } = window;
+  // Fire times too old to run: the first few are recorded as missed, the rest only counted.
+  const missed: Date[] = [];
+  let at: Date | null = first;
+  while (at && at < windowStart && missed.length < maxMissedRecorded) {
+    missed.push(at);
+    at = nextFireTime(cron, at, timeZone);
+  }
+  if (at && at < windowStart) at = nextFireTime(cron, new Date(windowStart.getTime() - 1), timeZone);
+  // Fire times within the window: the latest runs, once; any before it are missed too.
+  const recent: Date[] = [];
+  for (; at && at <= now && recent.length < 1000; at = nextFireTime(cron, at, timeZone)) recent.push(at);
+  return { missed, recent };
+}
+
+/** Claims one schedule's due fire times in its own transaction; resolves to how many ran. */
+async function fire(deps: TickDeps, tx: Db, id: string, now: Date): Promise<number> {
+  const [schedule] = await tx
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.id, id), lte(schedules.nextFireAt, now)))
+    .for('update', { skipLocked: true });
+  if (!schedule?.nextFireAt) return 0;
+  const cron = parseCron(schedule.cron);
+  const windowStart = new Date(now.getTime() - deps.catchUpMinutes * 60_000);
+  const { missed, recent } = dueFireTimes(cron, schedule.timeZone, schedule.nextFireAt, {
+    start: windowStart,
+    now,
+  });
+  const runnable = recent.at(-1) ?? null;
+  let ran = 0;
+  for (const fireAt of [...missed, ...recent]) {
+    const status = fireAt === runnable ? 'claimed' : 'missed';
+    const inserted = await tx
+      .insert(scheduleRuns)
+      .values({ scheduleId: schedule.id, fireAt, status, at: now })
+      .onConflictDoNothing()
+      .returning({ fireAt: scheduleRuns.fireAt });
+    if (inserted.length > 0) deps.onRun?.(schedule.kind, status);
+    if (inserted.length === 0 || status === 'missed') continue;
+    const handler = deps.handlers.get(schedule.kind);
+    if (!handler) {
+      deps.log.error('schedule.unknown_kind', { schedule: schedule.id, kind: schedule.kind.slice(0, 40) });
+      continue;
+    }
+    await handler(tx, schedule, fireAt);
+    ran++;
+  }
+  if (missed.length + recent.length > 1)
+    deps.log.warn('schedule.missed', {
+      schedule: schedule.id,
+      missed: missed.length + recent.length - ran,
+    });
+  await tx
+    .update(schedules)
+    .set({ nextFireAt: nextFireTime(cron, now, schedule.timeZone) })
+    .where(eq(schedules.id, schedule.id));
+  return ran;
+}
+
+/**
+ * Records a schedule's failed fire time and moves it on to its next one, so it is not retried
+ * every minute; a failure to record that is only logged.
+ */
+async function recordFailure(deps: TickDeps, id: string, now: Date): Promise<void> {
+  await deps.db
+    .transaction(async (tx) => {
+      const [schedule] = await tx.select().from(schedules).where(eq(schedules.id, id)).for('update');
+      if (!schedule?.nextFireAt || schedule.nextFireAt > now) return;
+      await tx
+        .insert(scheduleRuns)
+        .values({ scheduleId: id, fireAt: schedule.nextFireAt, status: 'failed', at: now })
+        .onConflictDoNothing();
+      deps.onRun?.(schedule.kind, 'failed');
+      await tx
+        .update(schedules)
+        .set({ nextFireAt: nextFireTime(parseCron(schedule.cron), now, schedule.timeZone) })
+        .where(eq(schedules.id, id));
+    })
+    .catch((again) => deps.log.error('schedule.failed_record', errorFields(again)));
+}
+
 /** Runs one tick; resolves to the number of fire times claimed. */
 export function createScheduleTick(deps: TickDeps): () => Promise<number> {
-  /** Claims one schedule's due fire times in its own transaction; resolves to how many ran. */
-  const fire = async (tx: Db, id: string, now: Date): Promise<number> => {
-    const [schedule] = await tx
-      .select()
-      .from(schedules)
-      .where(and(eq(schedules.id, id), lte(schedules.nextFireAt, now)))
-      .for('update', { skipLocked: true });
-    if (!schedule?.nextFireAt) return 0;
-    const cron = parseCron(schedule.cron);
-    const windowStart = new Date(now.getTime() - deps.catchUpMinutes * 60_000);
-    // Fire times too old to run: the first few are recorded as missed, the rest only counted.
-    const missed: Date[] = [];
-    let at: Date | null = schedule.nextFireAt;
-    while (at && at < windowStart && missed.length < maxMissedRecorded) {
-      missed.push(at);
-      at = nextFireTime(cron, at, schedule.timeZone);
-    }
-    if (at && at < windowStart)
-      at = nextFireTime(cron, new Date(windowStart.getTime() - 1), schedule.timeZone);
-    // Fire times within the window: the latest runs, once; any before it are missed too.
-    const recent: Date[] = [];
-    for (; at && at <= now && recent.length < 1000; at = nextFireTime(cron, at, schedule.timeZone))
-      recent.push(at);
-    const runnable = recent.at(-1) ?? null;
-    let ran = 0;
-    for (const fireAt of [...missed, ...recent]) {
-      const status = fireAt === runnable ? 'claimed' : 'missed';
-      const inserted = await tx
-        .insert(scheduleRuns)
-        .values({ scheduleId: schedule.id, fireAt, status, at: now })
-        .onConflictDoNothing()
-        .returning({ fireAt: scheduleRuns.fireAt });
-      if (inserted.length > 0) deps.onRun?.(schedule.kind, status);
-      if (inserted.length === 0 || status === 'missed') continue;
-      const handler = deps.handlers.get(schedule.kind);
-      if (!handler) {
-        deps.log.error('schedule.unknown_kind', { schedule: schedule.id, kind: schedule.kind.slice(0, 40) });
-        continue;
-      }
-      await handler(tx, schedule, fireAt);
-      ran++;
-    }
-    if (missed.length + recent.length > 1)
-      deps.log.warn('schedule.missed', {
-        schedule: schedule.id,
-        missed: missed.length + recent.length - ran,
-      });
-    await tx
-      .update(schedules)
-      .set({ nextFireAt: nextFireTime(cron, now, schedule.timeZone) })
-      .where(eq(schedules.id, schedule.id));
-    return ran;
-  };
-
   return async () => {
     const now = deps.now();
     await deps.prepare?.(now);
@@ -120,26 +158,12 @@ export function createScheduleTick(deps: TickDeps): () => Promise<number> {
     let claimed = 0;
     for (const { id } of due) {
       try {
-        claimed += await deps.db.transaction((tx) => fire(tx, id, now));
+        claimed += await deps.db.transaction((tx) => fire(deps, tx, id, now));
       } catch (error) {
         // One schedule's failure does not hold up the others, and it is not retried every
         // minute: its fire time is recorded as failed and it moves on to its next one.
         deps.log.error('schedule.failed', { schedule: id, ...errorFields(error) });
-        await deps.db
-          .transaction(async (tx) => {
-            const [schedule] = await tx.select().from(schedules).where(eq(schedules.id, id)).for('update');
-            if (!schedule?.nextFireAt || schedule.nextFireAt > now) return;
-            await tx
-              .insert(scheduleRuns)
-              .values({ scheduleId: id, fireAt: schedule.nextFireAt, status: 'failed', at: now })
-              .onConflictDoNothing();
-            deps.onRun?.(schedule.kind, 'failed');
-            await tx
-              .update(schedules)
-              .set({ nextFireAt: nextFireTime(parseCron(schedule.cron), now, schedule.timeZone) })
-              .where(eq(schedules.id, id));
-          })
-          .catch((again) => deps.log.error('schedule.failed_record', errorFields(again)));
+        await recordFailure(deps, id, now);
       }
     }
     return claimed;
