@@ -4,14 +4,22 @@
  * that must tell the person why, and the names people read.
  */
 import type { L10n } from '../kernel/l10n.ts';
-import { helpReplyRequired, helpStatuses, helpStatusLabels, helpTransitions } from './help/lifecycle.ts';
 import {
+  type HelpStatus,
+  helpReplyRequired,
+  helpStatuses,
+  helpStatusLabels,
+  helpTransitions,
+} from './help/lifecycle.ts';
+import {
+  type MotionStatus,
   motionReplyRequired,
   motionStatuses,
   motionStatusLabels,
   motionTransitions,
 } from './motion/lifecycle.ts';
 import {
+  type SuggestionStatus,
   replyRequired as suggestionReplyRequired,
   suggestionStatuses,
   statusLabels as suggestionStatusLabels,
@@ -22,8 +30,8 @@ export const itemKinds = ['suggestion', 'help_request', 'motion'] as const;
 export type ItemKind = (typeof itemKinds)[number];
 
 interface Lifecycle {
-  statuses: readonly string[];
-  transitions: Readonly<Record<string, readonly string[]>>;
+  statuses: readonly ItemStatus[];
+  transitions: Readonly<Record<string, readonly ItemStatus[]>>;
   replyRequired: ReadonlySet<string>;
   labels: Readonly<Record<string, L10n>>;
   /** What the item is called in notices. */
@@ -54,11 +62,30 @@ export const lifecycles: Record<ItemKind, Lifecycle> = {
   },
 };
 
+/** A status an item of any kind can be in. */
+export type ItemStatus = SuggestionStatus | HelpStatus | MotionStatus;
+
 /** Every status of every kind (for validating input before the item's kind is known). */
-export const allStatuses = [...new Set([...suggestionStatuses, ...helpStatuses, ...motionStatuses])] as [
-  string,
-  ...string[],
-];
+export const allStatuses = [
+  ...new Set<ItemStatus>([...suggestionStatuses, ...helpStatuses, ...motionStatuses]),
+] as [ItemStatus, ...ItemStatus[]];
+
+/** What an entry in an item's timeline records. */
+export const itemEventTypes = [
+  'submitted',
+  'status_changed',
+  'reopened',
+  'rated',
+  'extended',
+  'cosigned',
+  'cosign_declined',
+  'escalated',
+  'unit_moved',
+] as const;
+export type ItemEventType = (typeof itemEventTypes)[number];
+
+export const isItemStatus = (status: string): status is ItemStatus =>
+  (allStatuses as readonly string[]).includes(status);
 
 export const isItemKind = (kind: string): kind is ItemKind => (itemKinds as readonly string[]).includes(kind);
 
@@ -68,7 +95,7 @@ export function statusLabel(kind: string, status: string): L10n {
   return label ?? { zh: status, en: status };
 }
 
-export function nextStatuses(kind: string, status: string): readonly string[] {
+export function nextStatuses(kind: string, status: string): readonly ItemStatus[] {
   return isItemKind(kind) ? (lifecycles[kind].transitions[status] ?? []) : [];
 }
 
@@ -76,7 +103,7 @@ export type MoveCheck = { ok: true } | { ok: false; reason: 'not_allowed' | 'rep
 
 /** Whether an officer may move an item of this kind from one status to another with this reply. */
 export function checkMove(kind: string, from: string, to: string, reply: string): MoveCheck {
-  if (!nextStatuses(kind, from).includes(to)) return { ok: false, reason: 'not_allowed' };
+  if (!nextStatuses(kind, from).some((next) => next === to)) return { ok: false, reason: 'not_allowed' };
   if (isItemKind(kind) && lifecycles[kind].replyRequired.has(to) && reply.trim() === '') {
     return { ok: false, reason: 'reply_required' };
   }

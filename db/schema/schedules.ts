@@ -6,6 +6,10 @@
 import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.ts';
 
+/** What a schedule can queue when it fires; each has a handler in src/domains/schedules/handlers.ts. */
+export const scheduleKinds = ['message', 'digest', 'weekly_summary', 'poll', 'reminders'] as const;
+export type ScheduleKind = (typeof scheduleKinds)[number];
+
 export const schedules = pgTable('schedules', {
   id: uuid('id').primaryKey().defaultRandom(),
   /** A short number officers can type in chat (定时 暂停 3). */
@@ -17,7 +21,7 @@ export const schedules = pgTable('schedules', {
   cron: text('cron').notNull(),
   timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
   /** What a fire queues (e.g. message). */
-  kind: text('kind').notNull(),
+  kind: text('kind').$type<ScheduleKind>().notNull(),
   payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
   enabled: boolean('enabled').notNull().default(true),
   nextFireAt: timestamp('next_fire_at', { withTimezone: true }),

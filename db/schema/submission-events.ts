@@ -1,5 +1,6 @@
 /** The timeline of a submission: every transition and reply, in order. */
 import { bigint, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { ItemEventType, ItemStatus } from '../../flows/lifecycles.ts';
 import { submissions } from './submissions.ts';
 
 export const submissionEvents = pgTable(
@@ -14,9 +15,9 @@ export const submissionEvents = pgTable(
     actorType: text('actor_type').notNull(),
     actorId: text('actor_id'),
     /** submitted, status_changed. */
-    type: text('type').notNull(),
-    fromStatus: text('from_status'),
-    toStatus: text('to_status'),
+    type: text('type').$type<ItemEventType>().notNull(),
+    fromStatus: text('from_status').$type<ItemStatus>(),
+    toStatus: text('to_status').$type<ItemStatus>(),
     /** The officer's reply or reason, shown to the proposer. */
     note: text('note'),
   },

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { ChannelName } from '../../bots/core/messenger.ts';
+import type { ItemStatus } from '../../flows/lifecycles.ts';
 import { createdAt, updatedAt } from './columns.ts';
 import { congressSessions } from './congress-sessions.ts';
 import { orgUnits } from './org-units.ts';
@@ -20,7 +21,7 @@ export const submissions = pgTable(
     /** Where the person filed it; status notices go back there (null on an anonymous item). */
     originChannel: text('origin_channel').$type<ChannelName>(),
     originChatId: text('origin_chat_id'),
-    status: text('status').notNull(),
+    status: text('status').$type<ItemStatus>().notNull(),
     title: text('title').notNull(),
     category: text('category').notNull(),
     details: jsonb('details').$type<Record<string, string>>().notNull(),

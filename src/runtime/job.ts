@@ -13,7 +13,7 @@
  * never sends anything twice.
  */
 import { eq } from 'drizzle-orm';
-import { schedules } from '../../db/schema/index.ts';
+import { type ScheduleKind, schedules } from '../../db/schema/index.ts';
 import { scheduleByNo } from '../domains/schedules/store.ts';
 import { ensureSystemSchedules } from '../domains/schedules/system.ts';
 import { ConfigError, loadConfig } from '../kernel/config.ts';
@@ -24,7 +24,7 @@ import { createServices } from './services.ts';
 
 const kinds = ['tick', 'digest', 'weekly', 'reminders', 'schedule', 'news', 'deadlines', 'polls'] as const;
 type Kind = (typeof kinds)[number];
-const systemKinds: Partial<Record<Kind, string>> = {
+const systemKinds: Partial<Record<Kind, ScheduleKind>> = {
   digest: 'digest',
   weekly: 'weekly_summary',
   reminders: 'reminders',

@@ -7,7 +7,7 @@ import type { Db } from '../../../db/handle.ts';
 import { people, submissions } from '../../../db/schema/index.ts';
 import type { Actor } from '../../../flows/access/rules.ts';
 import type { CaseOutcome, CaseView } from '../../../flows/commands/item-effects.ts';
-import { isItemKind, lifecycles, nextStatuses } from '../../../flows/lifecycles.ts';
+import { type ItemStatus, isItemKind, lifecycles, nextStatuses } from '../../../flows/lifecycles.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { auditActor } from '../people/actors.ts';
@@ -85,7 +85,7 @@ export async function viewCase(tx: Db, referenceCode: string, officer: OfficerSc
  * The status named at the start of `said` (its id, or its name in either language; the longest
  * name wins, so 未采纳 is not read as 采纳…) and the reply after it.
  */
-export function splitStatus(kind: string, said: string): { status: string; reply: string } | null {
+export function splitStatus(kind: string, said: string): { status: ItemStatus; reply: string } | null {
   if (!isItemKind(kind)) return null;
   const lifecycle = lifecycles[kind];
   const text = said.trim();

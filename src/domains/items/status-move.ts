@@ -4,7 +4,7 @@
  * refusal said in both languages. Shared by the items and the help cases pages.
  */
 
-import { statusLabel } from '../../../flows/lifecycles.ts';
+import { isItemStatus, statusLabel } from '../../../flows/lifecycles.ts';
 import { type L10n, t } from '../../../kernel/l10n.ts';
 import type { Notice } from '../../console/access.ts';
 import type { ConsoleDeps } from '../../console/context.ts';
@@ -68,7 +68,8 @@ export async function moveFromConsole(
   move: MoveRequest,
   done: L10n,
 ): Promise<Notice | 'not_found'> {
-  if (!move.to) return { ok: false, text: caseText.noStatus };
+  // A status no lifecycle has (only a hand-made form sends one) is as good as none.
+  if (!move.to || !isItemStatus(move.to)) return { ok: false, text: caseText.noStatus };
   if ([...move.reply].length > maxReplyLength) return { ok: false, text: caseText.tooLong };
   const result = await changeStatus(deps.db, {
     referenceCode: move.ref,

@@ -10,7 +10,7 @@ import {
   submissions,
 } from '../../../db/schema/index.ts';
 import type { ItemDetail, MineItem } from '../../../flows/commands/item-effects.ts';
-import { checkMove, nextStatuses } from '../../../flows/lifecycles.ts';
+import { checkMove, type ItemStatus, nextStatuses } from '../../../flows/lifecycles.ts';
 import type { SuggestionDraft } from '../../../flows/suggestion/draft.ts';
 import type { SuggestionStatus } from '../../../flows/suggestion/lifecycle.ts';
 import { yearIn } from '../../../kernel/l10n.ts';
@@ -134,7 +134,7 @@ export async function getMine(
 }
 
 export interface SubmissionFilter {
-  status?: string;
+  status?: ItemStatus;
   kind?: string;
   q?: string;
   /** Any of these kinds (with `kind`, both must hold). */
@@ -258,7 +258,7 @@ export type StatusChangeResult =
 
 export interface StatusChangeRequest {
   referenceCode: string;
-  to: string;
+  to: ItemStatus;
   reply: string;
   actor: { type: 'officer' | 'admin_token'; id: string | null };
   now: Date;

@@ -5,7 +5,7 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { channelNames } from '../../../bots/core/messenger.ts';
-import { people, scheduleRuns } from '../../../db/schema/index.ts';
+import { people, type ScheduleKind, scheduleRuns } from '../../../db/schema/index.ts';
 import { type Action, allows, itemScope } from '../../../flows/access/rules.ts';
 import { digestMessage, weeklyMessage } from '../../../flows/commands/digest.ts';
 import type { Engine } from '../../../flows/engine/engine.ts';
@@ -136,12 +136,14 @@ function remindersHandler(deps: HandlerDeps): ScheduleHandler {
   };
 }
 
-export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<string, ScheduleHandler> {
-  return new Map<string, ScheduleHandler>([
-    ['message', messageHandler(deps)],
-    ['digest', digestHandler(deps)],
-    ['weekly_summary', weeklyHandler(deps)],
-    ['poll', pollHandler],
-    ['reminders', remindersHandler(deps)],
-  ]);
+/** A handler for every kind: a kind without one does not compile. */
+export function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<ScheduleKind, ScheduleHandler> {
+  const handlers: Record<ScheduleKind, ScheduleHandler> = {
+    message: messageHandler(deps),
+    digest: digestHandler(deps),
+    weekly_summary: weeklyHandler(deps),
+    poll: pollHandler,
+    reminders: remindersHandler(deps),
+  };
+  return new Map(Object.entries(handlers) as [ScheduleKind, ScheduleHandler][]);
 }

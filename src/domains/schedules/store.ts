@@ -5,7 +5,7 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
-import { type ScheduleRow, schedules } from '../../../db/schema/index.ts';
+import { type ScheduleKind, type ScheduleRow, schedules } from '../../../db/schema/index.ts';
 import { CronError, nextFireTime, parseCron } from './cron.ts';
 
 export type ScheduleCheck =
@@ -73,7 +73,7 @@ export async function createSchedule(
     name: string;
     cron: string;
     timeZone: string;
-    kind: string;
+    kind: ScheduleKind;
     payload: Record<string, unknown>;
     enabled: boolean;
   },

@@ -56,7 +56,7 @@ async function item(
     personId: authorId,
     originChannel: 'web',
     originChatId: 'digest-test-author',
-    status: { suggestion: 'submitted', help_request: 'new', motion: 'registered' }[kind],
+    status: ({ suggestion: 'submitted', help_request: 'new', motion: 'registered' } as const)[kind],
     title: { suggestion: '食堂增加夜班热餐', help_request: '日常困难救助', motion: '提高高温补贴标准' }[kind],
     category: kind === 'help_request' ? 'daily' : 'other',
     details: {},

@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { scheduleRuns, schedules } from '../../../db/schema/index.ts';
+import { type ScheduleKind, scheduleRuns, schedules } from '../../../db/schema/index.ts';
 import {
   createRunNow,
   createScheduleTick,
@@ -20,7 +20,15 @@ const log = createLogger('error', () => {});
 async function schedule(cron: string, kind: string, nextFireAt: Date) {
   const [row] = await database.db
     .insert(schedules)
-    .values({ name: kind, cron, timeZone: 'Asia/Shanghai', kind, payload: {}, nextFireAt })
+    // Kinds of this test's own handlers, which no real schedule has.
+    .values({
+      name: kind,
+      cron,
+      timeZone: 'Asia/Shanghai',
+      kind: kind as ScheduleKind,
+      payload: {},
+      nextFireAt,
+    })
     .returning();
   return row!;
 }
