@@ -206,8 +206,27 @@ export async function benchLarkAck(): Promise<AckFigure[] | null> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tongxin-bench-'));
   // Generous sending limits: this measures intake and processing, not Lark's quotas.
   const standIn = await startLarkStandIn({ ...larkApp });
+  const servers: Server[] = [];
+  try {
+    await startServers(servers, { standInUrl: standIn.url, databaseUrl: scratch.url, dataDir });
+    const runs = await measure(servers, standIn);
+    return servers.map((server, i) => figureOf(server, runs[i]!));
+  } finally {
+    for (const server of servers) server.target.child.kill('SIGTERM');
+    await standIn.close();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await scratch.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Starts the four servers, adding each to `servers` as it comes up (so each is stopped after). */
+async function startServers(
+  servers: Server[],
+  where: { standInUrl: string; databaseUrl: string; dataDir: string },
+): Promise<void> {
   const common = {
-    ...larkEnv(standIn.url),
+    ...larkEnv(where.standInUrl),
     LARK_RATE_APP_PER_SECOND: '100000',
     LARK_RATE_APP_PER_MINUTE: '10000000',
     LARK_RATE_CHAT_PER_SECOND: '100000',
@@ -218,80 +237,80 @@ export async function benchLarkAck(): Promise<AckFigure[] | null> {
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const servers: Server[] = [];
-  try {
-    servers.push({
-      label: 'Tongxin on PostgreSQL (inbox write before the 200)',
-      target: await start(
-        [...profile, '--import', 'tsx', 'src/runtime/node.ts'],
-        { ...common, DATABASE_URL: scratch.url },
-        'healthz',
-      ),
-      path: '/webhooks/lark',
-      replies: true,
-    });
-    servers.push({
-      label: 'Tongxin on embedded PGlite (inbox write before the 200)',
-      target: await start(
-        ['--import', 'tsx', 'src/runtime/node.ts'],
-        { ...common, DATA_DIR: dataDir },
-        'healthz',
-      ),
-      path: '/webhooks/lark',
-      replies: true,
-    });
-    servers.push({
-      label: 'Bot as the SDK README shows it (no persistence, replies in its handler)',
-      target: await start(['bench/peers/sdk-bot.mjs'], common, 'stdout'),
-      path: '/webhook/event',
-      replies: true,
-    });
-    servers.push({
-      label: 'Bare node:http answering 200 (the machine’s limit)',
-      target: await start(['bench/peers/bare-http.mjs'], {}, 'stdout'),
-      path: '/',
-      replies: false,
-    });
-    const runs = servers.map(() => ({
-      full: [] as Awaited<ReturnType<typeof fire>>[],
-      steady: [] as { p50: number; p99: number }[],
-      replies: [] as number[],
-    }));
-    for (let round = 0; round < rounds; round++) {
-      for (const [i, server] of servers.entries()) {
-        const tag = `r${round}s${i}`;
-        const run = await fire(server.target.url, server.path, await prepare(events, tag));
-        runs[i]!.full.push(run);
-        if (server.replies) {
-          await waitForReplies(standIn, tag, events);
-          runs[i]!.replies.push(events / ((performance.now() - run.started) / 1000));
-        }
-        // Latency at a steady offered rate, with fresh events and no backlog left from above.
-        const steadyTag = `${tag}st`;
-        runs[i]!.steady.push(
-          await fireAtRate(server.target.url, server.path, await prepare(events, steadyTag), steadyRate),
-        );
-        if (server.replies) await waitForReplies(standIn, steadyTag, events);
+  servers.push({
+    label: 'Tongxin on PostgreSQL (inbox write before the 200)',
+    target: await start(
+      [...profile, '--import', 'tsx', 'src/runtime/node.ts'],
+      { ...common, DATABASE_URL: where.databaseUrl },
+      'healthz',
+    ),
+    path: '/webhooks/lark',
+    replies: true,
+  });
+  servers.push({
+    label: 'Tongxin on embedded PGlite (inbox write before the 200)',
+    target: await start(
+      ['--import', 'tsx', 'src/runtime/node.ts'],
+      { ...common, DATA_DIR: where.dataDir },
+      'healthz',
+    ),
+    path: '/webhooks/lark',
+    replies: true,
+  });
+  servers.push({
+    label: 'Bot as the SDK README shows it (no persistence, replies in its handler)',
+    target: await start(['bench/peers/sdk-bot.mjs'], common, 'stdout'),
+    path: '/webhook/event',
+    replies: true,
+  });
+  servers.push({
+    label: 'Bare node:http answering 200 (the machine’s limit)',
+    target: await start(['bench/peers/bare-http.mjs'], {}, 'stdout'),
+    path: '/',
+    replies: false,
+  });
+}
+
+/** One server's measurements over the rounds. */
+interface Runs {
+  full: Awaited<ReturnType<typeof fire>>[];
+  steady: { p50: number; p99: number }[];
+  replies: number[];
+}
+
+/** Each round, each server in turn: events as fast as they are acknowledged, then at a steady rate. */
+async function measure(servers: readonly Server[], standIn: StandIn): Promise<Runs[]> {
+  const runs = servers.map((): Runs => ({ full: [], steady: [], replies: [] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, server] of servers.entries()) {
+      const tag = `r${round}s${i}`;
+      const run = await fire(server.target.url, server.path, await prepare(events, tag));
+      runs[i]!.full.push(run);
+      if (server.replies) {
+        await waitForReplies(standIn, tag, events);
+        runs[i]!.replies.push(events / ((performance.now() - run.started) / 1000));
       }
+      // Latency at a steady offered rate, with fresh events and no backlog left from above.
+      const steadyTag = `${tag}st`;
+      runs[i]!.steady.push(
+        await fireAtRate(server.target.url, server.path, await prepare(events, steadyTag), steadyRate),
+      );
+      if (server.replies) await waitForReplies(standIn, steadyTag, events);
     }
-    return servers.map((server, i) => {
-      const r = runs[i]!;
-      return {
-        label: server.label,
-        eventsPerSecond: Math.round(median(r.full.map((x) => x.eventsPerSecond))),
-        p50Ms: Number(median(r.full.map((x) => x.p50)).toFixed(1)),
-        p99Ms: Number(median(r.full.map((x) => x.p99)).toFixed(1)),
-        peakRssMb: peakRssMb(server.target.child.pid),
-        steadyP50Ms: Number(median(r.steady.map((x) => x.p50)).toFixed(1)),
-        steadyP99Ms: Number(median(r.steady.map((x) => x.p99)).toFixed(1)),
-        ...(r.replies.length > 0 ? { repliesPerSecond: Math.round(median(r.replies)) } : {}),
-      };
-    });
-  } finally {
-    for (const server of servers) server.target.child.kill('SIGTERM');
-    await standIn.close();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await scratch.drop();
-    await rm(dataDir, { recursive: true, force: true });
   }
+  return runs;
+}
+
+/** A server's figures: the median of its rounds. */
+function figureOf(server: Server, r: Runs): AckFigure {
+  return {
+    label: server.label,
+    eventsPerSecond: Math.round(median(r.full.map((x) => x.eventsPerSecond))),
+    p50Ms: Number(median(r.full.map((x) => x.p50)).toFixed(1)),
+    p99Ms: Number(median(r.full.map((x) => x.p99)).toFixed(1)),
+    peakRssMb: peakRssMb(server.target.child.pid),
+    steadyP50Ms: Number(median(r.steady.map((x) => x.p50)).toFixed(1)),
+    steadyP99Ms: Number(median(r.steady.map((x) => x.p99)).toFixed(1)),
+    ...(r.replies.length > 0 ? { repliesPerSecond: Math.round(median(r.replies)) } : {}),
+  };
 }

@@ -117,97 +117,122 @@ export function parseLarkPayload(payload: Record<string, unknown>, ctx: LarkPars
   const header = headerSchema.safeParse(payload.header);
   if (!header.success) return { kind: 'malformed' };
   const { event_id: eventId, event_type: eventType, token, app_id: appId } = header.data;
-  const base = { token, appId, eventType };
-  const malformed = { kind: 'malformed' as const, token, appId };
-  const receivedAt = ctx.now.toISOString();
-  const sender = (id: z.infer<typeof idSchema>) => ({
-    externalId: id.open_id,
-    ...(id.union_id ? { unionId: id.union_id } : {}),
-  });
-
+  const envelope: Envelope = {
+    eventId,
+    base: { token, appId, eventType },
+    malformed: { kind: 'malformed', token, appId },
+    receivedAt: ctx.now.toISOString(),
+  };
   switch (eventType) {
-    case 'im.message.receive_v1': {
-      const event = messageEventSchema.safeParse(payload.event);
-      if (!event.success) return malformed;
-      const { message } = event.data;
-      if (event.data.sender.sender_type && event.data.sender.sender_type !== 'user') {
-        return { kind: 'ignored', ...base, why: 'from_bot' };
-      }
-      const group = message.chat_type !== 'p2p';
-      const mentions = message.mentions ?? [];
-      const botMention = mentions.find((m) => ctx.botOpenId !== null && m.id.open_id === ctx.botOpenId);
-      if (group && !botMention)
-        return {
-          kind: 'ignored',
-          ...base,
-          why: ctx.botOpenId === null && mentions.length > 0 ? 'bot_unknown' : 'not_mentioned',
-        };
-      const inbound: Inbound = {
-        channel: 'lark',
-        // The platform re-delivers a message for hours, sometimes as a new event: dedupe on the message.
-        dedupeKey: `lark:msg:${message.message_id}`,
-        sender: sender(event.data.sender.sender_id),
-        chat: { id: message.chat_id, type: group ? 'group' : 'private' },
-        content:
-          message.message_type === 'text'
-            ? { type: 'text', text: textOf(message.content, mentions, botMention?.key) }
-            : { type: 'unsupported', kind: message.message_type },
-        receivedAt,
-      };
-      return { kind: 'inbound', ...base, inbound };
-    }
-    case 'card.action.trigger': {
-      const event = cardActionSchema.safeParse(payload.event);
-      if (!event.success) return malformed;
-      if (isPollValue(event.data.action.value)) {
-        const value = pollValueSchema.safeParse(event.data.action.value);
-        const comment = event.data.action.input_value ?? '';
-        return {
-          kind: 'vote',
-          ...base,
-          voter: { channel: 'lark', sender: sender(event.data.operator) },
-          chatId: event.data.context.open_chat_id,
-          vote: !value.success
-            ? { forged: true }
-            : 'a' in value.data
-              ? { pollId: value.data.poll, answer: value.data.a }
-              : { pollId: value.data.poll, comment },
-        };
-      }
-      const value = cardValueSchema.safeParse(event.data.action.value);
-      if (!value.success) return { kind: 'ignored', ...base, why: 'foreign_card' };
-      const inbound: Inbound = {
-        channel: 'lark',
-        dedupeKey: `lark:event:${eventId}`,
-        sender: sender(event.data.operator),
-        // A callback does not say which kind of chat the card is in; the conversation key does not need it.
-        chat: { id: event.data.context.open_chat_id, type: 'private' },
-        content: { type: 'action', value: value.data.v },
-        receivedAt,
-      };
-      const messageId = event.data.context.open_message_id;
-      return { kind: 'inbound', ...base, inbound, ...(messageId ? { messageId } : {}) };
-    }
+    case 'im.message.receive_v1':
+      return readMessage(payload.event, envelope, ctx);
+    case 'card.action.trigger':
+      return readCardAction(payload.event, envelope);
     case 'im.chat.member.bot.added_v1':
-    case 'im.chat.access_event.bot_p2p_chat_entered_v1': {
-      const event = chatEventSchema.safeParse(payload.event);
-      if (!event.success) return malformed;
-      const inbound: Inbound = {
-        channel: 'lark',
-        dedupeKey: `lark:event:${eventId}`,
-        sender: sender(event.data.operator_id),
-        chat: {
-          id: event.data.chat_id,
-          type: eventType === 'im.chat.member.bot.added_v1' ? 'group' : 'private',
-        },
-        content: { type: 'welcome' },
-        receivedAt,
-      };
-      return { kind: 'inbound', ...base, inbound };
-    }
+    case 'im.chat.access_event.bot_p2p_chat_entered_v1':
+      return readChatEntered(payload.event, envelope);
     default:
-      return { kind: 'ignored', ...base, why: 'unknown_event' };
+      return { kind: 'ignored', ...envelope.base, why: 'unknown_event' };
   }
+}
+
+/** What every event's reading starts from: its header, and the answer when its body is unreadable. */
+interface Envelope {
+  eventId: string;
+  base: { token: string; appId: string; eventType: string };
+  malformed: Extract<LarkParsed, { kind: 'malformed' }>;
+  receivedAt: string;
+}
+
+const senderOf = (id: z.infer<typeof idSchema>) => ({
+  externalId: id.open_id,
+  ...(id.union_id ? { unionId: id.union_id } : {}),
+});
+
+/** A message sent to the bot: in a group, only one that mentions it. */
+function readMessage(body: unknown, envelope: Envelope, ctx: LarkParseContext): LarkParsed {
+  const { base } = envelope;
+  const event = messageEventSchema.safeParse(body);
+  if (!event.success) return envelope.malformed;
+  const { message } = event.data;
+  if (event.data.sender.sender_type && event.data.sender.sender_type !== 'user') {
+    return { kind: 'ignored', ...base, why: 'from_bot' };
+  }
+  const group = message.chat_type !== 'p2p';
+  const mentions = message.mentions ?? [];
+  const botMention = mentions.find((m) => ctx.botOpenId !== null && m.id.open_id === ctx.botOpenId);
+  if (group && !botMention)
+    return {
+      kind: 'ignored',
+      ...base,
+      why: ctx.botOpenId === null && mentions.length > 0 ? 'bot_unknown' : 'not_mentioned',
+    };
+  const inbound: Inbound = {
+    channel: 'lark',
+    // The platform re-delivers a message for hours, sometimes as a new event: dedupe on the message.
+    dedupeKey: `lark:msg:${message.message_id}`,
+    sender: senderOf(event.data.sender.sender_id),
+    chat: { id: message.chat_id, type: group ? 'group' : 'private' },
+    content:
+      message.message_type === 'text'
+        ? { type: 'text', text: textOf(message.content, mentions, botMention?.key) }
+        : { type: 'unsupported', kind: message.message_type },
+    receivedAt: envelope.receivedAt,
+  };
+  return { kind: 'inbound', ...base, inbound };
+}
+
+/** A press on a card's button: a poll's answer (a vote), or the engine's action value. */
+function readCardAction(body: unknown, envelope: Envelope): LarkParsed {
+  const { base } = envelope;
+  const event = cardActionSchema.safeParse(body);
+  if (!event.success) return envelope.malformed;
+  if (isPollValue(event.data.action.value)) {
+    const value = pollValueSchema.safeParse(event.data.action.value);
+    const comment = event.data.action.input_value ?? '';
+    return {
+      kind: 'vote',
+      ...base,
+      voter: { channel: 'lark', sender: senderOf(event.data.operator) },
+      chatId: event.data.context.open_chat_id,
+      vote: !value.success
+        ? { forged: true }
+        : 'a' in value.data
+          ? { pollId: value.data.poll, answer: value.data.a }
+          : { pollId: value.data.poll, comment },
+    };
+  }
+  const value = cardValueSchema.safeParse(event.data.action.value);
+  if (!value.success) return { kind: 'ignored', ...base, why: 'foreign_card' };
+  const inbound: Inbound = {
+    channel: 'lark',
+    dedupeKey: `lark:event:${envelope.eventId}`,
+    sender: senderOf(event.data.operator),
+    // A callback does not say which kind of chat the card is in; the conversation key does not need it.
+    chat: { id: event.data.context.open_chat_id, type: 'private' },
+    content: { type: 'action', value: value.data.v },
+    receivedAt: envelope.receivedAt,
+  };
+  const messageId = event.data.context.open_message_id;
+  return { kind: 'inbound', ...base, inbound, ...(messageId ? { messageId } : {}) };
+}
+
+/** The bot added to a group, or a private chat with it opened: a welcome. */
+function readChatEntered(body: unknown, envelope: Envelope): LarkParsed {
+  const event = chatEventSchema.safeParse(body);
+  if (!event.success) return envelope.malformed;
+  const inbound: Inbound = {
+    channel: 'lark',
+    dedupeKey: `lark:event:${envelope.eventId}`,
+    sender: senderOf(event.data.operator_id),
+    chat: {
+      id: event.data.chat_id,
+      type: envelope.base.eventType === 'im.chat.member.bot.added_v1' ? 'group' : 'private',
+    },
+    content: { type: 'welcome' },
+    receivedAt: envelope.receivedAt,
+  };
+  return { kind: 'inbound', ...envelope.base, inbound };
 }
 
 /** A mention's placeholder in the text: `@_user_` and its number, whole (`@_user_1` is not in `@_user_10`), or `@_all`. */

@@ -2,7 +2,7 @@
  * The web chat's HTTP side: the page, posting a message (taken in through the intake, then 202),
  * answering a poll from its card, and reading new messages from the history with a long poll.
  */
-import { type Context, Hono } from 'hono';
+import { type Context, type Env, Hono } from 'hono';
 import { z } from 'zod';
 import { AppError, type ErrorCode, floodText } from '../../kernel/errors.ts';
 import { readJson, validationError } from '../../kernel/http/json-body.ts';
@@ -82,126 +82,135 @@ const pollQuery = z.object({
 });
 
 export function webChatRoutes(deps: WebChatDeps, intake: Intake) {
-  const { history, hub, signer } = deps;
-  const visitorOf = async (c: Context) => {
-    const visitor = await readVisitor(c, signer, secureSite(c, deps.publicUrl));
-    if (!visitor) throw new AppError('unauthorized', text.noCookie);
-    return visitor;
-  };
-
   const page = chatPage({ shortcuts: deps.shortcuts, timeZone: deps.timeZone });
-  const icon = (c: Context) => {
-    c.header('cache-control', 'public, max-age=86400');
-    return c.body(faviconSvg, 200, { 'content-type': 'image/svg+xml' });
-  };
-
   return new Hono()
     .get('/favicon.svg', icon)
     .get('/favicon.ico', icon)
-    .get('/chat', async (c) => {
-      const { visitor, restarted } = await ensureVisitor(c, signer, secureSite(c, deps.publicUrl));
-      // Told once, and not at the bidding of anyone sending made-up cookies from one address.
-      const source = deps.sourceOf?.(c) ?? 'unknown';
-      if (
-        restarted &&
-        (source === 'unknown' ||
-          !deps.addressLimit ||
-          (await deps.addressLimit.allow(`web-restart:${source}`)))
-      ) {
-        // The browser's cookie no longer verifies (the server's key changed): say so in the new chat.
-        await history.delivered(visitor, `restarted:${crypto.randomUUID()}`, renderBubble(restartedNotice));
-        hub.notify(visitor);
-      }
-      c.header('cache-control', 'no-store');
-      c.header(
-        'content-security-policy',
-        "default-src 'self'; style-src 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-      );
-      c.header('x-content-type-options', 'nosniff');
-      c.header('referrer-policy', 'no-referrer');
-      return c.html(page);
-    })
-    .get('/chat/app.js', (c) => {
-      // The page asks for it by a versioned URL, so it may be kept for a year.
-      c.header('cache-control', 'public, max-age=31536000, immutable');
-      c.header('x-content-type-options', 'nosniff');
-      return c.body(chatScript, 200, { 'content-type': 'text/javascript; charset=utf-8' });
-    })
-    .post('/chat/messages', async (c) => {
-      const visitor = await visitorOf(c);
-      // The person's own limit first: past it, their messages take nothing from their address's.
-      const throttled = await intake.admit({ channel: 'web', sender: { externalId: visitor } });
-      if (throttled) throw new AppError('too_many_requests', throttled);
-      const source = deps.sourceOf?.(c) ?? 'unknown';
-      if (
-        deps.addressLimit &&
-        source !== 'unknown' &&
-        !(await deps.addressLimit.allow(`web-address:${source}`))
-      )
-        throw new AppError('too_many_requests', floodText);
-      // The text is kept as sent, made storable where it is stored; parseWebMessage checks the rest.
-      const body = await readJson(c, z.unknown(), { anyText: true });
-      const parsed = parseWebMessage(body, visitor, deps.now());
-      if (!parsed.ok) {
-        if (parsed.problem === 'empty') throw new AppError('validation_failed', text.empty);
-        if (parsed.problem === 'too_long') {
-          throw new AppError('too_long', text.tooLong(parsed.max, parsed.given), { max: parsed.max });
-        }
-        throw new AppError('validation_failed', text.invalid);
-      }
-      // A poll answered by its code is kept out of the conversation and the inbox, and answered here.
-      const taken = await intake.take(parsed.inbound, {
-        admitted: true,
-        shown: parsed.shown,
-        voteReplyInline: true,
-      });
-      switch (taken.outcome) {
-        case 'throttled':
-          throw new AppError('too_many_requests', taken.text);
-        case 'vote':
-          if (taken.queued || taken.reply.type !== 'text') return c.json({ accepted: true }, 202);
-          return c.json({ accepted: false, vote: { recorded: taken.recorded, text: taken.reply.text } }, 200);
-        case 'accepted':
-          deps.log.info('inbox.accepted', { channel: 'web', id: taken.id });
-          hub.notify(visitor);
-          return c.json({ accepted: true }, 202);
-        case 'duplicate':
-          return c.json({ accepted: false, duplicate: true }, 200);
-      }
-    })
-    .post('/chat/polls/:id/vote', async (c) => {
-      const visitor = await visitorOf(c);
-      const body = await readJson(c, voteBody);
-      const answer = await intake.vote({
-        pollId: c.req.param('id'),
-        voter: { channel: 'web', sender: { externalId: visitor } },
-        chatId: visitor,
-        ...(body.answer !== undefined ? { answer: body.answer } : {}),
-        ...(body.comment !== undefined ? { comment: body.comment } : {}),
-        at: deps.now(),
-      });
-      const refusal = voteRefusals[answer.outcome];
-      if (refusal) throw new AppError(refusal, answer.reply);
-      c.header('cache-control', 'no-store');
-      return c.json({
-        outcome: answer.outcome,
-        text: t(answer.lang, answer.reply),
-        ...(answer.privacy ? { privacy: answer.privacy } : {}),
-      });
-    })
-    .get('/chat/messages', async (c) => {
-      const visitor = await visitorOf(c);
-      const query = pollQuery.safeParse(c.req.query());
-      if (!query.success) throw validationError(query.error);
-      const { after, wait } = query.data;
-      let messages = await history.after(visitor, after, 200);
-      const deadline = Date.now() + wait * 1000;
-      // Wait for a wake-up from this instance, and look again every second for other instances' writes.
-      while (messages.length === 0 && Date.now() < deadline && !c.req.raw.signal.aborted) {
-        await hub.wait(visitor, Math.min(1000, deadline - Date.now()));
-        messages = await history.after(visitor, after, 200);
-      }
-      c.header('cache-control', 'no-store');
-      return c.json({ messages });
-    });
+    .get('/chat', (c) => openChat(c, deps, page))
+    .get('/chat/app.js', appScript)
+    .post('/chat/messages', (c) => postMessage(c, deps, intake))
+    .post('/chat/polls/:id/vote', (c) => postVote(c, deps, intake))
+    .get('/chat/messages', (c) => readMessages(c, deps));
+}
+
+/** The visitor whose signed cookie came with the request; refused without one. */
+async function visitorOf(c: Context, deps: WebChatDeps) {
+  const visitor = await readVisitor(c, deps.signer, secureSite(c, deps.publicUrl));
+  if (!visitor) throw new AppError('unauthorized', text.noCookie);
+  return visitor;
+}
+
+function icon(c: Context) {
+  c.header('cache-control', 'public, max-age=86400');
+  return c.body(faviconSvg, 200, { 'content-type': 'image/svg+xml' });
+}
+
+/** The chat page, for a visitor known or new (one whose cookie no longer verifies is told so). */
+async function openChat(c: Context, deps: WebChatDeps, page: string) {
+  const { visitor, restarted } = await ensureVisitor(c, deps.signer, secureSite(c, deps.publicUrl));
+  // Told once, and not at the bidding of anyone sending made-up cookies from one address.
+  const source = deps.sourceOf?.(c) ?? 'unknown';
+  if (
+    restarted &&
+    (source === 'unknown' || !deps.addressLimit || (await deps.addressLimit.allow(`web-restart:${source}`)))
+  ) {
+    // The browser's cookie no longer verifies (the server's key changed): say so in the new chat.
+    await deps.history.delivered(visitor, `restarted:${crypto.randomUUID()}`, renderBubble(restartedNotice));
+    deps.hub.notify(visitor);
+  }
+  c.header('cache-control', 'no-store');
+  c.header(
+    'content-security-policy',
+    "default-src 'self'; style-src 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  );
+  c.header('x-content-type-options', 'nosniff');
+  c.header('referrer-policy', 'no-referrer');
+  return c.html(page);
+}
+
+function appScript(c: Context) {
+  // The page asks for it by a versioned URL, so it may be kept for a year.
+  c.header('cache-control', 'public, max-age=31536000, immutable');
+  c.header('x-content-type-options', 'nosniff');
+  return c.body(chatScript, 200, { 'content-type': 'text/javascript; charset=utf-8' });
+}
+
+/** A message posted from the page: taken in through the intake (a poll's answer by code is answered here). */
+async function postMessage(c: Context, deps: WebChatDeps, intake: Intake) {
+  const visitor = await visitorOf(c, deps);
+  // The person's own limit first: past it, their messages take nothing from their address's.
+  const throttled = await intake.admit({ channel: 'web', sender: { externalId: visitor } });
+  if (throttled) throw new AppError('too_many_requests', throttled);
+  const source = deps.sourceOf?.(c) ?? 'unknown';
+  if (deps.addressLimit && source !== 'unknown' && !(await deps.addressLimit.allow(`web-address:${source}`)))
+    throw new AppError('too_many_requests', floodText);
+  // The text is kept as sent, made storable where it is stored; parseWebMessage checks the rest.
+  const body = await readJson(c, z.unknown(), { anyText: true });
+  const parsed = parseWebMessage(body, visitor, deps.now());
+  if (!parsed.ok) {
+    if (parsed.problem === 'empty') throw new AppError('validation_failed', text.empty);
+    if (parsed.problem === 'too_long') {
+      throw new AppError('too_long', text.tooLong(parsed.max, parsed.given), { max: parsed.max });
+    }
+    throw new AppError('validation_failed', text.invalid);
+  }
+  // A poll answered by its code is kept out of the conversation and the inbox, and answered here.
+  const taken = await intake.take(parsed.inbound, {
+    admitted: true,
+    shown: parsed.shown,
+    voteReplyInline: true,
+  });
+  switch (taken.outcome) {
+    case 'throttled':
+      throw new AppError('too_many_requests', taken.text);
+    case 'vote':
+      if (taken.queued || taken.reply.type !== 'text') return c.json({ accepted: true }, 202);
+      return c.json({ accepted: false, vote: { recorded: taken.recorded, text: taken.reply.text } }, 200);
+    case 'accepted':
+      deps.log.info('inbox.accepted', { channel: 'web', id: taken.id });
+      deps.hub.notify(visitor);
+      return c.json({ accepted: true }, 202);
+    case 'duplicate':
+      return c.json({ accepted: false, duplicate: true }, 200);
+  }
+}
+
+/** An answer to a poll from its card on the page. */
+async function postVote(c: Context<Env, '/chat/polls/:id/vote'>, deps: WebChatDeps, intake: Intake) {
+  const visitor = await visitorOf(c, deps);
+  const body = await readJson(c, voteBody);
+  const answer = await intake.vote({
+    pollId: c.req.param('id'),
+    voter: { channel: 'web', sender: { externalId: visitor } },
+    chatId: visitor,
+    ...(body.answer !== undefined ? { answer: body.answer } : {}),
+    ...(body.comment !== undefined ? { comment: body.comment } : {}),
+    at: deps.now(),
+  });
+  const refusal = voteRefusals[answer.outcome];
+  if (refusal) throw new AppError(refusal, answer.reply);
+  c.header('cache-control', 'no-store');
+  return c.json({
+    outcome: answer.outcome,
+    text: t(answer.lang, answer.reply),
+    ...(answer.privacy ? { privacy: answer.privacy } : {}),
+  });
+}
+
+/** New messages after the page's last one, waiting up to `wait` seconds for one (a long poll). */
+async function readMessages(c: Context, deps: WebChatDeps) {
+  const { history, hub } = deps;
+  const visitor = await visitorOf(c, deps);
+  const query = pollQuery.safeParse(c.req.query());
+  if (!query.success) throw validationError(query.error);
+  const { after, wait } = query.data;
+  let messages = await history.after(visitor, after, 200);
+  const deadline = Date.now() + wait * 1000;
+  // Wait for a wake-up from this instance, and look again every second for other instances' writes.
+  while (messages.length === 0 && Date.now() < deadline && !c.req.raw.signal.aborted) {
+    await hub.wait(visitor, Math.min(1000, deadline - Date.now()));
+    messages = await history.after(visitor, after, 200);
+  }
+  c.header('cache-control', 'no-store');
+  return c.json({ messages });
 }

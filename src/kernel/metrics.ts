@@ -58,84 +58,109 @@ function labelText(labels: Labels): string {
   return `{${keys.map((k) => `${k}="${escapeLabel(labels[k]!)}"`).join(',')}}`;
 }
 
+/** One histogram's series: its labels, its counts per bucket, and their sum and number. */
+interface HistogramSeries {
+  labels: Labels;
+  counts: number[];
+  sum: number;
+  n: number;
+}
+
+/** Every counter's and histogram's series, by label text. */
+interface Store {
+  series: Map<CounterName, Map<string, number>>;
+  histograms: Map<HistogramName, Map<string, HistogramSeries>>;
+}
+
 export function createMetrics(): Metrics {
-  const series = new Map<CounterName, Map<string, number>>();
-  const seriesOf = (name: CounterName) => {
-    let map = series.get(name);
-    if (!map) {
-      map = new Map();
-      series.set(name, map);
-    }
-    return map;
-  };
-
-  const histograms = new Map<
-    HistogramName,
-    Map<string, { labels: Labels; counts: number[]; sum: number; n: number }>
-  >();
-
+  const store: Store = { series: new Map(), histograms: new Map() };
   return {
-    observe(name, labels, seconds) {
-      let map = histograms.get(name);
-      if (!map) {
-        map = new Map();
-        histograms.set(name, map);
-      }
-      let key = labelText(labels);
-      let current = map.get(key);
-      if (!current && map.size >= maxSeries) {
-        key = labelText({ overflow: 'other' });
-        current = map.get(key);
-      }
-      if (!current) {
-        current = {
-          labels: map.size >= maxSeries ? { overflow: 'other' } : labels,
-          counts: buckets.map(() => 0),
-          sum: 0,
-          n: 0,
-        };
-        map.set(key, current);
-      }
-      buckets.forEach((bound, i) => {
-        if (seconds <= bound) current.counts[i]!++;
-      });
-      current.sum += seconds;
-      current.n++;
-    },
+    observe: (name, labels, seconds) => observe(store, name, labels, seconds),
     count(name, labels = {}) {
-      const map = seriesOf(name);
+      const map = seriesOf(store, name);
       let key = labelText(labels);
       if (!map.has(key) && map.size >= maxSeries) key = labelText({ overflow: 'other' });
       map.set(key, (map.get(key) ?? 0) + 1);
     },
     value(name, labels = {}) {
-      return seriesOf(name).get(labelText(labels)) ?? 0;
+      return seriesOf(store, name).get(labelText(labels)) ?? 0;
     },
-    render(gauges = []) {
-      const lines: string[] = [];
-      for (const name of Object.keys(counterHelp) as CounterName[]) {
-        lines.push(`# HELP ${name} ${counterHelp[name]}`, `# TYPE ${name} counter`);
-        for (const [key, value] of seriesOf(name)) lines.push(`${name}${key} ${value}`);
-      }
-      for (const name of Object.keys(histogramHelp) as HistogramName[]) {
-        lines.push(`# HELP ${name} ${histogramHelp[name]}`, `# TYPE ${name} histogram`);
-        for (const { labels, counts, sum, n } of histograms.get(name)?.values() ?? []) {
-          buckets.forEach((bound, i) => {
-            lines.push(`${name}_bucket${labelText({ ...labels, le: String(bound) })} ${counts[i]}`);
-          });
-          lines.push(`${name}_bucket${labelText({ ...labels, le: '+Inf' })} ${n}`);
-          lines.push(`${name}_sum${labelText(labels)} ${sum}`, `${name}_count${labelText(labels)} ${n}`);
-        }
-      }
-      const seen = new Set<string>();
-      for (const gauge of gauges) {
-        if (!seen.has(gauge.name)) {
-          seen.add(gauge.name);
-          lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
-        }
-        lines.push(`${gauge.name}${labelText(gauge.labels ?? {})} ${gauge.value}`);
-      }
-      return `${lines.join('\n')}\n`;
-    },
+    render: (gauges = []) =>
+      `${[...counterLines(store), ...histogramLines(store), ...gaugeLines(gauges)].join('\n')}\n`,
   };
+}
+
+function seriesOf(store: Store, name: CounterName): Map<string, number> {
+  let map = store.series.get(name);
+  if (!map) {
+    map = new Map();
+    store.series.set(name, map);
+  }
+  return map;
+}
+
+function observe(store: Store, name: HistogramName, labels: Labels, seconds: number): void {
+  let map = store.histograms.get(name);
+  if (!map) {
+    map = new Map();
+    store.histograms.set(name, map);
+  }
+  let key = labelText(labels);
+  let current = map.get(key);
+  if (!current && map.size >= maxSeries) {
+    key = labelText({ overflow: 'other' });
+    current = map.get(key);
+  }
+  if (!current) {
+    current = {
+      labels: map.size >= maxSeries ? { overflow: 'other' } : labels,
+      counts: buckets.map(() => 0),
+      sum: 0,
+      n: 0,
+    };
+    map.set(key, current);
+  }
+  buckets.forEach((bound, i) => {
+    if (seconds <= bound) current.counts[i]!++;
+  });
+  current.sum += seconds;
+  current.n++;
+}
+
+function counterLines(store: Store): string[] {
+  const lines: string[] = [];
+  for (const name of Object.keys(counterHelp) as CounterName[]) {
+    lines.push(`# HELP ${name} ${counterHelp[name]}`, `# TYPE ${name} counter`);
+    for (const [key, value] of seriesOf(store, name)) lines.push(`${name}${key} ${value}`);
+  }
+  return lines;
+}
+
+function histogramLines(store: Store): string[] {
+  const lines: string[] = [];
+  for (const name of Object.keys(histogramHelp) as HistogramName[]) {
+    lines.push(`# HELP ${name} ${histogramHelp[name]}`, `# TYPE ${name} histogram`);
+    for (const { labels, counts, sum, n } of store.histograms.get(name)?.values() ?? []) {
+      buckets.forEach((bound, i) => {
+        lines.push(`${name}_bucket${labelText({ ...labels, le: String(bound) })} ${counts[i]}`);
+      });
+      lines.push(`${name}_bucket${labelText({ ...labels, le: '+Inf' })} ${n}`);
+      lines.push(`${name}_sum${labelText(labels)} ${sum}`, `${name}_count${labelText(labels)} ${n}`);
+    }
+  }
+  return lines;
+}
+
+/** Gauges read at scrape time: a name's HELP and TYPE once, before its first value. */
+function gaugeLines(gauges: readonly Gauge[]): string[] {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const gauge of gauges) {
+    if (!seen.has(gauge.name)) {
+      seen.add(gauge.name);
+      lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
+    }
+    lines.push(`${gauge.name}${labelText(gauge.labels ?? {})} ${gauge.value}`);
+  }
+  return lines;
 }

@@ -2,13 +2,14 @@
  * The outbox dispatcher. Leases due rows (the oldest undelivered row of each chat, so a chat's
  * messages arrive in order; replies and notices before bulk news), sends each through its channel with the row's uuid as the
  * idempotency key, and records the outcome. A crash after sending and before recording leaves
- * the lease to expire; the resend carries the same key, so the platform shows it once.
+ * the lease to expire; the resend carries the same key, so the platform shows it once. Which
+ * rows a round claims is decided in outbox-claim.ts.
  */
-import { and, asc, eq, exists, inArray, lte, notExists, or, type SQL, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   type ChannelName,
   type ChannelSender,
+  type Outbound,
   outboundSchema,
   type SendResult,
 } from '../../bots/core/messenger.ts';
@@ -18,6 +19,7 @@ import { type KeyRing, UnknownKeyError } from '../kernel/crypto/sealed.ts';
 import { errorFields, type Logger } from '../kernel/log.ts';
 import type { Metrics } from '../kernel/metrics.ts';
 import { hiddenChatPrefix, openOutboxRow } from './outbox.ts';
+import { type ClaimSettings, claimDue, claimOf, putBack } from './outbox-claim.ts';
 
 export interface OutboxDispatcherDeps {
   db: Db;
@@ -50,204 +52,145 @@ export interface DispatchScope {
 export function createOutboxDispatcher(
   deps: OutboxDispatcherDeps,
 ): (scope?: DispatchScope) => Promise<number> {
-  const { db, log } = deps;
   const leaseSeconds = deps.leaseSeconds ?? 30;
-  const batchSize = deps.batchSize ?? 20;
-  const baseDelayMs = deps.baseDelayMs ?? 1000;
-  // A send that hangs is abandoned well before its lease ends, so no second claim overlaps it.
-  const sendTimeoutMs = Math.max(1000, leaseSeconds * 1000 * 0.6);
-  const before = alias(outbox, 'before');
-
-  const handoff = deps.bulkHandoffSeconds;
-  // Only rows this instance can send now are claimed: a channel without a sender here (WeChat on
-  // a Worker), or one another instance holds (a WeChat login), is left to an instance that has it,
-  // never marked failed for want of it.
-  const sendingChannels = () =>
-    [...deps.senders.entries()].filter(([, sender]) => sender.sending?.() ?? true).map(([name]) => name);
-  const later = alias(outbox, 'later');
-  const claim = (scope: DispatchScope) =>
-    db.transaction(async (tx) => {
-      const channels = sendingChannels();
-      if (channels.length === 0) return [];
-      // A bulk row handed off is left to its taker until it is older than the hand-off time, or
-      // a reply waits behind it in the same chat (that chat's messages go in order).
-      const replyBehind = tx
-        .select({ one: sql`1` })
-        .from(later)
-        .where(
-          and(
-            eq(later.channel, outbox.channel),
-            eq(later.chatId, outbox.chatId),
-            eq(later.priority, 0),
-            inArray(later.status, ['pending', 'sending']),
-            sql`${later.id} > ${outbox.id}`,
-          ),
-        );
-      const due = and(
-        inArray(outbox.channel, channels),
-        or(
-          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`)),
-          and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, sql`now()`)),
-        ),
-        scope.uuids
-          ? inArray(outbox.uuid, [...scope.uuids])
-          : handoff
-            ? or(
-                eq(outbox.priority, 0),
-                lte(outbox.createdAt, sql`now() - make_interval(secs => ${handoff})`),
-                exists(replyBehind),
-              )
-            : undefined,
-      );
-      const earlierUndelivered = tx
-        .select({ one: sql`1` })
-        .from(before)
-        .where(
-          and(
-            eq(before.channel, outbox.channel),
-            eq(before.chatId, outbox.chatId),
-            inArray(before.status, ['pending', 'sending']),
-            sql`${before.id} < ${outbox.id}`,
-          ),
-        );
-      const ids = await tx
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(and(due, notExists(earlierUndelivered)))
-        .orderBy(asc(outbox.priority), asc(outbox.id))
-        .limit(batchSize)
-        .for('update', { skipLocked: true });
-      if (ids.length === 0) return [];
-      return tx
-        .update(outbox)
-        .set({
-          status: 'sending',
-          attempts: sql`${outbox.attempts} + 1`,
-          leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
-        })
-        .where(
-          inArray(
-            outbox.id,
-            ids.map((r) => r.id),
-          ),
-        )
-        .returning();
-    });
-
-  /**
-   * This claim of the row: the attempt number is its fencing token, so if the lease ran out and
-   * another instance claimed the row again, a late outcome of this one is not recorded over theirs.
-   */
-  const claimOf = (row: OutboxRow): SQL =>
-    sql`${outbox.id} = ${row.id} and ${outbox.status} = 'sending' and ${outbox.attempts} = ${row.attempts}`;
-
-  /** Puts a claimed row back for later without using up a try. */
-  const putBack = (claimed: SQL, afterMs: number) =>
-    db
-      .update(outbox)
-      .set({
-        status: 'pending',
-        attempts: sql`${outbox.attempts} - 1`,
-        leaseUntil: null,
-        nextAttemptAt: sql`now() + make_interval(secs => ${afterMs / 1000})`,
-      })
-      .where(claimed);
-
-  const record = async (row: OutboxRow) => {
-    const stillOurs = claimOf(row);
-    const sender = deps.senders.get(row.channel);
-    // Payloads are sealed at rest; they are opened here, just before they are sent.
-    const opening = await openOutboxRow(deps.sealer, row).then(
-      (opened) => ({ opened, error: null }),
-      (error: unknown) => ({ opened: null, error }),
-    );
-    if (opening.error instanceof UnknownKeyError) {
-      // Sealed with a key this instance does not hold (yet): another instance, or this one after
-      // DATA_KEY is updated, will send it. Put back for later without using up a try.
-      log.warn('outbox.key_unknown', { id: row.id, channel: row.channel });
-      await putBack(stillOurs, 60_000);
-      return;
-    }
-    const { opened } = opening;
-    const hidden = row.chatId.startsWith(hiddenChatPrefix);
-    const parsed = outboundSchema.safeParse(opened?.message);
-    if (!sender || !opened || !parsed.success) {
-      const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
-      log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
-      deps.metrics?.count('tongxin_outbox_sends_total', {
-        channel: row.channel.slice(0, 20),
-        outcome: 'failed',
-      });
-      await db.update(outbox).set({ status: 'failed', lastError: why, leaseUntil: null }).where(stillOurs);
-      return;
-    }
-    let result: SendResult;
-    try {
-      result = await withTimeout(
-        sender.send({
-          channel: row.channel,
-          chatId: opened.chatId,
-          idempotencyKey: hidden ? await hiddenDeliveryKey(deps.sealer, row.uuid) : row.uuid,
-          message: parsed.data,
-          ...(row.topic ? { topic: row.topic } : {}),
-        }),
-        sendTimeoutMs,
-      );
-    } catch (error) {
-      result = { ok: false, retryable: true, error: String(errorFields(error).message ?? 'send failed') };
-    }
-    const channel = row.channel.slice(0, 20);
-    if (result.ok) {
-      deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: 'sent' });
-      await db
-        .update(outbox)
-        .set({
-          status: 'sent',
-          sentAt: new Date(),
-          // A hidden recipient's delivery leaves no id that the channel's own records share.
-          platformMessageId: hidden ? null : result.platformMessageId,
-          leaseUntil: null,
-        })
-        .where(stillOurs);
-      return;
-    }
-    if (result.deferred) {
-      // Held back by the channel's own pace: put back for later, without using up a try.
-      await putBack(stillOurs, result.retryAfterMs ?? 1000);
-      return;
-    }
-    const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;
-    deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: giveUp ? 'failed' : 'retry' });
-    const delay = result.retryAfterMs ?? backoff(row.attempts, baseDelayMs);
-    log.warn('outbox.send_failed', {
-      id: row.id,
-      channel: row.channel,
-      attempts: row.attempts,
-      retryable: result.retryable,
-      givenUp: giveUp,
-      reason: result.error.slice(0, 200),
-    });
-    await db
-      .update(outbox)
-      .set({
-        status: giveUp ? 'failed' : 'pending',
-        lastError: result.error.slice(0, 1000),
-        leaseUntil: null,
-        nextAttemptAt: sql`now() + make_interval(secs => ${delay / 1000})`,
-      })
-      .where(stillOurs);
+  const claim: ClaimSettings = {
+    senders: deps.senders,
+    leaseSeconds,
+    batchSize: deps.batchSize ?? 20,
+    bulkHandoffSeconds: deps.bulkHandoffSeconds,
   };
-
+  const dispatch: Dispatch = {
+    deps,
+    baseDelayMs: deps.baseDelayMs ?? 1000,
+    // A send that hangs is abandoned well before its lease ends, so no second claim overlaps it.
+    sendTimeoutMs: Math.max(1000, leaseSeconds * 1000 * 0.6),
+  };
   return async (scope = {}) => {
     if (scope.uuids?.length === 0) return 0;
-    const rows = await claim(scope);
+    const rows = await claimDue(deps.db, claim, scope);
     // One chat's rows are never in the same batch (see the claim), so they can go in parallel.
     // Every send is waited for, even when one fails, so none is still running when this returns.
-    const outcomes = await Promise.allSettled(rows.map(record));
+    const outcomes = await Promise.allSettled(rows.map((row) => record(dispatch, row)));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
     return rows.length;
   };
+}
+
+/** What sending a claimed row needs: the dispatcher's dependencies and its settings. */
+interface Dispatch {
+  deps: OutboxDispatcherDeps;
+  baseDelayMs: number;
+  sendTimeoutMs: number;
+}
+
+/** A claimed row opened and ready to send. */
+interface Ready {
+  row: OutboxRow;
+  sender: ChannelSender;
+  chatId: string;
+  message: Outbound;
+  /** A hidden recipient's delivery: keyed apart from the row, leaving no platform id. */
+  hidden: boolean;
+}
+
+/** Sends one claimed row and records the outcome, if the claim is still this one's. */
+async function record(dispatch: Dispatch, row: OutboxRow): Promise<void> {
+  const { deps } = dispatch;
+  const stillOurs = claimOf(row);
+  const sender = deps.senders.get(row.channel);
+  // Payloads are sealed at rest; they are opened here, just before they are sent.
+  const opening = await openOutboxRow(deps.sealer, row).then(
+    (opened) => ({ opened, error: null }),
+    (error: unknown) => ({ opened: null, error }),
+  );
+  if (opening.error instanceof UnknownKeyError) {
+    // Sealed with a key this instance does not hold (yet): another instance, or this one after
+    // DATA_KEY is updated, will send it. Put back for later without using up a try.
+    deps.log.warn('outbox.key_unknown', { id: row.id, channel: row.channel });
+    await putBack(deps.db, stillOurs, 60_000);
+    return;
+  }
+  const { opened } = opening;
+  const hidden = row.chatId.startsWith(hiddenChatPrefix);
+  const parsed = outboundSchema.safeParse(opened?.message);
+  if (!sender || !opened || !parsed.success) {
+    const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
+    deps.log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
+    deps.metrics?.count('tongxin_outbox_sends_total', {
+      channel: row.channel.slice(0, 20),
+      outcome: 'failed',
+    });
+    await deps.db.update(outbox).set({ status: 'failed', lastError: why, leaseUntil: null }).where(stillOurs);
+    return;
+  }
+  const ready: Ready = { row, sender, chatId: opened.chatId, message: parsed.data, hidden };
+  await recordResult(dispatch, ready, await send(dispatch, ready), stillOurs);
+}
+
+/** Sends the row through its channel; a send that throws or hangs is a retryable failure. */
+async function send(dispatch: Dispatch, ready: Ready): Promise<SendResult> {
+  const { row } = ready;
+  try {
+    return await withTimeout(
+      ready.sender.send({
+        channel: row.channel,
+        chatId: ready.chatId,
+        idempotencyKey: ready.hidden ? await hiddenDeliveryKey(dispatch.deps.sealer, row.uuid) : row.uuid,
+        message: ready.message,
+        ...(row.topic ? { topic: row.topic } : {}),
+      }),
+      dispatch.sendTimeoutMs,
+    );
+  } catch (error) {
+    return { ok: false, retryable: true, error: String(errorFields(error).message ?? 'send failed') };
+  }
+}
+
+/** Records a send's result: sent, put back (held back by the channel's pace), retried later or given up. */
+async function recordResult(dispatch: Dispatch, ready: Ready, result: SendResult, stillOurs: SQL) {
+  const { deps } = dispatch;
+  const { row } = ready;
+  const channel = row.channel.slice(0, 20);
+  if (result.ok) {
+    deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: 'sent' });
+    await deps.db
+      .update(outbox)
+      .set({
+        status: 'sent',
+        sentAt: new Date(),
+        // A hidden recipient's delivery leaves no id that the channel's own records share.
+        platformMessageId: ready.hidden ? null : result.platformMessageId,
+        leaseUntil: null,
+      })
+      .where(stillOurs);
+    return;
+  }
+  if (result.deferred) {
+    // Held back by the channel's own pace: put back for later, without using up a try.
+    await putBack(deps.db, stillOurs, result.retryAfterMs ?? 1000);
+    return;
+  }
+  const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;
+  deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: giveUp ? 'failed' : 'retry' });
+  const delay = result.retryAfterMs ?? backoff(row.attempts, dispatch.baseDelayMs);
+  deps.log.warn('outbox.send_failed', {
+    id: row.id,
+    channel: row.channel,
+    attempts: row.attempts,
+    retryable: result.retryable,
+    givenUp: giveUp,
+    reason: result.error.slice(0, 200),
+  });
+  await deps.db
+    .update(outbox)
+    .set({
+      status: giveUp ? 'failed' : 'pending',
+      lastError: result.error.slice(0, 1000),
+      leaseUntil: null,
+      nextAttemptAt: sql`now() + make_interval(secs => ${delay / 1000})`,
+    })
+    .where(stillOurs);
 }
 
 /** Exponential backoff with jitter: between half and all of base × 2^(attempt-1), capped at ten minutes. */

@@ -34,89 +34,116 @@ export function keepWechatLease(opts: {
   /** Who this instance is, in the lease row; unset, host, process and a random part. */
   holder?: string;
 }): WechatLease {
-  const { db, log, link } = opts;
-  const holder = opts.holder ?? `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const ttlMs = opts.ttlSeconds * 1000;
-  const beatMs = Math.max(100, Math.floor(ttlMs / 3));
-  let held = false;
+  const lease: Lease = {
+    ...opts,
+    holder: opts.holder ?? `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    ttlMs,
+    beatMs: Math.max(100, Math.floor(ttlMs / 3)),
+    held: false,
+    saidWaiting: false,
+    stopped: false,
+    timer: null,
+    deadline: null,
+    changes: Promise.resolve(),
+    beating: Promise.resolve(),
+  };
+  loop(lease);
+  return {
+    holding: () => lease.held,
+    stop: () => stop(lease),
+  };
+}
+
+/** One instance's hold on the lease: what it works with, and where its renewals stand. */
+interface Lease {
+  db: Db;
+  log: Logger;
+  link: LeasedLink;
+  ttlSeconds: number;
+  holder: string;
+  ttlMs: number;
+  /** Renewed this often: a third of the lease's life. */
+  beatMs: number;
+  held: boolean;
   /** Whether "another instance holds it" was said since this one last held it. */
-  let saidWaiting = false;
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  saidWaiting: boolean;
+  stopped: boolean;
+  timer: ReturnType<typeof setTimeout> | null;
   /**
    * Armed at each renewal, for when the lease would lapse less a beat to spare: it stops the puppet
    * whether or not the next renewal has answered, so a database that hangs rather than fails
    * cannot leave this puppet running after another instance has taken the lease.
    */
-  let deadline: ReturnType<typeof setTimeout> | null = null;
+  deadline: ReturnType<typeof setTimeout> | null;
   /** Starts and stops of the link, one after another, so a stop never overtakes a start. */
-  let changes: Promise<void> = Promise.resolve();
-  const change = (what: 'start' | 'stop') => {
-    changes = changes
-      .then(() => (what === 'start' ? link.start() : link.stop()))
-      .catch((error: unknown) => log.error(`wechat.${what}_failed`, errorFields(error)));
-    return changes;
-  };
-  let beating: Promise<void> = Promise.resolve();
+  changes: Promise<void>;
+  beating: Promise<void>;
+}
 
-  const lose = (why: 'taken' | 'unrenewed') => {
-    if (!held) return;
-    held = false;
-    if (deadline) clearTimeout(deadline);
-    log.warn('wechat.lease_lost', { why });
-    void change('stop');
-  };
+/** Starts or stops the link after whatever change came before. */
+function change(lease: Lease, what: 'start' | 'stop'): Promise<void> {
+  lease.changes = lease.changes
+    .then(() => (what === 'start' ? lease.link.start() : lease.link.stop()))
+    .catch((error: unknown) => lease.log.error(`wechat.${what}_failed`, errorFields(error)));
+  return lease.changes;
+}
 
-  async function beat() {
-    let renewed: boolean | null;
-    try {
-      renewed = await holdLease(db, leaseName, holder, ttlMs);
-    } catch (error) {
-      log.warn('wechat.lease_unreachable', errorFields(error));
-      renewed = null;
-    }
-    if (stopped) return;
-    if (renewed === false && !held && !saidWaiting) {
-      saidWaiting = true;
-      log.info('wechat.lease_waiting', {});
-    }
-    if (renewed === false) lose('taken');
-    if (!renewed) return;
-    // Counted from after the renewal answered: the database's expiry is later than this.
-    if (deadline) clearTimeout(deadline);
-    deadline = setTimeout(() => lose('unrenewed'), ttlMs - beatMs);
-    if (!held) {
-      held = true;
-      saidWaiting = false;
-      log.info('wechat.lease_acquired', { ttlSeconds: opts.ttlSeconds });
-      // Not awaited: a puppet slow to start must not hold up the renewals.
-      void change('start');
-    }
+function lose(lease: Lease, why: 'taken' | 'unrenewed') {
+  if (!lease.held) return;
+  lease.held = false;
+  if (lease.deadline) clearTimeout(lease.deadline);
+  lease.log.warn('wechat.lease_lost', { why });
+  void change(lease, 'stop');
+}
+
+/** Renews the lease (or takes it): the link starts when it is won and stops when it is lost. */
+async function beat(lease: Lease) {
+  const { log } = lease;
+  let renewed: boolean | null;
+  try {
+    renewed = await holdLease(lease.db, leaseName, lease.holder, lease.ttlMs);
+  } catch (error) {
+    log.warn('wechat.lease_unreachable', errorFields(error));
+    renewed = null;
   }
+  if (lease.stopped) return;
+  if (renewed === false && !lease.held && !lease.saidWaiting) {
+    lease.saidWaiting = true;
+    log.info('wechat.lease_waiting', {});
+  }
+  if (renewed === false) lose(lease, 'taken');
+  if (!renewed) return;
+  // Counted from after the renewal answered: the database's expiry is later than this.
+  if (lease.deadline) clearTimeout(lease.deadline);
+  lease.deadline = setTimeout(() => lose(lease, 'unrenewed'), lease.ttlMs - lease.beatMs);
+  if (!lease.held) {
+    lease.held = true;
+    lease.saidWaiting = false;
+    log.info('wechat.lease_acquired', { ttlSeconds: lease.ttlSeconds });
+    // Not awaited: a puppet slow to start must not hold up the renewals.
+    void change(lease, 'start');
+  }
+}
 
-  const loop = () => {
-    if (stopped) return;
-    beating = beat().finally(() => {
-      if (!stopped) timer = setTimeout(loop, beatMs);
-    });
-  };
-  loop();
+function loop(lease: Lease) {
+  if (lease.stopped) return;
+  lease.beating = beat(lease).finally(() => {
+    if (!lease.stopped) lease.timer = setTimeout(() => loop(lease), lease.beatMs);
+  });
+}
 
-  return {
-    holding: () => held,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      if (deadline) clearTimeout(deadline);
-      // A renewal the database does not answer is not waited for long.
-      await Promise.race([
-        beating.catch(() => undefined),
-        new Promise((resolve) => setTimeout(resolve, beatMs)),
-      ]);
-      held = false;
-      await change('stop');
-      // Given up even if a renewal was in flight, so another instance need not wait for it to lapse.
-      await releaseLease(db, leaseName, holder).catch(() => undefined);
-    },
-  };
+async function stop(lease: Lease) {
+  lease.stopped = true;
+  if (lease.timer) clearTimeout(lease.timer);
+  if (lease.deadline) clearTimeout(lease.deadline);
+  // A renewal the database does not answer is not waited for long.
+  await Promise.race([
+    lease.beating.catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, lease.beatMs)),
+  ]);
+  lease.held = false;
+  await change(lease, 'stop');
+  // Given up even if a renewal was in flight, so another instance need not wait for it to lapse.
+  await releaseLease(lease.db, leaseName, lease.holder).catch(() => undefined);
 }
