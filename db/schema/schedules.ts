@@ -6,7 +6,7 @@
 import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.ts';
 
-/** What a schedule can queue when it fires; each has a handler in src/domains/schedules/handlers.ts. */
+/** What a schedule can queue when it fires; each has a handler, composed in src/runtime/services-jobs.ts. */
 export const scheduleKinds = ['message', 'digest', 'weekly_summary', 'poll', 'reminders'] as const;
 export type ScheduleKind = (typeof scheduleKinds)[number];
 
@@ -17,7 +17,7 @@ export const schedules = pgTable('schedules', {
   name: text('name').notNull(),
   /** Set for schedules the server keeps itself (digest:<person>, weekly:<person>, reminders), so each exists once. */
   systemKey: text('system_key').unique('schedules_system_key_uq'),
-  /** Five fields: minute hour day month weekday (src/domains/schedules/cron.ts). */
+  /** Five fields: minute hour day month weekday (src/pipeline/schedules/cron.ts). */
   cron: text('cron').notNull(),
   timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
   /** What a fire queues (e.g. message). */

@@ -27,6 +27,10 @@ export const motionTransitions: Readonly<Record<MotionStatus, readonly MotionSta
   closed: [],
 };
 
+/** A motion's answer grade: A solved, B in progress, C not possible now, D for reference. */
+export const grades = ['A', 'B', 'C', 'D'] as const;
+export type Grade = (typeof grades)[number];
+
 export const motionReplyRequired: ReadonlySet<MotionStatus> = new Set(['declined', 'answered']);
 
 export const motionStatusLabels: Record<MotionStatus, L10n> = {

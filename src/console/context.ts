@@ -3,6 +3,7 @@
  * Pages import this, never the console's routes, so the shell and its pages form no circle.
  */
 import type { Db } from '../../db/handle.ts';
+import type { KindRules } from '../domains/items/kind-rules.ts';
 import type { SignInLimit } from '../http/sign-in-limit.ts';
 import type { KeyRing } from '../kernel/crypto/sealed.ts';
 import type { Logger } from '../kernel/log.ts';
@@ -18,7 +19,8 @@ export interface ConsoleDeps {
   adminToken: string | undefined;
   publicUrl: string;
   keyRing: KeyRing;
-  motionRules: { cosigners: number; answerDays: number };
+  /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
+  kindRules: KindRules;
   /** Wakes the outbox once a notice is queued (a status change tells the proposer). */
   wake: () => void;
   /** Chart.js's browser build. */

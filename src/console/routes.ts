@@ -14,6 +14,7 @@ import { dashboardPage } from '../domains/digest/console.ts';
 import { helpPages } from '../domains/help/console.ts';
 import { itemPages } from '../domains/items/console.ts';
 import { congressPages } from '../domains/motions/console.ts';
+import { motionExtendPages } from '../domains/motions/console-extend.ts';
 import { newsPages } from '../domains/news/console.ts';
 import { peoplePages } from '../domains/people/console.ts';
 import { pollPages } from '../domains/polls/console.ts';
@@ -47,6 +48,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
   app.post('/console/lang', gate(deps, 'console.enter'), (c) => setLanguage(c, deps));
 
   app.route('/', itemPages(deps));
+  app.route('/', motionExtendPages(deps));
   app.route('/', wechatPage(deps));
   app.route('/', pollPages(deps));
   app.route('/', newsPages(deps));

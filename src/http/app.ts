@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError, errorText } from '../../kernel/errors.ts';
 import { refuseUnstorableForm, refuseUnstorableUrl } from '../../kernel/http/unstorable-input.ts';
 import { consoleRoutes } from '../console/routes.ts';
+import type { KindRules } from '../domains/items/kind-rules.ts';
 import { newsPageRoutes } from '../domains/news/page.ts';
 import { pollPrivacyRoutes } from '../domains/polls/privacy-page.ts';
 import type { Ctx } from '../kernel/ctx.ts';
@@ -25,7 +26,8 @@ export interface AppParts {
   adminToken: string | undefined;
   /** Each channel's own routes (the web chat's page and messages, Lark's webhook). */
   channelRoutes: readonly Hono[];
-  motionRules: { cosigners: number; answerDays: number };
+  /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
+  kindRules: KindRules;
   /** Runs a schedule now (the officer API's run-now). */
   runSchedule: (id: string) => Promise<boolean>;
   /** Chart.js's browser build, for the console's charts (read from the package on Node). */
@@ -79,7 +81,7 @@ export function createApp(ctx: Ctx, parts: AppParts) {
       adminToken: parts.adminToken,
       publicUrl: ctx.publicUrl,
       keyRing: ctx.keys,
-      motionRules: parts.motionRules,
+      kindRules: parts.kindRules,
       wake: ctx.wake.outbox,
       chartScript: parts.chartScript,
       wechatQr: parts.wechatQr ?? (() => null),

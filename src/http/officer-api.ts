@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { itemsApi } from '../domains/items/api.ts';
 import { exportApi } from '../domains/items/export-api.ts';
+import type { KindRules } from '../domains/items/kind-rules.ts';
 import { motionsApi } from '../domains/motions/api.ts';
 import { newsApi } from '../domains/news/api.ts';
 import { directoryApi } from '../domains/people/api.ts';
@@ -20,7 +21,8 @@ export interface OfficerApiParts {
   adminToken: string | undefined;
   /** Counts wrong tokens per source, and refuses a source past the limit. */
   signIns: SignInLimit;
-  motionRules: { cosigners: number; answerDays: number };
+  /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
+  kindRules: KindRules;
   /** Runs a schedule now (its work queued in one transaction). */
   runSchedule: (id: string) => Promise<boolean>;
 }
@@ -48,8 +50,5 @@ export function officerApi(ctx: Ctx, parts: OfficerApiParts) {
     )
     .route('/', newsApi({ db, now, publicUrl, wake: wake.news }))
     .route('/', pollsApi({ db, now, timeZone, wake: wake.outbox, wakePolls: wake.polls, keyRing }))
-    .route(
-      '/',
-      itemsApi({ db, timeZone, log, now, wake: wake.outbox, keyRing, motionRules: parts.motionRules }),
-    );
+    .route('/', itemsApi({ db, timeZone, log, now, wake: wake.outbox, keyRing, kindRules: parts.kindRules }));
 }

@@ -7,6 +7,7 @@ import type { Inbound } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import type { EffectSpecSet } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/roles.ts';
+import type { KindRules } from '../domains/items/kind-rules.ts';
 import type { MotionRules } from '../kernel/config.ts';
 import type { KeyRing } from '../kernel/crypto/sealed.ts';
 
@@ -21,6 +22,8 @@ export interface EffectScope {
   /** The person's role (officers' commands check what they may handle). */
   role: Role;
   motionRules: MotionRules;
+  /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
+  kindRules: KindRules;
   publicUrl: string;
   /** Says the person wrote an item as its author (filed or rated it), which may be anonymous. */
   authorWrote(): void;

@@ -12,6 +12,7 @@ import type { Db } from '../../db/handle.ts';
 import { type InboxRow, inbox } from '../../db/schema/index.ts';
 import type { EffectSpecs } from '../../flows/effects.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
+import type { KindRules } from '../domains/items/kind-rules.ts';
 import { launderAnonymousItems } from '../domains/items/launder.ts';
 import { resolvePerson } from '../domains/people/people.ts';
 import type { MotionRules } from '../kernel/config.ts';
@@ -38,6 +39,8 @@ export interface InboxProcessorDeps {
   helpAckHours?: number;
   /** Co-signers a motion needs and the days to gather them (default 2 in 7 days). */
   motionRules?: MotionRules;
+  /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
+  kindRules: KindRules;
   /** Where people reach this server (links to news pages). */
   publicUrl?: string;
   /** Attempts before an event is given up on and the person is told. */
@@ -165,6 +168,7 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
       helpAckHours: deps.helpAckHours ?? 24,
       role: person.role,
       motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
+      kindRules: deps.kindRules,
       publicUrl: deps.publicUrl ?? 'http://localhost:8787',
     },
     deps.effects,

@@ -14,10 +14,10 @@
  */
 import { eq } from 'drizzle-orm';
 import { type ScheduleKind, schedules } from '../../db/schema/index.ts';
-import { scheduleByNo } from '../domains/schedules/store.ts';
 import { ensureSystemSchedules } from '../domains/schedules/system.ts';
 import { ConfigError, loadConfig } from '../kernel/config.ts';
 import { createLogger, errorFields } from '../kernel/log.ts';
+import { scheduleByNo } from '../pipeline/schedules/store.ts';
 import { dataKeyRing, openConfiguredDatabase } from './boot.ts';
 import { nodeParts } from './node-parts.ts';
 import { createServices } from './services.ts';

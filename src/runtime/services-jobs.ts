@@ -4,16 +4,23 @@
  */
 import type { Channel } from '../../bots/core/channel.ts';
 import type { ChannelName, ChannelSender } from '../../bots/core/messenger.ts';
+import type { ScheduleKind } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
+import { digestScheduleHandler, weeklyScheduleHandler } from '../domains/digest/schedule-handlers.ts';
 import { createHelpEscalation } from '../domains/help/escalation.ts';
+import type { KindRules } from '../domains/items/kind-rules.ts';
 import { launderAnonymousItems, sealAllLegacyAuthors } from '../domains/items/launder.ts';
 import { convertUnsupportedMotions } from '../domains/motions/conversion.ts';
 import { createNewsBroadcast } from '../domains/news/broadcast.ts';
 import { createPollJobs } from '../domains/polls/jobs.ts';
+import { pollScheduleHandler } from '../domains/polls/schedule-handler.ts';
 import type { ChatMembers } from '../domains/polls/store.ts';
-import { createScheduleHandlers } from '../domains/schedules/handlers.ts';
+import {
+  type HandlerDeps,
+  messageScheduleHandler,
+  remindersScheduleHandler,
+} from '../domains/schedules/handlers.ts';
 import { ensureSystemSchedules } from '../domains/schedules/system.ts';
-import { createRunNow, createScheduleTick } from '../domains/schedules/tick.ts';
 import type { MotionRules } from '../kernel/config.ts';
 import type { Ctx } from '../kernel/ctx.ts';
 import { createExpirySweep } from '../pipeline/conversation-expiry.ts';
@@ -21,6 +28,8 @@ import { createInboxProcessor } from '../pipeline/inbox-processor.ts';
 import { createIntakePressure, inboxWorkerPause } from '../pipeline/intake-pressure.ts';
 import { createOutboxDispatcher } from '../pipeline/outbox-dispatcher.ts';
 import { sweepPersonLimits } from '../pipeline/person-limits.ts';
+import type { ScheduleHandler } from '../pipeline/schedules/handler.ts';
+import { createRunNow, createScheduleTick } from '../pipeline/schedules/tick.ts';
 import { sweepSendBudget } from '../pipeline/send-budget.ts';
 import { redactIncoming } from '../pipeline/web-history.ts';
 import { effectHandlers } from './effects.ts';
@@ -31,7 +40,23 @@ export interface JobParts {
   engine: Engine;
   channels: readonly Channel[];
   motionRules: MotionRules;
+  kindRules: KindRules;
   chatMembers: ChatMembers;
+}
+
+/**
+ * A handler for every kind of schedule, each from the capability it belongs to: a kind without
+ * one does not compile. The tick and run-now look them up by a schedule's kind.
+ */
+function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<ScheduleKind, ScheduleHandler> {
+  const handlers: Record<ScheduleKind, ScheduleHandler> = {
+    message: messageScheduleHandler(deps),
+    digest: digestScheduleHandler(deps),
+    weekly_summary: weeklyScheduleHandler(deps),
+    poll: pollScheduleHandler,
+    reminders: remindersScheduleHandler(deps),
+  };
+  return new Map(Object.entries(handlers) as [ScheduleKind, ScheduleHandler][]);
 }
 
 /** One step of each job, for the table and for tests and tools that drive the work by hand. */
@@ -49,6 +74,7 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
     keyRing: keys,
     helpAckHours: config.HELP_ACK_HOURS,
     motionRules,
+    kindRules: parts.kindRules,
     publicUrl,
     redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
   });

@@ -25,6 +25,7 @@ import type { Logger } from '../kernel/log.ts';
 import { createMetrics } from '../kernel/metrics.ts';
 import type { LarkConfig } from '../pipeline/channels.ts';
 import { jobLoops } from './job-table.ts';
+import { kindRulesOf } from './kind-rules.ts';
 import { buildChannels } from './services-channels.ts';
 import { buildIntake } from './services-intake.ts';
 import { buildJobSteps, jobTable } from './services-jobs.ts';
@@ -154,7 +155,9 @@ export function createServices(deps: ServiceDeps) {
     cosignDays: config.MOTION_COSIGN_DAYS,
     answerDays: config.MOTION_ANSWER_DAYS,
   };
-  const jobs = buildJobSteps(ctx, deps, { engine, channels, motionRules, chatMembers });
+  // What each kind of item adds to a move beyond its lifecycle.
+  const kindRules = kindRulesOf(motionRules);
+  const jobs = buildJobSteps(ctx, deps, { engine, channels, motionRules, kindRules, chatMembers });
   const table = jobTable(ctx, deps, jobs);
   const running = jobLoops(table, ctx.log);
   waking.attach(running.kick);
@@ -162,7 +165,7 @@ export function createServices(deps: ServiceDeps) {
   const app = createApp(ctx, {
     adminToken: config.ADMIN_TOKEN,
     channelRoutes: channels.flatMap((channel) => (channel.routes ? [channel.routes(intake)] : [])),
-    motionRules,
+    kindRules,
     runSchedule: jobs.runSchedule,
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),

@@ -11,6 +11,7 @@ import type { Role } from '../../flows/engine/roles.ts';
 import { commands, flows } from '../../flows/registry.ts';
 import { createEffectPort } from '../../src/pipeline/effects.ts';
 import { effectHandlers } from '../../src/runtime/effects.ts';
+import { kindRulesOf } from '../../src/runtime/kind-rules.ts';
 import { createWorld, fingerprint, type Member, type World } from '../support/access-world.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack } from '../support/stack.ts';
@@ -208,6 +209,7 @@ describe(`every chat flow and command, by everyone (${primaryKind})`, () => {
             inbound: { channel: 'web', chat: { id: `access-port-${actor}`, type: 'private' } },
             now: clock,
             timeZone: 'Asia/Shanghai',
+            kindRules: kindRulesOf({ cosigners: 2, answerDays: 90 }),
             keyRing: fixture.stack.keyRing,
             helpAckHours: 24,
             motionRules: { cosigners: 2, cosignDays: 7, answerDays: 90 },

@@ -17,6 +17,7 @@ import { acceptInbound } from '../../src/pipeline/inbox.ts';
 import { createInboxProcessor } from '../../src/pipeline/inbox-processor.ts';
 import { createOutboxDispatcher } from '../../src/pipeline/outbox-dispatcher.ts';
 import { effectHandlers } from '../../src/runtime/effects.ts';
+import { kindRulesOf } from '../../src/runtime/kind-rules.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 import { clearLeftoverWork, keys, log, repliesIn, scriptedSender, updated } from './job-helpers.ts';
 
@@ -47,6 +48,7 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       engine: e,
       log,
       timeZone: 'Asia/Shanghai',
+      kindRules: kindRulesOf({ cosigners: 2, answerDays: 90 }),
       now: () => new Date(),
       keyRing,
     });

@@ -72,7 +72,7 @@ export async function openCase(deps: ConsoleDeps, user: ConsoleUser, ref: string
     keyRing: deps.keyRing,
     now: deps.now(),
     timeZone: deps.timeZone,
-    motionRules: deps.motionRules,
+    kindRules: deps.kindRules,
   });
   if (!viewed.ok) return viewed.reason === 'not_yours' ? ('not_yours' as const) : ('not_found' as const);
   return {

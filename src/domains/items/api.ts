@@ -14,6 +14,7 @@ import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import type { Logger } from '../../kernel/log.ts';
 import { satisfactionReport, unitAndDescendants } from '../people/directory.ts';
 import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './api-schemas.ts';
+import type { KindRules } from './kind-rules.ts';
 import { changeStatus, getSubmission, listSubmissions, type StatusChangeResult } from './store.ts';
 
 export interface ItemsApiDeps {
@@ -25,7 +26,8 @@ export interface ItemsApiDeps {
   wake: () => void;
   /** Opens help requests for the audited read of one case, and seals replies to them. */
   keyRing: KeyRing;
-  motionRules: { cosigners: number; answerDays: number };
+  /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
+  kindRules: KindRules;
 }
 
 const text = {
@@ -154,7 +156,7 @@ export function itemsApi(deps: ItemsApiDeps) {
         keyRing: deps.keyRing,
         ...(body.grade ? { grade: body.grade } : {}),
         ...(body.department ? { department: body.department } : {}),
-        motionRules: deps.motionRules,
+        kindRules: deps.kindRules,
       });
       if (!result.ok) refuseStatusChange(result, ref, body.status);
       deps.wake();

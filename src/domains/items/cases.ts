@@ -12,6 +12,7 @@ import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { auditActor } from '../people/actors.ts';
 import { itemAccess } from './access.ts';
+import type { KindRules } from './kind-rules.ts';
 import { openHelpDetails } from './sealed-details.ts';
 import { changeStatus } from './store.ts';
 
@@ -21,7 +22,8 @@ export interface OfficerScope {
   keyRing: KeyRing;
   now: Date;
   timeZone: string;
-  motionRules: { cosigners: number; answerDays: number };
+  /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
+  kindRules: KindRules;
 }
 
 async function findCase(
@@ -133,7 +135,7 @@ export async function moveCase(
     to: named.status,
     reply: graded ? graded[2]!.trim() : named.reply,
     ...(graded ? { grade: graded[1]!.toUpperCase() as 'A' | 'B' | 'C' | 'D' } : {}),
-    motionRules: officer.motionRules,
+    kindRules: officer.kindRules,
     actor: changeActor(officer.actor),
     now: officer.now,
     timeZone: officer.timeZone,

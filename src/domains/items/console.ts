@@ -2,22 +2,20 @@
  * 建议与提案: the items of the officer's units (all for admins) with filters and search, a CSV of
  * the same list, and one item with its timeline and the form that moves it on (the proposer is
  * told in their chat). Another unit's item is refused and the attempt audited; a help request's
- * read is audited as in chat. A registered motion's answer can be given more time, with a reason
- * (the officer API's extend). This file holds one item and its forms; the list has its own file.
+ * read is audited as in chat. A registered motion's page also has the form that gives its answer
+ * more time (handled by the motions' own `console-extend.ts`). This file holds one item and its
+ * forms; the list has its own file.
  */
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { statusLabel } from '../../../flows/lifecycles.ts';
+import { grades } from '../../../flows/motion/lifecycle.ts';
 import { gradeLabels } from '../../../flows/notices.ts';
-import { formatTime, type L10n, t } from '../../../kernel/l10n.ts';
-import { charCount } from '../../../kernel/text.ts';
+import { formatTime, t } from '../../../kernel/l10n.ts';
 import { gate, type Notice, pageUser } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { type Html, page } from '../../console/layout.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
-import { extendBody } from '../motions/api.ts';
-import { extendMotion } from '../motions/deadline.ts';
-import { grades } from '../motions/rules.ts';
 import { maxReplyLength } from './api-schemas.ts';
 import { consoleAccess, itemNotFound, itemNotYours, readableItem } from './console-access.ts';
 import { exportItems, listPage } from './console-list.ts';
@@ -32,12 +30,11 @@ export function itemPages(deps: ConsoleDeps) {
     .get('/console/items', gate(deps, 'item.list'), (c) => listPage(c, deps))
     .get('/console/items.csv', gate(deps, 'item.list'), (c) => exportItems(c, deps))
     .get('/console/items/:ref', gate(deps, 'item.read'), (c) => showItem(c, deps))
-    .post('/console/items/:ref/status', gate(deps, 'item.move'), (c) => moveItem(c, deps))
-    .post('/console/items/:ref/extend', gate(deps, 'item.extend'), (c) => extendItem(c, deps));
+    .post('/console/items/:ref/status', gate(deps, 'item.move'), (c) => moveItem(c, deps));
 }
 
 /** One item's page, or null if there is none, or 'not_yours' (the refusal audited). */
-async function detailPage(
+export async function detailPage(
   deps: ConsoleDeps,
   user: ConsoleUser,
   ref: string,
@@ -139,48 +136,4 @@ async function moveItem(c: Context<ConsoleEnv, '/console/items/:ref/status'>, de
   const shown = await detailPage(deps, user, ref, notice);
   if (!shown || shown === 'not_yours') return c.html(itemNotFound(user.language), 404);
   return c.html(shown, notice.ok ? 200 : 400);
-}
-
-/** Gives a registered motion's answer more time, with the reason the proposer is sent. */
-async function extendItem(c: Context<ConsoleEnv, '/console/items/:ref/extend'>, deps: ConsoleDeps) {
-  const user = c.get('user');
-  const ref = c.req.param('ref').trim().toUpperCase().slice(0, 40);
-  const form = await c.req.parseBody();
-  const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
-  const allowed = await consoleAccess(deps, user, 'item.extend', ref);
-  if (allowed === 'not_found') return c.html(itemNotFound(user.language), 404);
-  if (allowed === 'not_yours') return c.html(itemNotYours(user.language), 403);
-  const typed = { days: field('days'), reason: field('reason') };
-  const refuse = async (message: L10n, status: 400 | 409) => {
-    const shown = await detailPage(deps, user, ref, { ok: false, text: message }, typed);
-    if (!shown || shown === 'not_yours') return c.html(itemNotFound(user.language), 404);
-    return c.html(shown, status);
-  };
-  // The officer API's checks: its schema, then at most 500 characters of reason.
-  const parsed = extendBody.safeParse({
-    days: /^\d{1,3}$/.test(typed.days) ? Number(typed.days) : Number.NaN,
-    reason: typed.reason,
-  });
-  if (!parsed.success) return refuse(text.badExtend, 400);
-  const given = charCount(parsed.data.reason);
-  if (given > 500) return refuse(text.reasonTooLong(given), 400);
-  const result = await extendMotion(deps.db, {
-    referenceCode: ref,
-    ...parsed.data,
-    now: deps.now(),
-    timeZone: deps.timeZone,
-    keyRing: deps.keyRing,
-    actor: { type: user.person ? 'officer' : 'admin_token', id: user.person?.id ?? null },
-  });
-  if (!result.ok) {
-    if (result.reason === 'not_found') return c.html(itemNotFound(user.language), 404);
-    return refuse(text.notOpen, 409);
-  }
-  deps.wake();
-  const shown = await detailPage(deps, user, ref, {
-    ok: true,
-    text: text.extended(formatTime(result.answerDueAt, deps.timeZone)),
-  });
-  if (!shown || shown === 'not_yours') return c.html(itemNotFound(user.language), 404);
-  return c.html(shown);
 }

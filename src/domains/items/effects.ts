@@ -11,7 +11,7 @@ import { createSuggestion, getMine, listMine } from './store.ts';
 
 /** What an officer's case commands need: who they are, with their role, and the rules of motions. */
 const officerOf = async (tx: Db, scope: EffectScope) => ({
-  motionRules: scope.motionRules,
+  kindRules: scope.kindRules,
   actor: await actorWithRole(tx, scope.personId, scope.role),
   keyRing: scope.keyRing,
   now: scope.now,

@@ -5,11 +5,11 @@
  */
 
 import { isItemStatus, statusLabel } from '../../../flows/lifecycles.ts';
+import type { Grade } from '../../../flows/motion/lifecycle.ts';
 import { type L10n, t } from '../../../kernel/l10n.ts';
 import type { Notice } from '../../console/access.ts';
 import type { ConsoleDeps } from '../../console/context.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
-import type { Grade } from '../motions/rules.ts';
 import { statusChangeText } from './api.ts';
 import { maxReplyLength } from './api-schemas.ts';
 import { changeStatus } from './store.ts';
@@ -81,7 +81,7 @@ export async function moveFromConsole(
     keyRing: deps.keyRing,
     ...(move.grade ? { grade: move.grade } : {}),
     ...(move.department && move.department.length >= 2 ? { department: move.department } : {}),
-    motionRules: deps.motionRules,
+    kindRules: deps.kindRules,
   });
   if (result.ok) {
     deps.wake();

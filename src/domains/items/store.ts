@@ -11,14 +11,15 @@ import {
 } from '../../../db/schema/index.ts';
 import type { ItemDetail, MineItem } from '../../../flows/commands/item-effects.ts';
 import { checkMove, type ItemStatus, nextStatuses } from '../../../flows/lifecycles.ts';
+import type { Grade } from '../../../flows/motion/lifecycle.ts';
 import type { SuggestionDraft } from '../../../flows/suggestion/draft.ts';
 import type { SuggestionStatus } from '../../../flows/suggestion/lifecycle.ts';
 import { yearIn } from '../../../kernel/l10n.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
-import { checkMotionMove, type Grade, type MotionMoveCheck } from '../motions/rules.ts';
 import { authorColumns, authoredBy, authorTime } from './authors.ts';
 import { recordFiling } from './filing.ts';
+import type { KindMoveCheck, KindRules } from './kind-rules.ts';
 import { containsPattern } from './like.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 import { openHelpDetails } from './sealed-details.ts';
@@ -265,16 +266,17 @@ export interface StatusChangeRequest {
   timeZone: string;
   /** Seals what is written about a help request. */
   keyRing: KeyRing;
-  /** Motions: the answer's grade, the department it is assigned to, and the rules. */
+  /** Motions: the answer's grade and the department it is assigned to. */
   grade?: Grade;
   department?: string;
-  motionRules?: { cosigners: number; answerDays: number };
+  /** What each kind adds to a move beyond its lifecycle (a motion's co-signers, deadline, grade). */
+  kindRules: KindRules;
 }
 
 /** A move's extra columns once it may be made, or the result that refuses it. */
-type MoveCheck = Extract<MotionMoveCheck, { ok: true }> | { ok: false; refused: StatusChangeResult };
+type MoveCheck = Extract<KindMoveCheck, { ok: true }> | { ok: false; refused: StatusChangeResult };
 
-/** Checks a move against the kind's lifecycle, then a motion's own rules (which may write, as a conversion does). */
+/** Checks a move against the kind's lifecycle, then the kind's own rule (which may write, as a motion's conversion does). */
 async function checkStatusChange(
   tx: Db,
   submission: SubmissionRow,
@@ -290,19 +292,17 @@ async function checkStatusChange(
         : ({ ok: false, reason: 'not_allowed', kind, from, allowed: nextStatuses(kind, from) } as const);
     return { ok: false, refused };
   }
-  const motion =
-    kind === 'motion'
-      ? await checkMotionMove(tx, submission, {
-          to: request.to,
-          now: request.now,
-          ...(request.grade ? { grade: request.grade } : {}),
-          ...(request.department ? { department: request.department } : {}),
-          cosigners: request.motionRules?.cosigners ?? 2,
-          answerDays: request.motionRules?.answerDays ?? 90,
-          timeZone: request.timeZone,
-        })
-      : ({ ok: true, set: {} } as const);
-  return motion.ok ? motion : { ok: false, refused: { ok: false, reason: motion.reason } };
+  const rule = request.kindRules[kind];
+  const extra = rule
+    ? await rule(tx, submission, {
+        to: request.to,
+        now: request.now,
+        timeZone: request.timeZone,
+        ...(request.grade ? { grade: request.grade } : {}),
+        ...(request.department ? { department: request.department } : {}),
+      })
+    : ({ ok: true, set: {} } as const);
+  return extra.ok ? extra : { ok: false, refused: { ok: false, reason: extra.reason } };
 }
 
 /** Writes the move: the item's new status, its timeline event (a help request's reply sealed), the audit. */
@@ -310,7 +310,7 @@ async function recordStatusChange(
   tx: Db,
   submission: SubmissionRow,
   request: StatusChangeRequest,
-  set: Extract<MotionMoveCheck, { ok: true }>['set'],
+  set: Extract<KindMoveCheck, { ok: true }>['set'],
 ): Promise<void> {
   const from = submission.status;
   const sensitive = submission.kind === 'help_request';

@@ -6,10 +6,11 @@
 import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { motionCosigners, type SubmissionRow } from '../../../db/schema/index.ts';
+import type { Grade } from '../../../flows/motion/lifecycle.ts';
+import type { KindMoveCheck, KindMoveRule } from '../items/kind-rules.ts';
 import { spawnSuggestion } from './conversion.ts';
 
-export const grades = ['A', 'B', 'C', 'D'] as const;
-export type Grade = (typeof grades)[number];
+export type { Grade } from '../../../flows/motion/lifecycle.ts';
 
 export interface MotionMove {
   to: string;
@@ -25,9 +26,13 @@ export interface MotionMove {
 
 export const sendBackDays = 7;
 
-export type MotionMoveCheck =
-  | { ok: true; set: Partial<Pick<SubmissionRow, 'answerDueAt' | 'assignedAt' | 'grade' | 'details'>> }
-  | { ok: false; reason: 'not_cosigned' | 'grade_required' | 'send_back_closed' };
+export type MotionMoveCheck = KindMoveCheck;
+
+/** The motion's rule for the items' lifecycle, with the congress's numbers (MOTION_COSIGNERS, MOTION_ANSWER_DAYS). */
+export const motionMoveRule =
+  (rules: { cosigners: number; answerDays: number }): KindMoveRule =>
+  (tx, motion, move) =>
+    checkMotionMove(tx, motion, { ...move, ...rules });
 
 export async function checkMotionMove(
   tx: Db,

@@ -12,7 +12,7 @@ import type { L10n } from '../../../kernel/l10n.ts';
 import { timeZone } from '../../kernel/config.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
-import { createSchedule } from '../schedules/store.ts';
+import { createSchedule } from '../../pipeline/schedules/store.ts';
 import { cancelPoll, closePoll } from './close.ts';
 import { createPoll } from './store.ts';
 

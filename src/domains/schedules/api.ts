@@ -10,9 +10,10 @@ import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson } from '../../../kernel/http/json-body.ts';
 import { type ApiEnv, allow } from '../../http/api-access.ts';
 import { timeZone } from '../../kernel/config.ts';
+import { createSchedule, listSchedules, type ScheduleCheck } from '../../pipeline/schedules/store.ts';
 import type { scheduleView } from './api-doc.ts';
 import { messagePayload } from './handlers.ts';
-import { changeSchedule, createSchedule, listSchedules, type ScheduleCheck } from './store.ts';
+import { changeSchedule } from './store.ts';
 
 const cron = z.string().trim().min(9).max(100);
 

@@ -6,7 +6,8 @@ import { type ScheduleRow, schedules } from '../../../db/schema/index.ts';
 import type { ScheduleBrief } from '../../../flows/commands/schedule-effects.ts';
 import type { EffectResults } from '../../../flows/effects.ts';
 import { clipText } from '../../../kernel/text.ts';
-import { changeSchedule, createSchedule, digestScheduleOf, listSchedules, scheduleByNo } from './store.ts';
+import { createSchedule, listSchedules, scheduleByNo } from '../../pipeline/schedules/store.ts';
+import { changeSchedule, digestScheduleOf } from './store.ts';
 
 export const briefOfSchedule = (row: ScheduleRow): ScheduleBrief => ({
   no: row.no,

@@ -15,8 +15,9 @@ import type { ConsoleUser } from '../../console/sessions.ts';
 import { toCsv } from '../../http/csv.ts';
 import { timeZone as timeZoneSchema } from '../../kernel/config.ts';
 import { audit } from '../../pipeline/audit.ts';
+import { listSchedules, scheduleByNo } from '../../pipeline/schedules/store.ts';
 import { csvResponse } from '../items/csv.ts';
-import { changeSchedule, listSchedules, scheduleByNo } from './store.ts';
+import { changeSchedule } from './store.ts';
 
 const text = {
   title: { zh: '定时任务', en: 'Schedules' },

@@ -1,35 +1,13 @@
 /**
- * Schedules as officers manage them (officer API and chat): list, create a message schedule,
- * change the cron or time zone, pause and resume. A changed or resumed schedule fires from now
- * on; what it would have fired while paused is not run late.
+ * Schedules as officers manage them (officer API and chat): change the cron or time zone, pause
+ * and resume, and find a person's own digest. A changed or resumed schedule fires from now on;
+ * what it would have fired while paused is not run late. Checking, creating and listing are the
+ * scheduling mechanism's (src/pipeline/schedules/store.ts).
  */
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
-import { type ScheduleKind, type ScheduleRow, schedules } from '../../../db/schema/index.ts';
-import { CronError, nextFireTime, parseCron } from './cron.ts';
-
-export type ScheduleCheck =
-  | { ok: true; nextFireAt: Date }
-  | { ok: false; reason: 'bad_cron'; detail: string }
-  | { ok: false; reason: 'never' };
-
-/** Whether the expression reads and ever fires, in that zone, after `now`. */
-export function checkCron(cron: string, timeZone: string, now: Date): ScheduleCheck {
-  try {
-    const at = nextFireTime(parseCron(cron), now, timeZone);
-    return at ? { ok: true, nextFireAt: at } : { ok: false, reason: 'never' };
-  } catch (error) {
-    if (error instanceof CronError) return { ok: false, reason: 'bad_cron', detail: error.message };
-    throw error;
-  }
-}
-
-export const listSchedules = (db: Db) => db.select().from(schedules).orderBy(asc(schedules.no));
-
-export async function scheduleByNo(db: Db, no: number): Promise<ScheduleRow | null> {
-  const [row] = await db.select().from(schedules).where(eq(schedules.no, no));
-  return row ?? null;
-}
+import { type ScheduleRow, schedules } from '../../../db/schema/index.ts';
+import { checkCron, type ScheduleCheck } from '../../pipeline/schedules/store.ts';
 
 export interface ScheduleChange {
   enabled?: boolean;
@@ -63,27 +41,6 @@ export async function changeSchedule(
       nextFireAt: retimed || (enabled && !current.enabled) ? check.nextFireAt : current.nextFireAt,
     })
     .where(eq(schedules.id, current.id))
-    .returning();
-  return { ok: true, row: row! };
-}
-
-export async function createSchedule(
-  db: Db,
-  input: {
-    name: string;
-    cron: string;
-    timeZone: string;
-    kind: ScheduleKind;
-    payload: Record<string, unknown>;
-    enabled: boolean;
-  },
-  now: Date,
-): Promise<{ ok: true; row: ScheduleRow } | Exclude<ScheduleCheck, { ok: true }>> {
-  const check = checkCron(input.cron, input.timeZone, now);
-  if (!check.ok) return check;
-  const [row] = await db
-    .insert(schedules)
-    .values({ ...input, nextFireAt: check.nextFireAt, createdAt: now })
     .returning();
   return { ok: true, row: row! };
 }

@@ -9,6 +9,7 @@ import { auditLog, people, polls } from '../../../db/schema/index.ts';
 import { createKeyRing, generateDataKey } from '../../../src/kernel/crypto/sealed.ts';
 import { createEffectPort } from '../../../src/pipeline/effects.ts';
 import { effectHandlers } from '../../../src/runtime/effects.ts';
+import { kindRulesOf } from '../../../src/runtime/kind-rules.ts';
 import { primaryKind } from '../../support/databases.ts';
 import { bubbleText, useStack, verifiedVisitor, webPerson } from '../../support/stack.ts';
 
@@ -171,6 +172,7 @@ describe(`投票 in the web chat (${primaryKind})`, () => {
       keyRing: createKeyRing(generateDataKey()),
       helpAckHours: 24,
       motionRules: { cosigners: 2, cosignDays: 7, answerDays: 90 },
+      kindRules: kindRulesOf({ cosigners: 2, answerDays: 90 }),
       publicUrl: 'http://localhost:8787',
     };
     const made = await db().transaction(async (tx) => {

@@ -7,12 +7,10 @@
  */
 import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
-import { type ScheduleRow, scheduleRuns, schedules } from '../../../db/schema/index.ts';
+import { scheduleRuns, schedules } from '../../../db/schema/index.ts';
 import { errorFields, type Logger } from '../../kernel/log.ts';
 import { type CronSchedule, nextFireTime, parseCron } from './cron.ts';
-
-/** Queues one fire's work inside the claiming transaction. */
-export type ScheduleHandler = (tx: Db, schedule: ScheduleRow, fireAt: Date) => Promise<void>;
+import type { ScheduleHandler } from './handler.ts';
 
 export interface TickDeps {
   db: Db;

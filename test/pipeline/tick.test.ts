@@ -5,14 +5,11 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { type ScheduleKind, scheduleRuns, schedules } from '../../../db/schema/index.ts';
-import {
-  createRunNow,
-  createScheduleTick,
-  type ScheduleHandler,
-} from '../../../src/domains/schedules/tick.ts';
-import { createLogger } from '../../../src/kernel/log.ts';
-import { primaryKind, useDatabase } from '../../support/databases.ts';
+import { type ScheduleKind, scheduleRuns, schedules } from '../../db/schema/index.ts';
+import { createLogger } from '../../src/kernel/log.ts';
+import type { ScheduleHandler } from '../../src/pipeline/schedules/handler.ts';
+import { createRunNow, createScheduleTick } from '../../src/pipeline/schedules/tick.ts';
+import { primaryKind, useDatabase } from '../support/databases.ts';
 
 const database = useDatabase(primaryKind);
 const log = createLogger('error', () => {});
