@@ -8,9 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import pg from 'pg';
 import type { Db } from './handle.ts';
-import { postgresDb } from './postgres.ts';
+import { postgresDb, postgresPool } from './postgres.ts';
 import * as schema from './schema/index.ts';
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir: string | null } | { kind: 'postgres'; url: string };
@@ -55,9 +54,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // A pool error (server gone) must not crash the process; the next query reports it.
-  pool.on('error', () => {});
+  const pool = postgresPool({ connectionString: url, max: 10 });
   return {
     db: postgresDb(pool),
     kind: 'postgres',

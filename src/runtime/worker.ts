@@ -7,10 +7,9 @@
  * needs a session to outlive one (no advisory locks, no LISTEN/NOTIFY, no session settings).
  * Migrations are applied before deploying (`npm run db:migrate`), not here.
  */
-import pg from 'pg';
 import { fetchTransport, type TokenStore } from '../../bots/lark/fetch-transport.ts';
 import type { LarkMemo } from '../../bots/lark/sender.ts';
-import { postgresDb } from '../../db/postgres.ts';
+import { postgresDb, postgresPool } from '../../db/postgres.ts';
 // Chart.js's browser build, bundled as text (wrangler.toml's Text rule).
 import chartJs from '../../node_modules/chart.js/dist/chart.umd.min.js';
 import { type Config, ConfigError, loadConfig } from '../kernel/config.ts';
@@ -73,12 +72,11 @@ function settle(env: WorkerEnv): Settled {
 /** One invocation's database and services; `close` ends its pool. */
 async function open(env: WorkerEnv, onWake?: (job: WakeableJob) => void) {
   const { config, log, keyRing } = settle(env);
-  const pool = new pg.Pool({
+  const pool = postgresPool({
     connectionString: env.HYPERDRIVE?.connectionString ?? config.DATABASE_URL,
     max: 4,
     connectionTimeoutMillis: 10_000,
   });
-  pool.on('error', () => {});
   const db = postgresDb(pool);
   const close = () => pool.end().catch(() => undefined);
   try {
