@@ -73,20 +73,12 @@ export function createApp(ctx: Ctx, parts: AppParts) {
   app.route(
     '/',
     consoleRoutes({
+      ...ctx,
       signIns,
-      db,
-      log,
-      now,
-      timeZone: ctx.timeZone,
       adminToken: parts.adminToken,
-      publicUrl: ctx.publicUrl,
-      keyRing: ctx.keys,
       kindRules: parts.kindRules,
-      wake: ctx.wake.outbox,
       chartScript: parts.chartScript,
       wechatQr: parts.wechatQr ?? (() => null),
-      wakeNews: ctx.wake.news,
-      wakePolls: ctx.wake.polls,
       runSchedule: parts.runSchedule,
     }),
   );

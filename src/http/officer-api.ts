@@ -28,27 +28,14 @@ export interface OfficerApiParts {
 }
 
 export function officerApi(ctx: Ctx, parts: OfficerApiParts) {
-  const { db, log, now, timeZone, keys: keyRing, publicUrl, wake } = ctx;
   return new Hono<ApiEnv>()
     .use('*', requireBearer(parts.adminToken, parts.signIns, 'api'))
     .use('*', bearerActor)
-    .route('/', directoryApi({ db, log, now, keyRing }))
-    .route('/', exportApi({ db, keyRing, timeZone, now }))
-    .route('/', motionsApi({ db, now, timeZone, wake: wake.outbox, keyRing }))
-    .route(
-      '/',
-      schedulesApi({
-        db,
-        now,
-        timeZone,
-        runNow: parts.runSchedule,
-        wake: () => {
-          wake.outbox();
-          wake.news();
-        },
-      }),
-    )
-    .route('/', newsApi({ db, now, publicUrl, wake: wake.news }))
-    .route('/', pollsApi({ db, now, timeZone, wake: wake.outbox, wakePolls: wake.polls, keyRing }))
-    .route('/', itemsApi({ db, timeZone, log, now, wake: wake.outbox, keyRing, kindRules: parts.kindRules }));
+    .route('/', directoryApi(ctx))
+    .route('/', exportApi(ctx))
+    .route('/', motionsApi(ctx))
+    .route('/', schedulesApi(ctx, { runNow: parts.runSchedule }))
+    .route('/', newsApi(ctx))
+    .route('/', pollsApi(ctx))
+    .route('/', itemsApi(ctx, { kindRules: parts.kindRules }));
 }

@@ -4,27 +4,20 @@
  * processor, which judges expiry by when the person actually spoke.
  */
 import { and, eq, isNotNull, lte, notExists, sql } from 'drizzle-orm';
-import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, people } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
-import type { KeyRing } from '../kernel/crypto/sealed.ts';
-import type { Logger } from '../kernel/log.ts';
+import type { Ctx } from '../kernel/ctx.ts';
 import { saveConversation, stateOf } from './conversations.ts';
 import { enqueue } from './outbox.ts';
 
-export interface ExpiryDeps {
-  db: Db;
-  engine: Engine;
-  log: Logger;
-  timeZone: string;
-  now: () => Date;
-  keyRing: KeyRing;
-}
-
-/** Ends up to `batch` expired conversations; resolves to how many. */
-export function createExpirySweep(deps: ExpiryDeps, batch = 50): () => Promise<number> {
+/** Ends up to `batch` (50 unless given) expired conversations; resolves to how many. */
+export function createExpirySweep(
+  ctx: Pick<Ctx, 'db' | 'now' | 'log' | 'timeZone' | 'keys'>,
+  options: { engine: Engine; batch?: number },
+): () => Promise<number> {
+  const batch = options.batch ?? 50;
   return () =>
-    deps.db.transaction(async (tx) => {
+    ctx.db.transaction(async (tx) => {
       const rows = await tx
         .select({ conversation: conversations, language: people.language, role: people.role })
         .from(conversations)
@@ -32,7 +25,7 @@ export function createExpirySweep(deps: ExpiryDeps, batch = 50): () => Promise<n
         .where(
           and(
             isNotNull(conversations.flow),
-            lte(conversations.expiresAt, deps.now()),
+            lte(conversations.expiresAt, ctx.now()),
             notExists(
               tx
                 .select({ one: sql`1` })
@@ -46,22 +39,22 @@ export function createExpirySweep(deps: ExpiryDeps, batch = 50): () => Promise<n
       for (const { conversation, language, role } of rows) {
         const state = stateOf(conversation);
         if (state) {
-          const notice = deps.engine.expiryNotice(state, {
-            now: deps.now(),
+          const notice = options.engine.expiryNotice(state, {
+            now: ctx.now(),
             lang: language,
-            timeZone: deps.timeZone,
+            timeZone: ctx.timeZone,
             chatType: 'private',
             role,
           });
           if (notice) {
-            await enqueue(tx, deps.keyRing, [
+            await enqueue(tx, ctx.keys, [
               { channel: conversation.channel, chatId: conversation.chatId, message: notice },
             ]);
           }
         }
         await saveConversation(tx, conversation.key, null);
       }
-      if (rows.length > 0) deps.log.info('conversations.expired', { count: rows.length });
+      if (rows.length > 0) ctx.log.info('conversations.expired', { count: rows.length });
       return rows.length;
     });
 }

@@ -17,7 +17,8 @@ import { launderAnonymousItems } from '../domains/items/launder.ts';
 import { resolvePerson } from '../domains/people/people.ts';
 import type { MotionRules } from '../kernel/config.ts';
 import { type KeyRing, UnknownKeyError } from '../kernel/crypto/sealed.ts';
-import { errorFields, type Logger } from '../kernel/log.ts';
+import type { Ctx } from '../kernel/ctx.ts';
+import { errorFields } from '../kernel/log.ts';
 import { lockConversation, saveConversation } from './conversations.ts';
 import type { EffectHandlers } from './effect-handlers.ts';
 import { createEffectPort } from './effects.ts';
@@ -25,14 +26,12 @@ import { openInbound } from './inbox.ts';
 import { enqueue } from './outbox.ts';
 import { openFlowState, sealFlowState } from './sensitive.ts';
 
-export interface InboxProcessorDeps {
-  db: Db;
+/** What the processor reads of the context; `keys` seals what the flows hand over (help requests). */
+type ProcessorCtx = Pick<Ctx, 'db' | 'now' | 'log' | 'timeZone' | 'keys' | 'publicUrl'>;
+
+/** The processor's own settings and parts. */
+interface ProcessorOptions {
   engine: Engine;
-  log: Logger;
-  timeZone: string;
-  now: () => Date;
-  /** Seals sensitive text the flows hand over (help requests). */
-  keyRing: KeyRing;
   /** Channels that keep their own copy of what people sent (web chat history) blank it here. */
   redactors?: ReadonlyMap<ChannelName, (tx: Db, inbound: Inbound) => Promise<void>>;
   /** Hours within which an officer must acknowledge a help request (default 24). */
@@ -41,8 +40,6 @@ export interface InboxProcessorDeps {
   motionRules?: MotionRules;
   /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
   kindRules: KindRules;
-  /** Where people reach this server (links to news pages). */
-  publicUrl?: string;
   /** Attempts before an event is given up on and the person is told. */
   maxAttempts?: number;
   /** Every capability's effect handlers (src/runtime/effects.ts). */
@@ -55,9 +52,9 @@ const apology = {
 };
 
 /** Processes at most one event; resolves to true when there was one. */
-export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<boolean> {
-  const { db, log } = deps;
-  const maxAttempts = deps.maxAttempts ?? 5;
+export function createInboxProcessor(ctx: ProcessorCtx, options: ProcessorOptions): () => Promise<boolean> {
+  const { db, log } = ctx;
+  const maxAttempts = options.maxAttempts ?? 5;
   const earlier = alias(inbox, 'earlier');
 
   return async () => {
@@ -91,7 +88,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
 
       try {
         // A savepoint: a failure undoes this event's writes but keeps the lock to record the failure.
-        launder = await tx.transaction((sp) => processEvent(sp, row, deps));
+        launder = await tx.transaction((sp) => processEvent(sp, row, ctx, options));
         await tx.update(inbox).set({ status: 'done', processedAt: new Date() }).where(eq(inbox.id, row.id));
         log.debug('inbox.processed', { id: row.id, channel: row.channel });
       } catch (error) {
@@ -123,7 +120,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
             nextAttemptAt: sql`now() + make_interval(secs => ${2 ** attempts})`,
           })
           .where(eq(inbox.id, row.id));
-        if (failed) await tellPersonItFailed(tx, row, deps.keyRing);
+        if (failed) await tellPersonItFailed(tx, row, ctx.keys);
       }
       return true;
     });
@@ -135,8 +132,15 @@ export function createInboxProcessor(deps: InboxProcessorDeps): () => Promise<bo
 }
 
 /** Processes one event; resolves to whether it wrote an anonymous item as its author (to launder). */
-async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Promise<boolean> {
-  const inbound = await openInbound(deps.keyRing, row.payload);
+async function processEvent(
+  tx: Db,
+  row: InboxRow,
+  ctx: ProcessorCtx,
+  options: ProcessorOptions,
+): Promise<boolean> {
+  const { keys, timeZone } = ctx;
+  const { engine } = options;
+  const inbound = await openInbound(keys, row.payload);
   const person = await resolvePerson(tx, inbound);
   const state = await openFlowState(
     await lockConversation(tx, {
@@ -146,14 +150,14 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
       personId: person.id,
       chatType: inbound.chat.type,
     }),
-    deps.keyRing,
+    keys,
   );
   // The person's time is when they spoke, not when a backlog got to it (never later than now).
-  const now = new Date(Math.min(Date.parse(inbound.receivedAt) || Date.now(), deps.now().getTime()));
-  const ctx = {
+  const now = new Date(Math.min(Date.parse(inbound.receivedAt) || Date.now(), ctx.now().getTime()));
+  const turn = {
     now,
     lang: person.language,
-    timeZone: deps.timeZone,
+    timeZone,
     chatType: inbound.chat.type,
     role: person.role,
   };
@@ -163,30 +167,30 @@ async function processEvent(tx: Db, row: InboxRow, deps: InboxProcessorDeps): Pr
       personId: person.id,
       inbound,
       now,
-      timeZone: deps.timeZone,
-      keyRing: deps.keyRing,
-      helpAckHours: deps.helpAckHours ?? 24,
+      timeZone,
+      keyRing: keys,
+      helpAckHours: options.helpAckHours ?? 24,
       role: person.role,
-      motionRules: deps.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
-      kindRules: deps.kindRules,
-      publicUrl: deps.publicUrl ?? 'http://localhost:8787',
+      motionRules: options.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
+      kindRules: options.kindRules,
+      publicUrl: ctx.publicUrl,
     },
-    deps.effects,
+    options.effects,
   );
-  const result = await deps.engine.handle({ state, content: inbound.content, ctx, port });
+  const result = await engine.handle({ state, content: inbound.content, ctx: turn, port });
   // A flow's answers are sealed between turns, whatever the flow.
   await saveConversation(
     tx,
     row.conversationKey,
-    result.state ? await sealFlowState(result.state, deps.keyRing) : null,
+    result.state ? await sealFlowState(result.state, keys) : null,
   );
   // An answer given inside a sensitive flow (a help request) is not shown again in the channel's history.
-  if (deps.engine.isSensitive(result.state?.flow) || deps.engine.isSensitive(state?.flow)) {
-    await deps.redactors?.get(inbound.channel)?.(tx, inbound);
+  if (engine.isSensitive(result.state?.flow) || engine.isSensitive(state?.flow)) {
+    await options.redactors?.get(inbound.channel)?.(tx, inbound);
   }
   await enqueue(
     tx,
-    deps.keyRing,
+    keys,
     result.replies.map((message) => ({
       channel: inbound.channel,
       chatId: inbound.chat.id,

@@ -11,8 +11,7 @@ import type { Db } from '../../db/handle.ts';
 import { parseTextVote } from '../../flows/polls/text-vote.ts';
 import { floodText } from '../../kernel/errors.ts';
 import type { PollHook } from '../domains/polls/intake-hook.ts';
-import type { KeyRing } from '../kernel/crypto/sealed.ts';
-import type { Metrics } from '../kernel/metrics.ts';
+import type { Ctx } from '../kernel/ctx.ts';
 import type { PersonLimit } from './flood-guard.ts';
 import { acceptInbound } from './inbox.ts';
 import type { InboxWriter } from './inbox-writer.ts';
@@ -22,13 +21,10 @@ import type { DeliveryMemory } from './recent-keys.ts';
 /** Keeps the sender's message in the history of a channel whose history the server keeps, in the inbox write's transaction. */
 export type KeepShown = (tx: Db, inbound: Inbound, shown: NonNullable<TakeOptions['shown']>) => Promise<void>;
 
-export interface IntakeDeps {
-  db: Db;
-  keys: KeyRing;
-  metrics: Metrics;
+/** The intake's own parts; the context gives the database, keys, counters and wake-ups. */
+interface IntakeOptions {
   /** The inbox write that must succeed before the platform is answered (group commit). */
   accept: InboxWriter;
-  wake: { inbox(): void; outbox(): void };
   /** What polls do with an answer typed or pressed. */
   polls: PollHook;
   /** Refuses a person's messages past so many a minute. */
@@ -39,27 +35,31 @@ export interface IntakeDeps {
   keepShown?: Partial<Record<Inbound['channel'], KeepShown>>;
 }
 
-export function createIntake(deps: IntakeDeps): Intake {
+export function createIntake(
+  ctx: Pick<Ctx, 'db' | 'keys' | 'metrics' | 'wake'>,
+  { accept, polls, floodGuard, recentTextVotes, keepShown }: IntakeOptions,
+): Intake {
+  const { db, keys } = ctx;
   const countVote = (channel: string, cast: boolean) =>
-    deps.metrics.count('tongxin_poll_votes_total', { channel, outcome: cast ? 'recorded' : 'refused' });
+    ctx.metrics.count('tongxin_poll_votes_total', { channel, outcome: cast ? 'recorded' : 'refused' });
   const admit = async (inbound: Pick<Inbound, 'channel' | 'sender'>) =>
-    !deps.floodGuard || (await deps.floodGuard.allow(`${inbound.channel}:${inbound.sender.externalId}`));
+    !floodGuard || (await floodGuard.allow(`${inbound.channel}:${inbound.sender.externalId}`));
 
   async function takeVoteByCode(inbound: Inbound, said: string, options: TakeOptions): Promise<Taken | null> {
     // A delivery answered before is not cast again.
-    const remember = options.redelivers === true ? deps.recentTextVotes : undefined;
+    const remember = options.redelivers === true ? recentTextVotes : undefined;
     if (await remember?.has(inbound.dedupeKey)) return { outcome: 'duplicate' };
-    const vote = await deps.polls.byCode(inbound, said);
+    const vote = await polls.byCode(inbound, said);
     if (!vote) return null;
     countVote(inbound.channel, vote.recorded);
     const inline = options.voteReplyInline === true && vote.reply.type === 'text';
     if (!inline) {
       // An answer typed in a group is answered to the person alone.
       const chatId = inbound.chat.type === 'group' ? inbound.sender.externalId : inbound.chat.id;
-      await enqueue(deps.db, deps.keys, [{ channel: inbound.channel, chatId, message: vote.reply }]);
+      await enqueue(db, keys, [{ channel: inbound.channel, chatId, message: vote.reply }]);
     }
     await remember?.add(inbound.dedupeKey);
-    if (!inline) deps.wake.outbox();
+    if (!inline) ctx.wake.outbox();
     return { outcome: 'vote', recorded: vote.recorded, reply: vote.reply, queued: !inline };
   }
 
@@ -75,27 +75,27 @@ export function createIntake(deps: IntakeDeps): Intake {
         const vote = await takeVoteByCode(inbound, inbound.content.text, options);
         if (vote) return vote;
       }
-      const keep = options.shown ? deps.keepShown?.[inbound.channel] : undefined;
+      const keep = options.shown ? keepShown?.[inbound.channel] : undefined;
       const shown = options.shown;
       const result =
         keep && shown
-          ? await acceptInbound(deps.db, deps.keys, inbound, (tx) => keep(tx, inbound, shown))
-          : await deps.accept(inbound);
+          ? await acceptInbound(db, keys, inbound, (tx) => keep(tx, inbound, shown))
+          : await accept(inbound);
       if (!result.accepted) return { outcome: 'duplicate' };
-      deps.wake.inbox();
+      ctx.wake.inbox();
       return { outcome: 'accepted', id: result.id };
     },
 
     async vote(request) {
-      const answer = await deps.polls.byButton(request);
+      const answer = await polls.byButton(request);
       countVote(request.voter.channel, answer.cast);
       return answer;
     },
 
-    anonymityNote: () => deps.polls.anonymityNote(),
+    anonymityNote: () => polls.anonymityNote(),
 
     async sent(channel, platformMessageId) {
-      const row = await findSent(deps.db, deps.keys, channel, platformMessageId);
+      const row = await findSent(db, keys, channel, platformMessageId);
       if (!row) return null;
       const message = outboundSchema.safeParse(row.payload);
       return message.success ? { chatId: row.chatId, message: message.data } : null;

@@ -13,18 +13,22 @@ import {
   outboundSchema,
   type SendResult,
 } from '../../bots/core/messenger.ts';
-import type { Db } from '../../db/handle.ts';
 import { type OutboxRow, outbox } from '../../db/schema/index.ts';
 import { type KeyRing, UnknownKeyError } from '../kernel/crypto/sealed.ts';
-import { errorFields, type Logger } from '../kernel/log.ts';
-import type { Metrics } from '../kernel/metrics.ts';
+import type { Ctx } from '../kernel/ctx.ts';
+import { errorFields } from '../kernel/log.ts';
 import { hiddenChatPrefix, openOutboxRow } from './outbox.ts';
 import { type ClaimSettings, claimDue, claimOf, putBack } from './outbox-claim.ts';
 
-export interface OutboxDispatcherDeps {
-  db: Db;
+/**
+ * What the dispatcher reads of the context: `keys` open the sealed payloads just before they are
+ * sent (and key a hidden recipient's deliveries); `metrics` count sends by channel and outcome.
+ */
+type DispatcherCtx = Pick<Ctx, 'db' | 'log' | 'keys' | 'metrics'>;
+
+/** The dispatcher's own settings and the channels it sends on. */
+interface OutboxDispatcherOptions {
   senders: ReadonlyMap<ChannelName, ChannelSender>;
-  log: Logger;
   maxAttempts: number;
   /** How long a claimed row stays reserved for the instance sending it. */
   leaseSeconds?: number;
@@ -32,10 +36,6 @@ export interface OutboxDispatcherDeps {
   batchSize?: number;
   /** First retry delay; doubles per attempt, with jitter, capped at ten minutes. */
   baseDelayMs?: number;
-  /** Opens the sealed payloads just before they are sent (and keys a hidden recipient's deliveries). */
-  sealer: Pick<KeyRing, 'open' | 'mac'>;
-  /** Counts sends by channel and outcome. */
-  metrics?: Metrics;
   /**
    * Bulk rows younger than this are left to whoever was handed them (a Workers queue consumer,
    * by uuid); older ones are sent here too, so a hand-off that never arrived loses nothing.
@@ -50,24 +50,27 @@ export interface DispatchScope {
 
 /** Sends one batch; resolves to the number of rows handled (0 when nothing was due). */
 export function createOutboxDispatcher(
-  deps: OutboxDispatcherDeps,
+  ctx: DispatcherCtx,
+  options: OutboxDispatcherOptions,
 ): (scope?: DispatchScope) => Promise<number> {
-  const leaseSeconds = deps.leaseSeconds ?? 30;
+  const leaseSeconds = options.leaseSeconds ?? 30;
   const claim: ClaimSettings = {
-    senders: deps.senders,
+    senders: options.senders,
     leaseSeconds,
-    batchSize: deps.batchSize ?? 20,
-    bulkHandoffSeconds: deps.bulkHandoffSeconds,
+    batchSize: options.batchSize ?? 20,
+    bulkHandoffSeconds: options.bulkHandoffSeconds,
   };
   const dispatch: Dispatch = {
-    deps,
-    baseDelayMs: deps.baseDelayMs ?? 1000,
+    ctx,
+    senders: options.senders,
+    maxAttempts: options.maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? 1000,
     // A send that hangs is abandoned well before its lease ends, so no second claim overlaps it.
     sendTimeoutMs: Math.max(1000, leaseSeconds * 1000 * 0.6),
   };
   return async (scope = {}) => {
     if (scope.uuids?.length === 0) return 0;
-    const rows = await claimDue(deps.db, claim, scope);
+    const rows = await claimDue(ctx.db, claim, scope);
     // One chat's rows are never in the same batch (see the claim), so they can go in parallel.
     // Every send is waited for, even when one fails, so none is still running when this returns.
     const outcomes = await Promise.allSettled(rows.map((row) => record(dispatch, row)));
@@ -77,9 +80,11 @@ export function createOutboxDispatcher(
   };
 }
 
-/** What sending a claimed row needs: the dispatcher's dependencies and its settings. */
+/** What sending a claimed row needs: the context, the channels and the dispatcher's settings. */
 interface Dispatch {
-  deps: OutboxDispatcherDeps;
+  ctx: DispatcherCtx;
+  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  maxAttempts: number;
   baseDelayMs: number;
   sendTimeoutMs: number;
 }
@@ -96,19 +101,19 @@ interface Ready {
 
 /** Sends one claimed row and records the outcome, if the claim is still this one's. */
 async function record(dispatch: Dispatch, row: OutboxRow): Promise<void> {
-  const { deps } = dispatch;
+  const { ctx } = dispatch;
   const stillOurs = claimOf(row);
-  const sender = deps.senders.get(row.channel);
+  const sender = dispatch.senders.get(row.channel);
   // Payloads are sealed at rest; they are opened here, just before they are sent.
-  const opening = await openOutboxRow(deps.sealer, row).then(
+  const opening = await openOutboxRow(ctx.keys, row).then(
     (opened) => ({ opened, error: null }),
     (error: unknown) => ({ opened: null, error }),
   );
   if (opening.error instanceof UnknownKeyError) {
     // Sealed with a key this instance does not hold (yet): another instance, or this one after
     // DATA_KEY is updated, will send it. Put back for later without using up a try.
-    deps.log.warn('outbox.key_unknown', { id: row.id, channel: row.channel });
-    await putBack(deps.db, stillOurs, 60_000);
+    ctx.log.warn('outbox.key_unknown', { id: row.id, channel: row.channel });
+    await putBack(ctx.db, stillOurs, 60_000);
     return;
   }
   const { opened } = opening;
@@ -116,12 +121,12 @@ async function record(dispatch: Dispatch, row: OutboxRow): Promise<void> {
   const parsed = outboundSchema.safeParse(opened?.message);
   if (!sender || !opened || !parsed.success) {
     const why = sender ? 'invalid payload' : `channel ${row.channel} is not configured`;
-    deps.log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
-    deps.metrics?.count('tongxin_outbox_sends_total', {
+    ctx.log.error('outbox.undeliverable', { id: row.id, channel: row.channel, reason: why });
+    ctx.metrics.count('tongxin_outbox_sends_total', {
       channel: row.channel.slice(0, 20),
       outcome: 'failed',
     });
-    await deps.db.update(outbox).set({ status: 'failed', lastError: why, leaseUntil: null }).where(stillOurs);
+    await ctx.db.update(outbox).set({ status: 'failed', lastError: why, leaseUntil: null }).where(stillOurs);
     return;
   }
   const ready: Ready = { row, sender, chatId: opened.chatId, message: parsed.data, hidden };
@@ -136,7 +141,7 @@ async function send(dispatch: Dispatch, ready: Ready): Promise<SendResult> {
       ready.sender.send({
         channel: row.channel,
         chatId: ready.chatId,
-        idempotencyKey: ready.hidden ? await hiddenDeliveryKey(dispatch.deps.sealer, row.uuid) : row.uuid,
+        idempotencyKey: ready.hidden ? await hiddenDeliveryKey(dispatch.ctx.keys, row.uuid) : row.uuid,
         message: ready.message,
         ...(row.topic ? { topic: row.topic } : {}),
       }),
@@ -149,12 +154,12 @@ async function send(dispatch: Dispatch, ready: Ready): Promise<SendResult> {
 
 /** Records a send's result: sent, put back (held back by the channel's pace), retried later or given up. */
 async function recordResult(dispatch: Dispatch, ready: Ready, result: SendResult, stillOurs: SQL) {
-  const { deps } = dispatch;
+  const { ctx } = dispatch;
   const { row } = ready;
   const channel = row.channel.slice(0, 20);
   if (result.ok) {
-    deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: 'sent' });
-    await deps.db
+    ctx.metrics.count('tongxin_outbox_sends_total', { channel, outcome: 'sent' });
+    await ctx.db
       .update(outbox)
       .set({
         status: 'sent',
@@ -168,13 +173,13 @@ async function recordResult(dispatch: Dispatch, ready: Ready, result: SendResult
   }
   if (result.deferred) {
     // Held back by the channel's own pace: put back for later, without using up a try.
-    await putBack(deps.db, stillOurs, result.retryAfterMs ?? 1000);
+    await putBack(ctx.db, stillOurs, result.retryAfterMs ?? 1000);
     return;
   }
-  const giveUp = !result.retryable || row.attempts >= deps.maxAttempts;
-  deps.metrics?.count('tongxin_outbox_sends_total', { channel, outcome: giveUp ? 'failed' : 'retry' });
+  const giveUp = !result.retryable || row.attempts >= dispatch.maxAttempts;
+  ctx.metrics.count('tongxin_outbox_sends_total', { channel, outcome: giveUp ? 'failed' : 'retry' });
   const delay = result.retryAfterMs ?? backoff(row.attempts, dispatch.baseDelayMs);
-  deps.log.warn('outbox.send_failed', {
+  ctx.log.warn('outbox.send_failed', {
     id: row.id,
     channel: row.channel,
     attempts: row.attempts,
@@ -182,7 +187,7 @@ async function recordResult(dispatch: Dispatch, ready: Ready, result: SendResult
     givenUp: giveUp,
     reason: result.error.slice(0, 200),
   });
-  await deps.db
+  await ctx.db
     .update(outbox)
     .set({
       status: giveUp ? 'failed' : 'pending',

@@ -15,14 +15,14 @@ import { ratingPrompt } from '../../flows/commands/rating.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import { authorContact } from '../domains/items/authors.ts';
 import { awaitingRating } from '../domains/items/ratings.ts';
-import type { KeyRing } from '../kernel/crypto/sealed.ts';
+import type { Ctx } from '../kernel/ctx.ts';
 import { stateOf } from './conversations.ts';
 import { enqueue } from './outbox.ts';
 import { openFlowState } from './sensitive.ts';
 
-export interface ReminderDeps {
+/** The sweep's own settings; the context's `keys` open the forms' sealed answers and seal what is queued. */
+interface ReminderOptions {
   engine: Engine;
-  timeZone: string;
   /** Minutes a form sits untouched before its reminder. */
   idleMinutes: number;
   /** Minutes a form is kept after its last answer (CONVERSATION_TIMEOUT_MINUTES). */
@@ -30,15 +30,19 @@ export interface ReminderDeps {
   /** Days after an answer before the rating reminder. */
   ratingDays?: number;
   batch?: number;
-  /** Opens the forms' sealed answers and seals what is queued. */
-  keyRing: KeyRing;
 }
 
 /** Queues due reminders; resolves to how many. */
-export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Promise<number> {
-  const batch = deps.batch ?? 200;
+export async function sendReminders(
+  tx: Db,
+  now: Date,
+  ctx: Pick<Ctx, 'timeZone' | 'keys'>,
+  options: ReminderOptions,
+): Promise<number> {
+  const { keys } = ctx;
+  const batch = options.batch ?? 200;
   // Last touched at least idleMinutes ago ⇔ it expires at most (timeout − idle) from now.
-  const idleBy = new Date(now.getTime() + (deps.timeoutMinutes - deps.idleMinutes) * 60_000);
+  const idleBy = new Date(now.getTime() + (options.timeoutMinutes - options.idleMinutes) * 60_000);
   const halfDone = await tx
     .select({ conversation: conversations, language: people.language, role: people.role })
     .from(conversations)
@@ -61,28 +65,26 @@ export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Prom
     .for('update', { of: conversations, skipLocked: true });
   let sent = 0;
   for (const { conversation, language, role } of halfDone) {
-    const state = deps.engine.isSensitive(conversation.flow)
+    const state = options.engine.isSensitive(conversation.flow)
       ? null
-      : await openFlowState(stateOf(conversation), deps.keyRing);
+      : await openFlowState(stateOf(conversation), keys);
     const message = state
-      ? deps.engine.reminder(state, {
+      ? options.engine.reminder(state, {
           now,
           lang: language,
-          timeZone: deps.timeZone,
+          timeZone: ctx.timeZone,
           chatType: conversation.chatType ?? 'private',
           role,
         })
       : null;
     if (message) {
-      await enqueue(tx, deps.keyRing, [
-        { channel: conversation.channel, chatId: conversation.chatId, message },
-      ]);
+      await enqueue(tx, keys, [{ channel: conversation.channel, chatId: conversation.chatId, message }]);
       sent++;
     }
     await tx.update(conversations).set({ remindedAt: now }).where(eq(conversations.key, conversation.key));
   }
 
-  const answeredBefore = new Date(now.getTime() - (deps.ratingDays ?? 3) * 86_400_000);
+  const answeredBefore = new Date(now.getTime() - (options.ratingDays ?? 3) * 86_400_000);
   const unrated = await tx
     .select({ item: submissions })
     .from(submissions)
@@ -93,9 +95,9 @@ export async function sendReminders(tx: Db, now: Date, deps: ReminderDeps): Prom
     .for('update', { of: submissions, skipLocked: true });
   for (const { item } of unrated) {
     // The author of an anonymous item is asked without being named beside it.
-    const author = await authorContact(tx, deps.keyRing, item);
+    const author = await authorContact(tx, keys, item);
     if (author) {
-      await enqueue(tx, deps.keyRing, [
+      await enqueue(tx, keys, [
         {
           channel: author.channel,
           chatId: author.chatId,

@@ -18,18 +18,9 @@ export function buildIntake(
   parts: { limits: ReturnType<typeof limitsOf>; chatMembers: ChatMembers },
 ) {
   const { db, keys } = ctx;
-  return createIntake({
-    db,
-    keys,
-    metrics: ctx.metrics,
+  return createIntake(ctx, {
     accept: createChannelInboxWriters(db, keys),
-    wake: ctx.wake,
-    polls: createPollHook({
-      db,
-      keys,
-      now: ctx.now,
-      timeZone: ctx.timeZone,
-      publicUrl: ctx.publicUrl,
+    polls: createPollHook(ctx, {
       // One count of poll answers per person, whichever way they answer.
       voteLimit: parts.limits.person('votes', config.VOTES_PER_MINUTE),
       groupMember: createGroupMember(parts.chatMembers),

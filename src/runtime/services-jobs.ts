@@ -15,11 +15,7 @@ import { createNewsBroadcast } from '../domains/news/broadcast.ts';
 import { createPollJobs } from '../domains/polls/jobs.ts';
 import { pollScheduleHandler } from '../domains/polls/schedule-handler.ts';
 import type { ChatMembers } from '../domains/polls/store.ts';
-import {
-  type HandlerDeps,
-  messageScheduleHandler,
-  remindersScheduleHandler,
-} from '../domains/schedules/handlers.ts';
+import { messageScheduleHandler, remindersScheduleHandler } from '../domains/schedules/handlers.ts';
 import { ensureSystemSchedules } from '../domains/schedules/system.ts';
 import type { MotionRules } from '../kernel/config.ts';
 import type { Ctx } from '../kernel/ctx.ts';
@@ -48,47 +44,40 @@ export interface JobParts {
  * A handler for every kind of schedule, each from the capability it belongs to: a kind without
  * one does not compile. The tick and run-now look them up by a schedule's kind.
  */
-function createScheduleHandlers(deps: HandlerDeps): ReadonlyMap<ScheduleKind, ScheduleHandler> {
+function createScheduleHandlers(
+  ctx: Ctx,
+  reminders: { engine: Engine; conversationTimeoutMinutes: number },
+): ReadonlyMap<ScheduleKind, ScheduleHandler> {
   const handlers: Record<ScheduleKind, ScheduleHandler> = {
-    message: messageScheduleHandler(deps),
-    digest: digestScheduleHandler(deps),
-    weekly_summary: weeklyScheduleHandler(deps),
+    message: messageScheduleHandler(ctx),
+    digest: digestScheduleHandler(ctx),
+    weekly_summary: weeklyScheduleHandler(ctx),
     poll: pollScheduleHandler,
-    reminders: remindersScheduleHandler(deps),
+    reminders: remindersScheduleHandler(ctx, reminders),
   };
   return new Map(Object.entries(handlers) as [ScheduleKind, ScheduleHandler][]);
 }
 
 /** One step of each job, for the table and for tests and tools that drive the work by hand. */
 export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
-  const { db, log, now, keys, timeZone, publicUrl } = ctx;
+  const { db, now, keys, timeZone } = ctx;
   const { config } = deps;
   const { engine, motionRules } = parts;
-  const processNext = createInboxProcessor({
+  const processNext = createInboxProcessor(ctx, {
     effects: effectHandlers,
-    db,
     engine,
-    log,
-    timeZone,
-    now,
-    keyRing: keys,
     helpAckHours: config.HELP_ACK_HOURS,
     motionRules,
     kindRules: parts.kindRules,
-    publicUrl,
     redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
   });
-  const dispatch = createOutboxDispatcher({
-    db,
+  const dispatch = createOutboxDispatcher(ctx, {
     senders: new Map<ChannelName, ChannelSender>(parts.channels.map((c) => [c.name, c.sender])),
-    log,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     leaseSeconds: config.OUTBOX_LEASE_SECONDS,
-    sealer: keys,
-    metrics: ctx.metrics,
     ...(deps.handOffBroadcast ? { bulkHandoffSeconds } : {}),
   });
-  const expire = createExpirySweep({ db, engine, log, timeZone, now, keyRing: keys });
+  const expire = createExpirySweep(ctx, { engine });
   let legacyAuthorsSealed = false;
   /** Ends abandoned forms; and launders anonymous items a crash left waiting (and, once, seals older ones). */
   const sweep = async () => {
@@ -99,20 +88,15 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
     await launderAnonymousItems(db);
     return expire();
   };
-  const escalate = createHelpEscalation({ db, log, now, ackHours: config.HELP_ACK_HOURS, keyRing: keys });
-  const scheduleHandlers = createScheduleHandlers({
+  const escalate = createHelpEscalation(ctx, { ackHours: config.HELP_ACK_HOURS });
+  const scheduleHandlers = createScheduleHandlers(ctx, {
     engine,
-    timeZone,
     conversationTimeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,
-    keyRing: keys,
   });
   const onRun = (kind: string, outcome: 'claimed' | 'missed' | 'manual' | 'failed') =>
     ctx.metrics.count('tongxin_schedule_runs_total', { kind: kind.slice(0, 40), outcome });
-  const runSchedule = createRunNow({ db, log, now, handlers: scheduleHandlers, onRun });
-  const tick = createScheduleTick({
-    db,
-    log,
-    now,
+  const runSchedule = createRunNow(ctx, { handlers: scheduleHandlers, onRun });
+  const tick = createScheduleTick(ctx, {
     handlers: scheduleHandlers,
     onRun,
     prepare: (at) =>
@@ -124,16 +108,10 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
       }),
     catchUpMinutes: config.SCHEDULE_CATCH_UP_MINUTES,
   });
-  const broadcast = createNewsBroadcast({
-    db,
-    log,
-    now,
-    publicUrl,
-    timeZone,
-    keyRing: keys,
+  const broadcast = createNewsBroadcast(ctx, {
     ...(deps.handOffBroadcast ? { handOff: deps.handOffBroadcast } : {}),
   });
-  const polls = createPollJobs({ db, log, now, timeZone, chatMembers: parts.chatMembers, keys });
+  const polls = createPollJobs(ctx, { chatMembers: parts.chatMembers });
   const convertMotions = () => convertUnsupportedMotions(db, keys, now(), motionRules, timeZone);
   return { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule, polls };
 }

@@ -1,6 +1,6 @@
 /**
  * What the job tests share: the key ring (and the ring of an instance already given a new
- * DATA_KEY), a quiet logger, a channel that answers from a script, the reset before each test and
+ * DATA_KEY), a quiet logger, the counters, a channel that answers from a script, the reset before each test and
  * a chat's outbox rows read back opened.
  */
 import { asc, eq, sql } from 'drizzle-orm';
@@ -9,9 +9,11 @@ import type { Db } from '../../db/handle.ts';
 import { conversations, inbox, outbox } from '../../db/schema/index.ts';
 import { createKeyRing, generateDataKey } from '../../src/kernel/crypto/sealed.ts';
 import { createLogger } from '../../src/kernel/log.ts';
+import { createMetrics } from '../../src/kernel/metrics.ts';
 import { openOutboxRow } from '../../src/pipeline/outbox.ts';
 
 export const log = createLogger('error', () => {});
+export const metrics = createMetrics();
 const dataKey = generateDataKey('k1');
 export const keys = createKeyRing(dataKey);
 /** The ring after a change of DATA_KEY, on an instance already updated: a new key k2 first. */

@@ -13,7 +13,7 @@ import { enqueue } from '../../src/pipeline/outbox.ts';
 import { createOutboxDispatcher } from '../../src/pipeline/outbox-dispatcher.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
 import { eventually } from '../support/eventually.ts';
-import { clearLeftoverWork, keys, log, repliesIn, scriptedSender } from './job-helpers.ts';
+import { clearLeftoverWork, keys, log, metrics, repliesIn, scriptedSender } from './job-helpers.ts';
 
 describe.each(databaseKinds)('jobs on %s', (kind) => {
   const database = useDatabase(kind);
@@ -29,14 +29,14 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     ]);
     const wechat = { ...scriptedSender(), channel: 'wechat' as const };
     const instance = (senders: ChannelSender[]) =>
-      createOutboxDispatcher({
-        db: database.db,
-        sealer: keys,
-        senders: new Map(senders.map((sender) => [sender.channel, sender])),
-        log,
-        maxAttempts: 1,
-        baseDelayMs: 0,
-      });
+      createOutboxDispatcher(
+        { db: database.db, keys, log, metrics },
+        {
+          senders: new Map(senders.map((sender) => [sender.channel, sender])),
+          maxAttempts: 1,
+          baseDelayMs: 0,
+        },
+      );
     // A Worker-like instance, with no WeChat: it claims none of them, however often it runs.
     const worker = instance([scriptedSender()]);
     for (let i = 0; i < 3; i++) await worker();
@@ -80,14 +80,10 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       { ok: false, retryable: true, error: 'HTTP 503' },
       { ok: false, retryable: true, error: 'HTTP 429', retryAfterMs: 0 },
     ]);
-    const dispatch = createOutboxDispatcher({
-      db: database.db,
-      sealer: keys,
-      senders: new Map([['web', sender]]),
-      log,
-      maxAttempts: 5,
-      baseDelayMs: 0,
-    });
+    const dispatch = createOutboxDispatcher(
+      { db: database.db, keys, log, metrics },
+      { senders: new Map([['web', sender]]), maxAttempts: 5, baseDelayMs: 0 },
+    );
     for (let i = 0; i < 10 && (await repliesTo(chat))[0]?.status !== 'sent'; i++) {
       await dispatch();
     }
@@ -125,14 +121,10 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
         return { ok: true, platformMessageId: text };
       },
     };
-    const dispatch = createOutboxDispatcher({
-      db: database.db,
-      sealer: keys,
-      senders: new Map([['web', sender]]),
-      log,
-      maxAttempts: 5,
-      baseDelayMs: 60_000,
-    });
+    const dispatch = createOutboxDispatcher(
+      { db: database.db, keys, log, metrics },
+      { senders: new Map([['web', sender]]), maxAttempts: 5, baseDelayMs: 60_000 },
+    );
     await dispatch();
     await dispatch();
     expect(sender.sent).toEqual(['first']);
@@ -165,13 +157,13 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const { createWebSender } = await import('../../bots/web/sender.ts');
     const { WebChatHub } = await import('../../bots/web/hub.ts');
     const { createWebHistory } = await import('../../src/pipeline/web-history.ts');
-    const dispatch = createOutboxDispatcher({
-      db: database.db,
-      sealer: keys,
-      senders: new Map([['web', createWebSender(createWebHistory(database.db, keys), new WebChatHub())]]),
-      log,
-      maxAttempts: 5,
-    });
+    const dispatch = createOutboxDispatcher(
+      { db: database.db, keys, log, metrics },
+      {
+        senders: new Map([['web', createWebSender(createWebHistory(database.db, keys), new WebChatHub())]]),
+        maxAttempts: 5,
+      },
+    );
     expect(await dispatch()).toBe(1);
     const shown = await database.db
       .select()
@@ -203,14 +195,10 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     const first = held();
     const second = held();
     const dispatcher = (sender: ChannelSender) =>
-      createOutboxDispatcher({
-        db: database.db,
-        sealer: keys,
-        senders: new Map([['web', sender]]),
-        log,
-        maxAttempts: 5,
-        leaseSeconds: 60,
-      });
+      createOutboxDispatcher(
+        { db: database.db, keys, log, metrics },
+        { senders: new Map([['web', sender]]), maxAttempts: 5, leaseSeconds: 60 },
+      );
     const a = dispatcher(first.sender)();
     await eventually(first.sending, 'A to be sending');
     // A's lease runs out while its send hangs, and B claims the row again.
@@ -238,14 +226,10 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
       { channel: 'web', chatId: chat, message: { type: 'text', text: 'x' } },
     ]);
     const hanging: ChannelSender = { channel: 'web', send: () => new Promise<SendResult>(() => {}) };
-    const dispatch = createOutboxDispatcher({
-      db: database.db,
-      sealer: keys,
-      senders: new Map([['web', hanging]]),
-      log,
-      maxAttempts: 5,
-      leaseSeconds: 2,
-    });
+    const dispatch = createOutboxDispatcher(
+      { db: database.db, keys, log, metrics },
+      { senders: new Map([['web', hanging]]), maxAttempts: 5, leaseSeconds: 2 },
+    );
     // It returns at all, and says it gave up after 1.2 s of its 2-second lease (by its own timer).
     await dispatch();
     expect((await repliesTo(chat))[0]).toMatchObject({

@@ -19,7 +19,7 @@ import { createOutboxDispatcher } from '../../src/pipeline/outbox-dispatcher.ts'
 import { effectHandlers } from '../../src/runtime/effects.ts';
 import { kindRulesOf } from '../../src/runtime/kind-rules.ts';
 import { databaseKinds, useDatabase } from '../support/databases.ts';
-import { clearLeftoverWork, keys, log, repliesIn, scriptedSender, updated } from './job-helpers.ts';
+import { clearLeftoverWork, keys, log, metrics, repliesIn, scriptedSender, updated } from './job-helpers.ts';
 
 const engine = createEngine({ flows, commands, timeoutMinutes: 30 });
 
@@ -41,17 +41,18 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
   beforeEach(() => clearLeftoverWork(database.db));
   const repliesTo = (chat: string) => repliesIn(database.db, chat);
 
-  const processor = (e: Engine = engine, keyRing = keys) =>
-    createInboxProcessor({
-      effects: effectHandlers,
-      db: database.db,
-      engine: e,
-      log,
-      timeZone: 'Asia/Shanghai',
-      kindRules: kindRulesOf({ cosigners: 2, answerDays: 90 }),
-      now: () => new Date(),
-      keyRing,
-    });
+  const processor = (e: Engine = engine, ring = keys) =>
+    createInboxProcessor(
+      {
+        db: database.db,
+        log,
+        timeZone: 'Asia/Shanghai',
+        now: () => new Date(),
+        keys: ring,
+        publicUrl: 'http://localhost:8787',
+      },
+      { effects: effectHandlers, engine: e, kindRules: kindRulesOf({ cosigners: 2, answerDays: 90 }) },
+    );
 
   it('handles one conversation’s events in order, even with two processors at once', async () => {
     const chat = `v_order_${kind}`;
@@ -137,14 +138,10 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     // Its reply, sealed under k2 too: the old instance puts it back, the updated one sends it.
     const sender = scriptedSender();
     const dispatcher = (sealer: typeof keys) =>
-      createOutboxDispatcher({
-        db: database.db,
-        sealer,
-        senders: new Map([['web', sender]]),
-        log,
-        maxAttempts: 1,
-        baseDelayMs: 0,
-      });
+      createOutboxDispatcher(
+        { db: database.db, keys: sealer, log, metrics },
+        { senders: new Map([['web', sender]]), maxAttempts: 1, baseDelayMs: 0 },
+      );
     await dispatcher(keys)();
     const [reply] = await database.db.select().from(outbox).where(eq(outbox.chatId, chat));
     expect(reply).toMatchObject({ status: 'pending', attempts: 0 });
@@ -184,14 +181,10 @@ describe.each(databaseKinds)('jobs on %s', (kind) => {
     }
     await acceptInbound(database.db, keys, inbound(queued, '还在写'));
     const later = new Date(Date.now() + 31 * 60_000);
-    const sweep = createExpirySweep({
-      db: database.db,
-      engine,
-      log,
-      timeZone: 'Asia/Shanghai',
-      now: () => later,
-      keyRing: keys,
-    });
+    const sweep = createExpirySweep(
+      { db: database.db, log, timeZone: 'Asia/Shanghai', now: () => later, keys },
+      { engine },
+    );
     expect(await sweep()).toBe(1);
     const notices = (await repliesTo(idle)).map((r) => JSON.stringify(r.payload));
     expect(notices.at(-1)).toContain('超过 30 分钟');

@@ -49,7 +49,10 @@ describe(`schedule tick (${primaryKind})`, () => {
       ],
     ]);
     let now = new Date('2026-11-23T00:00:00Z');
-    const tick = createScheduleTick({ db: database.db, log, now: () => now, handlers, catchUpMinutes: 60 });
+    const tick = createScheduleTick(
+      { db: database.db, log, now: () => now },
+      { handlers, catchUpMinutes: 60 },
+    );
 
     // Every five minutes, down for five days: 1440 fire times passed.
     const frequent = await schedule('*/5 * * * *', 'ok', new Date('2026-11-18T00:00:00Z'));
@@ -71,7 +74,7 @@ describe(`schedule tick (${primaryKind})`, () => {
 
     // Run now at exactly 00:05:00, a fire time of the frequent schedule: both happen.
     now = new Date('2026-11-23T00:05:00Z');
-    const runNow = createRunNow({ db: database.db, log, now: () => now, handlers });
+    const runNow = createRunNow({ db: database.db, now: () => now }, { handlers });
     expect(await runNow(frequent.id)).toBe(true);
     expect(await tick()).toBe(1);
     const at0005 = (await runsOf(frequent.id)).filter((r) => r.fireAt >= new Date('2026-11-23T00:05:00Z'));

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { people, scheduleRuns } from '../../../db/schema/index.ts';
 import { type Action, allows, itemScope } from '../../../flows/access/rules.ts';
 import { digestMessage, weeklyMessage } from '../../../flows/commands/digest.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { enqueue } from '../../pipeline/outbox.ts';
 import type { ScheduleHandler } from '../../pipeline/schedules/handler.ts';
 import { actorWithRole } from '../people/actors.ts';
@@ -17,10 +17,6 @@ import { digestData, weeklyData } from './store.ts';
 
 /** Whose digest or summary it is. */
 export const personPayload = z.object({ personId: z.uuid() }).strict();
-
-export interface DigestScheduleDeps {
-  keyRing: KeyRing;
-}
 
 const day = 86_400_000;
 
@@ -55,7 +51,7 @@ async function reader(tx: Tx, payload: unknown, action: Action) {
 }
 
 /** An officer's daily digest of the items they may see, since its last run (or a day). */
-export function digestScheduleHandler(deps: DigestScheduleDeps): ScheduleHandler {
+export function digestScheduleHandler(ctx: Pick<Ctx, 'keys'>): ScheduleHandler {
   return async (tx, schedule, fireAt) => {
     const who = await reader(tx, schedule.payload, 'digest.own');
     if (!who) return;
@@ -64,12 +60,12 @@ export function digestScheduleHandler(deps: DigestScheduleDeps): ScheduleHandler
     const data = await digestData(tx, { items: itemScope(actor), since, until: fireAt });
     const message = digestMessage(data, who.person.language, schedule.timeZone);
     if (message)
-      await enqueue(tx, deps.keyRing, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
+      await enqueue(tx, ctx.keys, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
   };
 }
 
 /** An admin's weekly summary, since its last run (or a week). */
-export function weeklyScheduleHandler(deps: DigestScheduleDeps): ScheduleHandler {
+export function weeklyScheduleHandler(ctx: Pick<Ctx, 'keys'>): ScheduleHandler {
   return async (tx, schedule, fireAt) => {
     const who = await reader(tx, schedule.payload, 'report.weekly');
     if (!who) return;
@@ -77,6 +73,6 @@ export function weeklyScheduleHandler(deps: DigestScheduleDeps): ScheduleHandler
     const data = await weeklyData(tx, { since, until: fireAt });
     const message = weeklyMessage(data, who.person.language, schedule.timeZone);
     if (message)
-      await enqueue(tx, deps.keyRing, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
+      await enqueue(tx, ctx.keys, [{ channel: who.chat.channel, chatId: who.chat.chatId, message }]);
   };
 }

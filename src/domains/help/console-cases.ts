@@ -53,7 +53,7 @@ async function timelineOf(deps: ConsoleDeps, submissionId: string) {
       at: e.at,
       type: e.type,
       toStatus: e.toStatus,
-      note: e.note && deps.keyRing.isSealed(e.note) ? await deps.keyRing.open(e.note) : e.note,
+      note: e.note && deps.keys.isSealed(e.note) ? await deps.keys.open(e.note) : e.note,
     })),
   );
 }
@@ -69,7 +69,7 @@ export async function openCase(deps: ConsoleDeps, user: ConsoleUser, ref: string
   // viewCase asks the access rules, audits a refusal (help_request.read_refused) and the read.
   const viewed = await viewCase(deps.db, ref, {
     actor: user.actor,
-    keyRing: deps.keyRing,
+    keyRing: deps.keys,
     now: deps.now(),
     timeZone: deps.timeZone,
     kindRules: deps.kindRules,

@@ -4,23 +4,13 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Outbound } from '../../../bots/core/messenger.ts';
-import type { Db } from '../../../db/handle.ts';
 import { submissionEvents, submissions } from '../../../db/schema/index.ts';
 import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from '../../../flows/help/kinds.ts';
 import { type Lang, t } from '../../../kernel/l10n.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
-import type { Logger } from '../../kernel/log.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { responsibleContacts, tellContacts } from '../people/officer-contacts.ts';
 import { overdueHelpRequests } from './store.ts';
-
-export interface EscalationDeps {
-  db: Db;
-  log: Logger;
-  now: () => Date;
-  ackHours: number;
-  keyRing: KeyRing;
-}
 
 function overdueNotice(
   item: { referenceCode: string; kind: HelpKind; urgency: Urgency; hours: number },
@@ -47,13 +37,16 @@ function overdueNotice(
 }
 
 /** Escalates the overdue help requests it finds; resolves to how many. */
-export function createHelpEscalation(deps: EscalationDeps): () => Promise<number> {
+export function createHelpEscalation(
+  ctx: Pick<Ctx, 'db' | 'now' | 'log' | 'keys'>,
+  options: { ackHours: number },
+): () => Promise<number> {
   return async () => {
-    const now = deps.now();
-    const due = await overdueHelpRequests(deps.db, now);
+    const now = ctx.now();
+    const due = await overdueHelpRequests(ctx.db, now);
     let done = 0;
     for (const candidate of due) {
-      const escalated = await deps.db.transaction(async (tx) => {
+      const escalated = await ctx.db.transaction(async (tx) => {
         const [row] = await tx
           .select()
           .from(submissions)
@@ -74,7 +67,7 @@ export function createHelpEscalation(deps: EscalationDeps): () => Promise<number
           urgency: (row.details.urgency ?? 'normal') as Urgency,
           hours,
         };
-        await tellContacts(tx, deps.keyRing, contacts, (language) => overdueNotice(item, language));
+        await tellContacts(tx, ctx.keys, contacts, (language) => overdueNotice(item, language));
         await tx.update(submissions).set({ escalatedAt: now }).where(eq(submissions.id, row.id));
         await tx.insert(submissionEvents).values({
           submissionId: row.id,
@@ -89,9 +82,9 @@ export function createHelpEscalation(deps: EscalationDeps): () => Promise<number
           action: 'help_request.escalated',
           subjectType: 'submission',
           subjectId: row.referenceCode,
-          detail: { notified: contacts.length, ackHours: deps.ackHours },
+          detail: { notified: contacts.length, ackHours: options.ackHours },
         });
-        if (contacts.length === 0) deps.log.warn('help.escalation_unreachable', { ref: row.referenceCode });
+        if (contacts.length === 0) ctx.log.warn('help.escalation_unreachable', { ref: row.referenceCode });
         return true;
       });
       if (escalated) done++;

@@ -10,22 +10,19 @@ import { AppError } from '../../../kernel/errors.ts';
 import { readJson, validationError } from '../../../kernel/http/json-body.ts';
 import { charCount } from '../../../kernel/text.ts';
 import { type ApiEnv, allow, mayTouch } from '../../http/api-access.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
-import type { Logger } from '../../kernel/log.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { satisfactionReport, unitAndDescendants } from '../people/directory.ts';
 import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './api-schemas.ts';
 import type { KindRules } from './kind-rules.ts';
 import { changeStatus, getSubmission, listSubmissions, type StatusChangeResult } from './store.ts';
 
-export interface ItemsApiDeps {
-  db: Db;
-  timeZone: string;
-  log: Logger;
-  now: () => Date;
-  /** Wakes the outbox dispatcher once a notice is queued. */
-  wake: () => void;
-  /** Opens help requests for the audited read of one case, and seals replies to them. */
-  keyRing: KeyRing;
+/**
+ * What the items API reads of the server's `Ctx`: `keys` open help requests for the audited read
+ * of one case and seal replies to them; `wake.outbox` runs once a notice is queued.
+ */
+type ItemsCtx = Pick<Ctx, 'db' | 'now' | 'timeZone' | 'keys' | 'log' | 'wake'>;
+
+export interface ItemsApiOptions {
   /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
   kindRules: KindRules;
 }
@@ -80,12 +77,12 @@ async function scopedUnits(db: Db, actor: Actor, unit: string | undefined) {
 }
 
 /** One item with its timeline, read (and a help request's sealed parts opened) as the API. */
-async function findItem(deps: ItemsApiDeps, ref: string) {
-  const item = await getSubmission(deps.db, ref, {
-    keyRing: deps.keyRing,
+async function findItem(ctx: ItemsCtx, ref: string) {
+  const item = await getSubmission(ctx.db, ref, {
+    keyRing: ctx.keys,
     actorType: 'admin_token',
     actorId: null,
-    now: deps.now(),
+    now: ctx.now(),
   });
   if (!item) throw new AppError('not_found', text.notFound(ref.slice(0, 40)));
   return item;
@@ -108,9 +105,9 @@ function refuseStatusChange(
   });
 }
 
-export function itemsApi(deps: ItemsApiDeps) {
-  const { db } = deps;
-  const find = (ref: string) => findItem(deps, ref);
+export function itemsApi(ctx: ItemsCtx, options: ItemsApiOptions) {
+  const { db } = ctx;
+  const find = (ref: string) => findItem(ctx, ref);
 
   return new Hono<ApiEnv>()
     .get('/submissions', allow('item.list'), async (c) => {
@@ -129,7 +126,7 @@ export function itemsApi(deps: ItemsApiDeps) {
       const items = await satisfactionReport(db, {
         ...filter,
         ...(unitIds ? { unitIds } : {}),
-        timeZone: deps.timeZone,
+        timeZone: ctx.timeZone,
       });
       return c.json({ by: filter.by, items });
     })
@@ -151,16 +148,16 @@ export function itemsApi(deps: ItemsApiDeps) {
         to: body.status,
         reply,
         actor: { type: 'admin_token', id: null },
-        now: deps.now(),
-        timeZone: deps.timeZone,
-        keyRing: deps.keyRing,
+        now: ctx.now(),
+        timeZone: ctx.timeZone,
+        keyRing: ctx.keys,
         ...(body.grade ? { grade: body.grade } : {}),
         ...(body.department ? { department: body.department } : {}),
-        kindRules: deps.kindRules,
+        kindRules: options.kindRules,
       });
       if (!result.ok) refuseStatusChange(result, ref, body.status);
-      deps.wake();
-      deps.log.info('submission.status', { ref, to: body.status });
+      ctx.wake.outbox();
+      ctx.log.info('submission.status', { ref, to: body.status });
       return c.json(await find(ref));
     });
 }

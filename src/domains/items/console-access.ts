@@ -36,7 +36,7 @@ export async function readableItem(deps: ConsoleDeps, user: ConsoleUser, ref: st
   if (allowed === 'not_yours') return allowed;
   if (allowed === 'not_found') return null;
   return getSubmission(deps.db, ref, {
-    keyRing: deps.keyRing,
+    keyRing: deps.keys,
     actorType: user.person ? 'officer' : 'admin_token',
     actorId: user.person?.id ?? null,
     now: deps.now(),

@@ -76,7 +76,7 @@ export async function exportItems(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
   const user = c.get('user');
   const { filter } = filterOf(user, c.req.query());
   const csv = await itemsCsv(deps.db, filter, {
-    keyRing: deps.keyRing,
+    keyRing: deps.keys,
     timeZone: deps.timeZone,
     now: deps.now,
     sensitive: false,

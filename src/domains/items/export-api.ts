@@ -5,13 +5,12 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../../db/handle.ts';
 import { allows, itemScope } from '../../../flows/access/rules.ts';
 import { allStatuses, itemKinds } from '../../../flows/lifecycles.ts';
 import { validationError } from '../../../kernel/http/json-body.ts';
 import { formatTime } from '../../../kernel/l10n.ts';
 import { type ApiEnv, allow, enforce } from '../../http/api-access.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { unitAndDescendants } from '../people/directory.ts';
 import { csvResponse, itemsCsv } from './csv.ts';
 
@@ -26,7 +25,7 @@ export const exportQuery = z
   })
   .strict();
 
-export function exportApi(deps: { db: Db; keyRing: KeyRing; timeZone: string; now: () => Date }) {
+export function exportApi(ctx: Pick<Ctx, 'db' | 'keys' | 'timeZone' | 'now'>) {
   return new Hono<ApiEnv>().get('/submissions.csv', allow('item.list'), async (c) => {
     const query = exportQuery.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error);
@@ -34,17 +33,19 @@ export function exportApi(deps: { db: Db; keyRing: KeyRing; timeZone: string; no
     const actor = c.get('actor');
     if (sensitive === 'true' && !allows(actor, 'help.export_sealed')) enforce({ ok: false, reason: 'role' });
     const scope = itemScope(actor);
-    const wanted = unit ? await unitAndDescendants(deps.db, unit) : undefined;
+    const wanted = unit ? await unitAndDescendants(ctx.db, unit) : undefined;
     const unitIds = scope.all ? wanted : (wanted ?? scope.units).filter((id) => scope.units.includes(id));
     const csv = await itemsCsv(
-      deps.db,
+      ctx.db,
       { ...filter, ...(unitIds ? { unitIds } : {}) },
       {
-        ...deps,
+        keyRing: ctx.keys,
+        timeZone: ctx.timeZone,
+        now: ctx.now,
         sensitive: sensitive === 'true',
         actor: { type: 'admin_token', id: null },
       },
     );
-    return csvResponse(c, csv, formatTime(deps.now(), deps.timeZone).slice(0, 10));
+    return csvResponse(c, csv, formatTime(ctx.now(), ctx.timeZone).slice(0, 10));
   });
 }

@@ -78,13 +78,13 @@ export async function moveFromConsole(
     actor: { type: user.person ? 'officer' : 'admin_token', id: user.person?.id ?? null },
     now: deps.now(),
     timeZone: deps.timeZone,
-    keyRing: deps.keyRing,
+    keyRing: deps.keys,
     ...(move.grade ? { grade: move.grade } : {}),
     ...(move.department && move.department.length >= 2 ? { department: move.department } : {}),
     kindRules: deps.kindRules,
   });
   if (result.ok) {
-    deps.wake();
+    deps.wake.outbox();
     return { ok: true, text: done };
   }
   if (result.reason === 'not_found') return 'not_found';

@@ -1,13 +1,12 @@
 /** Motions in the officer API: congress sessions, and more time for an answer with the reason. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../../db/handle.ts';
 import { AppError } from '../../../kernel/errors.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson } from '../../../kernel/http/json-body.ts';
 import { charCount } from '../../../kernel/text.ts';
 import { type ApiEnv, allow, mayTouch } from '../../http/api-access.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { extendMotion } from './deadline.ts';
 import { listSessions, saveSession } from './sessions.ts';
 
@@ -38,14 +37,8 @@ const text = {
   }),
 };
 
-export function motionsApi(deps: {
-  db: Db;
-  now: () => Date;
-  timeZone: string;
-  wake: () => void;
-  keyRing: KeyRing;
-}) {
-  const { db } = deps;
+export function motionsApi(ctx: Pick<Ctx, 'db' | 'now' | 'timeZone' | 'keys' | 'wake'>) {
+  const { db } = ctx;
   const view = async (id: string) => (await listSessions(db)).find((s) => s.id === id);
   return new Hono<ApiEnv>()
     .get('/congress-sessions', allow('congress.manage'), async (c) =>
@@ -53,13 +46,13 @@ export function motionsApi(deps: {
     )
     .post('/congress-sessions', allow('congress.manage'), async (c) => {
       const body = await readJson(c, sessionBody);
-      const id = await saveSession(db, body, deps.now());
+      const id = await saveSession(db, body, ctx.now());
       return c.json(await view(id!), 201);
     })
     .patch('/congress-sessions/:id', allow('congress.manage'), async (c) => {
       const body = await readJson(c, sessionChangeBody);
       const id = c.req.param('id');
-      const saved = isUuid(id) ? await saveSession(db, { id, ...body }, deps.now()) : null;
+      const saved = isUuid(id) ? await saveSession(db, { id, ...body }, ctx.now()) : null;
       if (!saved) throw new AppError('not_found', text.noSession);
       return c.json(await view(saved));
     })
@@ -72,15 +65,15 @@ export function motionsApi(deps: {
       const result = await extendMotion(db, {
         referenceCode: ref,
         ...body,
-        now: deps.now(),
-        timeZone: deps.timeZone,
-        keyRing: deps.keyRing,
+        now: ctx.now(),
+        timeZone: ctx.timeZone,
+        keyRing: ctx.keys,
       });
       if (!result.ok) {
         if (result.reason === 'not_found') throw new AppError('not_found', text.noMotion(ref.slice(0, 40)));
         throw new AppError('invalid_transition', text.notOpen);
       }
-      deps.wake();
+      ctx.wake.outbox();
       return c.json({ referenceCode: ref, answerDueAt: result.answerDueAt.toISOString() });
     });
 }

@@ -48,14 +48,14 @@ async function extendItem(c: Context<ConsoleEnv, '/console/items/:ref/extend'>, 
     ...parsed.data,
     now: deps.now(),
     timeZone: deps.timeZone,
-    keyRing: deps.keyRing,
+    keyRing: deps.keys,
     actor: { type: user.person ? 'officer' : 'admin_token', id: user.person?.id ?? null },
   });
   if (!result.ok) {
     if (result.reason === 'not_found') return c.html(itemNotFound(user.language), 404);
     return refuse(text.notOpen, 409);
   }
-  deps.wake();
+  deps.wake.outbox();
   const shown = await detailPage(deps, user, ref, {
     ok: true,
     text: text.extended(formatTime(result.answerDueAt, deps.timeZone)),

@@ -10,18 +10,16 @@ import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { type NewsItemRow, newsItems, newsRecipients, outbox } from '../../../db/schema/index.ts';
 import { articleMessage } from '../../../flows/news/news.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
-import { errorFields, type Logger } from '../../kernel/log.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
+import { errorFields } from '../../kernel/log.ts';
 import { enqueue } from '../../pipeline/outbox.ts';
 import { briefOf, type NewsRecipient, nextRecipients } from './store.ts';
 
-export interface NewsBroadcastDeps {
-  db: Db;
-  log: Logger;
-  now: () => Date;
-  publicUrl: string;
-  timeZone: string;
-  keyRing: KeyRing;
+/** What the broadcast reads of the context. */
+type BroadcastCtx = Pick<Ctx, 'db' | 'now' | 'log' | 'timeZone' | 'keys' | 'publicUrl'>;
+
+/** The broadcast's own settings. */
+interface NewsBroadcastOptions {
   /** Recipients queued per step. */
   batch?: number;
   /** No new batch while this many bulk rows wait in the outbox. */
@@ -70,7 +68,7 @@ async function outboxFull(tx: Db, backlog: number): Promise<boolean> {
  * to the uuids queued.
  */
 async function queueBatch(
-  deps: NewsBroadcastDeps,
+  ctx: BroadcastCtx,
   tx: Db,
   item: NewsItemRow,
   recipients: readonly NewsRecipient[],
@@ -88,16 +86,16 @@ async function queueBatch(
   // Only rows whose recipient row was written here get a message: by uuid, so one recipient
   // listed twice in a batch still gets one.
   const queued = new Set(fresh.map((r) => r.uuid));
-  const brief = briefOf({ ...item, sentAt: item.sentAt ?? now }, deps.publicUrl);
+  const brief = briefOf({ ...item, sentAt: item.sentAt ?? now }, ctx.publicUrl);
   await enqueue(
     tx,
-    deps.keyRing,
+    ctx.keys,
     keyed
       .filter((r) => queued.has(r.uuid))
       .map((r) => ({
         channel: r.channel,
         chatId: r.chatId,
-        message: articleMessage(brief, r.language, deps.timeZone),
+        message: articleMessage(brief, r.language, ctx.timeZone),
         bulk: true,
         uuid: r.uuid,
       })),
@@ -106,16 +104,16 @@ async function queueBatch(
 }
 
 /** Queues one batch of one due item in one transaction; resolves to the step's count and the uuids queued. */
-function step(deps: NewsBroadcastDeps, limits: StepLimits): Promise<{ count: number; handed: string[] }> {
+function step(ctx: BroadcastCtx, limits: StepLimits): Promise<{ count: number; handed: string[] }> {
   const nothing = { count: 0, handed: [] };
-  return deps.db.transaction(async (tx) => {
-    const now = deps.now();
+  return ctx.db.transaction(async (tx) => {
+    const now = ctx.now();
     const item = await lockDueItem(tx, now);
     if (!item) return nothing;
     if (await outboxFull(tx, limits.backlog)) return nothing;
 
     const recipients = await nextRecipients(tx, item, item.cursor, limits.batch);
-    const queued = await queueBatch(deps, tx, item, recipients, now);
+    const queued = await queueBatch(ctx, tx, item, recipients, now);
     const done = recipients.length < limits.batch;
     await tx
       .update(newsItems)
@@ -126,7 +124,7 @@ function step(deps: NewsBroadcastDeps, limits: StepLimits): Promise<{ count: num
         sentAt: item.sentAt ?? now,
       })
       .where(eq(newsItems.id, item.id));
-    if (done) deps.log.info('news.queued', { news: item.id, recipients: item.queued + queued.size });
+    if (done) ctx.log.info('news.queued', { news: item.id, recipients: item.queued + queued.size });
     // Recipients passed over still count as work done (the cursor moved), and so does finishing
     // an item with nobody left, so the loop looks again at once.
     return { count: recipients.length + (done ? 1 : 0), handed: [...queued] };
@@ -138,15 +136,19 @@ function step(deps: NewsBroadcastDeps, limits: StepLimits): Promise<{ count: num
  * passed over as queued before), plus one when it finished an item: 0 only when nothing was due
  * or the outbox is full, so a caller looping while there is work never stops halfway.
  */
-export function createNewsBroadcast(deps: NewsBroadcastDeps): () => Promise<number> {
-  const limits = { batch: deps.batch ?? 500, backlog: deps.backlog ?? 1000 };
+export function createNewsBroadcast(
+  ctx: BroadcastCtx,
+  options: NewsBroadcastOptions = {},
+): () => Promise<number> {
+  const limits = { batch: options.batch ?? 500, backlog: options.backlog ?? 1000 };
+  const { handOff } = options;
   return async () => {
-    const { count, handed } = await step(deps, limits);
-    if (deps.handOff && handed.length > 0) {
+    const { count, handed } = await step(ctx, limits);
+    if (handOff && handed.length > 0) {
       try {
-        await deps.handOff(handed);
+        await handOff(handed);
       } catch (error) {
-        deps.log.warn('news.handoff_failed', { rows: handed.length, ...errorFields(error) });
+        ctx.log.warn('news.handoff_failed', { rows: handed.length, ...errorFields(error) });
       }
     }
     return count;

@@ -203,7 +203,7 @@ async function publishFromConsole(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
   const published = await publishNews(deps.db, parsed.data, { now, actor: newsActor(user) });
   if (!published.ok) return c.html(await composePage(deps, user, form, { problem: published.message }), 400);
   const due = published.row.publishAt <= now;
-  if (due) deps.wakeNews?.();
+  if (due) deps.wake.news();
   return c.redirect(`/console/news?done=${due ? 'published' : 'scheduled'}`, 303);
 }
 

@@ -3,13 +3,11 @@
  * units and the units they handle. Every change is audited.
  */
 import { Hono } from 'hono';
-import type { Db } from '../../../db/handle.ts';
 import { AppError } from '../../../kernel/errors.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson, validationError } from '../../../kernel/http/json-body.ts';
 import { type ApiEnv, allow } from '../../http/api-access.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
-import type { Logger } from '../../kernel/log.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { peopleQuery, personChangeBody, unitCreateBody, unitRenameBody } from './api-schemas.ts';
 import {
   assignPerson,
@@ -20,13 +18,6 @@ import {
   publicProfile,
   renameUnit,
 } from './directory.ts';
-
-export interface DirectoryApiDeps {
-  db: Db;
-  log: Logger;
-  now: () => Date;
-  keyRing: KeyRing;
-}
 
 const text = {
   noUnit: { zh: '找不到该单位。', en: 'No such unit.' },
@@ -44,8 +35,8 @@ const text = {
 
 const admin = { actorType: 'admin_token' as const, actorId: null };
 
-export function directoryApi(deps: DirectoryApiDeps) {
-  const { db } = deps;
+export function directoryApi(ctx: Pick<Ctx, 'db' | 'log' | 'now' | 'keys'>) {
+  const { db } = ctx;
   const memberNo = (raw: string) => {
     if (!/^\d{1,12}$/.test(raw)) throw new AppError('validation_failed', text.badMemberNo);
     return Number(raw);
@@ -60,16 +51,16 @@ export function directoryApi(deps: DirectoryApiDeps) {
     .get('/org-units', allow('units.list'), async (c) => c.json({ items: await listUnits(db) }))
     .post('/org-units', allow('units.manage'), async (c) => {
       const body = await readJson(c, unitCreateBody);
-      const result = await createUnit(db, body, admin, deps.now());
+      const result = await createUnit(db, body, admin, ctx.now());
       if (!result.ok) throw new AppError('validation_failed', text.noParent);
-      deps.log.info('org_unit.created', { id: result.id });
+      ctx.log.info('org_unit.created', { id: result.id });
       const unit = (await listUnits(db)).find((u) => u.id === result.id);
       return c.json(unit, 201);
     })
     .patch('/org-units/:id', allow('units.manage'), async (c) => {
       const body = await readJson(c, unitRenameBody);
       const id = c.req.param('id');
-      const ok = isUuid(id) && (await renameUnit(db, id, body, admin, deps.now()));
+      const ok = isUuid(id) && (await renameUnit(db, id, body, admin, ctx.now()));
       if (!ok) throw new AppError('not_found', text.noUnit);
       return c.json((await listUnits(db)).find((u) => u.id === id));
     })
@@ -90,15 +81,15 @@ export function directoryApi(deps: DirectoryApiDeps) {
         ...(body.orgUnitId !== undefined ? { unitId: body.orgUnitId } : {}),
         ...(body.officerUnitIds ? { officerUnitIds: body.officerUnitIds } : {}),
         actor: admin,
-        now: deps.now(),
-        keyRing: deps.keyRing,
+        now: ctx.now(),
+        keyRing: ctx.keys,
       });
       if (!result.ok) {
         if (result.reason === 'no_person') throw new AppError('not_found', text.noPerson(String(no)));
         if (result.reason === 'not_officer') throw new AppError('validation_failed', text.notOfficer);
         throw new AppError('validation_failed', text.noUnit);
       }
-      deps.log.info('person.assigned', { memberNo: no, role: body.role });
+      ctx.log.info('person.assigned', { memberNo: no, role: body.role });
       return c.json(await person(no));
     });
 }

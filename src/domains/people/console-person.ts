@@ -91,7 +91,7 @@ export async function assignFromConsole(c: PersonContext, deps: ConsoleDeps) {
     officerUnitIds: handles.data,
     actor: actorOf(user),
     now: deps.now(),
-    keyRing: deps.keyRing,
+    keyRing: deps.keys,
   });
   if (!result.ok) {
     if (result.reason === 'no_person') return c.html(await notFound(user), 404);

@@ -15,7 +15,7 @@ import { AppError } from '../../../kernel/errors.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson } from '../../../kernel/http/json-body.ts';
 import { type ApiEnv, allow, enforce } from '../../http/api-access.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { cancelPollAs, closePollEarly, type PollActor, pollBody, startPoll } from './admin.ts';
 import type { pollResultsView, pollView } from './api-doc.ts';
 import { findPoll, listPolls } from './store.ts';
@@ -79,15 +79,6 @@ export function resultsJson(row: PollRow): z.output<typeof pollResultsView> {
 
 const adminActor: PollActor = { type: 'admin_token', id: null };
 
-export interface PollsApiDeps {
-  db: Db;
-  now: () => Date;
-  timeZone: string;
-  wake: () => void;
-  wakePolls: () => void;
-  keyRing: KeyRing;
-}
-
 /** One poll by its id; a missing one (or an id that is not one) is not found. */
 async function onePoll(db: Db, id: string): Promise<PollRow> {
   const row = isUuid(id) ? await findPoll(db, id) : null;
@@ -130,19 +121,19 @@ async function pollSeries(db: Db, scheduleId: string) {
   };
 }
 
-export function pollsApi(deps: PollsApiDeps) {
-  const { db } = deps;
+export function pollsApi(ctx: Pick<Ctx, 'db' | 'now' | 'timeZone' | 'keys' | 'wake'>) {
+  const { db } = ctx;
   const one = (id: string) => onePoll(db, id);
 
   return new Hono<ApiEnv>()
     .get('/polls', allow('poll.list'), async (c) => c.json({ items: (await listPolls(db)).map(pollJson) }))
     .post('/polls', allow('poll.start'), async (c) => {
       const body = await readJson(c, pollBody);
-      const now = deps.now();
-      const started = await startPoll(db, body, { now, timeZone: deps.timeZone, actor: adminActor });
+      const now = ctx.now();
+      const started = await startPoll(db, body, { now, timeZone: ctx.timeZone, actor: adminActor });
       if (!started.ok) throw new AppError('validation_failed', started.message);
       if (started.schedule) return c.json({ schedule: scheduleJson(started.schedule) }, 201);
-      if (started.poll.opensAt <= now) deps.wakePolls();
+      if (started.poll.opensAt <= now) ctx.wake.polls();
       return c.json(pollJson(started.poll), 201);
     })
     .get('/polls/series/:scheduleId', allow('poll.read'), async (c) =>
@@ -158,19 +149,19 @@ export function pollsApi(deps: PollsApiDeps) {
       const row = await one(c.req.param('id'));
       enforce(decide(c.get('actor'), 'poll.close', { startedBy: row.createdBy }));
       const closed = await closePollEarly(db, row, {
-        now: deps.now(),
-        timeZone: deps.timeZone,
+        now: ctx.now(),
+        timeZone: ctx.timeZone,
         actor: adminActor,
-        keys: deps.keyRing,
+        keys: ctx.keys,
       });
       if (!closed.ok) throw new AppError('conflict', closed.message);
-      deps.wake();
+      ctx.wake.outbox();
       return c.json(pollJson(closed.poll));
     })
     .post('/polls/:id/cancel', allow('poll.cancel'), async (c) => {
       const row = await one(c.req.param('id'));
       enforce(decide(c.get('actor'), 'poll.cancel', { startedBy: row.createdBy }));
-      const cancelled = await cancelPollAs(db, row, { now: deps.now(), actor: adminActor });
+      const cancelled = await cancelPollAs(db, row, { now: ctx.now(), actor: adminActor });
       if (!cancelled.ok) throw new AppError('conflict', cancelled.message);
       return c.json(pollJson(cancelled.poll));
     });

@@ -85,6 +85,6 @@ export async function startFromConsole(c: Context<ConsoleEnv>, deps: ConsoleDeps
   });
   if (!started.ok) return c.html(await createForm(deps, user, form, started.message), 400);
   if (started.schedule) return c.redirect(`/console/polls/series/${started.schedule.no}`, 303);
-  if (started.poll.opensAt <= now) deps.wakePolls?.();
+  if (started.poll.opensAt <= now) deps.wake.polls();
   return c.redirect(`/console/polls/${started.poll.no}`, 303);
 }

@@ -104,11 +104,11 @@ export async function endPoll(c: PollContext, deps: ConsoleDeps, how: 'close' | 
       back: `/console/polls/${row.no}`,
     });
   }
-  const opts = { now: deps.now(), timeZone: deps.timeZone, actor: pollActor(user), keys: deps.keyRing };
+  const opts = { now: deps.now(), timeZone: deps.timeZone, actor: pollActor(user), keys: deps.keys };
   const closing = how === 'close';
   const outcome = closing ? await closePollEarly(deps.db, row, opts) : await cancelPollAs(deps.db, row, opts);
   if (!outcome.ok) return c.html(await pollPage(deps, user, row, { ok: false, text: outcome.message }), 409);
-  if (closing) deps.wake();
+  if (closing) deps.wake.outbox();
   return c.html(
     await pollPage(deps, user, outcome.poll, {
       ok: true,

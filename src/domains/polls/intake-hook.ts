@@ -5,24 +5,19 @@
  */
 import type { VoteAnswer, VoteRequest } from '../../../bots/core/intake.ts';
 import type { Inbound, Outbound } from '../../../bots/core/messenger.ts';
-import type { Db } from '../../../db/handle.ts';
 import { anonymityNote, isCast, voteReply } from '../../../flows/polls/messages.ts';
 import { privacyText } from '../../../flows/polls/privacy.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
 import type { L10n, Lang } from '../../../kernel/l10n.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import type { PersonLimit } from '../../pipeline/flood-guard.ts';
 import type { GroupMember } from './store.ts';
 import { privacyPageUrl, takeTextVote } from './text-votes.ts';
 import { allowVote } from './vote-limit.ts';
 import { castVote } from './votes.ts';
 
-export interface PollHookDeps {
-  db: Db;
-  keys: KeyRing;
-  now: () => Date;
-  timeZone: string;
-  publicUrl: string;
+/** The hook's own parts, besides the context. */
+interface PollHookOptions {
   /** Refuses a person's poll answers past so many a minute, whichever way they answer. */
   voteLimit?: PersonLimit;
   /** Whether someone answering by code in private is in a group the poll was posted to. */
@@ -38,16 +33,20 @@ export interface PollHook {
   anonymityNote(): L10n;
 }
 
-export function createPollHook(deps: PollHookDeps): PollHook {
+export function createPollHook(
+  ctx: Pick<Ctx, 'db' | 'now' | 'timeZone' | 'keys' | 'publicUrl'>,
+  options: PollHookOptions = {},
+): PollHook {
+  const { voteLimit, groupMember } = options;
   return {
     byCode: (inbound, said) =>
-      takeTextVote(deps.db, inbound, said, {
-        now: deps.now(),
-        timeZone: deps.timeZone,
-        publicUrl: deps.publicUrl,
-        keys: deps.keys,
-        ...(deps.groupMember ? { groupMember: deps.groupMember } : {}),
-        ...(deps.voteLimit ? { voteLimit: deps.voteLimit } : {}),
+      takeTextVote(ctx.db, inbound, said, {
+        now: ctx.now(),
+        timeZone: ctx.timeZone,
+        publicUrl: ctx.publicUrl,
+        keys: ctx.keys,
+        ...(groupMember ? { groupMember } : {}),
+        ...(voteLimit ? { voteLimit } : {}),
       }),
 
     async byButton(request) {
@@ -61,19 +60,19 @@ export function createPollHook(deps: PollHookDeps): PollHook {
         ? refused('invalid_answer')
         : !isUuid(request.pollId)
           ? refused('unknown')
-          : !(await allowVote(deps.voteLimit, request.voter))
+          : !(await allowVote(voteLimit, request.voter))
             ? refused('too_fast')
-            : await castVote(deps.db, {
+            : await castVote(ctx.db, {
                 pollId: request.pollId,
                 voter: request.voter,
                 chatId: request.chatId,
                 ...(request.answer !== undefined ? { answer: request.answer } : {}),
                 ...(request.comment !== undefined ? { comment: request.comment } : {}),
                 now: request.at,
-                timeZone: deps.timeZone,
-                keys: deps.keys,
+                timeZone: ctx.timeZone,
+                keys: ctx.keys,
               });
-      const first = result.firstAnswer ? { url: privacyPageUrl(deps.publicUrl) } : null;
+      const first = result.firstAnswer ? { url: privacyPageUrl(ctx.publicUrl) } : null;
       const reply = (lang: Lang) => voteReply(result.outcome, lang, first);
       return {
         outcome: result.outcome,
@@ -85,7 +84,7 @@ export function createPollHook(deps: PollHookDeps): PollHook {
     },
 
     anonymityNote() {
-      const url = privacyPageUrl(deps.publicUrl);
+      const url = privacyPageUrl(ctx.publicUrl);
       return { zh: anonymityNote('zh', url), en: anonymityNote('en', url) };
     },
   };

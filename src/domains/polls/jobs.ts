@@ -5,34 +5,26 @@
  */
 import { inArray, max, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../../bots/core/messenger.ts';
-import type { Db } from '../../../db/handle.ts';
 import { type PollRow, polls } from '../../../db/schema/index.ts';
-import { errorFields, type Logger } from '../../kernel/log.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
+import { errorFields } from '../../kernel/log.ts';
 import { closePoll, forgetLateReminders } from './close.ts';
 import { openDuePoll, sendPollReminder } from './posting.ts';
-import { type ChatMembers, dueClose, dueReminder, groupPostings, type PollKeys } from './store.ts';
+import { type ChatMembers, dueClose, dueReminder, groupPostings } from './store.ts';
 
-export interface PollJobDeps {
-  db: Db;
-  log: Logger;
-  now: () => Date;
-  timeZone: string;
-  /** Lists a group chat's members, for the reminder. */
-  chatMembers: ChatMembers;
-  /** Seals and opens the polls' secrets. */
-  keys: PollKeys;
-}
+/** What the polls' clock reads of the context; `keys` seal and open the polls' secrets. */
+type PollJobCtx = Pick<Ctx, 'db' | 'now' | 'log' | 'timeZone' | 'keys'>;
 
 /** Opens the next due poll, if any; resolves to how many it opened. */
-async function openStep(deps: PollJobDeps): Promise<number> {
-  const opened = await openDuePoll(deps.db, {
-    now: deps.now(),
-    timeZone: deps.timeZone,
-    keys: deps.keys,
-    chatMembers: deps.chatMembers,
+async function openStep(ctx: PollJobCtx, chatMembers: ChatMembers): Promise<number> {
+  const opened = await openDuePoll(ctx.db, {
+    now: ctx.now(),
+    timeZone: ctx.timeZone,
+    keys: ctx.keys,
+    chatMembers,
   });
   if (!opened) return 0;
-  deps.log.info('poll.opened', { poll: opened.no });
+  ctx.log.info('poll.opened', { poll: opened.no });
   return 1;
 }
 
@@ -41,21 +33,22 @@ async function openStep(deps: PollJobDeps): Promise<number> {
  * slow); null when a group could not be listed.
  */
 async function listGroupMembers(
-  deps: PollJobDeps,
+  ctx: PollJobCtx,
+  chatMembers: ChatMembers,
   poll: Pick<PollRow, 'id' | 'no'>,
 ): Promise<Map<string, { channel: ChannelName; externalIds: string[] }> | null> {
   const members = new Map<string, { channel: ChannelName; externalIds: string[] }>();
   let complete = true;
-  for (const posting of await groupPostings(deps.db, poll.id)) {
+  for (const posting of await groupPostings(ctx.db, poll.id)) {
     try {
-      const ids = await deps.chatMembers(posting.channel, posting.chatId);
+      const ids = await chatMembers(posting.channel, posting.chatId);
       if (ids)
         members.set(`${posting.channel}:${posting.chatId}`, {
           channel: posting.channel,
           externalIds: ids,
         });
     } catch (error) {
-      deps.log.warn('poll.members_failed', { poll: poll.no, ...errorFields(error) });
+      ctx.log.warn('poll.members_failed', { poll: poll.no, ...errorFields(error) });
       complete = false;
     }
   }
@@ -63,34 +56,34 @@ async function listGroupMembers(
 }
 
 /** Sends the next due reminder, if any; resolves to how many it sent. */
-async function remindStep(deps: PollJobDeps): Promise<number> {
-  const reminding = await dueReminder(deps.db, deps.now());
+async function remindStep(ctx: PollJobCtx, chatMembers: ChatMembers): Promise<number> {
+  const reminding = await dueReminder(ctx.db, ctx.now());
   if (!reminding) return 0;
-  const members = await listGroupMembers(deps, reminding);
+  const members = await listGroupMembers(ctx, chatMembers, reminding);
   // A group that could not be listed is tried again on the next pass, until the poll closes.
   if (!members) return 0;
-  const sent = await sendPollReminder(deps.db, reminding.id, members, {
-    now: deps.now(),
-    timeZone: deps.timeZone,
-    keys: deps.keys,
+  const sent = await sendPollReminder(ctx.db, reminding.id, members, {
+    now: ctx.now(),
+    timeZone: ctx.timeZone,
+    keys: ctx.keys,
   });
-  deps.log.info('poll.reminded', { poll: reminding.no, sent: sent > 0 });
+  ctx.log.info('poll.reminded', { poll: reminding.no, sent: sent > 0 });
   return 1;
 }
 
 /** Closes the next poll due to close, if any; resolves to how many it closed. */
-async function closeStep(deps: PollJobDeps): Promise<number> {
-  const closing = await dueClose(deps.db, deps.now());
+async function closeStep(ctx: PollJobCtx): Promise<number> {
+  const closing = await dueClose(ctx.db, ctx.now());
   if (!closing) return 0;
-  const closed = await closePoll(deps.db, closing.id, {
-    now: deps.now(),
-    timeZone: deps.timeZone,
-    keys: deps.keys,
+  const closed = await closePoll(ctx.db, closing.id, {
+    now: ctx.now(),
+    timeZone: ctx.timeZone,
+    keys: ctx.keys,
   });
   if (!closed) return 0;
   // Below the threshold not even the number of answers is told, in the log either.
   const shown = closed.results?.shown ?? false;
-  deps.log.info('poll.closed', {
+  ctx.log.info('poll.closed', {
     poll: closed.no,
     shown,
     ...(shown ? { answers: closed.results?.answers } : {}),
@@ -103,30 +96,37 @@ async function closeStep(deps: PollJobDeps): Promise<number> {
  * close replaced and its deleted secret are removed from disk, not only from view. Once per
  * instance start, then once per new close: `state.vacuumed` is the latest close vacuumed after.
  */
-async function vacuumAfterCloses(deps: PollJobDeps, state: { vacuumed: number }): Promise<void> {
-  const [row] = await deps.db
+async function vacuumAfterCloses(ctx: PollJobCtx, state: { vacuumed: number }): Promise<void> {
+  const [row] = await ctx.db
     .select({ last: max(polls.closedAt) })
     .from(polls)
     .where(inArray(polls.status, ['closed', 'cancelled']));
   const last = row?.last ? new Date(row.last).getTime() : 0;
   if (last === 0 || last <= state.vacuumed) return;
   try {
-    await deps.db.execute(sql`vacuum poll_votes, poll_secrets, poll_postings`);
+    await ctx.db.execute(sql`vacuum poll_votes, poll_secrets, poll_postings`);
     state.vacuumed = last;
   } catch (error) {
-    deps.log.warn('poll.vacuum_failed', errorFields(error));
+    ctx.log.warn('poll.vacuum_failed', errorFields(error));
   }
 }
 
-export function createPollJobs(deps: PollJobDeps): () => Promise<number> {
+export function createPollJobs(
+  ctx: PollJobCtx,
+  options: {
+    /** Lists a group chat's members, for the reminder. */
+    chatMembers: ChatMembers;
+  },
+): () => Promise<number> {
+  const { chatMembers } = options;
   const state = { vacuumed: 0 };
   return async () => {
     let done = 0;
-    done += await openStep(deps);
-    done += await remindStep(deps);
-    done += await closeStep(deps);
-    await forgetLateReminders(deps.db, deps.now());
-    await vacuumAfterCloses(deps, state);
+    done += await openStep(ctx, chatMembers);
+    done += await remindStep(ctx, chatMembers);
+    done += await closeStep(ctx);
+    await forgetLateReminders(ctx.db, ctx.now());
+    await vacuumAfterCloses(ctx, state);
     return done;
   };
 }

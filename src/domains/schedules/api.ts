@@ -3,13 +3,13 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { isUniqueViolation } from '../../../db/errors.ts';
-import type { Db } from '../../../db/handle.ts';
 import { type ScheduleRow, schedules } from '../../../db/schema/index.ts';
 import { AppError } from '../../../kernel/errors.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson } from '../../../kernel/http/json-body.ts';
 import { type ApiEnv, allow } from '../../http/api-access.ts';
 import { timeZone } from '../../kernel/config.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { createSchedule, listSchedules, type ScheduleCheck } from '../../pipeline/schedules/store.ts';
 import type { scheduleView } from './api-doc.ts';
 import { messagePayload } from './handlers.ts';
@@ -54,14 +54,14 @@ export const scheduleJson = (row: ScheduleRow): z.output<typeof scheduleView> =>
 const refusal = (failed: Exclude<ScheduleCheck, { ok: true }>) =>
   new AppError('validation_failed', failed.reason === 'never' ? text.never : text.badCron(failed.detail));
 
-export function schedulesApi(deps: {
-  db: Db;
-  now: () => Date;
-  timeZone: string;
-  runNow: (id: string) => Promise<boolean>;
-  wake: () => void;
-}) {
-  const { db } = deps;
+export function schedulesApi(
+  ctx: Pick<Ctx, 'db' | 'now' | 'timeZone' | 'wake'>,
+  options: {
+    /** Runs a schedule now (its work queued in one transaction). */
+    runNow: (id: string) => Promise<boolean>;
+  },
+) {
+  const { db } = ctx;
   const find = async (id: string) => {
     const [row] = isUuid(id) ? await db.select().from(schedules).where(eq(schedules.id, id)) : [];
     if (!row) throw new AppError('not_found', text.notFound);
@@ -75,27 +75,29 @@ export function schedulesApi(deps: {
       const body = await readJson(c, scheduleBody);
       const created = await createSchedule(
         db,
-        { ...body, timeZone: body.timeZone ?? deps.timeZone },
-        deps.now(),
+        { ...body, timeZone: body.timeZone ?? ctx.timeZone },
+        ctx.now(),
       );
       if (!created.ok) throw refusal(created);
       return c.json(scheduleJson(created.row), 201);
     })
     .patch('/schedules/:id', allow('schedule.change'), async (c) => {
       const body = await readJson(c, scheduleChangeBody);
-      const changed = await changeSchedule(db, await find(c.req.param('id')), body, deps.now());
+      const changed = await changeSchedule(db, await find(c.req.param('id')), body, ctx.now());
       if (!changed.ok) throw refusal(changed);
       return c.json(scheduleJson(changed.row));
     })
     .post('/schedules/:id/run', allow('schedule.run'), async (c) => {
       const schedule = await find(c.req.param('id'));
       // Two presses within the same millisecond claim the same instant: it runs once.
-      const ran = await deps.runNow(schedule.id).catch((error: unknown) => {
+      const ran = await options.runNow(schedule.id).catch((error: unknown) => {
         if (isUniqueViolation(error)) throw new AppError('invalid_transition', text.alreadyRunning);
         throw error;
       });
       if (!ran) throw new AppError('not_found', text.notFound);
-      deps.wake();
+      // The run may have queued messages or news to send.
+      ctx.wake.outbox();
+      ctx.wake.news();
       return c.json({ ran: true, schedule: scheduleJson(schedule) }, 202);
     });
 }

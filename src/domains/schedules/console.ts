@@ -208,7 +208,7 @@ async function runNow(c: Context<ConsoleEnv, '/console/schedules/:no/run'>, deps
   });
   if (ran === 'busy') return c.html(await render(deps, user, { ok: false, text: text.alreadyRunning }), 409);
   if (!ran) return c.html(await render(deps, user, { ok: false, text: text.notFound }), 404);
-  deps.wake();
+  deps.wake.outbox();
   await record(deps, user, 'schedule.run', current);
   return c.html(await render(deps, user, { ok: true, text: text.ran(current.no) }));
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { channelNames } from '../../../bots/core/messenger.ts';
 import type { Engine } from '../../../flows/engine/engine.ts';
-import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
 import { enqueue } from '../../pipeline/outbox.ts';
 import { sendReminders } from '../../pipeline/reminders.ts';
 import type { ScheduleHandler } from '../../pipeline/schedules/handler.ts';
@@ -20,20 +20,12 @@ export const messagePayload = z
   })
   .strict();
 
-export interface HandlerDeps {
-  engine: Engine;
-  timeZone: string;
-  /** Minutes a form is kept after its last answer; its one reminder comes halfway. */
-  conversationTimeoutMinutes: number;
-  keyRing: KeyRing;
-}
-
 /** A message to one chat. */
-export function messageScheduleHandler(deps: HandlerDeps): ScheduleHandler {
+export function messageScheduleHandler(ctx: Pick<Ctx, 'keys'>): ScheduleHandler {
   return async (tx, schedule) => {
     const payload = messagePayload.safeParse(schedule.payload);
     if (!payload.success) return;
-    await enqueue(tx, deps.keyRing, [
+    await enqueue(tx, ctx.keys, [
       {
         channel: payload.data.channel,
         chatId: payload.data.chatId,
@@ -44,14 +36,20 @@ export function messageScheduleHandler(deps: HandlerDeps): ScheduleHandler {
 }
 
 /** The once-only reminders: of forms left half-filled, and of answered items not yet rated. */
-export function remindersScheduleHandler(deps: HandlerDeps): ScheduleHandler {
+export function remindersScheduleHandler(
+  ctx: Pick<Ctx, 'timeZone' | 'keys'>,
+  options: {
+    engine: Engine;
+    /** Minutes a form is kept after its last answer; its one reminder comes halfway. */
+    conversationTimeoutMinutes: number;
+  },
+): ScheduleHandler {
+  const timeoutMinutes = options.conversationTimeoutMinutes;
   return async (tx, _schedule, fireAt) => {
-    await sendReminders(tx, fireAt, {
-      engine: deps.engine,
-      timeZone: deps.timeZone,
-      idleMinutes: Math.max(1, Math.floor(deps.conversationTimeoutMinutes / 2)),
-      timeoutMinutes: deps.conversationTimeoutMinutes,
-      keyRing: deps.keyRing,
+    await sendReminders(tx, fireAt, ctx, {
+      engine: options.engine,
+      idleMinutes: Math.max(1, Math.floor(timeoutMinutes / 2)),
+      timeoutMinutes,
     });
   };
 }

@@ -8,21 +8,34 @@
 import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { scheduleRuns, schedules } from '../../../db/schema/index.ts';
-import { errorFields, type Logger } from '../../kernel/log.ts';
+import type { Ctx } from '../../kernel/ctx.ts';
+import { errorFields } from '../../kernel/log.ts';
 import { type CronSchedule, nextFireTime, parseCron } from './cron.ts';
 import type { ScheduleHandler } from './handler.ts';
 
-export interface TickDeps {
-  db: Db;
-  log: Logger;
-  now: () => Date;
+/** What the tick reads of the context. */
+type TickCtx = Pick<Ctx, 'db' | 'now' | 'log'>;
+
+/** What the tick and run-now are given besides the context. */
+interface RunOptions {
+  /** The handler of each kind of schedule. */
   handlers: ReadonlyMap<string, ScheduleHandler>;
+  /** Told of every fire time this instance recorded: claimed, missed, manual or failed. */
+  onRun?: (kind: string, outcome: 'claimed' | 'missed' | 'manual' | 'failed') => void;
+}
+
+/** The tick's own settings. */
+interface TickOptions extends RunOptions {
   /** Fire times older than this are recorded as missed instead of run late. */
   catchUpMinutes: number;
-  /** Told of every fire time this instance recorded: claimed, missed or manual. */
-  onRun?: (kind: string, outcome: 'claimed' | 'missed' | 'manual' | 'failed') => void;
   /** Runs first on every tick (creates the schedules the server keeps for itself). */
   prepare?: (now: Date) => Promise<void>;
+}
+
+/** A tick's context and settings, as its steps are given them. */
+interface Tick {
+  ctx: TickCtx;
+  options: TickOptions;
 }
 
 /**
@@ -30,18 +43,18 @@ export interface TickDeps {
  * manual at this instant and its work queued in the same transaction. False when there is no
  * such schedule or no handler for its kind.
  */
-export function createRunNow(deps: Omit<TickDeps, 'catchUpMinutes' | 'prepare'>) {
+export function createRunNow(ctx: Pick<Ctx, 'db' | 'now'>, options: RunOptions) {
   return (scheduleId: string) =>
-    deps.db.transaction(async (tx) => {
+    ctx.db.transaction(async (tx) => {
       const [schedule] = await tx.select().from(schedules).where(eq(schedules.id, scheduleId));
-      const handler = schedule && deps.handlers.get(schedule.kind);
+      const handler = schedule && options.handlers.get(schedule.kind);
       if (!schedule || !handler) return false;
-      const now = deps.now();
+      const now = ctx.now();
       // Cron fire times fall on whole minutes: a run-now at that very instant is kept a
       // millisecond apart, so it never takes the scheduled run's place.
       const at = now.getTime() % 60_000 === 0 ? new Date(now.getTime() + 1) : now;
       await tx.insert(scheduleRuns).values({ scheduleId, fireAt: at, status: 'manual', at: now });
-      deps.onRun?.(schedule.kind, 'manual');
+      options.onRun?.(schedule.kind, 'manual');
       await handler(tx, schedule, at);
       return true;
     });
@@ -76,7 +89,7 @@ function dueFireTimes(
 }
 
 /** Claims one schedule's due fire times in its own transaction; resolves to how many ran. */
-async function fire(deps: TickDeps, tx: Db, id: string, now: Date): Promise<number> {
+async function fire({ ctx, options }: Tick, tx: Db, id: string, now: Date): Promise<number> {
   const [schedule] = await tx
     .select()
     .from(schedules)
@@ -84,7 +97,7 @@ async function fire(deps: TickDeps, tx: Db, id: string, now: Date): Promise<numb
     .for('update', { skipLocked: true });
   if (!schedule?.nextFireAt) return 0;
   const cron = parseCron(schedule.cron);
-  const windowStart = new Date(now.getTime() - deps.catchUpMinutes * 60_000);
+  const windowStart = new Date(now.getTime() - options.catchUpMinutes * 60_000);
   const { missed, recent } = dueFireTimes(cron, schedule.timeZone, schedule.nextFireAt, {
     start: windowStart,
     now,
@@ -98,18 +111,18 @@ async function fire(deps: TickDeps, tx: Db, id: string, now: Date): Promise<numb
       .values({ scheduleId: schedule.id, fireAt, status, at: now })
       .onConflictDoNothing()
       .returning({ fireAt: scheduleRuns.fireAt });
-    if (inserted.length > 0) deps.onRun?.(schedule.kind, status);
+    if (inserted.length > 0) options.onRun?.(schedule.kind, status);
     if (inserted.length === 0 || status === 'missed') continue;
-    const handler = deps.handlers.get(schedule.kind);
+    const handler = options.handlers.get(schedule.kind);
     if (!handler) {
-      deps.log.error('schedule.unknown_kind', { schedule: schedule.id, kind: schedule.kind.slice(0, 40) });
+      ctx.log.error('schedule.unknown_kind', { schedule: schedule.id, kind: schedule.kind.slice(0, 40) });
       continue;
     }
     await handler(tx, schedule, fireAt);
     ran++;
   }
   if (missed.length + recent.length > 1)
-    deps.log.warn('schedule.missed', {
+    ctx.log.warn('schedule.missed', {
       schedule: schedule.id,
       missed: missed.length + recent.length - ran,
     });
@@ -124,8 +137,8 @@ async function fire(deps: TickDeps, tx: Db, id: string, now: Date): Promise<numb
  * Records a schedule's failed fire time and moves it on to its next one, so it is not retried
  * every minute; a failure to record that is only logged.
  */
-async function recordFailure(deps: TickDeps, id: string, now: Date): Promise<void> {
-  await deps.db
+async function recordFailure({ ctx, options }: Tick, id: string, now: Date): Promise<void> {
+  await ctx.db
     .transaction(async (tx) => {
       const [schedule] = await tx.select().from(schedules).where(eq(schedules.id, id)).for('update');
       if (!schedule?.nextFireAt || schedule.nextFireAt > now) return;
@@ -133,21 +146,22 @@ async function recordFailure(deps: TickDeps, id: string, now: Date): Promise<voi
         .insert(scheduleRuns)
         .values({ scheduleId: id, fireAt: schedule.nextFireAt, status: 'failed', at: now })
         .onConflictDoNothing();
-      deps.onRun?.(schedule.kind, 'failed');
+      options.onRun?.(schedule.kind, 'failed');
       await tx
         .update(schedules)
         .set({ nextFireAt: nextFireTime(parseCron(schedule.cron), now, schedule.timeZone) })
         .where(eq(schedules.id, id));
     })
-    .catch((again) => deps.log.error('schedule.failed_record', errorFields(again)));
+    .catch((again) => ctx.log.error('schedule.failed_record', errorFields(again)));
 }
 
 /** Runs one tick; resolves to the number of fire times claimed. */
-export function createScheduleTick(deps: TickDeps): () => Promise<number> {
+export function createScheduleTick(ctx: TickCtx, options: TickOptions): () => Promise<number> {
+  const tick: Tick = { ctx, options };
   return async () => {
-    const now = deps.now();
-    await deps.prepare?.(now);
-    const due = await deps.db
+    const now = ctx.now();
+    await options.prepare?.(now);
+    const due = await ctx.db
       .select({ id: schedules.id })
       .from(schedules)
       .where(
@@ -156,12 +170,12 @@ export function createScheduleTick(deps: TickDeps): () => Promise<number> {
     let claimed = 0;
     for (const { id } of due) {
       try {
-        claimed += await deps.db.transaction((tx) => fire(deps, tx, id, now));
+        claimed += await ctx.db.transaction((tx) => fire(tick, tx, id, now));
       } catch (error) {
         // One schedule's failure does not hold up the others, and it is not retried every
         // minute: its fire time is recorded as failed and it moves on to its next one.
-        deps.log.error('schedule.failed', { schedule: id, ...errorFields(error) });
-        await recordFailure(deps, id, now);
+        ctx.log.error('schedule.failed', { schedule: id, ...errorFields(error) });
+        await recordFailure(tick, id, now);
       }
     }
     return claimed;

@@ -8,6 +8,7 @@ import { Pacing } from '../../../bots/wechat/pacing.ts';
 import { createWechatSender, type WechatTarget } from '../../../bots/wechat/sender.ts';
 import { outbox } from '../../../db/schema/index.ts';
 import { createLogger } from '../../../src/kernel/log.ts';
+import { createMetrics } from '../../../src/kernel/metrics.ts';
 import { enqueue } from '../../../src/pipeline/outbox.ts';
 import { createOutboxDispatcher } from '../../../src/pipeline/outbox-dispatcher.ts';
 import { useStack } from '../../support/stack.ts';
@@ -72,14 +73,10 @@ describe('a send held back by the pace', () => {
       fixture.stack.keyRing,
       ['w1', 'w2', 'w3'].map((chatId) => ({ channel: 'wechat' as const, chatId, message })),
     );
-    const dispatch = createOutboxDispatcher({
-      db,
-      sealer: fixture.stack.keyRing,
-      senders: new Map([['wechat', sender]]),
-      log: createLogger('error'),
-      maxAttempts: 3,
-      leaseSeconds: 30,
-    });
+    const dispatch = createOutboxDispatcher(
+      { db, keys: fixture.stack.keyRing, log: createLogger('error'), metrics: createMetrics() },
+      { senders: new Map([['wechat', sender]]), maxAttempts: 3, leaseSeconds: 30 },
+    );
     await dispatch();
     expect(delivered.sort()).toEqual(['w1', 'w2']);
     const [held] = await db.select().from(outbox).where(eq(outbox.chatId, 'w3'));

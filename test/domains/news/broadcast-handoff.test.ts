@@ -12,6 +12,7 @@ import { createNewsBroadcast } from '../../../src/domains/news/broadcast.ts';
 import { publishNews } from '../../../src/domains/news/publish.ts';
 import { createKeyRing, generateDataKey } from '../../../src/kernel/crypto/sealed.ts';
 import { createLogger } from '../../../src/kernel/log.ts';
+import { createMetrics } from '../../../src/kernel/metrics.ts';
 import { enqueue } from '../../../src/pipeline/outbox.ts';
 import { createOutboxDispatcher } from '../../../src/pipeline/outbox-dispatcher.ts';
 import { databaseKinds, useDatabase } from '../../support/databases.ts';
@@ -53,28 +54,28 @@ describe.each(databaseKinds)('broadcast hand-off on %s', (kind) => {
     const lines: string[] = [];
     const log = createLogger('info', (line) => lines.push(line));
     const sender = recordingSender();
-    const dispatch = createOutboxDispatcher({
-      db: database.db,
-      sealer: keys,
-      senders: new Map([['lark', sender]]),
-      log,
-      maxAttempts: 5,
-      bulkHandoffSeconds: 1,
-    });
+    const dispatch = createOutboxDispatcher(
+      { db: database.db, keys, log, metrics: createMetrics() },
+      { senders: new Map([['lark', sender]]), maxAttempts: 5, bulkHandoffSeconds: 1 },
+    );
     const handed: string[] = [];
     let refuse = false;
-    const broadcast = createNewsBroadcast({
-      db: database.db,
-      log,
-      now: () => new Date(),
-      publicUrl: 'https://tongxin.example.com',
-      timeZone: 'Asia/Shanghai',
-      keyRing: keys,
-      handOff: async (uuids) => {
-        if (refuse) throw new Error('queue unavailable');
-        handed.push(...uuids);
+    const broadcast = createNewsBroadcast(
+      {
+        db: database.db,
+        log,
+        now: () => new Date(),
+        publicUrl: 'https://tongxin.example.com',
+        timeZone: 'Asia/Shanghai',
+        keys,
       },
-    });
+      {
+        handOff: async (uuids) => {
+          if (refuse) throw new Error('queue unavailable');
+          handed.push(...uuids);
+        },
+      },
+    );
 
     const chats = ['oc_a1', 'oc_a2', 'oc_a3', 'oc_a4', 'oc_a5'];
     await publish('工会会员大会通知', chats);
