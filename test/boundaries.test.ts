@@ -180,11 +180,28 @@ describe('capabilities', () => {
         .map((s) => target(file, s))
         .filter((to) => {
           const other = /^src\/domains\/([^/]+)\//.exec(to)?.[1];
-          return other !== undefined && other !== 'items' && other !== 'people' && !isTypeOnly(file, to);
+          return other !== undefined && other !== 'items' && other !== 'people';
         })
         .map((to) => `${relative(root, file)} → ${to}`),
     );
     expect(reaching).toEqual([]);
+  });
+
+  it('the server kernel imports the shared kernel, its own files and its few libraries; of the rest, types only', () => {
+    const libraries = ['zod', 'croner', 'markdown-it', 'markdown-it-cjk-friendly', 'node:crypto'];
+    const upward = sourceFiles(join(root, 'src', 'kernel')).flatMap((file) =>
+      importsOf(file)
+        .map((s) => target(file, s))
+        .filter(
+          (to) =>
+            !libraries.includes(to) &&
+            !pureKernel(to) &&
+            !to.startsWith('src/kernel/') &&
+            !isTypeOnly(file, to),
+        )
+        .map((to) => `${relative(root, file)} → ${to}`),
+    );
+    expect(upward).toEqual([]);
   });
 
   it('no capability reaches up into the runtime', () => {

@@ -7,6 +7,8 @@
  * (crypto-web.ts).
  */
 
+export { sameHex } from '../../kernel/same-hex.ts';
+
 export type MaybePromise<T> = T | Promise<T>;
 
 export interface LarkCrypto {
@@ -18,15 +20,6 @@ export interface LarkCrypto {
   encrypt(encryptKey: string, plain: string): MaybePromise<string>;
   /** Whether a presented secret equals the configured one, in time that leaks neither its length nor its content. */
   sameSecret(given: string, expected: string): MaybePromise<boolean>;
-}
-
-/** Compares two hex strings in time that does not depend on where they differ. */
-export function sameHex(given: string, expected: string): boolean {
-  const a = given.toLowerCase();
-  const b = expected.toLowerCase();
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < b.length; i++) diff |= (a.charCodeAt(i) || 0) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 /** Standard base64 with padding, as the platform sends it; anything else is not its cipher text. */

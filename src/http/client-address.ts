@@ -7,7 +7,7 @@
  * subscriber's usual allocation, so changing the interface id does not make a new source.
  */
 import type { Context } from 'hono';
-import { parseIpv4, parseIpv6 } from '../domains/news/safe-url.ts';
+import { parseIpv4, parseIpv6 } from '../../kernel/ip.ts';
 
 /** The address the runtime saw the request come from, when it knows one. */
 export type PeerAddress = (c: Context) => string | undefined;

@@ -1,6 +1,6 @@
 /**
  * The pieces each capability's part of the OpenAPI document is written with: a zod schema as JSON
- * content, the error answers, query and path parameters, and a page of results. Every schema given
+ * content, the error answers, query and path parameters. Every schema given
  * here is one a route validates with or answers in, so the document cannot drift from the code.
  */
 import { z } from 'zod';
@@ -68,11 +68,3 @@ export const refParameter = {
   description: 'Reference code, e.g. JY-2026-0001',
   schema: { type: 'string' },
 };
-
-export const page = (item: z.ZodType) =>
-  z.object({
-    items: z.array(item),
-    total: z.number().int(),
-    limit: z.number().int(),
-    offset: z.number().int(),
-  });

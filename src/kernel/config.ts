@@ -3,7 +3,7 @@
  * with one message that names each bad variable and what it expects.
  */
 import { z } from 'zod';
-import { parseCron } from '../pipeline/schedules/cron.ts';
+import { parseCron } from './cron.ts';
 import { parseDataKeys } from './crypto/sealed.ts';
 
 const bool = z
@@ -23,7 +23,7 @@ export const timeZone = z.string().refine(
   { error: 'expected an IANA time zone such as Asia/Shanghai' },
 );
 
-/** Five cron fields (minute hour day month weekday), as src/pipeline/schedules/cron.ts reads them. */
+/** Five cron fields (minute hour day month weekday), as src/kernel/cron.ts reads them. */
 const cronExpression = z.string().superRefine((value, ctx) => {
   try {
     parseCron(value);

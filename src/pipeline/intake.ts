@@ -5,12 +5,12 @@
  * anything else is written to the inbox, deduplicated, and the inbox processor is woken. What
  * polls do with a vote comes in as a hook (src/domains/polls/intake-hook.ts).
  */
-import type { Intake, Taken, TakeOptions } from '../../bots/core/intake.ts';
-import { type Inbound, outboundSchema } from '../../bots/core/messenger.ts';
+import type { Intake, Taken, TakeOptions, VoteAnswer, VoteRequest } from '../../bots/core/intake.ts';
+import { type Inbound, type Outbound, outboundSchema } from '../../bots/core/messenger.ts';
 import type { Db } from '../../db/handle.ts';
 import { parseTextVote } from '../../flows/polls/text-vote.ts';
 import { floodText } from '../../kernel/errors.ts';
-import type { PollHook } from '../domains/polls/intake-hook.ts';
+import type { L10n } from '../../kernel/l10n.ts';
 import type { Ctx } from '../kernel/ctx.ts';
 import type { PersonLimit } from './flood-guard.ts';
 import { acceptInbound } from './inbox.ts';
@@ -20,6 +20,16 @@ import type { DeliveryMemory } from './recent-keys.ts';
 
 /** Keeps the sender's message in the history of a channel whose history the server keeps, in the inbox write's transaction. */
 export type KeepShown = (tx: Db, inbound: Inbound, shown: NonNullable<TakeOptions['shown']>) => Promise<void>;
+
+/** What the intake asks of polls (src/domains/polls/intake-hook.ts answers it). */
+export interface PollHook {
+  /** A poll answered (or asked for) by its code; null when the text is not one after all. */
+  byCode(inbound: Inbound, said: string): Promise<{ reply: Outbound; recorded: boolean } | null>;
+  /** A vote given by a button or a form, refusals included. */
+  byButton(request: VoteRequest): Promise<VoteAnswer>;
+  /** The short note on what is kept of an answer. */
+  anonymityNote(): L10n;
+}
 
 /** The intake's own parts; the context gives the database, keys, counters and wake-ups. */
 interface IntakeOptions {

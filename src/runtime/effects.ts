@@ -36,13 +36,9 @@ export function handledTwice(handlerSets: readonly object[]): string[] {
 const twice = handledTwice(sets);
 if (twice.length > 0) throw new Error(`effects handled twice: ${twice.join(', ')}`);
 
-export const effectHandlers: EffectHandlers<EffectSpecs> = {
-  ...itemEffects,
-  ...helpEffects,
-  ...motionEffects,
-  ...peopleEffects,
-  ...newsEffects,
-  ...scheduleEffects,
-  ...pollEffects,
-  ...consoleEffects,
-};
+/** The sets' handlers as one type, so a type no set handles fails to compile below. */
+type Merged<T extends readonly object[]> = T extends readonly [infer H, ...infer R extends readonly object[]]
+  ? H & Merged<R>
+  : unknown;
+
+export const effectHandlers: EffectHandlers<EffectSpecs> = Object.assign({}, ...sets) as Merged<typeof sets>;

@@ -138,13 +138,13 @@ export function jobTable(ctx: Ctx, deps: ServiceDeps, jobs: JobSteps): JobRow[] 
       cadence: { idleMs: 60_000 },
       feedsOutbox: true,
     },
+    // Shared send limits and counts of refused sign-ins older than an hour go, and shared
+    // per-person counts and delivery memory once past their use: two rows, so one failing
+    // leaves the other to run.
     {
-      name: 'limits',
-      // Counts of refused sign-ins (and shared send limits) older than an hour go, and shared
-      // per-person counts and delivery memory once past their use.
+      name: 'send-budget',
       step: async () => {
         await sweepSendBudget(ctx.db);
-        await sweepPersonLimits(ctx.db, ctx.now());
         return 0;
       },
       drains: false,
@@ -152,13 +152,14 @@ export function jobTable(ctx: Ctx, deps: ServiceDeps, jobs: JobSteps): JobRow[] 
       feedsOutbox: false,
     },
     {
-      name: 'inbox',
-      step: async () => Number(await jobs.processNext()),
-      drains: true,
-      cadence: { idleMs: 1000, workers: inboxWorkers, pause: (i) => inboxWorkerPause(pressure, i) },
-      wakeable: 'inbox',
-      onWake: () => pressure.note(),
-      feedsOutbox: true,
+      name: 'person-limits',
+      step: async () => {
+        await sweepPersonLimits(ctx.db, ctx.now());
+        return 0;
+      },
+      drains: false,
+      cadence: { idleMs: 60_000 },
+      feedsOutbox: false,
     },
     // Sent items are checked for every few seconds: a scheduled one goes out on time, and a
     // broadcast waiting for the outbox to drain continues soon after.
@@ -168,6 +169,15 @@ export function jobTable(ctx: Ctx, deps: ServiceDeps, jobs: JobSteps): JobRow[] 
       drains: true,
       cadence: { idleMs: 5000 },
       wakeable: 'polls',
+      feedsOutbox: true,
+    },
+    {
+      name: 'inbox',
+      step: async () => Number(await jobs.processNext()),
+      drains: true,
+      cadence: { idleMs: 1000, workers: inboxWorkers, pause: (i) => inboxWorkerPause(pressure, i) },
+      wakeable: 'inbox',
+      onWake: () => pressure.note(),
       feedsOutbox: true,
     },
     {

@@ -3,6 +3,7 @@
  * along its lifecycle with a reply the proposer is sent; and the satisfaction report.
  */
 import { Hono } from 'hono';
+import type { z } from 'zod';
 import type { Db } from '../../../db/handle.ts';
 import { type Actor, itemScope } from '../../../flows/access/rules.ts';
 import { statusLabel } from '../../../flows/lifecycles.ts';
@@ -12,7 +13,15 @@ import { charCount } from '../../../kernel/text.ts';
 import { type ApiEnv, allow, mayTouch } from '../../http/api-access.ts';
 import type { Ctx } from '../../kernel/ctx.ts';
 import { satisfactionReport, unitAndDescendants } from '../people/directory.ts';
-import { listQuery, maxReplyLength, satisfactionQuery, statusChangeBody } from './api-schemas.ts';
+import {
+  listQuery,
+  maxReplyLength,
+  satisfactionQuery,
+  type satisfactionReport as satisfactionReportView,
+  statusChangeBody,
+  type submissionDetail,
+  type submissionList,
+} from './api-schemas.ts';
 import type { KindRules } from './kind-rules.ts';
 import { changeStatus, getSubmission, listSubmissions, type StatusChangeResult } from './store.ts';
 
@@ -77,7 +86,7 @@ async function scopedUnits(db: Db, actor: Actor, unit: string | undefined) {
 }
 
 /** One item with its timeline, read (and a help request's sealed parts opened) as the API. */
-async function findItem(ctx: ItemsCtx, ref: string) {
+async function findItem(ctx: ItemsCtx, ref: string): Promise<z.output<typeof submissionDetail>> {
   const item = await getSubmission(ctx.db, ref, {
     keyRing: ctx.keys,
     actorType: 'admin_token',
@@ -116,7 +125,7 @@ export function itemsApi(ctx: ItemsCtx, options: ItemsApiOptions) {
       const { limit, offset, unit, ...filter } = query.data;
       const unitIds = await scopedUnits(db, c.get('actor'), unit);
       const result = await listSubmissions(db, { ...filter, ...(unitIds ? { unitIds } : {}), limit, offset });
-      return c.json({ ...result, limit, offset });
+      return c.json({ ...result, limit, offset } satisfies z.output<typeof submissionList>);
     })
     .get('/satisfaction', allow('item.list'), async (c) => {
       const query = satisfactionQuery.safeParse(c.req.query());
@@ -128,7 +137,7 @@ export function itemsApi(ctx: ItemsCtx, options: ItemsApiOptions) {
         ...(unitIds ? { unitIds } : {}),
         timeZone: ctx.timeZone,
       });
-      return c.json({ by: filter.by, items });
+      return c.json({ by: filter.by, items } satisfies z.output<typeof satisfactionReportView>);
     })
     .get('/submissions/:ref', allow('item.read'), async (c) => {
       const ref = c.req.param('ref').trim().toUpperCase();

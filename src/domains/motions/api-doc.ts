@@ -1,22 +1,20 @@
 /** Congress sessions and motion deadlines in the officer API's OpenAPI document, from the schemas the routes validate with and answer in. */
-import { z } from 'zod';
 import { type ApiPaths, errors, idParameter, json, refParameter } from '../../http/openapi-parts.ts';
-import { extendBody, sessionBody, sessionChangeBody } from './api.ts';
-
-export const sessionView = z.object({
-  id: z.string(),
-  nameZh: z.string(),
-  nameEn: z.string(),
-  open: z.boolean(),
-  createdAt: z.string(),
-});
+import {
+  extendAnswer,
+  extendBody,
+  sessionBody,
+  sessionChangeBody,
+  sessionList,
+  sessionView,
+} from './api-schemas.ts';
 
 export const motionsPaths: ApiPaths = {
   '/congress-sessions': {
     get: {
       summary: '职代会届次 List congress sessions',
       responses: {
-        '200': { description: 'Every session', content: json(z.object({ items: z.array(sessionView) })) },
+        '200': { description: 'Every session', content: json(sessionList) },
         ...errors(401),
       },
     },
@@ -51,7 +49,7 @@ export const motionsPaths: ApiPaths = {
       responses: {
         '200': {
           description: 'The new deadline',
-          content: json(z.object({ referenceCode: z.string(), answerDueAt: z.string() })),
+          content: json(extendAnswer),
         },
         ...errors(400, 401, 404, 409, 415),
       },

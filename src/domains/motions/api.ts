@@ -1,25 +1,22 @@
 /** Motions in the officer API: congress sessions, and more time for an answer with the reason. */
 import { Hono } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../../../kernel/errors.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
 import { readJson } from '../../../kernel/http/json-body.ts';
 import { charCount } from '../../../kernel/text.ts';
 import { type ApiEnv, allow, mayTouch } from '../../http/api-access.ts';
 import type { Ctx } from '../../kernel/ctx.ts';
+import {
+  type extendAnswer,
+  extendBody,
+  sessionBody,
+  sessionChangeBody,
+  type sessionList,
+  type sessionView,
+} from './api-schemas.ts';
 import { extendMotion } from './deadline.ts';
 import { listSessions, saveSession } from './sessions.ts';
-
-const name = z.string().trim().min(2).max(60);
-export const sessionBody = z
-  .object({ nameZh: name, nameEn: name, open: z.boolean().default(false) })
-  .strict();
-export const sessionChangeBody = z
-  .object({ nameZh: name.optional(), nameEn: name.optional(), open: z.boolean().optional() })
-  .strict();
-export const extendBody = z
-  .object({ days: z.number().int().min(1).max(365), reason: z.string().trim().min(1).max(100_000) })
-  .strict();
 
 const text = {
   noSession: { zh: '找不到该届次。', en: 'No such congress session.' },
@@ -37,12 +34,23 @@ const text = {
   }),
 };
 
+/** A session as the API answers it. */
+const sessionJson = (s: Awaited<ReturnType<typeof listSessions>>[number]): z.output<typeof sessionView> => ({
+  ...s,
+  createdAt: s.createdAt.toISOString(),
+});
+
 export function motionsApi(ctx: Pick<Ctx, 'db' | 'now' | 'timeZone' | 'keys' | 'wake'>) {
   const { db } = ctx;
-  const view = async (id: string) => (await listSessions(db)).find((s) => s.id === id);
+  const sessions = async () => (await listSessions(db)).map(sessionJson);
+  const view = async (id: string) => {
+    const found = (await sessions()).find((s) => s.id === id);
+    if (!found) throw new AppError('not_found', text.noSession);
+    return found;
+  };
   return new Hono<ApiEnv>()
     .get('/congress-sessions', allow('congress.manage'), async (c) =>
-      c.json({ items: await listSessions(db) }),
+      c.json({ items: await sessions() } satisfies z.output<typeof sessionList>),
     )
     .post('/congress-sessions', allow('congress.manage'), async (c) => {
       const body = await readJson(c, sessionBody);
@@ -74,6 +82,9 @@ export function motionsApi(ctx: Pick<Ctx, 'db' | 'now' | 'timeZone' | 'keys' | '
         throw new AppError('invalid_transition', text.notOpen);
       }
       ctx.wake.outbox();
-      return c.json({ referenceCode: ref, answerDueAt: result.answerDueAt.toISOString() });
+      return c.json({
+        referenceCode: ref,
+        answerDueAt: result.answerDueAt.toISOString(),
+      } satisfies z.output<typeof extendAnswer>);
     });
 }

@@ -11,7 +11,7 @@ import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { detailPage } from '../items/console.ts';
 import { consoleAccess, itemNotFound, itemNotYours } from '../items/console-access.ts';
 import { text } from '../items/console-text.ts';
-import { extendBody } from './api.ts';
+import { extendBody } from './api-schemas.ts';
 import { extendMotion } from './deadline.ts';
 
 export function motionExtendPages(deps: ConsoleDeps) {

@@ -13,7 +13,7 @@ import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { field, invalidFields } from '../../console/form.ts';
 import { page } from '../../console/layout.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
-import { sessionBody, sessionChangeBody } from './api.ts';
+import { sessionBody, sessionChangeBody } from './api-schemas.ts';
 import { listSessions, saveSession } from './sessions.ts';
 import type { MotionActor } from './store.ts';
 

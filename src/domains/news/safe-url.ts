@@ -15,6 +15,8 @@
  * punycode, so each check sees one canonical spelling. Pure: runs on Node and on Workers.
  */
 
+import { type Ipv4, parseIpv4, parseIpv6 } from '../../../kernel/ip.ts';
+
 export type PublicUrlCheck =
   | { ok: true; url: string }
   | { ok: false; reason: 'not_url' | 'not_http' | 'credentials' | 'private_address' };
@@ -32,8 +34,6 @@ export function checkPublicHttpUrl(raw: string): PublicUrlCheck {
   if (isInternalHost(url.hostname)) return { ok: false, reason: 'private_address' };
   return { ok: true, url: url.href };
 }
-
-type Ipv4 = readonly [number, number, number, number];
 
 /** Blocks of IPv4 space that are not on the public internet, as [first address, prefix length]. */
 const internalIpv4Blocks: readonly { base: number; bits: number }[] = (
@@ -73,15 +73,6 @@ function isInternalName(hostname: string): boolean {
   // A name with no dot is resolved against the local search domain (`http://intranet/`).
   if (!name.includes('.')) return true;
   return internalNameSuffixes.some((suffix) => name === suffix || name.endsWith(`.${suffix}`));
-}
-
-/** The four octets of a dotted-quad IPv4 address; null for anything else. */
-export function parseIpv4(text: string): Ipv4 | null {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!match) return null;
-  const octets = match.slice(1).map(Number);
-  if (octets.some((octet) => octet > 255)) return null;
-  return [octets[0]!, octets[1]!, octets[2]!, octets[3]!];
 }
 
 function toUint32([a, b, c, d]: Ipv4): number {
@@ -126,23 +117,4 @@ function embeddedIpv4(groups: readonly number[]): Ipv4 | null {
   const siit = zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0;
   const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6);
   return mapped || siit || nat64 ? quad(groups[6]!, groups[7]!) : null;
-}
-
-/** Eight 16-bit groups from the hex form the WHATWG serialiser writes (no dotted tail, no zone). */
-export function parseIpv6(text: string): number[] | null {
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const parseGroups = (part: string): number[] | null => {
-    if (part === '') return [];
-    const groups = part.split(':');
-    return groups.every((group) => /^[0-9a-f]{1,4}$/i.test(group))
-      ? groups.map((group) => Number.parseInt(group, 16))
-      : null;
-  };
-  const head = parseGroups(halves[0]!);
-  if (!head) return null;
-  if (halves.length === 1) return head.length === 8 ? head : null;
-  const tail = parseGroups(halves[1]!);
-  if (!tail || head.length + tail.length > 7) return null;
-  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
 }

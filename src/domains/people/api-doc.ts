@@ -1,16 +1,16 @@
 /** Units and people in the officer API's OpenAPI document, from the schemas the routes validate with and answer in. */
-import { z } from 'zod';
 import {
   type ApiPaths,
   errors,
   idParameter,
   json,
   memberNoParameter,
-  page,
   parametersOf,
 } from '../../http/openapi-parts.ts';
 import {
+  orgUnitList,
   orgUnitView,
+  peoplePage,
   peopleQuery,
   personChangeBody,
   personView,
@@ -25,7 +25,7 @@ export const peoplePaths: ApiPaths = {
       responses: {
         '200': {
           description: 'Every unit with its path',
-          content: json(z.object({ items: z.array(orgUnitView) })),
+          content: json(orgUnitList),
         },
         ...errors(401),
       },
@@ -56,7 +56,7 @@ export const peoplePaths: ApiPaths = {
       description: 'Search by name or member number; filter by role or unit (including the units below it).',
       parameters: parametersOf(peopleQuery),
       responses: {
-        '200': { description: 'A page of people', content: json(page(personView)) },
+        '200': { description: 'A page of people', content: json(peoplePage) },
         ...errors(400, 401),
       },
     },

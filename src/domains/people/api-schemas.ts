@@ -44,6 +44,8 @@ export const orgUnitView = z.object({
   pathEn: z.string(),
 });
 
+export const orgUnitList = z.object({ items: z.array(orgUnitView) });
+
 export const personView = z.object({
   memberNo: z.number().int(),
   displayName: z.string(),
@@ -51,4 +53,11 @@ export const personView = z.object({
   unit: z.object({ zh: z.string(), en: z.string() }).nullable(),
   officerUnits: z.array(z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() })),
   channels: z.array(z.string()),
+});
+
+export const peoplePage = z.object({
+  items: z.array(personView),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
 });

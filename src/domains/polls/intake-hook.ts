@@ -3,14 +3,13 @@
  * by its code typed in a chat, a vote given by a button or form, and the note on anonymity. The
  * voter becomes a token before anything is stored (votes.ts); nothing here logs or keeps them.
  */
-import type { VoteAnswer, VoteRequest } from '../../../bots/core/intake.ts';
-import type { Inbound, Outbound } from '../../../bots/core/messenger.ts';
 import { anonymityNote, isCast, voteReply } from '../../../flows/polls/messages.ts';
 import { privacyText } from '../../../flows/polls/privacy.ts';
 import { isUuid } from '../../../kernel/http/ids.ts';
-import type { L10n, Lang } from '../../../kernel/l10n.ts';
+import type { Lang } from '../../../kernel/l10n.ts';
 import type { Ctx } from '../../kernel/ctx.ts';
 import type { PersonLimit } from '../../pipeline/flood-guard.ts';
+import type { PollHook } from '../../pipeline/intake.ts';
 import type { GroupMember } from './store.ts';
 import { privacyPageUrl, takeTextVote } from './text-votes.ts';
 import { allowVote } from './vote-limit.ts';
@@ -22,15 +21,6 @@ interface PollHookOptions {
   voteLimit?: PersonLimit;
   /** Whether someone answering by code in private is in a group the poll was posted to. */
   groupMember?: GroupMember;
-}
-
-export interface PollHook {
-  /** A poll answered (or asked for) by its code; null when the text is not one after all. */
-  byCode(inbound: Inbound, said: string): Promise<{ reply: Outbound; recorded: boolean } | null>;
-  /** A vote given by a button or a form, refusals included. */
-  byButton(request: VoteRequest): Promise<VoteAnswer>;
-  /** The short note on what is kept of an answer. */
-  anonymityNote(): L10n;
 }
 
 export function createPollHook(

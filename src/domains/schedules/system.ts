@@ -11,7 +11,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { type Action, rolesFor } from '../../../flows/access/rules.ts';
-import { nextFireTime, parseCron } from '../../pipeline/schedules/cron.ts';
+import { nextFireTime, parseCron } from '../../kernel/cron.ts';
 
 export interface SystemScheduleSettings {
   digestCron: string;

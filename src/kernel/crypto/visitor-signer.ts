@@ -3,8 +3,9 @@
  * (one per key of the ring, so a rotated ring still accepts cookies signed before, until the old
  * key is dropped) or, when set, WEB_COOKIE_SECRET. Nothing in the database can sign a cookie.
  */
-import { sameHex } from '../../../bots/lark/crypto.ts';
+
 import type { VisitorSigner } from '../../../bots/web/identity.ts';
+import { sameHex } from '../../../kernel/same-hex.ts';
 import { hex, type KeyRing } from './sealed.ts';
 
 const purpose = 'web-cookie';

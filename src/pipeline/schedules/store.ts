@@ -7,7 +7,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { type ScheduleKind, type ScheduleRow, schedules } from '../../../db/schema/index.ts';
-import { CronError, nextFireTime, parseCron } from './cron.ts';
+import { CronError, nextFireTime, parseCron } from '../../kernel/cron.ts';
 
 export type ScheduleCheck =
   | { ok: true; nextFireAt: Date }

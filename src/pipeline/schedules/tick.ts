@@ -8,9 +8,9 @@
 import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { scheduleRuns, schedules } from '../../../db/schema/index.ts';
+import { type CronSchedule, nextFireTime, parseCron } from '../../kernel/cron.ts';
 import type { Ctx } from '../../kernel/ctx.ts';
 import { errorFields } from '../../kernel/log.ts';
-import { type CronSchedule, nextFireTime, parseCron } from './cron.ts';
 import type { ScheduleHandler } from './handler.ts';
 
 /** What the tick reads of the context. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CronError, nextFireTime, parseCron } from '../../src/pipeline/schedules/cron.ts';
+import { CronError, nextFireTime, parseCron } from '../../src/kernel/cron.ts';
 
 const next = (expression: string, after: string, timeZone = 'Asia/Shanghai') =>
   nextFireTime(parseCron(expression), new Date(after), timeZone)?.toISOString() ?? null;
