@@ -140,12 +140,9 @@ function onListening(started: Started, info: AddressInfo, startedAt: number) {
   }
   // Channels that take messages by a connection of their own (Lark in ws mode); WeChat's login
   // goes with its lease, below.
-  for (const channel of services.channels) {
-    if (channel === wechat?.channel || !channel.start) continue;
-    Promise.resolve()
-      .then(() => channel.start!(services.intake))
-      .catch((error) => log.error('channel.start_failed', { channel: channel.name, ...errorFields(error) }));
-  }
+  for (const channel of services.channels)
+    if (channel !== wechat?.channel)
+      logFailure(log, 'channel.start_failed', channel.name, () => channel.start?.(services.intake));
   // Only an instance that runs the jobs may hold the login: it is the one that sends WeChat rows.
   if (wechat && !config.RUN_JOBS)
     log.warn('wechat.needs_jobs', { hint: 'WECHATY_PUPPET is ignored with RUN_JOBS=false' });
@@ -195,12 +192,9 @@ async function stop(started: Started, server: Server, signal: string) {
   // A press being read is answered within its budget; a web chat's long poll need not be.
   const read = Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   running.scheduleTask?.stop();
-  for (const channel of services.channels) {
-    if (channel === wechat?.channel || !channel.stop) continue;
-    Promise.resolve()
-      .then(() => channel.stop!())
-      .catch((error) => log.error('channel.stop_failed', { channel: channel.name, ...errorFields(error) }));
-  }
+  for (const channel of services.channels)
+    if (channel !== wechat?.channel)
+      logFailure(log, 'channel.stop_failed', channel.name, () => channel.stop?.());
   const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 8_000).unref());
   const votes = read.then(() => services.votesSettled());
   if ((await Promise.race([votes, deadline])) === 'late' && services.votesWaiting() > 0)
@@ -224,3 +218,10 @@ main().catch((error) => {
   );
   process.exit(1);
 });
+
+/** Runs a channel's start or stop without waiting for it; a throw or a rejection is logged, never unhandled. */
+function logFailure(log: Logger, event: string, channel: string, run: () => unknown) {
+  Promise.resolve()
+    .then(run)
+    .catch((error) => log.error(event, { channel, ...errorFields(error) }));
+}
