@@ -26,8 +26,17 @@ export interface DigestData {
     what: 'ack' | 'answer' | 'cosign' | 'stuck';
     dueAt: string;
     overdue: boolean;
+    /** A help request its author called 紧急: put first and marked. */
+    urgent: boolean;
   }[];
-  openHelp: { underOneDay: number; oneToThreeDays: number; threeToSevenDays: number; overSevenDays: number };
+  openHelp: {
+    underOneDay: number;
+    oneToThreeDays: number;
+    threeToSevenDays: number;
+    overSevenDays: number;
+    /** Of those, how many their authors called 紧急. */
+    urgent: number;
+  };
   satisfaction: Satisfaction;
   /** Polls closed since the last digest, with what their thresholds let be shown. */
   polls?: {
@@ -91,6 +100,7 @@ const text = {
   overdueCount: { zh: '逾期未办', en: 'Overdue' },
   newsSent: { zh: '发布动态', en: 'News sent' },
   overdue: { zh: '已逾期', en: 'overdue' },
+  urgentMark: { zh: '【紧急】', en: '[Very urgent] ' },
   due: (time: string) => ({ zh: `${time} 到期`, en: `due ${time}` }),
   /** "BF-2026-0003 title: to acknowledge, overdue", with the reader's punctuation. */
   deadline: (head: string, what: string, when: string) => ({
@@ -105,9 +115,9 @@ const text = {
   } satisfies Record<DigestData['deadlines'][number]['what'], L10n>,
   ages: {
     zh: (a: DigestData['openHelp']) =>
-      `1 天内 ${a.underOneDay} · 1–3 天 ${a.oneToThreeDays} · 3–7 天 ${a.threeToSevenDays} · 7 天以上 ${a.overSevenDays}`,
+      `1 天内 ${a.underOneDay} · 1–3 天 ${a.oneToThreeDays} · 3–7 天 ${a.threeToSevenDays} · 7 天以上 ${a.overSevenDays}${a.urgent > 0 ? `（其中紧急 ${a.urgent}）` : ''}`,
     en: (a: DigestData['openHelp']) =>
-      `<1 day ${a.underOneDay} · 1–3 days ${a.oneToThreeDays} · 3–7 days ${a.threeToSevenDays} · >7 days ${a.overSevenDays}`,
+      `<1 day ${a.underOneDay} · 1–3 days ${a.oneToThreeDays} · 3–7 days ${a.threeToSevenDays} · >7 days ${a.overSevenDays}${a.urgent > 0 ? ` (${a.urgent} very urgent)` : ''}`,
   },
   rates: {
     zh: (s: Satisfaction) =>
@@ -148,7 +158,7 @@ export function digestMessage(data: DigestData, lang: Lang, timeZone: string): O
           t(
             lang,
             text.deadline(
-              `${d.referenceCode} ${d.title}`,
+              `${d.urgent ? t(lang, text.urgentMark) : ''}${d.referenceCode} ${d.title}`,
               t(lang, text.what[d.what]),
               d.overdue ? t(lang, text.overdue) : t(lang, text.due(formatTime(d.dueAt, timeZone))),
             ),

@@ -194,7 +194,9 @@ export function newItemNotice(
   return {
     type: 'summary',
     tone: item.urgency === 'very_urgent' ? 'warning' : 'info',
-    title: lang === 'zh' ? `新的${name}：${item.referenceCode}` : `New ${name}: ${item.referenceCode}`,
+    title:
+      (item.urgency === 'very_urgent' ? (lang === 'zh' ? '【紧急】' : '[Very urgent] ') : '') +
+      (lang === 'zh' ? `新的${name}：${item.referenceCode}` : `New ${name}: ${item.referenceCode}`),
     fields: [
       { label: t(lang, text.kind), value: category },
       // A help request's title is only its kind; what happened is read in the audited view.

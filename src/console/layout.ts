@@ -45,6 +45,7 @@ h1 { font-size:22px; margin:4px 0 16px; } h2 { font-size:18px; margin:0 0 8px; }
 .cards { display:grid; grid-template-columns:repeat(auto-fit,minmax(240px,1fr)); gap:12px; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 16px; }
 .figure { font-size:30px; font-weight:700; } .muted { color:var(--muted); font-size:14px; }
+.urgent { color:#b42318; }
 table { width:100%; border-collapse:collapse; background:var(--card); }
 th, td { text-align:left; padding:8px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { font-size:14px; color:var(--muted); }

@@ -137,6 +137,8 @@ const fields = z.object({
     .default(0),
   /** Hours within which an officer must acknowledge a help request before the unit's admins are told. */
   HELP_ACK_HOURS: positiveInt('a whole number of hours').default(24),
+  /** The same for a help request its author called 紧急 (very urgent): it escalates sooner. */
+  HELP_ACK_HOURS_URGENT: positiveInt('a whole number of hours').default(4),
   /** Delegates who must co-sign a motion, and the days they have to do it. */
   MOTION_COSIGNERS: positiveInt('a whole number of delegates').default(2),
   MOTION_COSIGN_DAYS: positiveInt('a whole number of days').default(7),
@@ -223,6 +225,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** What a motion needs, as MOTION_COSIGNERS, MOTION_COSIGN_DAYS and MOTION_ANSWER_DAYS set it. */
+/** Hours within which an officer must acknowledge a help request: routine, and 紧急. */
+export interface HelpAckHours {
+  normal: number;
+  urgent: number;
+}
+
 export interface MotionRules {
   /** Co-signers needed (default 2). */
   cosigners: number;

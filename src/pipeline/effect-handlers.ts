@@ -8,7 +8,7 @@ import type { Db } from '../../db/handle.ts';
 import type { EffectSpecSet } from '../../flows/effects.ts';
 import type { Role } from '../../flows/engine/roles.ts';
 import type { KindRules } from '../domains/items/kind-rules.ts';
-import type { MotionRules } from '../kernel/config.ts';
+import type { HelpAckHours, MotionRules } from '../kernel/config.ts';
 import type { KeyRing } from '../kernel/crypto/sealed.ts';
 
 export interface EffectScope {
@@ -18,7 +18,7 @@ export interface EffectScope {
   timeZone: string;
   keyRing: KeyRing;
   /** Hours within which an officer must acknowledge a help request. */
-  helpAckHours: number;
+  helpAck: HelpAckHours;
   /** The person's role (officers' commands check what they may handle). */
   role: Role;
   motionRules: MotionRules;

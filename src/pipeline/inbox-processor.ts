@@ -15,7 +15,7 @@ import type { Engine } from '../../flows/engine/engine.ts';
 import type { KindRules } from '../domains/items/kind-rules.ts';
 import { launderAnonymousItems } from '../domains/items/launder.ts';
 import { resolvePerson } from '../domains/people/people.ts';
-import type { MotionRules } from '../kernel/config.ts';
+import type { HelpAckHours, MotionRules } from '../kernel/config.ts';
 import { type KeyRing, UnknownKeyError } from '../kernel/crypto/sealed.ts';
 import type { Ctx } from '../kernel/ctx.ts';
 import { errorFields } from '../kernel/log.ts';
@@ -34,8 +34,8 @@ interface ProcessorOptions {
   engine: Engine;
   /** Channels that keep their own copy of what people sent (web chat history) blank it here. */
   redactors?: ReadonlyMap<ChannelName, (tx: Db, inbound: Inbound) => Promise<void>>;
-  /** Hours within which an officer must acknowledge a help request (default 24). */
-  helpAckHours?: number;
+  /** Hours within which an officer must acknowledge a help request (default 24; 紧急 4). */
+  helpAck?: HelpAckHours;
   /** Co-signers a motion needs and the days to gather them (default 2 in 7 days). */
   motionRules?: MotionRules;
   /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
@@ -169,7 +169,7 @@ async function processEvent(
       now,
       timeZone,
       keyRing: keys,
-      helpAckHours: options.helpAckHours ?? 24,
+      helpAck: options.helpAck ?? { normal: 24, urgent: 4 },
       role: person.role,
       motionRules: options.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
       kindRules: options.kindRules,

@@ -66,7 +66,7 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
   const processNext = createInboxProcessor(ctx, {
     effects: effectHandlers,
     engine,
-    helpAckHours: config.HELP_ACK_HOURS,
+    helpAck: { normal: config.HELP_ACK_HOURS, urgent: config.HELP_ACK_HOURS_URGENT },
     motionRules,
     kindRules: parts.kindRules,
     redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
@@ -88,7 +88,7 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
     await launderAnonymousItems(db);
     return expire();
   };
-  const escalate = createHelpEscalation(ctx, { ackHours: config.HELP_ACK_HOURS });
+  const escalate = createHelpEscalation(ctx);
   const scheduleHandlers = createScheduleHandlers(ctx, {
     engine,
     conversationTimeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,

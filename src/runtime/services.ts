@@ -46,6 +46,7 @@ export type ServiceConfig = LarkConfig &
     | 'OUTBOX_LEASE_SECONDS'
     | 'INBOX_WORKERS'
     | 'HELP_ACK_HOURS'
+    | 'HELP_ACK_HOURS_URGENT'
     | 'MOTION_COSIGNERS'
     | 'MOTION_COSIGN_DAYS'
     | 'MOTION_ANSWER_DAYS'

@@ -211,7 +211,7 @@ describe(`every chat flow and command, by everyone (${primaryKind})`, () => {
             timeZone: 'Asia/Shanghai',
             kindRules: kindRulesOf({ cosigners: 2, answerDays: 90 }),
             keyRing: fixture.stack.keyRing,
-            helpAckHours: 24,
+            helpAck: { normal: 24, urgent: 4 },
             motionRules: { cosigners: 2, cosignDays: 7, answerDays: 90 },
             publicUrl: 'http://localhost:8787',
           },

@@ -264,7 +264,7 @@ describe('the daily digest', () => {
         until: '2026-05-09T00:30:00.000Z',
         newItems: [],
         deadlines: [],
-        openHelp: { underOneDay: 0, oneToThreeDays: 0, threeToSevenDays: 0, overSevenDays: 0 },
+        openHelp: { underOneDay: 0, oneToThreeDays: 0, threeToSevenDays: 0, overSevenDays: 0, urgent: 0 },
         satisfaction: { rated: 0, satisfied: 0, mostly: 0, dissatisfied: 0 },
         polls: [
           { code: 'K7Q3', question: '班车', kind: 'enps', shown: true, threshold: 5, answers: 12, score: 25 },

@@ -18,7 +18,7 @@ const emptyDigest: DigestData = {
   until: '2026-12-01T00:30:00.000Z',
   newItems: [],
   deadlines: [],
-  openHelp: { underOneDay: 0, oneToThreeDays: 0, threeToSevenDays: 0, overSevenDays: 0 },
+  openHelp: { underOneDay: 0, oneToThreeDays: 0, threeToSevenDays: 0, overSevenDays: 0, urgent: 0 },
   satisfaction: { rated: 0, satisfied: 0, mostly: 0, dissatisfied: 0 },
 };
 
@@ -166,6 +166,7 @@ describe('digest messages', () => {
             what: 'ack',
             dueAt: '2026-11-30T20:00:00.000Z',
             overdue: true,
+            urgent: false,
           },
           {
             referenceCode: 'TA-2026-0001',
@@ -174,9 +175,10 @@ describe('digest messages', () => {
             what: 'answer',
             dueAt: '2026-12-03T04:00:00.000Z',
             overdue: false,
+            urgent: false,
           },
         ],
-        openHelp: { underOneDay: 0, oneToThreeDays: 1, threeToSevenDays: 0, overSevenDays: 2 },
+        openHelp: { underOneDay: 0, oneToThreeDays: 1, threeToSevenDays: 0, overSevenDays: 2, urgent: 0 },
       },
       'en',
       'Asia/Shanghai',

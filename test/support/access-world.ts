@@ -121,7 +121,7 @@ export async function createWorld(stack: Stack, db: Db, now: () => Date) {
       };
       const made = await createHelpRequest(db, draft, {
         ...filing(authorId),
-        ackHours: 24,
+        ackHours: { normal: 24, urgent: 4 },
       });
       return made.referenceCode;
     },

@@ -17,6 +17,7 @@ const text = {
   newItems: { zh: '24 小时内新收', en: 'New in 24 hours' },
   deadlines: { zh: '逾期或即将到期', en: 'Overdue or due soon' },
   openHelp: { zh: '待办求助', en: 'Open help requests' },
+  urgent: { zh: '紧急', en: 'Very urgent' },
   satisfaction: { zh: '近 7 天满意率', en: 'Satisfied, last 7 days' },
   byStatus: { zh: '事项状态', en: 'Items by status' },
   byCategory: { zh: '建议类别', en: 'Suggestions by category' },
@@ -77,9 +78,10 @@ export async function dashboardPage(deps: ConsoleDeps, user: ConsoleUser): Promi
 <section class="cards" aria-label="${t(lang, text.title)}">
   <div class="card"><div class="muted">${t(lang, text.newItems)}</div><div class="figure" data-figure="new">${newCount}</div></div>
   <div class="card"><div class="muted">${t(lang, text.deadlines)}</div><div class="figure" data-figure="deadlines">${digest.deadlines.length}</div>
-    ${digest.deadlines.slice(0, 5).map((d) => html`<div class="muted"><a href="/console/items/${d.referenceCode}">${d.referenceCode}</a> ${d.title} · ${formatTime(d.dueAt, deps.timeZone)}</div>`)}</div>
+    ${digest.deadlines.slice(0, 5).map((d) => html`<div class="muted">${d.urgent ? html`<strong class="urgent" data-urgent>${t(lang, text.urgent)}</strong> ` : ''}<a href="/console/items/${d.referenceCode}">${d.referenceCode}</a> ${d.title} · ${formatTime(d.dueAt, deps.timeZone)}</div>`)}</div>
   <div class="card"><div class="muted">${t(lang, text.openHelp)}</div><div class="figure" data-figure="help">${help.underOneDay + help.oneToThreeDays + help.threeToSevenDays + help.overSevenDays}</div>
-    <div class="muted">${t(lang, text.ages)}: ${help.underOneDay} / ${help.oneToThreeDays} / ${help.threeToSevenDays} / ${help.overSevenDays}</div></div>
+    <div class="muted">${t(lang, text.ages)}: ${help.underOneDay} / ${help.oneToThreeDays} / ${help.threeToSevenDays} / ${help.overSevenDays}</div>
+    ${help.urgent > 0 ? html`<div><strong class="urgent" data-urgent>${t(lang, text.urgent)} ${help.urgent}</strong></div>` : ''}</div>
   <div class="card"><div class="muted">${t(lang, text.satisfaction)}</div><div class="figure" data-figure="satisfied">${satisfied}</div><div class="muted">n = ${rated}</div></div>
 </section>
 <section class="cards" style="margin-top:12px">

@@ -31,6 +31,7 @@ interface DeadlineRow {
   title: string;
   what: 'ack' | 'answer' | 'cosign' | 'stuck';
   due_at: Date | string;
+  urgent: boolean;
 }
 
 /** New items in the window, counted by kind. */
@@ -53,21 +54,23 @@ async function deadlines(db: Db, where: ReturnType<typeof itemsInScope>, until: 
   const rows = await queryRows<DeadlineRow>(
     db,
     sql`select * from (
-          select s.reference_code, s.kind, s.title, 'ack' as what, s.ack_due_at as due_at from submissions s
+          select s.reference_code, s.kind, s.title, 'ack' as what, s.ack_due_at as due_at,
+                 coalesce(s.details->>'urgency' = 'very_urgent', false) as urgent from submissions s
           where ${where} and s.kind = 'help_request' and s.status = 'new' and s.ack_due_at <= ${new Date(until.getTime() + day)}
           union all
-          select s.reference_code, s.kind, s.title, 'answer', s.answer_due_at from submissions s
+          select s.reference_code, s.kind, s.title, 'answer', s.answer_due_at, false from submissions s
           where ${where} and s.kind = 'motion' and s.status in ('registered', 'assigned')
             and s.answer_due_at <= ${new Date(until.getTime() + 7 * day)}
           union all
-          select s.reference_code, s.kind, s.title, 'cosign', s.cosign_due_at from submissions s
+          select s.reference_code, s.kind, s.title, 'cosign', s.cosign_due_at, false from submissions s
           where ${where} and s.kind = 'motion' and s.status = 'submitted'
             and s.cosign_due_at <= ${new Date(until.getTime() + day)}
           union all
-          select s.reference_code, s.kind, s.title, 'stuck', s.updated_at + interval '7 days' from submissions s
+          select s.reference_code, s.kind, s.title, 'stuck', s.updated_at + interval '7 days',
+                 coalesce(s.details->>'urgency' = 'very_urgent', false) from submissions s
           where ${where} and s.kind = 'help_request' and s.status not in ('new', 'closed')
             and s.updated_at <= ${new Date(until.getTime() - 7 * day)}
-        ) d order by d.due_at limit 20`,
+        ) d order by d.urgent desc, d.due_at limit 20`,
   );
   return rows.map((r) => {
     const dueAt = new Date(r.due_at);
@@ -78,20 +81,22 @@ async function deadlines(db: Db, where: ReturnType<typeof itemsInScope>, until: 
       what: r.what,
       dueAt: dueAt.toISOString(),
       overdue: dueAt <= until,
+      urgent: r.urgent === true || String(r.urgent) === 't',
     };
   });
 }
 
 /** Open help requests by how long ago they were filed. */
 async function openHelpAges(db: Db, where: ReturnType<typeof itemsInScope>, until: Date) {
-  const [age] = await queryRows<{ d1: number; d3: number; d7: number; older: number }>(
+  const [age] = await queryRows<{ d1: number; d3: number; d7: number; older: number; urgent: number }>(
     db,
     sql`select (count(*) filter (where s.created_at > ${new Date(until.getTime() - day)}))::int as d1,
                (count(*) filter (where s.created_at <= ${new Date(until.getTime() - day)}
                                    and s.created_at > ${new Date(until.getTime() - 3 * day)}))::int as d3,
                (count(*) filter (where s.created_at <= ${new Date(until.getTime() - 3 * day)}
                                    and s.created_at > ${new Date(until.getTime() - 7 * day)}))::int as d7,
-               (count(*) filter (where s.created_at <= ${new Date(until.getTime() - 7 * day)}))::int as older
+               (count(*) filter (where s.created_at <= ${new Date(until.getTime() - 7 * day)}))::int as older,
+               (count(*) filter (where s.details->>'urgency' = 'very_urgent'))::int as urgent
         from submissions s where ${where} and s.kind = 'help_request' and s.status <> 'closed'`,
   );
   return {
@@ -99,6 +104,7 @@ async function openHelpAges(db: Db, where: ReturnType<typeof itemsInScope>, unti
     oneToThreeDays: Number(age?.d3 ?? 0),
     threeToSevenDays: Number(age?.d7 ?? 0),
     overSevenDays: Number(age?.older ?? 0),
+    urgent: Number(age?.urgent ?? 0),
   };
 }
 

@@ -36,7 +36,7 @@ async function casePage(deps: ConsoleDeps, user: ConsoleUser, ref: string, notic
 ${noticeBox(lang, notice)}
 <div class="card">
   <h2>${s.referenceCode} · ${kindLabel(s.category, lang)}</h2>
-  <p class="muted">${t(lang, statusLabel(s.kind, s.status))} · ${urgencyLabel(details.urgency, lang)} · ${(lang === 'zh' ? row.unitZh : row.unitEn) ?? '—'} · ${formatTime(s.createdAt, deps.timeZone)}${
+  <p class="muted">${t(lang, statusLabel(s.kind, s.status))} · ${details.urgency === 'very_urgent' ? html`<strong class="urgent" data-urgent>${urgencyLabel(details.urgency, lang)}</strong>` : urgencyLabel(details.urgency, lang)} · ${(lang === 'zh' ? row.unitZh : row.unitEn) ?? '—'} · ${formatTime(s.createdAt, deps.timeZone)}${
     overdue ? html` · <strong style="color:#82071e">${t(lang, text.overdue)}</strong>` : ''
   }</p>
   <dl>

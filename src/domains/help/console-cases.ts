@@ -3,7 +3,7 @@
  * an officer's own units'; a case of no unit is the admins' alone), and one case opened only
  * through the audited read (`viewCase`), with its sealed timeline notes.
  */
-import { and, asc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { orgUnits, submissionEvents, submissions } from '../../../db/schema/index.ts';
 import { itemScope } from '../../../flows/access/rules.ts';
 import type { ConsoleDeps } from '../../console/context.ts';
@@ -17,7 +17,7 @@ function scope(user: ConsoleUser): SQL | undefined {
   return items.units.length > 0 ? inArray(submissions.orgUnitId, [...items.units]) : sql`false`;
 }
 
-/** The cases this user sees, oldest first, and whether there are more past `limit`. */
+/** The cases this user sees, open 紧急 ones first, then oldest first, and whether there are more past `limit`. */
 export async function listCases(
   deps: ConsoleDeps,
   user: ConsoleUser,
@@ -35,7 +35,10 @@ export async function listCases(
     .from(submissions)
     .leftJoin(orgUnits, eq(orgUnits.id, submissions.orgUnitId))
     .where(where)
-    .orderBy(asc(submissions.createdAt))
+    .orderBy(
+      desc(sql`(${submissions.details}->>'urgency' = 'very_urgent' and ${submissions.status} <> 'closed')`),
+      asc(submissions.createdAt),
+    )
     .limit(limit + 1)
     .offset(offset);
   return { rows: rows.slice(0, limit), more: rows.length > limit };

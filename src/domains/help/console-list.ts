@@ -1,6 +1,6 @@
 /**
- * The 帮扶求助 list: the cases this user sees, oldest first, fifty a page, with an overdue
- * acknowledgement marked; nothing sealed is shown. The CSV holds the list's columns only, scoped
+ * The 帮扶求助 list: the cases this user sees, open 紧急 ones first and then oldest first, fifty a
+ * page, with 紧急 and an overdue acknowledgement marked; nothing sealed is shown. The CSV holds the list's columns only, scoped
  * the same way, and its export is audited (help_request.export).
  */
 import type { Context } from 'hono';
@@ -47,7 +47,7 @@ ${
     : html`<table><thead><tr><th scope="col">${t(lang, text.ref)}</th><th scope="col">${t(lang, text.status)}</th><th scope="col">${t(lang, text.age)}</th><th scope="col">${t(lang, text.kind)}</th><th scope="col">${t(lang, text.urgency)}</th><th scope="col">${t(lang, text.unit)}</th><th scope="col">${t(lang, text.ackBy)}</th></tr></thead>
 <tbody>${rows.map(({ s, unitZh, unitEn }) => {
         const overdue = s.status === 'new' && s.ackDueAt !== null && s.ackDueAt <= now;
-        return html`<tr${overdue ? html` data-overdue style="background:#ffebe9"` : ''}><td><a href="/console/help/${s.referenceCode}">${s.referenceCode}</a></td><td>${t(lang, statusLabel(s.kind, s.status))}</td><td>${ageOf(s.createdAt, now, lang)}</td><td>${kindLabel(s.category, lang)}</td><td>${urgencyLabel(s.details.urgency, lang)}</td><td>${(lang === 'zh' ? unitZh : unitEn) ?? '—'}</td><td>${s.ackDueAt ? formatTime(s.ackDueAt, deps.timeZone) : '—'}${overdue ? html` <strong>⚠ ${t(lang, text.overdue)}</strong>` : ''}</td></tr>`;
+        return html`<tr${overdue ? html` data-overdue style="background:#ffebe9"` : ''}><td><a href="/console/help/${s.referenceCode}">${s.referenceCode}</a></td><td>${t(lang, statusLabel(s.kind, s.status))}</td><td>${ageOf(s.createdAt, now, lang)}</td><td>${kindLabel(s.category, lang)}</td><td>${s.details.urgency === 'very_urgent' ? html`<strong class="urgent" data-urgent>${urgencyLabel(s.details.urgency, lang)}</strong>` : urgencyLabel(s.details.urgency, lang)}</td><td>${(lang === 'zh' ? unitZh : unitEn) ?? '—'}</td><td>${s.ackDueAt ? formatTime(s.ackDueAt, deps.timeZone) : '—'}${overdue ? html` <strong>⚠ ${t(lang, text.overdue)}</strong>` : ''}</td></tr>`;
       })}</tbody></table>`
 }
 <p>${query.page > 1 ? html`<a href="${link(query.page - 1)}">← ${t(lang, { zh: '上一页', en: 'Previous' })}</a> ` : ''}${more ? html`<a href="${link(query.page + 1)}">${t(lang, { zh: '下一页', en: 'Next' })} →</a>` : ''}</p>`;

@@ -12,6 +12,6 @@ export const helpEffects: EffectHandlers<HelpEffects> = {
       now: scope.now,
       timeZone: scope.timeZone,
       keyRing: scope.keyRing,
-      ackHours: scope.helpAckHours,
+      ackHours: scope.helpAck,
     }),
 };

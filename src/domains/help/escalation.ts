@@ -37,10 +37,7 @@ function overdueNotice(
 }
 
 /** Escalates the overdue help requests it finds; resolves to how many. */
-export function createHelpEscalation(
-  ctx: Pick<Ctx, 'db' | 'now' | 'log' | 'keys'>,
-  options: { ackHours: number },
-): () => Promise<number> {
+export function createHelpEscalation(ctx: Pick<Ctx, 'db' | 'now' | 'log' | 'keys'>): () => Promise<number> {
   return async () => {
     const now = ctx.now();
     const due = await overdueHelpRequests(ctx.db, now);
@@ -82,7 +79,13 @@ export function createHelpEscalation(
           action: 'help_request.escalated',
           subjectType: 'submission',
           subjectId: row.referenceCode,
-          detail: { notified: contacts.length, ackHours: options.ackHours },
+          detail: {
+            notified: contacts.length,
+            urgency: item.urgency,
+            ackHours: row.ackDueAt
+              ? Math.round((row.ackDueAt.getTime() - row.createdAt.getTime()) / 3_600_000)
+              : null,
+          },
         });
         if (contacts.length === 0) ctx.log.warn('help.escalation_unreachable', { ref: row.referenceCode });
         return true;

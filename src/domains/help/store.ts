@@ -7,9 +7,10 @@ import type { ChannelName } from '../../../bots/core/messenger.ts';
 import type { Db } from '../../../db/handle.ts';
 import { people, submissions } from '../../../db/schema/index.ts';
 import type { HelpDraft } from '../../../flows/help/draft.ts';
-import { helpKindLabels } from '../../../flows/help/kinds.ts';
+import { helpKindLabels, type Urgency } from '../../../flows/help/kinds.ts';
 import type { HelpStatus } from '../../../flows/help/lifecycle.ts';
 import { yearIn } from '../../../kernel/l10n.ts';
+import type { HelpAckHours } from '../../kernel/config.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { recordFiling } from '../items/filing.ts';
 import { nextReferenceCode, referencePrefixes } from '../items/reference-codes.ts';
@@ -21,9 +22,13 @@ export interface HelpFilingContext {
   now: Date;
   timeZone: string;
   keyRing: KeyRing;
-  /** Hours within which an officer must acknowledge it. */
-  ackHours: number;
+  /** Hours within which an officer must acknowledge it: routine, and 紧急 (very urgent). */
+  ackHours: HelpAckHours;
 }
+
+/** The hours an officer has to acknowledge a request of this urgency. */
+export const ackHoursFor = (urgency: Urgency, hours: HelpAckHours) =>
+  urgency === 'very_urgent' ? Math.min(hours.urgent, hours.normal) : hours.normal;
 
 export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFilingContext) {
   const referenceCode = await nextReferenceCode(
@@ -32,7 +37,7 @@ export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFiling
     yearIn(at.now, at.timeZone),
   );
   const status: HelpStatus = 'new';
-  const ackDueAt = new Date(at.now.getTime() + at.ackHours * 3_600_000);
+  const ackDueAt = new Date(at.now.getTime() + ackHoursFor(draft.urgency, at.ackHours) * 3_600_000);
   const contact = draft.contact.way === 'phone' ? `phone:${draft.contact.phone}` : 'chat';
   const [row] = await tx
     .insert(submissions)

@@ -170,7 +170,7 @@ describe(`投票 in the web chat (${primaryKind})`, () => {
       now: new Date(),
       timeZone: 'Asia/Shanghai',
       keyRing: createKeyRing(generateDataKey()),
-      helpAckHours: 24,
+      helpAck: { normal: 24, urgent: 4 },
       motionRules: { cosigners: 2, cosignDays: 7, answerDays: 90 },
       kindRules: kindRulesOf({ cosigners: 2, answerDays: 90 }),
       publicUrl: 'http://localhost:8787',
