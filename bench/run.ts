@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { appPerSecond, type BroadcastFigure, benchBroadcasts } from './broadcast.ts';
 import { type AckFigure, benchLarkAck, steadyRate } from './lark-ack.ts';
 import { benchPolls, pollsSection } from './polls.ts';
+import { benchRoster, rosterSection } from './roster.ts';
 import { benchStartup } from './startup.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -16,9 +17,9 @@ const version = (pkg: string) =>
     }
   ).dependencies?.[pkg]?.version ?? '?';
 
-/** BENCH_ONLY=ack (or broadcast, polls) runs that one benchmark and replaces its section in BENCHMARKS.md. */
+/** BENCH_ONLY=ack (or broadcast, polls, roster) runs that one benchmark and replaces its section in BENCHMARKS.md. */
 const only = process.env.BENCH_ONLY;
-const sectionNames = ['ack', 'broadcast', 'polls'];
+const sectionNames = ['ack', 'broadcast', 'polls', 'roster'];
 if (only && !sectionNames.includes(only)) {
   console.error(`BENCH_ONLY takes one of: ${sectionNames.join(', ')}`);
   process.exit(2);
@@ -28,6 +29,7 @@ const ack = !only || only === 'ack' ? await benchLarkAck() : null;
 const broadcasts = !only || only === 'broadcast' ? await benchBroadcasts() : null;
 const ackSection = ackLines(ack);
 const polls = !only || only === 'polls' ? pollsSection(await benchPolls()) : [];
+const roster = !only || only === 'roster' ? rosterSection(await benchRoster()) : [];
 const broadcastSection = [
   '## News broadcast to 10,000',
   '',
@@ -74,7 +76,8 @@ function replaceSection(current: string, heading: string, section: string): stri
 }
 if (only) {
   const file = join(root, 'BENCHMARKS.md');
-  const section = only === 'polls' ? polls : only === 'ack' ? ackSection : broadcastSection;
+  const section =
+    only === 'polls' ? polls : only === 'roster' ? roster : only === 'ack' ? ackSection : broadcastSection;
   writeFileSync(file, replaceSection(readFileSync(file, 'utf8'), section[0]!, section.join('\n')));
   console.log(section.join('\n'));
   process.exit(0);
@@ -107,7 +110,7 @@ const lines = [
   '',
   ...ackSection,
 ];
-lines.push(...broadcastSection, ...polls);
+lines.push(...broadcastSection, ...polls, ...roster);
 writeFileSync(join(root, 'BENCHMARKS.md'), lines.join('\n'));
 console.log(lines.join('\n'));
 

@@ -15,6 +15,7 @@ export * from './people.ts';
 export * from './person-limits.ts';
 export * from './polls.ts';
 export * from './reference-counters.ts';
+export * from './roster-imports.ts';
 export * from './schedules.ts';
 export * from './send-budget.ts';
 export * from './submission-events.ts';

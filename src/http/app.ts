@@ -9,6 +9,7 @@ import { refuseUnstorableForm, refuseUnstorableUrl } from '../../kernel/http/uns
 import { consoleRoutes } from '../console/routes.ts';
 import type { KindRules } from '../domains/items/kind-rules.ts';
 import { newsPageRoutes } from '../domains/news/page.ts';
+import { rosterLimits } from '../domains/people/roster-file.ts';
 import { pollPrivacyRoutes } from '../domains/polls/privacy-page.ts';
 import type { Ctx } from '../kernel/ctx.ts';
 import { accessLog } from './access-log.ts';
@@ -61,7 +62,18 @@ export function createApp(ctx: Ctx, parts: AppParts) {
   });
   app.use('/chat/*', limit);
   app.use('/api/*', limit);
-  app.use('/console/*', limit);
+  // A roster upload may be larger than a form; it is read within its own limit.
+  const uploadLimit = bodyLimit({
+    maxSize: rosterLimits.fileBytes + maxBodyBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', errorText.tooLarge(rosterLimits.fileBytes));
+    },
+  });
+  app.use('/console/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/console/people/roster'
+      ? uploadLimit(c, next)
+      : limit(c, next),
+  );
   app.use('/console/*', refuseUnstorableForm());
   app.route('/', healthRoutes(db));
   app.route('/', metricsRoutes({ db, metrics: ctx.metrics, adminToken: parts.adminToken, signIns }));

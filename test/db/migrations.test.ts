@@ -38,6 +38,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
       'polls',
       'recent_deliveries',
       'reference_counters',
+      'roster_imports',
       'schedule_runs',
       'schedules',
       'send_budget',

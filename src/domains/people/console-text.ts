@@ -9,6 +9,7 @@ import type { OrgUnit } from './directory.ts';
 export const text = {
   title: { zh: '人员与单位', en: 'People & units' },
   units: { zh: '单位', en: 'Org units' },
+  roster: { zh: '花名册导入导出', en: 'Roster import and export' },
   search: { zh: '搜索（姓名或成员号）', en: 'Search (name or member number)' },
   role: { zh: '角色', en: 'Role' },
   any: { zh: '全部', en: 'All' },

@@ -15,9 +15,15 @@ export async function resolvePerson(
   // A caller that has just looked and found no one skips the look: a race is settled below.
   const found = opts.looked ? undefined : await findPerson(tx, inbound.channel, inbound.sender.externalId);
   if (found) return found;
-  const displayName =
-    inbound.sender.displayName?.trim() || defaultName(inbound.channel, inbound.sender.externalId);
-  const [person] = await tx.insert(people).values({ displayName }).returning();
+  const given = inbound.sender.displayName?.trim();
+  const [person] = await tx
+    .insert(people)
+    .values(
+      given
+        ? { displayName: given, nameSource: 'channel' }
+        : { displayName: defaultName(inbound.channel, inbound.sender.externalId), nameSource: 'generated' },
+    )
+    .returning();
   const claimed = await tx
     .insert(channelIdentities)
     .values({
