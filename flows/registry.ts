@@ -1,4 +1,5 @@
 /** Every flow and command the bot offers, in menu order. */
+import { bindCodeCommand, bindCommand, nameCommand } from './commands/binding.ts';
 import { consoleCommand } from './commands/console.ts';
 import { mineCommand } from './commands/mine.ts';
 import { handleCommand, viewCommand } from './commands/officer.ts';
@@ -19,6 +20,9 @@ export const commands = [
   subscribeCommand,
   rateCommand,
   profileCommand,
+  bindCommand,
+  bindCodeCommand,
+  nameCommand,
   cosignCommand,
   viewCommand,
   handleCommand,

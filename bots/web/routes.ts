@@ -10,6 +10,7 @@ import { t } from '../../kernel/l10n.ts';
 import type { Intake, KeyLimit, VoteOutcome } from '../core/intake.ts';
 import type { ChannelLog } from '../core/telemetry.ts';
 import { chatScript } from './app-script.ts';
+import { type BindingPreview, bindRoutes } from './bind-page.ts';
 import type { WebHistory } from './history.ts';
 import type { WebChatHub } from './hub.ts';
 import { ensureVisitor, readVisitor, secureSite, type VisitorSigner } from './identity.ts';
@@ -32,6 +33,8 @@ export interface WebChatDeps {
   addressLimit?: KeyLimit;
   /** Where a request comes from (`unknown` when the runtime cannot tell: then only the person counts). */
   sourceOf?: (c: Context) => string;
+  /** Whose binding code it is (the name masked), for the page an invitation link opens. */
+  bindingPreview?: (code: string) => Promise<BindingPreview>;
 }
 
 const voteBody = z
@@ -90,7 +93,8 @@ export function webChatRoutes(deps: WebChatDeps, intake: Intake) {
     .get('/chat/app.js', appScript)
     .post('/chat/messages', (c) => postMessage(c, deps, intake))
     .post('/chat/polls/:id/vote', (c) => postVote(c, deps, intake))
-    .get('/chat/messages', (c) => readMessages(c, deps));
+    .get('/chat/messages', (c) => readMessages(c, deps))
+    .route('/', bindRoutes(deps, intake));
 }
 
 /** The visitor whose signed cookie came with the request; refused without one. */

@@ -1,5 +1,6 @@
 /** The whole schema, one table a file. */
 export * from './audit-log.ts';
+export * from './binding-codes.ts';
 export * from './channel-identities.ts';
 export * from './congress-sessions.ts';
 export * from './console.ts';

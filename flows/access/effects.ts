@@ -21,6 +21,9 @@ export function effectAction(effect: Effect): Action {
     case 'item.rate':
     case 'person.language':
     case 'person.profile':
+    case 'person.bind':
+    case 'person.bind_code':
+    case 'person.name':
     case 'news.latest':
     case 'news.subscriptions':
       return 'self.use';

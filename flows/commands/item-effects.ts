@@ -30,6 +30,8 @@ export interface CaseView {
   status: string;
   nextStatuses: string[];
   proposer: string | null;
+  /** false: 未核实, a web visitor nobody vouched for; null when anonymous. */
+  proposerVerified?: boolean | null;
   /** Field name → value (a help request's opened situation and contact included). */
   details: Record<string, string>;
   createdAt: string;

@@ -54,6 +54,7 @@ const text = {
   sendBackClosed: { zh: '交办已超过 7 天，不能再退回。', en: 'Too late to send it back (7 days).' },
   status: { zh: '状态', en: 'Status' },
   proposer: { zh: '提出人', en: 'Raised by' },
+  unverified: { zh: '（未核实）', en: ' (not verified)' },
   anonymous: { zh: '匿名', en: 'Anonymous' },
   kind: { zh: '类别', en: 'Kind' },
   filed: { zh: '提交时间', en: 'Filed' },
@@ -74,7 +75,12 @@ function caseFields(item: Extract<CaseOutcome, { ok: true }>['item'], ctx: FlowC
   const lang = ctx.lang;
   const fields = [
     { label: t(lang, text.status), value: t(lang, statusLabel(item.kind, item.status)) },
-    { label: t(lang, text.proposer), value: item.proposer ?? t(lang, text.anonymous) },
+    {
+      label: t(lang, text.proposer),
+      value: item.proposer
+        ? `${item.proposer}${item.proposerVerified === false ? t(lang, text.unverified) : ''}`
+        : t(lang, text.anonymous),
+    },
     { label: t(lang, text.filed), value: formatTime(item.createdAt, ctx.timeZone) },
   ];
   if (item.kind === 'help_request') {

@@ -18,7 +18,7 @@ export function menuOptions(setup: EngineSetup, ctx: FlowContext): OptionDef[] {
       .filter((f) => allowed(f, ctx))
       .map((f) => ({ value: `flow:${f.name}`, label: f.title, aliases: f.words })),
     ...setup.commandList
-      .filter((c) => allowed(c, ctx))
+      .filter((c) => allowed(c, ctx) && (c.listed?.(ctx) ?? true))
       .map((c) => ({ value: `cmd:${c.name}`, label: c.title, aliases: c.words })),
     { value: ctx.lang === 'zh' ? 'lang_en' : 'lang_zh', label: m.menuLanguage },
   ];
@@ -29,7 +29,14 @@ function menuMessage(setup: EngineSetup, ctx: FlowContext, notice?: L10n): Outbo
     label: t(ctx.lang, o.label),
     value: encodeAction({ k: 'step', f: MENU, s: 'pick', v: o.value }),
   }));
-  return { type: 'choices', text: t(ctx.lang, m.menuTitle), choices, ...noticeOf(ctx.lang, notice) };
+  return {
+    type: 'choices',
+    text: t(ctx.lang, m.menuTitle),
+    choices,
+    ...noticeOf(ctx.lang, notice),
+    // A visitor nobody vouched for is one cookie: say once, short, what binding gives them.
+    ...(ctx.verified === false ? { hint: t(ctx.lang, m.bindHint) } : {}),
+  };
 }
 
 export function showMenu(setup: EngineSetup, ctx: FlowContext, out: Outbound[], notice?: L10n): TurnResult {

@@ -2,6 +2,10 @@
 import type { L10n } from '../../kernel/l10n.ts';
 
 export const engineText = {
+  bindHint: {
+    zh: '绑定身份后，换浏览器或手机也能找回您的事项：发送“绑定”了解。',
+    en: 'Link your account to find your items again in another browser or phone: send "bind".',
+  },
   menuTitle: {
     zh: '您好，这里是同心工会助手。请选择要办的事（回复编号或文字）：',
     en: 'Hello, this is Tongxin, your union assistant. What would you like to do? (reply with a number or words)',

@@ -17,6 +17,10 @@ export interface FlowContext {
   chatType: 'private' | 'group';
   /** The person's role, for flows and commands only some may use. */
   role: Role;
+  /** false: a web chat visitor nobody has vouched for (未核实), told how binding helps them. */
+  verified?: boolean;
+  /** false: nobody knows the person's name yet; they are asked it before a signed submission. */
+  nameKnown?: boolean;
 }
 
 export interface OptionDef {
@@ -106,6 +110,8 @@ export interface CommandDef {
   roles?: readonly Role[];
   /** Further texts the command answers, beyond its words (e.g. a reference code). */
   matches?(text: string): boolean;
+  /** Whether it is listed in this person's menu (always when absent); it answers its words either way. */
+  listed?(ctx: FlowContext): boolean;
   /** `said` is what the person typed, or the command's name when pressed or picked. */
   run(ctx: FlowContext, said: string): Completion;
 }

@@ -16,6 +16,8 @@ export const helpDraftSchema = z.object({
     z.object({ way: z.literal('chat') }),
     z.object({ way: z.literal('phone'), phone: z.string() }),
   ]),
+  /** The name the person gave when nobody knew it. */
+  authorName: z.string().optional(),
 });
 export type HelpDraft = z.infer<typeof helpDraftSchema>;
 

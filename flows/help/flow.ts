@@ -7,6 +7,7 @@
 
 import { formatTime, t } from '../../kernel/l10n.ts';
 import { charCount } from '../../kernel/text.ts';
+import { authorNameField, authorNameStep, needsName } from '../author-name.ts';
 import { textInput } from '../engine/inputs.ts';
 import { defineFlow, finish, goto, invalid } from '../engine/types.ts';
 import { type HelpData, helpDataSchema, helpDraftSchema, helpLimits } from './draft.ts';
@@ -78,21 +79,25 @@ export const helpFlow = defineFlow<HelpData>({
         { value: 'chat', label: m.byChat, aliases: ['这里', '聊天', 'chat', 'here'] },
         { value: 'phone', label: m.byPhone, aliases: ['电话', 'phone', 'call'] },
       ],
-      next: (value, data) =>
+      next: (value, data, ctx) =>
         value === 'phone'
           ? goto('phone', data)
-          : goto('confirm', { ...data, contact: { way: 'chat' as const } }),
+          : goto(needsName(ctx, true) ? 'name' : 'confirm', { ...data, contact: { way: 'chat' as const } }),
     },
     phone: {
       kind: 'text',
       prompt: () => m.askPhone,
       maxLength: helpLimits.phone.max,
       input: textInput(helpLimits.phone),
-      next: (phone, data) =>
+      next: (phone, data, ctx) =>
         phonePattern.test(phone)
-          ? goto('confirm', { ...data, contact: { way: 'phone' as const, phone } })
+          ? goto(needsName(ctx, true) ? 'name' : 'confirm', {
+              ...data,
+              contact: { way: 'phone' as const, phone },
+            })
           : invalid(m.badPhone),
     },
+    name: authorNameStep('confirm'),
     confirm: {
       kind: 'confirm',
       title: () => m.confirmTitle,
@@ -104,6 +109,7 @@ export const helpFlow = defineFlow<HelpData>({
           label: m.fieldContact,
           value: data.contact?.way === 'phone' ? m.phone(maskPhone(data.contact.phone)) : m.byChat,
         },
+        ...(data.authorName ? [{ label: authorNameField, value: data.authorName }] : []),
       ],
       prompt: () => m.confirmPrompt,
       confirmLabel: m.submit,

@@ -16,6 +16,8 @@ export const motionDraftSchema = z.object({
   department: z.string(),
   /** Member numbers of the delegates invited to co-sign. */
   cosigners: z.array(z.number().int().positive()).min(1).max(motionLimits.cosigners.max),
+  /** The name the person gave when nobody knew it. */
+  authorName: z.string().optional(),
 });
 export type MotionDraft = z.infer<typeof motionDraftSchema>;
 

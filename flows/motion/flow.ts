@@ -6,6 +6,7 @@
 import { formatTime, t } from '../../kernel/l10n.ts';
 import { clipText } from '../../kernel/text.ts';
 import { rolesFor } from '../access/rules.ts';
+import { authorNameField, authorNameStep, needsName } from '../author-name.ts';
 import { textInput } from '../engine/inputs.ts';
 import { defineFlow, finish, goto, invalid } from '../engine/types.ts';
 import {
@@ -63,13 +64,14 @@ export const motionFlow = defineFlow<MotionData>({
       prompt: () => m.askCosigners(defaultCosignersNeeded),
       maxLength: 200,
       input: textInput({ max: 200 }),
-      next: (text, data) => {
+      next: (text, data, ctx) => {
         const numbers = parseMemberNumbers(text);
         if (!numbers || numbers.length > limits.cosigners.max) return invalid(m.badNumbers);
         if (numbers.length < defaultCosignersNeeded) return invalid(m.tooFew(defaultCosignersNeeded));
-        return goto('confirm', { ...data, cosigners: numbers });
+        return goto(needsName(ctx, true) ? 'name' : 'confirm', { ...data, cosigners: numbers });
       },
     },
+    name: authorNameStep('confirm'),
     confirm: {
       kind: 'confirm',
       title: () => m.confirmTitle,
@@ -79,6 +81,7 @@ export const motionFlow = defineFlow<MotionData>({
         { label: m.fieldMeasures, value: clipText(data.measures ?? '', 200) },
         { label: m.fieldDepartment, value: data.department ?? '' },
         { label: m.fieldCosigners, value: (data.cosigners ?? []).join(' ') },
+        ...(data.authorName ? [{ label: authorNameField, value: data.authorName }] : []),
       ],
       prompt: () => m.confirmPrompt,
       confirmLabel: m.submit,

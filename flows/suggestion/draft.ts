@@ -15,6 +15,8 @@ export const suggestionDraftSchema = z.object({
   description: z.string(),
   benefit: z.string(),
   anonymous: z.boolean(),
+  /** The name the person gave when nobody knew it (signed items only). */
+  authorName: z.string().optional(),
 });
 export type SuggestionDraft = z.infer<typeof suggestionDraftSchema>;
 

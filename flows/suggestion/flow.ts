@@ -5,6 +5,7 @@
 
 import { formatTime, t } from '../../kernel/l10n.ts';
 import { clipText } from '../../kernel/text.ts';
+import { authorNameField, authorNameStep, needsName } from '../author-name.ts';
 import { textInput } from '../engine/inputs.ts';
 import { defineFlow, finish, goto } from '../engine/types.ts';
 import {
@@ -75,8 +76,13 @@ export const suggestionFlow = defineFlow<SuggestionData>({
         },
         { value: 'anonymous', label: m.anonymous, aliases: ['匿名', 'anonymous', '是', 'yes'] },
       ],
-      next: (value, data) => goto('confirm', { ...data, anonymous: value === 'anonymous' }),
+      next: (value, data, ctx) =>
+        goto(needsName(ctx, value === 'signed') ? 'name' : 'confirm', {
+          ...data,
+          anonymous: value === 'anonymous',
+        }),
     },
+    name: authorNameStep('confirm'),
     confirm: {
       kind: 'confirm',
       title: () => m.confirmTitle,
@@ -86,11 +92,13 @@ export const suggestionFlow = defineFlow<SuggestionData>({
         { label: m.fieldDescription, value: clipText(data.description ?? '', 200) },
         { label: m.fieldBenefit, value: data.benefit || m.notGiven },
         { label: m.fieldAnonymous, value: data.anonymous ? m.anonymous : m.signed },
+        ...(data.authorName && !data.anonymous ? [{ label: authorNameField, value: data.authorName }] : []),
       ],
       prompt: () => m.confirmPrompt,
       confirmLabel: m.submit,
       next: (data) => {
-        const draft = suggestionDraftSchema.parse(data);
+        // A name given, then 上一步 to 匿名: the name does not go with an anonymous item.
+        const draft = suggestionDraftSchema.parse(data.anonymous ? { ...data, authorName: undefined } : data);
         return finish({ type: 'suggestion.create', draft }, (receipt, ctx) => [
           {
             type: 'summary',

@@ -14,7 +14,7 @@ import type { EffectSpecs } from '../../flows/effects.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import type { KindRules } from '../domains/items/kind-rules.ts';
 import { launderAnonymousItems } from '../domains/items/launder.ts';
-import { resolvePerson } from '../domains/people/people.ts';
+import { personVerified, resolvePerson } from '../domains/people/people.ts';
 import type { HelpAckHours, MotionRules } from '../kernel/config.ts';
 import { type KeyRing, UnknownKeyError } from '../kernel/crypto/sealed.ts';
 import type { Ctx } from '../kernel/ctx.ts';
@@ -160,6 +160,8 @@ async function processEvent(
     timeZone,
     chatType: inbound.chat.type,
     role: person.role,
+    verified: await personVerified(tx, person, inbound.channel),
+    nameKnown: person.nameSource !== 'generated',
   };
   const port = createEffectPort(
     tx,

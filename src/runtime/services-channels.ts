@@ -2,8 +2,10 @@
  * The channels a server speaks: the web chat always, Lark when it is configured, and whatever the
  * runtime brings (WeChat on Node). Also the per-person limits every channel's intake counts in.
  */
+
 import type { Channel } from '../../bots/core/channel.ts';
 import { createWebChannel } from '../../bots/web/index.ts';
+import { previewCode } from '../domains/people/binding.ts';
 import { clientSource } from '../http/client-address.ts';
 import { visitorSigner } from '../kernel/crypto/visitor-signer.ts';
 import type { Ctx } from '../kernel/ctx.ts';
@@ -41,6 +43,7 @@ export function buildChannels(ctx: Ctx, deps: ServiceDeps) {
     shortcuts: webShortcuts,
     addressLimit: limits.person('address', config.WEB_PER_ADDRESS_PER_MINUTE),
     sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
+    bindingPreview: (code) => previewCode(ctx.db, ctx.keys, code, ctx.now()),
   });
   const lark = larkChannelOf(config, {
     log: ctx.log,

@@ -73,6 +73,10 @@ const rows: Row[] = [
   { name: 'subscribe', say: () => '订阅', expect: all('推送状态') },
   { name: 'rate', say: () => '评价', expect: all('等待您评价') },
   { name: 'profile', say: () => '我的信息', expect: all('成员号') },
+  { name: 'bind', say: () => '绑定', expect: all('绑定后') },
+  { name: 'bind', say: () => '绑定 ABCD-EFGH-JKMN', expect: all('绑定码不对') },
+  { name: 'bind_code', say: () => '绑定码', expect: all('分钟内') },
+  { name: 'name', say: () => '我叫 老王', expect: all('以后称呼您“老王”') },
   {
     name: 'cosign',
     say: async (w) => `附议 ${await w.registeredMotion()} 同意`,

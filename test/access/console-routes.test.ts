@@ -13,6 +13,7 @@ import { createWorld, expectOneRowPerRoute, fingerprint, type World } from '../s
 import { consoleClient } from '../support/console.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack } from '../support/stack.ts';
+import { peopleRows } from './console-routes-people.ts';
 
 let clock = new Date('2026-10-12T02:00:00Z');
 /** A minute of its own: past ten refused sign-ins a minute, a source is told to wait (429). */
@@ -26,7 +27,7 @@ const client = consoleClient(() => fixture.stack, publicUrl);
 type SignedIn = 'officerOther' | 'officerSame' | 'admin' | 'token';
 const signedIn: SignedIn[] = ['officerOther', 'officerSame', 'admin', 'token'];
 
-interface Row {
+export interface Row {
   /** The route as the app registers it: method and path pattern. */
   route: string;
   /** Makes a fresh thing to act on; resolves to the URL and, for a form, its fields. */
@@ -181,35 +182,7 @@ const rows: Row[] = [
     make: async (w) => ({ url: `/console/schedules/${(await w.schedule()).no}/run`, form: {} }),
     expect: admins(200),
   },
-  { route: 'GET /console/people', make: page('/console/people'), expect: admins(200) },
-  { route: 'GET /console/people.csv', make: page('/console/people.csv'), expect: admins(200) },
-  { route: 'GET /console/people/units', make: page('/console/people/units'), expect: admins(200) },
-  {
-    route: 'POST /console/people/units',
-    make: post('/console/people/units', { nameZh: '西区', nameEn: 'West', parentId: '' }),
-    expect: admins(200),
-  },
-  {
-    route: 'POST /console/people/units/:id',
-    make: async (w) => ({
-      url: `/console/people/units/${w.units.south}`,
-      form: { nameZh: '南区工会', nameEn: 'South union' },
-    }),
-    expect: admins(200),
-  },
-  {
-    route: 'GET /console/people/:no{[0-9]{1,12}}',
-    make: async (w) => ({ url: `/console/people/${await w.person()}` }),
-    expect: admins(200),
-  },
-  {
-    route: 'POST /console/people/:no{[0-9]{1,12}}',
-    make: async (w) => ({
-      url: `/console/people/${await w.person()}`,
-      form: { role: 'delegate', unit: w.units.station },
-    }),
-    expect: admins(200),
-  },
+  ...peopleRows({ admins, page, post }),
   { route: 'GET /console/congress', make: page('/console/congress'), expect: admins(200) },
   {
     route: 'POST /console/congress',

@@ -145,7 +145,7 @@ describe(`an item belongs to its author's unit, or to the admins alone (${primar
       `/console/people/${author.memberNo}`,
       client.form({ csrf: admin.csrf, role: 'staff', unit: w().units.station }, admin.cookie),
     );
-    expect(saved.status).toBe(200);
+    expect(saved.status).toBe(303);
     await expectMoved(filed, w().units.station);
     // The new unit's officer (from 北区, above it) is told, and now opens it.
     await fixture.stack.drain();

@@ -103,9 +103,9 @@ describe(`console sessions end when rights change (${primaryKind})`, () => {
         `/console/people/${officer.memberNo}`,
         client.form({ csrf: admin.csrf, unit: '', ...fields }, admin.cookie),
       );
-    expect((await save({ role: 'staff' })).status).toBe(200);
+    expect((await save({ role: 'staff' })).status).toBe(303);
     expect(await works(officer.session.cookie)).toBe(false);
-    expect((await save({ role: 'officer', handles: w().units.south })).status).toBe(200);
+    expect((await save({ role: 'officer', handles: w().units.south })).status).toBe(303);
     expect(await works(officer.session.cookie)).toBe(false);
     // The admin's own session is not touched.
     expect(await works(admin.cookie)).toBe(true);

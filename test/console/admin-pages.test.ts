@@ -168,8 +168,10 @@ describe('the admins’ sections', () => {
       `/console/people/${memberNo}`,
       form({ csrf, role: 'delegate', unit: '' }, cookie),
     );
-    expect(changed.status).toBe(200);
-    expect(await changed.text()).toContain('已保存');
+    // Saved, then the page again at its own address: a reload does not post again.
+    expect(changed.status).toBe(303);
+    expect(changed.headers.get('location')).toBe(`/console/people/${memberNo}?saved=1`);
+    expect(await (await get(changed.headers.get('location')!, cookie)).text()).toContain('已保存');
     const person = (await (await stack.api(`/people/${memberNo}`)).json()) as { role: string };
     expect(person.role).toBe('delegate');
 

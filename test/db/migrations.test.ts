@@ -16,6 +16,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       'audit_log',
+      'binding_codes',
       'channel_identities',
       'congress_sessions',
       'console_links',

@@ -178,6 +178,7 @@ async function fileSuggestion(url: string): Promise<void> {
     '雨雪天车间门口地面湿滑，建议铺设防滑垫。',
     '跳过',
     '署名',
+    '王师傅',
     '提交',
   ];
   for (const [i, text] of script.entries()) {

@@ -23,6 +23,8 @@ const script = [
   '冬季工作服潮湿难干，建议在各班组更衣室加装烘干机。',
   '跳过',
   '署名',
+  // Nobody knows a new visitor's name: asked before a signed submission.
+  '刘师傅',
   '提交',
   '我的',
 ];

@@ -6,6 +6,7 @@
  * session, a person), so an allowed attempt never spoils the next; `fingerprint` reads everything
  * a refused attempt must leave as it was.
  */
+
 import { eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { type Db, queryRows } from '../../db/handle.ts';
@@ -13,6 +14,7 @@ import { people, submissions } from '../../db/schema/index.ts';
 import { createHelpRequest } from '../../src/domains/help/store.ts';
 import { createSuggestion } from '../../src/domains/items/store.ts';
 import { createMotion } from '../../src/domains/motions/store.ts';
+import { holdRoster } from '../../src/domains/people/roster-import.ts';
 import { pollBody, startPoll } from '../../src/domains/polls/admin.ts';
 import { type Stack, webPerson } from './stack.ts';
 
@@ -238,9 +240,35 @@ export async function createWorld(stack: Stack, db: Db, now: () => Date) {
         .returning({ no: people.memberNo });
       return row!.no;
     },
+    /** Someone the roster lists (a 工号), who has bound no account yet. */
+    async rosterEntry(): Promise<number> {
+      const [row] = await db
+        .insert(people)
+        .values({ displayName: '花名册职工', nameSource: 'roster', employeeNo: `W${++rosterNo}` })
+        .returning({ no: people.memberNo });
+      return row!.no;
+    },
+    /** A roster file uploaded and held for its preview: its id. */
+    async heldRoster(): Promise<string> {
+      const csv = new TextEncoder().encode(`姓名,工号,单位\n新会员,R${++rosterNo},南区工会\n`);
+      const held = await holdRoster(
+        db,
+        stack.keyRing,
+        { name: 'roster.csv', bytes: csv },
+        {
+          actor: { actorType: 'admin_token', actorId: null },
+          now: new Date(),
+          today: '2026-12-01',
+        },
+      );
+      if (!held.ok) throw new Error(held.reason.zh);
+      return held.id;
+    },
   };
   return world;
 }
+
+let rosterNo = 0;
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
 

@@ -148,7 +148,22 @@ export function createDialogue(
         lang = effect.language;
         result = { language: lang };
       } else if (effect.type === 'person.profile') {
-        result = { profile: { memberNo: 1001, displayName: '测试用户', role, unit: null } };
+        result = {
+          profile: {
+            memberNo: 1001,
+            displayName: '测试用户',
+            role,
+            unit: null,
+            verified: true,
+            employeeNo: null,
+          },
+        };
+      } else if (effect.type === 'person.bind') {
+        result = { ok: false, reason: 'unknown' };
+      } else if (effect.type === 'person.bind_code') {
+        result = { code: 'ABCDEFGHJKMN', minutes: 10 };
+      } else if (effect.type === 'person.name') {
+        result = { ok: true, name: effect.name };
       } else if (effect.type === 'item.rate') {
         const item = items.find((i) => i.referenceCode === effect.referenceCode);
         if (!item) result = { ok: false, reason: 'not_found' };
@@ -198,7 +213,14 @@ export function createDialogue(
         const unit = effect.unitName ? { zh: effect.unitName, en: effect.unitName } : null;
         result = {
           ok: true,
-          person: { memberNo: effect.memberNo, displayName: '某职工', role: effect.role ?? 'staff', unit },
+          person: {
+            memberNo: effect.memberNo,
+            displayName: '某职工',
+            role: effect.role ?? 'staff',
+            unit,
+            verified: true,
+            employeeNo: null,
+          },
         };
       }
       return result as EffectResults[E['type']];

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Channel } from '../../bots/core/channel.ts';
 import type { SendLimiter } from '../../bots/core/rate-limiter.ts';
+import { channelIdentities, people } from '../../db/schema/index.ts';
 import { loadConfig } from '../../src/kernel/config.ts';
 import { nodeAesGcm } from '../../src/kernel/crypto/aes-gcm-node.ts';
 import { createKeyRing, generateDataKey, type KeyRing } from '../../src/kernel/crypto/sealed.ts';
@@ -126,10 +127,28 @@ type Bubble = {
   buttons?: { label: string; value: string }[];
 };
 
-/** A person in the web chat: keeps the cookie, sends text and presses buttons, reads replies. */
-export async function webVisitor(stack: Stack) {
+let visitors = 0;
+
+/**
+ * A person in the web chat: keeps the cookie, sends text and presses buttons, reads replies.
+ * Unless `named` is false they have told the bot their name already (测试员 1, 测试员 2, …), as
+ * most people have by their second item, so a signed submission goes straight to its summary.
+ */
+export async function webVisitor(stack: Stack, opts: { named?: boolean } = {}) {
   const page = await stack.request('/chat');
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  if (opts.named !== false) {
+    const visitorId = /=(v_[A-Za-z0-9_-]{22})\./.exec(cookie)?.[1];
+    if (!visitorId) throw new Error('no visitor id in the cookie');
+    const db = stack.services.ctx.db;
+    const [person] = await db
+      .insert(people)
+      .values({ displayName: `测试员 ${++visitors}`, nameSource: 'self' })
+      .returning({ id: people.id });
+    await db
+      .insert(channelIdentities)
+      .values({ personId: person!.id, channel: 'web', externalId: visitorId });
+  }
   let lastSeen = 0;
   let seq = 0;
   let latest: Bubble[] = [];

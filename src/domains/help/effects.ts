@@ -1,11 +1,14 @@
 /** The help requests' side of the flows' effects: filing one. */
+
 import type { HelpEffects } from '../../../flows/help/effects.ts';
 import type { EffectHandlers } from '../../pipeline/effect-handlers.ts';
+import { giveName } from '../people/people.ts';
 import { createHelpRequest } from './store.ts';
 
 export const helpEffects: EffectHandlers<HelpEffects> = {
-  'help.create': (tx, effect, scope) =>
-    createHelpRequest(tx, effect.draft, {
+  async 'help.create'(tx, effect, scope) {
+    if (effect.draft.authorName) await giveName(tx, scope.personId, effect.draft.authorName, scope.now);
+    return createHelpRequest(tx, effect.draft, {
       personId: scope.personId,
       channel: scope.inbound.channel,
       chatId: scope.inbound.chat.id,
@@ -13,5 +16,6 @@ export const helpEffects: EffectHandlers<HelpEffects> = {
       timeZone: scope.timeZone,
       keyRing: scope.keyRing,
       ackHours: scope.helpAck,
-    }),
+    });
+  },
 };

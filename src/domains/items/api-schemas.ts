@@ -73,7 +73,8 @@ export const submissionView = z.object({
   category: z.string(),
   details: z.record(z.string(), z.string()),
   anonymous: z.boolean(),
-  proposer: z.object({ name: z.string() }).nullable(),
+  /** Who filed it (null when anonymous); verified false: 未核实, a web visitor nobody vouched for. */
+  proposer: z.object({ name: z.string(), verified: z.boolean() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   nextStatuses: z.array(z.enum(allStatuses)),

@@ -12,7 +12,7 @@ import { readJson, validationError } from '../../../kernel/http/json-body.ts';
 import { charCount } from '../../../kernel/text.ts';
 import { type ApiEnv, allow, mayTouch } from '../../http/api-access.ts';
 import type { Ctx } from '../../kernel/ctx.ts';
-import { satisfactionReport, unitAndDescendants } from '../people/directory.ts';
+import { unitAndDescendants } from '../people/directory.ts';
 import {
   listQuery,
   maxReplyLength,
@@ -23,6 +23,7 @@ import {
   type submissionList,
 } from './api-schemas.ts';
 import type { KindRules } from './kind-rules.ts';
+import { satisfactionReport } from './satisfaction.ts';
 import { changeStatus, getSubmission, listSubmissions, type StatusChangeResult } from './store.ts';
 
 /**

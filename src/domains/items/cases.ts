@@ -2,6 +2,7 @@
  * Officers handling items from chat: reading one (within the units they handle; a help request's
  * read is audited) and moving it on with a reply that reaches the person where they filed it.
  */
+
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { people, submissions } from '../../../db/schema/index.ts';
@@ -11,6 +12,7 @@ import { type ItemStatus, isItemKind, lifecycles, nextStatuses } from '../../../
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { auditActor } from '../people/actors.ts';
+import { personVerifiedSql } from '../people/audience.ts';
 import { itemAccess } from './access.ts';
 import type { KindRules } from './kind-rules.ts';
 import { openHelpDetails } from './sealed-details.ts';
@@ -48,7 +50,7 @@ async function findCase(
     return { ok: false, reason: 'not_yours' } as const;
   }
   const [row] = await tx
-    .select({ submission: submissions, proposer: people.displayName })
+    .select({ submission: submissions, proposer: people.displayName, proposerVerified: personVerifiedSql })
     .from(submissions)
     // An anonymous item has no author row: it is found all the same, and names nobody.
     .leftJoin(people, eq(people.id, submissions.personId))
@@ -60,7 +62,7 @@ async function findCase(
 export async function viewCase(tx: Db, referenceCode: string, officer: OfficerScope): Promise<CaseOutcome> {
   const found = await findCase(tx, referenceCode, officer, 'item.read');
   if (!found.ok) return found;
-  const { submission, proposer } = found.row;
+  const { submission, proposer, proposerVerified } = found.row;
   const details =
     submission.kind === 'help_request'
       ? await openHelpDetails(tx, submission, {
@@ -77,6 +79,7 @@ export async function viewCase(tx: Db, referenceCode: string, officer: OfficerSc
     status: submission.status,
     nextStatuses: [...nextStatuses(submission.kind, submission.status)],
     proposer: submission.anonymous ? null : proposer,
+    proposerVerified: submission.anonymous ? null : proposerVerified === true,
     details: { ...details },
     createdAt: submission.createdAt.toISOString(),
   };

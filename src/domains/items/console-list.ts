@@ -12,7 +12,7 @@ import { pageUser } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { page } from '../../console/layout.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
-import { kindName, listedKinds, text } from './console-text.ts';
+import { kindName, listedKinds, proposerLabel, text } from './console-text.ts';
 import { csvResponse, itemsCsv } from './csv.ts';
 import { listSubmissions } from './store.ts';
 
@@ -66,7 +66,7 @@ ${
     : html`<table><thead><tr><th scope="col">${t(lang, text.ref)}</th><th scope="col">${t(lang, text.itemTitle)}</th><th scope="col">${t(lang, text.status)}</th><th scope="col">${t(lang, text.kind)}</th><th scope="col">${t(lang, text.raisedBy)}</th><th scope="col">${t(lang, text.filed)}</th></tr></thead>
 <tbody>${items.map(
         (item) =>
-          html`<tr><td><a href="/console/items/${item.referenceCode}">${item.referenceCode}</a></td><td>${item.title}</td><td>${t(lang, statusLabel(item.kind, item.status))}</td><td>${kindName(item.kind, lang)}</td><td>${item.proposer?.name ?? t(lang, text.anonymous)}</td><td>${formatTime(item.createdAt, deps.timeZone)}</td></tr>`,
+          html`<tr><td><a href="/console/items/${item.referenceCode}">${item.referenceCode}</a></td><td>${item.title}</td><td>${t(lang, statusLabel(item.kind, item.status))}</td><td>${kindName(item.kind, lang)}</td><td>${proposerLabel(item.proposer, lang)}</td><td>${formatTime(item.createdAt, deps.timeZone)}</td></tr>`,
       )}</tbody></table>`
 }`;
   return c.html(page({ title: text.title, user: pageUser(user), path: '/console/items', body }));

@@ -2,6 +2,7 @@
  * What the console's 建议与提案 section says, in both languages: its texts, the kinds it lists
  * (help requests have their own, audited section, 帮扶求助) and a kind's name.
  */
+import { html } from 'hono/html';
 import { isItemKind, lifecycles } from '../../../flows/lifecycles.ts';
 import { type L10n, type Lang, t } from '../../../kernel/l10n.ts';
 import { caseText } from './status-move.ts';
@@ -20,6 +21,7 @@ export const text = {
   raisedBy: { zh: '提出人', en: 'Raised by' },
   filed: { zh: '提交时间', en: 'Filed' },
   anonymous: { zh: '（匿名）', en: '(anonymous)' },
+  unverified: { zh: '未核实', en: 'not verified' },
   total: (n: number) => ({ zh: `共 ${n} 条`, en: `${n} in all` }),
   none: { zh: '没有符合条件的事项。', en: 'No items match.' },
   reply: { zh: '答复（发给提出人）', en: 'Reply (sent to the person)' },
@@ -64,3 +66,9 @@ export const listedKinds = ['suggestion', 'motion'] as const;
 
 export const kindName = (kind: string, lang: Lang) =>
   isItemKind(kind) ? t(lang, lifecycles[kind].name) : kind;
+
+/** Who filed an item, as officers read it: the name, marked 未核实 when nobody vouched for them. */
+export const proposerLabel = (proposer: { name: string; verified: boolean } | null, lang: Lang) =>
+  proposer
+    ? html`${proposer.name}${proposer.verified ? '' : html` <strong class="urgent" data-unverified>${t(lang, text.unverified)}</strong>`}`
+    : t(lang, text.anonymous);

@@ -19,7 +19,7 @@ import type { ConsoleUser } from '../../console/sessions.ts';
 import { maxReplyLength } from './api-schemas.ts';
 import { consoleAccess, itemNotFound, itemNotYours, readableItem } from './console-access.ts';
 import { exportItems, listPage } from './console-list.ts';
-import { kindName, text } from './console-text.ts';
+import { kindName, proposerLabel, text } from './console-text.ts';
 import { eventLabel, moveFromConsole } from './status-move.ts';
 
 /** A motion's answer deadline can be moved while it is being handled (as extendMotion allows). */
@@ -50,7 +50,7 @@ export async function detailPage(
 ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'}" role="status">${t(lang, notice.text)}</div>` : ''}
 <div class="card">
   <h2>${item.referenceCode} · ${item.title}</h2>
-  <p class="muted">${kindName(item.kind, lang)} · <span data-status>${t(lang, statusLabel(item.kind, item.status))}</span> · ${item.proposer?.name ?? t(lang, text.anonymous)} · ${formatTime(item.createdAt, deps.timeZone)}</p>
+  <p class="muted">${kindName(item.kind, lang)} · <span data-status>${t(lang, statusLabel(item.kind, item.status))}</span> · ${proposerLabel(item.proposer, lang)} · ${formatTime(item.createdAt, deps.timeZone)}</p>
   ${
     item.kind === 'motion'
       ? html`<p class="muted">${item.cosignDueAt ? html`${t(lang, text.cosignDue)} ${formatTime(new Date(item.cosignDueAt), deps.timeZone)}` : ''}${item.answerDueAt ? html` · ${t(lang, text.answerDue)} <span data-answer-due>${formatTime(new Date(item.answerDueAt), deps.timeZone)}</span>` : ''}</p>`

@@ -45,7 +45,7 @@ export async function itemsCsv(
     ...(withSensitive ? ['情况说明 Situation', '联系方式 Contact'] : []),
   ];
   const lines = [];
-  for (const { submission: s, proposer, unitZh } of rows) {
+  for (const { submission: s, proposer, proposerVerified, unitZh } of rows) {
     const category =
       s.kind === 'help_request'
         ? helpKindLabels[s.category as HelpKind]
@@ -66,7 +66,7 @@ export async function itemsCsv(
       s.title,
       category ? t('zh', category) : s.category,
       unitZh ?? '',
-      s.anonymous ? '（匿名）' : proposer,
+      s.anonymous ? '（匿名）' : `${proposer ?? ''}${proposerVerified ? '' : '（未核实）'}`,
       formatTime(s.createdAt, opts.timeZone),
       formatTime(s.updatedAt, opts.timeZone),
       s.rating ? t('zh', ratingLabels[s.rating as Rating]) : '',

@@ -5,6 +5,7 @@ import type { ItemEffects } from '../../../flows/commands/item-effects.ts';
 import type { SuggestionEffects } from '../../../flows/suggestion/effects.ts';
 import type { EffectHandlers, EffectScope } from '../../pipeline/effect-handlers.ts';
 import { actorWithRole } from '../people/actors.ts';
+import { giveName } from '../people/people.ts';
 import { moveCase, viewCase } from './cases.ts';
 import { listAwaitingRating, rateSubmission } from './ratings.ts';
 import { createSuggestion, getMine, listMine } from './store.ts';
@@ -21,6 +22,7 @@ const officerOf = async (tx: Db, scope: EffectScope) => ({
 export const itemEffects: EffectHandlers<SuggestionEffects & ItemEffects> = {
   async 'suggestion.create'(tx, effect, scope) {
     if (effect.draft.anonymous) scope.authorWrote();
+    else if (effect.draft.authorName) await giveName(tx, scope.personId, effect.draft.authorName, scope.now);
     return createSuggestion(tx, effect.draft, {
       personId: scope.personId,
       channel: scope.inbound.channel,

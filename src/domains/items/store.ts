@@ -1,4 +1,5 @@
 /** Suggestions and their timelines: filing, the person's own list, and officers' reads and status changes. */
+
 import { and, count, desc, eq, ilike, inArray, isNotNull, or, type SQL, sql } from 'drizzle-orm';
 import type { ChannelName } from '../../../bots/core/messenger.ts';
 import type { Db } from '../../../db/handle.ts';
@@ -17,10 +18,12 @@ import type { SuggestionStatus } from '../../../flows/suggestion/lifecycle.ts';
 import { yearIn } from '../../../kernel/l10n.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
+import { personVerifiedSql } from '../people/audience.ts';
 import { authorColumns, authoredBy, authorTime } from './authors.ts';
 import { recordFiling } from './filing.ts';
 import type { KindMoveCheck, KindRules } from './kind-rules.ts';
 import { containsPattern } from './like.ts';
+import { officerView } from './officer-view.ts';
 import { nextReferenceCode, referencePrefixes } from './reference-codes.ts';
 import { openHelpDetails } from './sealed-details.ts';
 import { notifyStatusChange } from './status-notice.ts';
@@ -173,7 +176,7 @@ function submissionWhere(filter: Omit<SubmissionFilter, 'limit' | 'offset'>): SQ
 export async function listSubmissions(db: Db, filter: SubmissionFilter) {
   const where = submissionWhere(filter);
   const rows = await db
-    .select({ submission: submissions, proposer: people.displayName })
+    .select({ submission: submissions, proposer: people.displayName, proposerVerified: personVerifiedSql })
     .from(submissions)
     .leftJoin(people, eq(people.id, submissions.personId))
     .where(where)
@@ -181,31 +184,9 @@ export async function listSubmissions(db: Db, filter: SubmissionFilter) {
     .limit(filter.limit)
     .offset(filter.offset);
   const [total] = await db.select({ n: count() }).from(submissions).where(where);
-  return { items: rows.map((r) => officerView(r.submission, r.proposer)), total: total?.n ?? 0 };
-}
-
-/** What officers see of a submission: an anonymous one has no proposer to show. */
-function officerView(row: SubmissionRow, proposer: string | null) {
   return {
-    referenceCode: row.referenceCode,
-    kind: row.kind,
-    status: row.status,
-    title: row.title,
-    category: row.category,
-    // A help request's sealed parts appear only in the audited read of that one case.
-    details: row.kind === 'help_request' ? { urgency: row.details.urgency ?? '' } : row.details,
-    anonymous: row.anonymous,
-    proposer: row.anonymous || proposer === null ? null : { name: proposer },
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    nextStatuses: [...nextStatuses(row.kind, row.status)],
-    rating: row.rating,
-    ratingComment: row.ratingComment,
-    ratedAt: row.ratedAt?.toISOString() ?? null,
-    /** Motions: the co-signing and answer deadlines and the answer's grade. */
-    cosignDueAt: row.cosignDueAt?.toISOString() ?? null,
-    answerDueAt: row.answerDueAt?.toISOString() ?? null,
-    grade: row.grade,
+    items: rows.map((r) => officerView(r.submission, r.proposer, r.proposerVerified)),
+    total: total?.n ?? 0,
   };
 }
 
@@ -219,7 +200,7 @@ export interface CaseReader {
 
 export async function getSubmission(db: Db, referenceCode: string, reader?: CaseReader) {
   const [row] = await db
-    .select({ submission: submissions, proposer: people.displayName })
+    .select({ submission: submissions, proposer: people.displayName, proposerVerified: personVerifiedSql })
     .from(submissions)
     .leftJoin(people, eq(people.id, submissions.personId))
     .where(eq(submissions.referenceCode, referenceCode));
@@ -229,7 +210,7 @@ export async function getSubmission(db: Db, referenceCode: string, reader?: Case
     .from(submissionEvents)
     .where(eq(submissionEvents.submissionId, row.submission.id))
     .orderBy(submissionEvents.id);
-  const view = officerView(row.submission, row.proposer);
+  const view = officerView(row.submission, row.proposer, row.proposerVerified);
   const sealed = row.submission.kind === 'help_request';
   const opened = sealed && reader ? await openHelpDetails(db, row.submission, reader) : null;
   const note = async (value: string | null) =>
@@ -381,7 +362,12 @@ export async function exportSubmissions(
   max = 50_000,
 ) {
   return db
-    .select({ submission: submissions, proposer: people.displayName, unitZh: orgUnits.nameZh })
+    .select({
+      submission: submissions,
+      proposer: people.displayName,
+      proposerVerified: personVerifiedSql,
+      unitZh: orgUnits.nameZh,
+    })
     .from(submissions)
     .leftJoin(people, eq(people.id, submissions.personId))
     .leftJoin(orgUnits, eq(orgUnits.id, submissions.orgUnitId))

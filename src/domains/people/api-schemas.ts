@@ -53,6 +53,10 @@ export const personView = z.object({
   unit: z.object({ zh: z.string(), en: z.string() }).nullable(),
   officerUnits: z.array(z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() })),
   channels: z.array(z.string()),
+  /** 工号, when the roster lists the person. */
+  employeeNo: z.string().nullable(),
+  /** false: 未核实, a web visitor nobody vouched for (no roster, directory, role, unit or messenger). */
+  verified: z.boolean(),
 });
 
 export const peoplePage = z.object({

@@ -4,6 +4,7 @@
  * private chat, or else their Lark open_id — and who counts as a verified member.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import { people } from '../../../db/schema/index.ts';
 
 /** An `and …` condition on `p.org_unit_id`: the units and every unit below them (nothing for none). */
 export function inUnitTree(unitIds: readonly string[]): SQL {
@@ -37,9 +38,18 @@ export const peopleWithReach = sql`people p
 
 /**
  * An `and …` condition keeping verified members among `people p`: someone with an account on a
- * messenger (Lark, WeChat), which nobody can make at will in numbers, or someone an admin placed
- * in a unit or gave a role. A web chat visitor is only a cookie, made at will: until vouched for,
+ * messenger (Lark, WeChat), which nobody can make at will in numbers, someone bound to the roster
+ * (an invitation) or a directory, or someone an admin placed in a unit or gave a role (isVerified
+ * in directory.ts says the same of one person). A web chat visitor is only a cookie, made at will: until vouched for,
  * they count toward no poll audience and no poll's threshold.
  */
-export const verifiedOnly = sql`and (p.role <> 'staff' or p.org_unit_id is not null
+export const verifiedOnly = sql`and (p.verified_at is not null or p.role <> 'staff' or p.org_unit_id is not null
   or exists (select 1 from channel_identities vi where vi.person_id = p.id and vi.channel <> 'web'))`;
+
+/**
+ * Whether the person of the `people` row in a query is verified: the same rule as verifiedOnly, for
+ * one row (the proposer of an item, shown 未核实 to officers when not).
+ */
+export const personVerifiedSql = sql<boolean>`(${people.verifiedAt} is not null or ${people.role} <> 'staff'
+  or ${people.orgUnitId} is not null
+  or exists (select 1 from channel_identities vi where vi.person_id = ${people.id} and vi.channel <> 'web'))`;

@@ -37,7 +37,7 @@ export async function listPage(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
   const link = (n: number) =>
     `/console/people?${new URLSearchParams({ ...(parsed.q ? { q: parsed.q } : {}), ...(parsed.role ? { role: parsed.role } : {}), page: String(n) })}`;
   const body = html`
-<p><a href="/console/people/units">${t(lang, text.units)} →</a> · <a href="/console/people/roster">${t(lang, text.roster)} →</a></p>
+<p><a href="/console/people/units">${t(lang, text.units)} →</a> · <a href="/console/people/roster">${t(lang, text.roster)} →</a> · <a href="/console/people/invitations">${t(lang, text.invitations)} →</a></p>
 <form class="filters" method="get" action="/console/people" role="search">
   <label>${t(lang, text.search)}<input type="search" name="q" value="${parsed.q ?? ''}"></label>
   <label>${t(lang, text.role)}<select name="role"><option value="">${t(lang, text.any)}</option>${roles.map((r) => html`<option value="${r}" ${parsed.role === r ? 'selected' : ''}>${t(lang, roleLabels[r])}</option>`)}</select></label>

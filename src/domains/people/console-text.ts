@@ -48,12 +48,27 @@ export const text = {
   rename: { zh: '改名', en: 'Rename' },
   created: { zh: '单位已建立。', en: 'The unit was created.' },
   renamed: { zh: '单位已改名。', en: 'The unit was renamed.' },
-  badName: {
+  badUnitName: {
     zh: '单位名称必填，最多 60 字，没有修改。',
     en: 'A unit needs a name of at most 60 characters; nothing was changed.',
   },
   noParent: { zh: '上级单位不存在，没有修改。', en: 'The parent unit does not exist; nothing was changed.' },
   noSuchUnit: { zh: '找不到该单位，没有修改。', en: 'No such unit; nothing was changed.' },
+  badName: {
+    zh: '姓名必填，最多 30 字，没有修改。',
+    en: 'A name of at most 30 characters is needed; nothing was changed.',
+  },
+  employeeNo: { zh: '工号', en: 'Employee no.' },
+  notOnRoster: { zh: '（不在花名册）', en: '(not on the roster)' },
+  memberSince: { zh: '入会日期', en: 'Member since' },
+  verified: { zh: '身份', en: 'Identity' },
+  isVerified: { zh: '已核实', en: 'Verified' },
+  unverified: { zh: '未核实', en: 'Not verified' },
+  channels: { zh: '已绑定渠道', en: 'Linked channels' },
+  noChannel: { zh: '尚未绑定', en: 'None yet' },
+  phone: { zh: '手机', en: 'Phone' },
+  showPhone: { zh: '查看（记入审计）', en: 'Show (audited)' },
+  invitations: { zh: '打印邀请', en: 'Invitations to print' },
   previous: { zh: '上一页', en: 'Previous' },
   next: { zh: '下一页', en: 'Next' },
 } satisfies Record<string, L10n | ((n: number) => L10n)>;

@@ -58,7 +58,7 @@ export async function addUnit(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
   const parentRaw = typeof form.parentId === 'string' ? form.parentId : '';
   const parent = parentRaw === '' ? null : uuid.safeParse(parentRaw);
   if (!nameZh.success || !nameEn.success)
-    return c.html(await unitsPage(deps, user, { ok: false, text: text.badName }), 400);
+    return c.html(await unitsPage(deps, user, { ok: false, text: text.badUnitName }), 400);
   if (parent && !parent.success)
     return c.html(await unitsPage(deps, user, { ok: false, text: text.noParent }), 400);
   const created = await createUnit(
@@ -78,7 +78,7 @@ export async function changeUnitName(c: Context<ConsoleEnv, '/console/people/uni
   const nameZh = unitName.safeParse(form.nameZh);
   const nameEn = unitName.safeParse(form.nameEn);
   if (!nameZh.success || !nameEn.success)
-    return c.html(await unitsPage(deps, user, { ok: false, text: text.badName }), 400);
+    return c.html(await unitsPage(deps, user, { ok: false, text: text.badUnitName }), 400);
   const ok =
     id.success &&
     (await renameUnit(

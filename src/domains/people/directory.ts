@@ -4,14 +4,20 @@
  */
 import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../../db/handle.ts';
-import { channelIdentities, officerUnits, orgUnits, people } from '../../../db/schema/index.ts';
+import {
+  channelIdentities,
+  officerUnits,
+  orgUnits,
+  type PersonRow,
+  people,
+} from '../../../db/schema/index.ts';
 import { allows } from '../../../flows/access/rules.ts';
 import type { PersonProfile } from '../../../flows/commands/people-effects.ts';
 import type { Role } from '../../../flows/engine/roles.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { type AuditEntry, audit } from '../../pipeline/audit.ts';
 import { containsPattern } from '../items/like.ts';
-import { endConsoleAccess, moveUntakenItems } from './rights-change.ts';
+import { followRightsChange } from './rights-change.ts';
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   new Set(a).size === new Set(b).size && a.every((id) => b.includes(id));
@@ -128,6 +134,20 @@ export async function renameUnit(
   });
 }
 
+/**
+ * Whether a person counts as a verified member (not 未核实), as the poll audiences count them
+ * (src/domains/people/audience.ts): bound to the roster or a directory, given a role or a unit by
+ * an admin, or with an account on a messenger, which nobody can make at will in numbers.
+ */
+export const isVerified = (
+  person: Pick<PersonRow, 'verifiedAt' | 'role' | 'orgUnitId'>,
+  channels: readonly string[],
+): boolean =>
+  person.verifiedAt !== null ||
+  person.role !== 'staff' ||
+  person.orgUnitId !== null ||
+  channels.some((c) => c !== 'web');
+
 /** What a person looks like to officers and to themselves. */
 export async function profileOf(
   db: Db,
@@ -164,6 +184,11 @@ export async function profileOf(
     unit: row.unit ? { zh: row.unit.nameZh, en: row.unit.nameEn } : null,
     officerUnits: handled,
     channels: channels.map((c) => c.channel).sort(),
+    employeeNo: row.person.employeeNo,
+    verified: isVerified(
+      row.person,
+      channels.map((c) => c.channel),
+    ),
   };
 }
 
@@ -277,17 +302,15 @@ export async function assignPerson(db: Db, change: Assignment): Promise<AssignRe
       handledBefore.map((h) => h.id),
       handledAfter,
     );
-    const rightsChanged = role !== person.role || unitChanged || handledChanged;
-    const sessionsEnded = rightsChanged ? await endConsoleAccess(tx, person.id) : 0;
-    const moved = unitChanged
-      ? await moveUntakenItems(tx, {
-          personId: person.id,
-          to: change.unitId ?? null,
-          actor: change.actor,
-          now: change.now,
-          keyRing: change.keyRing,
-        })
-      : [];
+    const { sessionsEnded, moved } = await followRightsChange(tx, {
+      personId: person.id,
+      ...(role !== person.role ? { role: { from: person.role, to: role } } : {}),
+      ...(unitChanged ? { unitId: change.unitId ?? null } : {}),
+      ...(handledChanged ? { handles: handledAfter } : {}),
+      actor: change.actor,
+      now: change.now,
+      keyRing: change.keyRing,
+    });
     await audit(tx, {
       at: change.now,
       ...change.actor,
@@ -320,71 +343,4 @@ export async function findUnitsByName(
     .limit(20);
   const exact = rows.filter((r) => r.nameZh === name || r.nameEn.toLowerCase() === name.toLowerCase());
   return exact.length > 0 ? exact : rows;
-}
-
-export interface SatisfactionFilter {
-  unitIds?: readonly string[];
-  kind?: string;
-  /** Calendar days (YYYY-MM-DD) in the union's time zone; `to` is included. */
-  from?: string;
-  to?: string;
-  by: 'week' | 'month';
-  timeZone: string;
-}
-
-/**
- * Ratings per period (by when they were given, in the union's time zone), kind and unit, with
- * 满意率 = (满意 + 基本满意) / rated, the figure unions report.
- */
-export async function satisfactionReport(db: Db, filter: SatisfactionFilter) {
-  const conditions: SQL[] = [sql`s.rating is not null`];
-  if (filter.unitIds) {
-    conditions.push(
-      filter.unitIds.length > 0
-        ? sql`s.org_unit_id in (${sql.join(
-            filter.unitIds.map((id) => sql`${id}`),
-            sql`, `,
-          )})`
-        : sql`false`,
-    );
-  }
-  if (filter.kind) conditions.push(sql`s.kind = ${filter.kind}`);
-  if (filter.from)
-    conditions.push(sql`(s.rated_at at time zone ${filter.timeZone})::date >= ${filter.from}::date`);
-  if (filter.to)
-    conditions.push(sql`(s.rated_at at time zone ${filter.timeZone})::date <= ${filter.to}::date`);
-  const unit = filter.by === 'week' ? sql.raw(`'week'`) : sql.raw(`'month'`);
-  const rows = await queryRows<{
-    period: string;
-    kind: string;
-    unit_id: string | null;
-    name_zh: string | null;
-    name_en: string | null;
-    rated: number;
-    satisfied: number;
-    mostly: number;
-    dissatisfied: number;
-  }>(
-    db,
-    sql`select to_char(date_trunc(${unit}, s.rated_at at time zone ${filter.timeZone}), 'YYYY-MM-DD') as period,
-               s.kind, s.org_unit_id as unit_id, u.name_zh, u.name_en,
-               count(*)::int as rated,
-               (count(*) filter (where s.rating = 1))::int as satisfied,
-               (count(*) filter (where s.rating = 2))::int as mostly,
-               (count(*) filter (where s.rating = 3))::int as dissatisfied
-        from submissions s left join org_units u on u.id = s.org_unit_id
-        where ${sql.join(conditions, sql` and `)}
-        group by 1, 2, 3, 4, 5
-        order by 1, 2, 4`,
-  );
-  return rows.map((r) => ({
-    period: r.period,
-    kind: r.kind,
-    unit: r.unit_id ? { id: r.unit_id, nameZh: r.name_zh!, nameEn: r.name_en! } : null,
-    rated: Number(r.rated),
-    satisfied: Number(r.satisfied),
-    mostlySatisfied: Number(r.mostly),
-    dissatisfied: Number(r.dissatisfied),
-    satisfactionRate: Math.round(((Number(r.satisfied) + Number(r.mostly)) / Number(r.rated)) * 1000) / 1000,
-  }));
 }

@@ -23,12 +23,13 @@ import { disclose, overlappingPoll, type PublishedAudience } from '../../../flow
 import { resultsMessage } from '../../../flows/polls/messages.ts';
 import { tally } from '../../../flows/polls/tally.ts';
 import { hex } from '../../kernel/crypto/sealed.ts';
+import { tokenSigner } from '../../kernel/crypto/voter-token.ts';
 import { enqueue } from '../../pipeline/outbox.ts';
 import { verifiedOnly } from '../people/audience.ts';
 import { responsibleContacts, tellContacts } from '../people/officer-contacts.ts';
 import { reminderTopic } from './posting.ts';
 import { dayIn, groupPostings, type PollKeys, pollLockKey, pollView } from './store.ts';
-import { secureRandom, tokenSigner } from './token.ts';
+import { secureRandom } from './token.ts';
 import { openBallot } from './votes.ts';
 
 /** Days within which a published poll's audience is compared with a closing one's (the differencing rule). */

@@ -15,10 +15,11 @@ import {
   pollVotes,
 } from '../../../db/schema/index.ts';
 import { pollMessage } from '../../../flows/polls/messages.ts';
+import { tokenSigner } from '../../kernel/crypto/voter-token.ts';
 import { enqueue } from '../../pipeline/outbox.ts';
 import { inUnitTree, peopleWithReach, verifiedOnly } from '../people/audience.ts';
 import { type ChatMembers, type PollKeys, pollView } from './store.ts';
-import { newPollSecret, tokenSigner } from './token.ts';
+import { newPollSecret } from './token.ts';
 
 /** The tag of a poll's reminder messages, which say who had not answered: deleted at its close. */
 export const reminderTopic = (pollId: string) => `poll-reminder:${pollId}`;

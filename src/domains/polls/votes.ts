@@ -13,9 +13,9 @@ import { storableText } from '../../../db/storable.ts';
 import { isAnswer, maxCommentLength } from '../../../flows/polls/kinds.ts';
 import type { VoteOutcome } from '../../../flows/polls/messages.ts';
 import type { Lang } from '../../../kernel/l10n.ts';
+import { tokenSigner } from '../../kernel/crypto/voter-token.ts';
 import { findPerson, resolvePerson } from '../people/people.ts';
 import { dayIn, type GroupMember, type PollKeys, pollLockKey } from './store.ts';
-import { tokenSigner } from './token.ts';
 
 export interface VoteRequest {
   pollId: string;

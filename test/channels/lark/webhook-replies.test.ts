@@ -75,7 +75,11 @@ describe(`Lark webhook (${primaryKind})`, () => {
     await say('锅炉排烟温度高，热量白白浪费。建议加装余热回收装置预热给水。');
     await say('跳过');
     await press('署名提交');
+    // The event names nobody: asked before a signed submission, and shown on the summary.
+    expect(textOfSent(sentTo(chatId).at(-1)!)).toContain('您怎么称呼？');
+    await say('赵师傅');
     expect(textOfSent(sentTo(chatId).at(-1)!)).toContain('请确认');
+    expect(textOfSent(sentTo(chatId).at(-1)!)).toContain('赵师傅');
     await press('提交');
     const receipt = sentTo(chatId).at(-1)!;
     expect(receipt.msgType).toBe('interactive');

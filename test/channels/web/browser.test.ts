@@ -74,8 +74,11 @@ describe(`web chat in Chromium on a phone (${primaryKind})`, () => {
     expect(await askBenefit.textContent()).toContain('效益');
     const askAnonymity = await chat.say('减少滑倒事故');
     expect(await askAnonymity.textContent()).toContain('匿名');
-    const confirm = await chat.press('署名提交');
+    const askName = await chat.press('署名提交');
+    expect(await askName.textContent()).toContain('您怎么称呼？');
+    const confirm = await chat.say('孙师傅');
     expect(await confirm.textContent()).toContain('请确认');
+    expect(await confirm.textContent()).toContain('孙师傅');
     expect(await confirm.textContent()).toContain('检修车间增加防滑垫');
 
     const receipt = await chat.press('提交');

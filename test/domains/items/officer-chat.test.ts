@@ -37,6 +37,9 @@ describe(`officers in chat (${primaryKind})`, () => {
       json: { role: 'officer', officerUnitIds: [other] },
     });
     await api(`/people/${staff.memberNo}`, { method: 'PATCH', json: { orgUnitId: mine } });
+    // Each was told of their new role or unit; what follows is about the item.
+    await fixture.stack.drain();
+    for (const p of [officer, stranger, staff]) await p.visitor.replies();
 
     await staff.visitor.say('建议');
     await staff.visitor.say('林区道路增设反光标志');

@@ -110,7 +110,7 @@ describe('the roster in the console', () => {
       cellDates: true,
       UTC: true,
     });
-    const rows = XLSX.utils.sheet_to_json<unknown[]>(book.Sheets['会员']!, {
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(book.Sheets.会员!, {
       header: 1,
       raw: true,
       defval: null,

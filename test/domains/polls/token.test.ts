@@ -5,7 +5,8 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { newPollSecret, randomBelow, secureRandom, tokenSigner } from '../../../src/domains/polls/token.ts';
+import { newPollSecret, randomBelow, secureRandom } from '../../../src/domains/polls/token.ts';
+import { tokenSigner } from '../../../src/kernel/crypto/voter-token.ts';
 
 const seed = 20261202;
 
