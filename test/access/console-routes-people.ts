@@ -1,8 +1,22 @@
 /**
  * The rows of the console's 人员与单位 routes for the route table (console-routes.test.ts): the
- * people, the units, the roster's import and export, and the invitations, all for admins alone.
+ * people, the units, the roster's import and export, and the invitations, all for admins alone;
+ * and the row's shape, which the table shares.
  */
-import type { Row } from './console-routes.test.ts';
+import type { World } from '../support/access-world.ts';
+
+export type SignedIn = 'officerOther' | 'officerSame' | 'admin' | 'token';
+
+/** A console route, how to make a thing to act on, and the status each caller gets. */
+export interface Row {
+  /** The route as the app registers it: method and path pattern. */
+  route: string;
+  /** Makes a fresh thing to act on; resolves to the URL and, for a form, its fields. */
+  make: (w: World) => Promise<{ url: string; form?: Record<string, string> }>;
+  expect: Record<SignedIn, number>;
+  /** The request ends or changes the session: each attempt gets a fresh one. */
+  fresh?: boolean;
+}
 
 type Expect = Row['expect'];
 type Make = Row['make'];

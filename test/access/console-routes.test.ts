@@ -13,7 +13,7 @@ import { createWorld, expectOneRowPerRoute, fingerprint, type World } from '../s
 import { consoleClient } from '../support/console.ts';
 import { primaryKind } from '../support/databases.ts';
 import { bubbleText, useStack } from '../support/stack.ts';
-import { peopleRows } from './console-routes-people.ts';
+import { peopleRows, type Row, type SignedIn } from './console-routes-people.ts';
 
 let clock = new Date('2026-10-12T02:00:00Z');
 /** A minute of its own: past ten refused sign-ins a minute, a source is told to wait (429). */
@@ -24,18 +24,7 @@ const publicUrl = 'https://union.example.org';
 const fixture = useStack({ now: () => clock, env: { PUBLIC_URL: publicUrl } });
 const client = consoleClient(() => fixture.stack, publicUrl);
 
-type SignedIn = 'officerOther' | 'officerSame' | 'admin' | 'token';
 const signedIn: SignedIn[] = ['officerOther', 'officerSame', 'admin', 'token'];
-
-export interface Row {
-  /** The route as the app registers it: method and path pattern. */
-  route: string;
-  /** Makes a fresh thing to act on; resolves to the URL and, for a form, its fields. */
-  make: (w: World) => Promise<{ url: string; form?: Record<string, string> }>;
-  expect: Record<SignedIn, number>;
-  /** The request ends or changes the session: each attempt gets a fresh one. */
-  fresh?: boolean;
-}
 
 /** Every officer and admin may (officers use the console). */
 const officers = (status: number) => ({

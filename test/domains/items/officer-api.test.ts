@@ -61,7 +61,10 @@ describe(`officer API (${primaryKind})`, () => {
     };
     expect(list.total).toBeGreaterThanOrEqual(2);
     const byCode = new Map(list.items.map((i) => [i.referenceCode, i]));
-    expect(byCode.get(signed)?.proposer).toEqual({ name: expect.stringContaining('测试员'), verified: false });
+    expect(byCode.get(signed)?.proposer).toEqual({
+      name: expect.stringContaining('测试员'),
+      verified: false,
+    });
     expect(byCode.get(anonymous)?.proposer).toBeNull();
     expect(byCode.get(signed)?.category).toBe('technology');
 
