@@ -81,6 +81,12 @@ export const itemEventTypes = [
   'cosign_declined',
   'escalated',
   'unit_moved',
+  /** An officer's message to the author that moves nothing (仅答复). */
+  'message_out',
+  /** An officer's question to the author, who answers by 回复 or by typing next. */
+  'question',
+  /** The author's answer or 补充说明. */
+  'message_in',
 ] as const;
 export type ItemEventType = (typeof itemEventTypes)[number];
 

@@ -6,6 +6,7 @@ import { handleCommand, viewCommand } from './commands/officer.ts';
 import { assignCommand, profileCommand } from './commands/people.ts';
 import { rateCommand } from './commands/rating.ts';
 import { digestCommand, schedulesCommand } from './commands/schedules.ts';
+import { itemReplyFlow, officerMessageCommand, replyCommand } from './commands/thread.ts';
 import { helpFlow } from './help/flow.ts';
 import { cosignCommand } from './motion/cosign.ts';
 import { motionFlow } from './motion/flow.ts';
@@ -13,7 +14,7 @@ import { newsCommand, subscribeCommand } from './news/news.ts';
 import { pollCommand } from './polls/command.ts';
 import { suggestionFlow } from './suggestion/flow.ts';
 
-export const flows = [suggestionFlow, motionFlow, helpFlow];
+export const flows = [suggestionFlow, motionFlow, helpFlow, itemReplyFlow];
 export const commands = [
   mineCommand,
   newsCommand,
@@ -26,6 +27,8 @@ export const commands = [
   cosignCommand,
   viewCommand,
   handleCommand,
+  officerMessageCommand,
+  replyCommand,
   assignCommand,
   digestCommand,
   pollCommand,

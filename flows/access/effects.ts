@@ -15,6 +15,7 @@ export function effectAction(effect: Effect): Action {
       return 'motion.file';
     case 'motion.cosign':
       return 'motion.cosign';
+    case 'item.message':
     case 'items.mine':
     case 'items.one':
     case 'items.awaiting_rating':
@@ -30,6 +31,7 @@ export function effectAction(effect: Effect): Action {
     case 'case.view':
       return 'item.read';
     case 'case.move':
+    case 'case.message':
       return 'item.move';
     case 'person.assign':
       return 'people.assign';

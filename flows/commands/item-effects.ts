@@ -51,7 +51,22 @@ export type CaseOutcome =
     }
   | { ok: false; reason: 'not_allowed'; kind: string; from: string; allowed: string[] };
 
+/** The author's message on their own item (an answer, or 补充说明). */
+export type ItemMessageOutcome =
+  | { ok: true; referenceCode: string }
+  | { ok: false; reason: 'not_found' | 'closed' };
+
+/** An officer's message on an item they handle: 仅答复, or a question. */
+export type CaseMessageOutcome = { ok: true } | { ok: false; reason: 'not_found' | 'not_yours' };
+
 export interface ItemEffects {
+  /** The person writes on their own open item; it reaches the officers handling it. */
+  'item.message': { effect: { referenceCode: string; text: string }; result: ItemMessageOutcome };
+  /** An officer writes to an item's author without moving it: a reply, or a question. */
+  'case.message': {
+    effect: { referenceCode: string; text: string; question: boolean };
+    result: CaseMessageOutcome;
+  };
   'items.mine': { effect: { limit: number }; result: { items: MineItem[]; total: number } };
   /** Only the person's own item is found; anyone else's reads as not found. */
   'items.one': { effect: { referenceCode: string }; result: { item: ItemDetail | null } };

@@ -157,9 +157,15 @@ async function handleWord(
   if (word === 'lang_zh' || word === 'lang_en') return switchLanguage(setup, word, turn, out, inFlow);
   if (!inFlow) return launch(setup, word, turn, out, input.said);
   const command = word.startsWith('cmd:') ? setup.commands.get(word.slice(4))! : null;
-  if (command && allowed(command, ctx)) {
+  const run = command && allowed(command, ctx) ? command.run(ctx, input.said) : null;
+  if (run?.type === 'start') {
+    // A command that goes on as a flow of its own (回复) waits until this one is done.
+    out.push(prompt(inFlow.flow, inFlow.state, ctx, m.finishFirst(inFlow.flow.title)));
+    return stay(inFlow.state, out, ctx);
+  }
+  if (run) {
     // A command (我的) inside a flow answers at once and the flow carries on where it was.
-    const done = await complete(command.run(ctx, input.said), ctx, turn.port, out);
+    const done = await complete(run, ctx, turn.port, out);
     const kept = { ...inFlow.state, expiresAt: expiresAt(setup, ctx) };
     done.replies.push(prompt(inFlow.flow, kept, ctx));
     return { ...done, state: kept };

@@ -15,7 +15,7 @@ import type { ConversationState, FlowContext, OptionDef } from './types.ts';
 export function menuOptions(setup: EngineSetup, ctx: FlowContext): OptionDef[] {
   return [
     ...setup.flowList
-      .filter((f) => allowed(f, ctx))
+      .filter((f) => allowed(f, ctx) && f.listed !== false)
       .map((f) => ({ value: `flow:${f.name}`, label: f.title, aliases: f.words })),
     ...setup.commandList
       .filter((c) => allowed(c, ctx) && (c.listed?.(ctx) ?? true))

@@ -32,12 +32,18 @@ export async function complete(
   return { state: null, replies: out, lang };
 }
 
-function startFlow(setup: EngineSetup, flow: AnyFlow, ctx: FlowContext, out: Outbound[]): TurnResult {
+function startFlow(
+  setup: EngineSetup,
+  flow: AnyFlow,
+  ctx: FlowContext,
+  out: Outbound[],
+  data: unknown = flow.initial(ctx),
+): TurnResult {
   const state: ConversationState = {
     flow: flow.name,
     version: flow.version,
     step: flow.first,
-    data: flow.initial(ctx),
+    data,
     history: [],
     expiresAt: expiresAt(setup, ctx),
   };
@@ -81,9 +87,12 @@ export async function launch(
   if (kind === 'cmd') {
     const command = setup.commands.get(name);
     if (command) {
-      return allowed(command, ctx)
-        ? complete(command.run(ctx, said), ctx, port, out)
-        : refuse(command, ctx, out);
+      if (!allowed(command, ctx)) return refuse(command, ctx, out);
+      const run = command.run(ctx, said);
+      if (run.type === 'complete') return complete(run, ctx, port, out);
+      const flow = setup.flows.get(run.flow);
+      const data = flow?.data.safeParse(run.data);
+      if (flow && data?.success && allowed(flow, ctx)) return startFlow(setup, flow, ctx, out, data.data);
     }
   }
   return showMenu(setup, ctx, out, m.badButton);

@@ -44,7 +44,7 @@ export function expiryNoticeFor(
   ctx: FlowContext,
 ): Outbound | null {
   const flow = setup.flows.get(state.flow);
-  if (!flow) return null;
+  if (!flow || flow.quiet) return null;
   return {
     type: 'text',
     text: t(ctx.lang, m.expired(flow.title, setup.timeoutMinutes)),
@@ -57,6 +57,6 @@ export function reminderFor(setup: EngineSetup, state: ConversationState, ctx: F
   const usable = load(setup, state, ctx, out);
   if (!usable || usable.flow === MENU) return null;
   const flow = setup.flows.get(usable.flow);
-  if (!flow) return null;
+  if (!flow || flow.quiet) return null;
   return prompt(flow, usable, ctx, m.reminder(flow.title, formatTime(usable.expiresAt, ctx.timeZone)));
 }

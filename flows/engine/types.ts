@@ -89,6 +89,10 @@ export interface FlowDef<D> {
   words: readonly string[];
   /** Who may use it (everyone when absent); others are told so and it is not in their menu. */
   roles?: readonly Role[];
+  /** Whether it is in the menu (always when absent): a flow only a command or the server starts is not. */
+  listed?: boolean;
+  /** Abandoned without a word: a flow the server opened that the person may simply not answer. */
+  quiet?: boolean;
   /**
    * What the person types in it is sensitive (a help request): its answers are kept sealed
    * between turns and the messages that carried them are not kept in clear once handled.
@@ -113,7 +117,18 @@ export interface CommandDef {
   /** Whether it is listed in this person's menu (always when absent); it answers its words either way. */
   listed?(ctx: FlowContext): boolean;
   /** `said` is what the person typed, or the command's name when pressed or picked. */
-  run(ctx: FlowContext, said: string): Completion;
+  run(ctx: FlowContext, said: string): Completion | FlowStart;
+}
+
+/** A command that goes on as a flow, with the data it already knows (the item being answered). */
+export interface FlowStart {
+  type: 'start';
+  flow: string;
+  data: unknown;
+}
+
+export function startFlowWith<D>(flow: string, data: D): FlowStart {
+  return { type: 'start', flow, data };
 }
 
 /** Performs declared effects; implemented over the database in one transaction per message. */

@@ -91,6 +91,24 @@ const rows: Row[] = [
     say: async (w) => `办理 ${await w.help()} 已受理 已收到，正在核实`,
     expect: owners('状态: 已受理'),
   },
+  {
+    name: 'case_message',
+    say: async (w) => `答复 ${await w.suggestion()} 已转后勤处`,
+    expect: owners('状态未改变'),
+  },
+  {
+    name: 'case_message',
+    say: async (w) => `提问 ${await w.help()} 请问家里几口人？`,
+    expect: owners('已向提出人提问'),
+  },
+  // 回复 with no words opens the reply to that item; whose it is, is checked when it is sent.
+  { name: 'item_reply', say: async (w) => `回复 ${await w.suggestion()}`, expect: all('请输入您对') },
+  {
+    name: 'reply',
+    // Only the author's own item takes an addition: for anyone else there is no such item of theirs.
+    say: async (w) => `补充 ${await w.suggestion()} 夜班人数约四十人`,
+    expect: { ...all('没有找到您提交的'), staff: { answer: '已把您的话转给' } },
+  },
   { name: 'assign', say: async (w) => `单位 ${await w.person()} 北区一站`, expect: admins('已更新') },
   { name: 'assign', say: async (w) => `角色 ${await w.person()} 职工代表`, expect: admins('已更新') },
   { name: 'digest', say: () => '摘要', expect: officers('每日摘要') },

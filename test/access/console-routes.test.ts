@@ -72,6 +72,14 @@ const rows: Row[] = [
     expect: ownersAndAdmins(200),
   },
   {
+    route: 'POST /console/items/:ref/message',
+    make: async (w) => ({
+      url: `/console/items/${await w.suggestion()}/message`,
+      form: { text: '已转后勤处' },
+    }),
+    expect: ownersAndAdmins(303),
+  },
+  {
     route: 'POST /console/items/:ref/extend',
     make: async (w) => ({
       url: `/console/items/${await w.registeredMotion()}/extend`,
@@ -150,6 +158,14 @@ const rows: Row[] = [
       form: { status: 'acknowledged', reply: '已收到，正在核实。' },
     }),
     expect: ownersAndAdmins(200),
+  },
+  {
+    route: 'POST /console/help/:ref/message',
+    make: async (w) => ({
+      url: `/console/help/${await w.help()}/message`,
+      form: { text: '请问家里几口人？', kind: 'question' },
+    }),
+    expect: ownersAndAdmins(303),
   },
   { route: 'GET /console/schedules', make: page('/console/schedules'), expect: admins(200) },
   { route: 'GET /console/schedules.csv', make: page('/console/schedules.csv'), expect: admins(200) },

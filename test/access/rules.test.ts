@@ -91,6 +91,7 @@ describe('the access rules', () => {
       cosign: 'motion.cosign',
       case: 'item.read',
       handle: 'item.move',
+      case_message: 'item.move',
       assign: 'people.assign',
       digest: 'digest.own',
       polls: 'poll.list',

@@ -151,10 +151,11 @@ describe(`crash safety on ${primaryKind}`, () => {
       expect(replies).toHaveLength(script.length);
       expect(replies[0]).toContain('标题');
       expect(replies[1]).toContain('哪一类');
-      expect(replies[6]).toMatch(/JY-\d{4}-\d{4}/);
-      const code = /JY-\d{4}-\d{4}/.exec(replies[6]!)![0];
-      expect(replies[7]).toContain(code);
-      expect(replies[7]).toContain('共 1 条');
+      expect(replies[5]).toContain('您怎么称呼');
+      expect(replies[7]).toMatch(/JY-\d{4}-\d{4}/);
+      const code = /JY-\d{4}-\d{4}/.exec(replies[7]!)![0];
+      expect(replies[8]).toContain(code);
+      expect(replies[8]).toContain('共 1 条');
     }
 
     // 4. Stop cleanly, so nothing is in flight, and read the database: every event done once,

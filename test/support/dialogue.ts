@@ -158,6 +158,10 @@ export function createDialogue(
             employeeNo: null,
           },
         };
+      } else if (effect.type === 'item.message') {
+        result = { ok: true, referenceCode: effect.referenceCode };
+      } else if (effect.type === 'case.message') {
+        result = { ok: true };
       } else if (effect.type === 'person.bind') {
         result = { ok: false, reason: 'unknown' };
       } else if (effect.type === 'person.bind_code') {

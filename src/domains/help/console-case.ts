@@ -3,6 +3,7 @@
  * timeline, and the form that moves it on (the person is told in their chat; the reply is kept
  * sealed). Another unit's case is refused, and the refusal audited.
  */
+
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { statusLabel } from '../../../flows/lifecycles.ts';
@@ -14,6 +15,7 @@ import type { ConsoleUser } from '../../console/sessions.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { itemAccess } from '../items/access.ts';
 import { maxReplyLength } from '../items/api-schemas.ts';
+import { messageForm, messageNotice, postMessage } from '../items/console-message.ts';
 import { eventLabel, moveFromConsole } from '../items/status-move.ts';
 import { openCase } from './console-cases.ts';
 import { contactLabel, kindLabel, text, urgencyLabel } from './console-text.ts';
@@ -61,7 +63,8 @@ ${
   <label>${t(lang, text.reply)}<textarea name="reply" rows="4" maxlength="${maxReplyLength}"></textarea></label>
   <p><button class="primary" type="submit">${t(lang, text.submit)}</button></p>
 </form>`
-}`;
+}
+${messageForm(lang, user.csrf, `/console/help/${s.referenceCode}/message`)}`;
   return {
     status: notice && !notice.ok ? (400 as const) : (200 as const),
     body: page({
@@ -75,8 +78,23 @@ ${
 
 export async function showCase(c: Context<ConsoleEnv, '/console/help/:ref'>, deps: ConsoleDeps) {
   const user = c.get('user');
-  const shown = await casePage(deps, user, c.req.param('ref').slice(0, 40));
+  const shown = await casePage(
+    deps,
+    user,
+    c.req.param('ref').slice(0, 40),
+    messageNotice(c.req.query('message')),
+  );
   return c.html(shown.body, shown.status);
+}
+
+/** Writes to the case's author (仅答复 or a question), if the access rules let this user; a refusal is audited. */
+export async function messageCase(c: Context<ConsoleEnv, '/console/help/:ref/message'>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const ref = c.req.param('ref').slice(0, 40);
+  const sent = await postMessage(c, deps, ref, `/console/help/${encodeURIComponent(ref)}`);
+  if (sent === 'not_found') return c.html(refusal(user.language, text.notFound), 404);
+  if (sent === 'not_yours') return c.html(refusal(user.language, text.notYours), 403);
+  return sent;
 }
 
 /** Moves the case on (the person is told), if the access rules let this user; a refusal is audited. */

@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import { gate } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
-import { moveCase, showCase } from './console-case.ts';
+import { messageCase, moveCase, showCase } from './console-case.ts';
 import { exportCases, listPage } from './console-list.ts';
 
 export function helpPages(deps: ConsoleDeps) {
@@ -17,5 +17,6 @@ export function helpPages(deps: ConsoleDeps) {
     .get('/console/help', gate(deps, 'item.list'), (c) => listPage(c, deps))
     .get('/console/help.csv', gate(deps, 'item.list'), (c) => exportCases(c, deps))
     .get('/console/help/:ref', gate(deps, 'item.read'), (c) => showCase(c, deps))
-    .post('/console/help/:ref/status', gate(deps, 'item.move'), (c) => moveCase(c, deps));
+    .post('/console/help/:ref/status', gate(deps, 'item.move'), (c) => moveCase(c, deps))
+    .post('/console/help/:ref/message', gate(deps, 'item.move'), (c) => messageCase(c, deps));
 }

@@ -28,7 +28,7 @@ export interface OfficerScope {
   kindRules: KindRules;
 }
 
-async function findCase(
+export async function findCase(
   tx: Db,
   referenceCode: string,
   officer: OfficerScope,

@@ -6,6 +6,7 @@
  * more time (handled by the motions' own `console-extend.ts`). This file holds one item and its
  * forms; the list has its own file.
  */
+
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { statusLabel } from '../../../flows/lifecycles.ts';
@@ -19,6 +20,7 @@ import type { ConsoleUser } from '../../console/sessions.ts';
 import { maxReplyLength } from './api-schemas.ts';
 import { consoleAccess, itemNotFound, itemNotYours, readableItem } from './console-access.ts';
 import { exportItems, listPage } from './console-list.ts';
+import { messageForm, messageNotice, postMessage } from './console-message.ts';
 import { kindName, proposerLabel, text } from './console-text.ts';
 import { eventLabel, moveFromConsole } from './status-move.ts';
 
@@ -30,7 +32,17 @@ export function itemPages(deps: ConsoleDeps) {
     .get('/console/items', gate(deps, 'item.list'), (c) => listPage(c, deps))
     .get('/console/items.csv', gate(deps, 'item.list'), (c) => exportItems(c, deps))
     .get('/console/items/:ref', gate(deps, 'item.read'), (c) => showItem(c, deps))
-    .post('/console/items/:ref/status', gate(deps, 'item.move'), (c) => moveItem(c, deps));
+    .post('/console/items/:ref/status', gate(deps, 'item.move'), (c) => moveItem(c, deps))
+    .post('/console/items/:ref/message', gate(deps, 'item.move'), async (c) => {
+      const ref = c.req.param('ref').slice(0, 40);
+      const allowed = await consoleAccess(deps, c.get('user'), 'item.move', ref);
+      if (allowed === 'not_found') return c.html(itemNotFound(c.get('user').language), 404);
+      if (allowed === 'not_yours') return c.html(itemNotYours(c.get('user').language), 403);
+      const sent = await postMessage(c, deps, ref, `/console/items/${encodeURIComponent(ref)}`);
+      if (sent === 'not_found') return c.html(itemNotFound(c.get('user').language), 404);
+      if (sent === 'not_yours') return c.html(itemNotYours(c.get('user').language), 403);
+      return sent;
+    });
 }
 
 /** One item's page, or null if there is none, or 'not_yours' (the refusal audited). */
@@ -80,6 +92,7 @@ ${
   <p><button class="primary" type="submit">${t(lang, text.submit)}</button></p>
 </form>`
 }
+${messageForm(lang, user.csrf, `/console/items/${item.referenceCode}/message`)}
 ${
   item.kind === 'motion' && extendable.includes(item.status) && item.answerDueAt
     ? html`<form method="post" action="/console/items/${item.referenceCode}/extend" class="card" style="margin-top:16px">
@@ -104,7 +117,12 @@ async function showItem(c: Context<ConsoleEnv, '/console/items/:ref'>, deps: Con
   // A help request is read in its own section, where the one audited read happens.
   if (c.req.param('ref').startsWith('BF-'))
     return c.redirect(`/console/help/${encodeURIComponent(c.req.param('ref').slice(0, 40))}`, 303);
-  const shown = await detailPage(deps, user, c.req.param('ref').slice(0, 40));
+  const shown = await detailPage(
+    deps,
+    user,
+    c.req.param('ref').slice(0, 40),
+    messageNotice(c.req.query('message')),
+  );
   if (shown === 'not_yours') return c.html(itemNotYours(user.language), 403);
   if (!shown) return c.html(itemNotFound(user.language), 404);
   return c.html(shown);

@@ -9,6 +9,7 @@ import { giveName } from '../people/people.ts';
 import { moveCase, viewCase } from './cases.ts';
 import { listAwaitingRating, rateSubmission } from './ratings.ts';
 import { createSuggestion, getMine, listMine } from './store.ts';
+import { authorWrites, officerWrites } from './thread.ts';
 
 /** What an officer's case commands need: who they are, with their role, and the rules of motions. */
 const officerOf = async (tx: Db, scope: EffectScope) => ({
@@ -49,4 +50,15 @@ export const itemEffects: EffectHandlers<SuggestionEffects & ItemEffects> = {
   },
   'case.view': async (tx, effect, scope) => viewCase(tx, effect.referenceCode, await officerOf(tx, scope)),
   'case.move': async (tx, effect, scope) => moveCase(tx, effect, await officerOf(tx, scope)),
+  'case.message': async (tx, effect, scope) => officerWrites(tx, await officerOf(tx, scope), effect),
+  async 'item.message'(tx, effect, scope) {
+    const outcome = await authorWrites(tx, scope.keyRing, {
+      personId: scope.personId,
+      ...effect,
+      now: scope.now,
+    });
+    // The author's own words on an anonymous item are written apart from them, as its filing is.
+    if (outcome.ok && outcome.anonymous) scope.authorWrote();
+    return outcome.ok ? { ok: true, referenceCode: outcome.referenceCode } : outcome;
+  },
 };

@@ -51,6 +51,9 @@ const eventNames: Record<string, L10n> = {
   extended: { zh: '延长答复期限', en: 'Answer deadline extended' },
   cosigned: { zh: '代表附议', en: 'Co-signed by a delegate' },
   cosign_declined: { zh: '代表不附议', en: 'A delegate declined to co-sign' },
+  message_out: { zh: '工会干部答复', en: 'An officer wrote' },
+  question: { zh: '工会干部提问', en: 'An officer asked' },
+  message_in: { zh: '提出人回复', en: 'The author wrote' },
 };
 
 export interface MoveRequest {

@@ -34,6 +34,8 @@ async function withRole(stack: Stack, db: Db, role: 'staff' | 'officer' | 'admin
     role === 'staff' ? { orgUnitId: unit } : role === 'officer' ? { role, officerUnitIds: [unit] } : { role };
   const res = await stack.api(`/people/${memberNo}`, { method: 'PATCH', json });
   expect(res.status).toBe(200);
+  // They are told of the new role: read, so what follows is the digest alone.
+  await stack.drain();
   await visitor.replies();
   const [person] = await db.select().from(people).where(eq(people.memberNo, memberNo));
   return { visitor, id: person!.id };

@@ -48,6 +48,7 @@ describe(`help request deadlines (${primaryKind})`, () => {
     });
     await api(`/people/${otherAdmin.memberNo}`, { method: 'PATCH', json: { role: 'admin' } });
     await api(`/people/${staff.memberNo}`, { method: 'PATCH', json: { orgUnitId: unit.id } });
+    await fixture.stack.drain();
     await admin.visitor.replies();
     await otherAdmin.visitor.replies();
 
