@@ -16,8 +16,18 @@ export async function resolvePerson(
 ): Promise<PersonRow> {
   // A caller that has just looked and found no one skips the look: a race is settled below.
   const found = opts.looked ? undefined : await findPerson(tx, inbound.channel, inbound.sender.externalId);
-  if (found) return found;
   const given = inbound.sender.displayName?.trim();
+  if (found) {
+    // A messenger's display name (a WeChat contact's) follows its changes, until someone better knows it.
+    if (!given || given === found.displayName || (found.nameSource !== 'generated' && found.nameSource !== 'channel'))
+      return found;
+    const [renamed] = await tx
+      .update(people)
+      .set({ displayName: given, nameSource: 'channel' })
+      .where(eq(people.id, found.id))
+      .returning();
+    return renamed ?? found;
+  }
   const [person] = await tx
     .insert(people)
     .values(

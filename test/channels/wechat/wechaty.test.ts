@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { createWechatChannel } from '../../../bots/wechat/index.ts';
 import { createWechatLink, type WechatLink } from '../../../bots/wechat/wechaty.ts';
-import { inbox, submissions } from '../../../db/schema/index.ts';
+import { inbox, people, submissions } from '../../../db/schema/index.ts';
 import { createLogger } from '../../../src/kernel/log.ts';
 import { openedBallots } from '../../support/ballots.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../../support/databases.ts';
@@ -121,6 +121,10 @@ describe(`WeChat through wechaty (${primaryKind})`, () => {
     expect(code).toBeDefined();
     const [row] = await database.db.select().from(submissions).where(eq(submissions.referenceCode, code!));
     expect(row?.originChannel).toBe('wechat');
+    // Signed with the contact's WeChat name: nobody had to ask 您怎么称呼.
+    expect(confirm).not.toContain('您怎么称呼');
+    const [author] = await database.db.select().from(people).where(eq(people.id, row!.personId!));
+    expect(author).toMatchObject({ displayName: '王师傅', nameSource: 'channel' });
   });
 
   it('answers a mention in a group there, and ignores what does not mention it', async () => {
