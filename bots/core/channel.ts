@@ -4,6 +4,7 @@
  * its own; whatever way a message comes, it goes in through the `Intake` it is given.
  */
 import type { Hono } from 'hono';
+import type { Directory } from './directory.ts';
 import type { Intake } from './intake.ts';
 import type { ChannelName, ChannelSender } from './messenger.ts';
 
@@ -22,4 +23,6 @@ export interface Channel {
   settled?(): Promise<void>;
   /** How much of that work is still to do (card votes not yet cast). */
   pending?(): number;
+  /** The platform's own directory of departments and people, where it has one (Lark's contacts). */
+  readonly directory?: Directory;
 }

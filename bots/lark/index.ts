@@ -10,6 +10,7 @@ import type { SendLimiter } from '../core/rate-limiter.ts';
 import type { ChannelLog, ChannelMetrics } from '../core/telemetry.ts';
 import type { LarkCrypto } from './crypto.ts';
 import { webLarkCrypto } from './crypto-web.ts';
+import { larkDirectory } from './directory.ts';
 import { fetchTransport } from './fetch-transport.ts';
 import type { LarkIntakeDeps } from './intake.ts';
 import type { startLarkLongConnection } from './long-connection.ts';
@@ -57,16 +58,12 @@ export interface LarkChannel extends Channel {
 }
 
 export function createLarkChannel(settings: LarkSettings, deps: LarkChannelDeps): LarkChannel {
-  const client = createLarkClient(
-    { limits: settings.limits },
-    (deps.transport ?? fetchTransport)({
-      appId: settings.appId,
-      appSecret: settings.appSecret,
-      apiBase: settings.apiBase,
-    }),
-    deps.sendLimiter,
-    deps.memo,
-  );
+  const transport = (deps.transport ?? fetchTransport)({
+    appId: settings.appId,
+    appSecret: settings.appSecret,
+    apiBase: settings.apiBase,
+  });
+  const client = createLarkClient({ limits: settings.limits }, transport, deps.sendLimiter, deps.memo);
   // Card votes taken a few at a time, leaving the database pool's other connections to the rest.
   const voteQueue = createVoteQueue();
   const intakeDeps = (intake: Intake): LarkIntakeDeps => ({
@@ -97,6 +94,7 @@ export function createLarkChannel(settings: LarkSettings, deps: LarkChannelDeps)
   return {
     name: 'lark',
     sender: client.sender,
+    directory: larkDirectory(transport),
     client,
     intakeDeps,
     connect,

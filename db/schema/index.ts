@@ -5,6 +5,7 @@ export * from './channel-identities.ts';
 export * from './congress-sessions.ts';
 export * from './console.ts';
 export * from './conversations.ts';
+export * from './directory-syncs.ts';
 export * from './inbox.ts';
 export * from './leases.ts';
 export * from './motion-cosigners.ts';

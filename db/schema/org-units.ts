@@ -9,6 +9,8 @@ export const orgUnits = pgTable(
     parentId: uuid('parent_id').references((): AnyPgColumn => orgUnits.id),
     nameZh: text('name_zh').notNull(),
     nameEn: text('name_en').notNull(),
+    /** A unit an enterprise directory keeps: channel and department id (lark:od-…); null for the union's own. */
+    directoryKey: text('directory_key').unique('org_units_directory_key_uq'),
     createdAt: createdAt(),
   },
   (t) => [index('org_units_parent_idx').on(t.parentId)],

@@ -25,6 +25,8 @@ export type ConsoleDeps = Ctx & {
   wechatQr?: () => string | null;
   /** Runs a schedule now (the schedules page's run-now); absent, the button says it cannot. */
   runSchedule?: (id: string) => Promise<boolean>;
+  /** The channels whose enterprise directory can be read into the roster (Lark's contacts). */
+  directories?: readonly string[];
 };
 
 export type ConsoleEnv = { Variables: { user: ConsoleUser } };

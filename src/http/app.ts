@@ -35,6 +35,8 @@ export interface AppParts {
   chartScript: () => Promise<string>;
   /** The WeChat login QR code waiting to be scanned, if any. */
   wechatQr?: () => string | null;
+  /** The channels whose enterprise directory can be read into the roster. */
+  directories?: readonly string[];
   /** Where a request comes from, for the limit on guessing ADMIN_TOKEN and sign-in links (unset: all alike). */
   sourceOf?: SourceOf;
 }
@@ -92,6 +94,7 @@ export function createApp(ctx: Ctx, parts: AppParts) {
       chartScript: parts.chartScript,
       wechatQr: parts.wechatQr ?? (() => null),
       runSchedule: parts.runSchedule,
+      directories: parts.directories ?? [],
     }),
   );
   app.get('/api/openapi.json', (c) => c.json(openApi));

@@ -135,6 +135,8 @@ const fields = z.object({
     })
     .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
     .default(0),
+  /** When the enterprise directory (Lark's contacts) is read into the roster each day, as cron. */
+  DIRECTORY_SYNC_CRON: cronExpression.default('0 3 * * *'),
   /** Hours within which an officer must acknowledge a help request before the unit's admins are told. */
   HELP_ACK_HOURS: positiveInt('a whole number of hours').default(24),
   /** The same for a help request its author called 紧急 (very urgent): it escalates sooner. */

@@ -2,6 +2,7 @@
  * The server's jobs: one step of each (processing the inbox, sending the outbox, ending abandoned
  * conversations, deadlines, schedules, news and polls), and the table both runtimes run them by.
  */
+
 import type { Channel } from '../../bots/core/channel.ts';
 import type { ChannelName, ChannelSender } from '../../bots/core/messenger.ts';
 import type { ScheduleKind } from '../../db/schema/index.ts';
@@ -12,6 +13,7 @@ import type { KindRules } from '../domains/items/kind-rules.ts';
 import { launderAnonymousItems, sealAllLegacyAuthors } from '../domains/items/launder.ts';
 import { convertUnsupportedMotions } from '../domains/motions/conversion.ts';
 import { createNewsBroadcast } from '../domains/news/broadcast.ts';
+import { createDirectorySync, directorySyncScheduleHandler } from '../domains/people/directory-sync.ts';
 import { createPollJobs } from '../domains/polls/jobs.ts';
 import { pollScheduleHandler } from '../domains/polls/schedule-handler.ts';
 import type { ChatMembers } from '../domains/polls/store.ts';
@@ -54,6 +56,7 @@ function createScheduleHandlers(
     weekly_summary: weeklyScheduleHandler(ctx),
     poll: pollScheduleHandler,
     reminders: remindersScheduleHandler(ctx, reminders),
+    directory_sync: directorySyncScheduleHandler,
   };
   return new Map(Object.entries(handlers) as [ScheduleKind, ScheduleHandler][]);
 }
@@ -78,6 +81,8 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
     ...(deps.handOffBroadcast ? { bulkHandoffSeconds } : {}),
   });
   const expire = createExpirySweep(ctx, { engine });
+  const directories = parts.channels.flatMap((c) => (c.directory ? [c.directory] : []));
+  const syncDirectory = createDirectorySync(ctx, directories);
   let legacyAuthorsSealed = false;
   /** Ends abandoned forms; and launders anonymous items a crash left waiting (and, once, seals older ones). */
   const sweep = async () => {
@@ -103,6 +108,7 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
       ensureSystemSchedules(db, {
         digestCron: config.DIGEST_CRON,
         weeklyCron: config.WEEKLY_SUMMARY_CRON,
+        ...(directories.length > 0 ? { directoryCron: config.DIRECTORY_SYNC_CRON } : {}),
         timeZone,
         now: at,
       }),
@@ -113,10 +119,33 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
   });
   const polls = createPollJobs(ctx, { chatMembers: parts.chatMembers });
   const convertMotions = () => convertUnsupportedMotions(db, keys, now(), motionRules, timeZone);
-  return { processNext, dispatch, sweep, escalate, convertMotions, tick, broadcast, runSchedule, polls };
+  return {
+    processNext,
+    dispatch,
+    sweep,
+    escalate,
+    convertMotions,
+    tick,
+    broadcast,
+    runSchedule,
+    polls,
+    syncDirectory,
+  };
 }
 
 export type JobSteps = ReturnType<typeof buildJobSteps>;
+
+/** A row that clears what is past its use, once a minute, and queues nothing. */
+const minuteSweep = (name: string, run: () => Promise<unknown>): JobRow => ({
+  name,
+  step: async () => {
+    await run();
+    return 0;
+  },
+  drains: false,
+  cadence: { idleMs: 60_000 },
+  feedsOutbox: false,
+});
 
 /**
  * The table: in the order a Worker's minute runs it. Several inbox workers only help where the
@@ -141,25 +170,15 @@ export function jobTable(ctx: Ctx, deps: ServiceDeps, jobs: JobSteps): JobRow[] 
     // Shared send limits and counts of refused sign-ins older than an hour go, and shared
     // per-person counts and delivery memory once past their use: two rows, so one failing
     // leaves the other to run.
+    minuteSweep('send-budget', () => sweepSendBudget(ctx.db)),
+    minuteSweep('person-limits', () => sweepPersonLimits(ctx.db, ctx.now())),
+    // A directory sync asked for (by its schedule or an admin) is looked for every minute.
     {
-      name: 'send-budget',
-      step: async () => {
-        await sweepSendBudget(ctx.db);
-        return 0;
-      },
+      name: 'directory',
+      step: async () => Number(await jobs.syncDirectory()),
       drains: false,
       cadence: { idleMs: 60_000 },
-      feedsOutbox: false,
-    },
-    {
-      name: 'person-limits',
-      step: async () => {
-        await sweepPersonLimits(ctx.db, ctx.now());
-        return 0;
-      },
-      drains: false,
-      cadence: { idleMs: 60_000 },
-      feedsOutbox: false,
+      feedsOutbox: true,
     },
     // Sent items are checked for every few seconds: a scheduled one goes out on time, and a
     // broadcast waiting for the outbox to drain continues soon after.

@@ -47,6 +47,7 @@ export type ServiceConfig = LarkConfig &
     | 'INBOX_WORKERS'
     | 'HELP_ACK_HOURS'
     | 'HELP_ACK_HOURS_URGENT'
+    | 'DIRECTORY_SYNC_CRON'
     | 'MOTION_COSIGNERS'
     | 'MOTION_COSIGN_DAYS'
     | 'MOTION_ANSWER_DAYS'
@@ -170,6 +171,7 @@ export function createServices(deps: ServiceDeps) {
     runSchedule: jobs.runSchedule,
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
+    directories: channels.flatMap((c) => (c.directory ? [c.directory.channel] : [])),
     sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
   });
 

@@ -54,6 +54,12 @@ export function peopleRows(h: {
       make: async (w) => ({ url: `/console/people/roster/${await w.heldRoster()}`, form: {} }),
       expect: admins(303),
     },
+    // Asked for only; a server without a directory answers the same and nothing runs it.
+    {
+      route: 'POST /console/people/directory-sync',
+      make: post('/console/people/directory-sync'),
+      expect: admins(303),
+    },
     {
       route: 'GET /console/people/invitations',
       make: page('/console/people/invitations'),

@@ -22,6 +22,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
       'console_links',
       'console_sessions',
       'conversations',
+      'directory_syncs',
       'inbox',
       'leases',
       'motion_cosigners',

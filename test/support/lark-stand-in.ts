@@ -1,11 +1,12 @@
 /**
  * A local stand-in for the Lark Open API, speaking its wire format over real HTTP: tenant token,
- * send, reply, update card, bot info. It records every call, deduplicates sends on `uuid` as the
+ * send, reply, update card, bot info, chat members and the contact directory. It records every call, deduplicates sends on `uuid` as the
  * platform does, and can refuse a share of calls with 429 (code 99991400) or 5xx, or expire the
  * token it issued (code 99991663), so senders are tested against the faults they will meet.
  * It also serves the long connection (see lark-ws-gateway.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { contactAnswer, type StandInDirectory } from './lark-contact-stand-in.ts';
 import { createLongConnectionGateway, type LongConnectionGateway } from './lark-ws-gateway.ts';
 
 export interface StandInCall {
@@ -75,6 +76,8 @@ export interface StandIn {
   closedChats: Set<string>;
   /** Who is in each group chat (open_ids), for the chat members API; a chat not here is 232011. */
   chatMembers: Map<string, string[]>;
+  /** The tenant's contact directory (departments and users), read by the contact API. */
+  directory: StandInDirectory;
   /** Invalidates every issued token, as when it expires. */
   expireTokens(): void;
   tokensIssued(): number;
@@ -94,6 +97,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
   const faults: Faults = { rate: 0, kind: '429' };
   const closedChats = new Set<string>();
   const chatMembers = new Map<string, string[]>();
+  const directory: StandInDirectory = { departments: [], users: [] };
   /** Accepted send times in the last second: '' for the app, else per receiver. */
   const windows = new Map<string, number[]>();
   let baseUrl = '';
@@ -166,6 +170,9 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
 
     const token = /^Bearer (.+)$/.exec(call.authorization ?? '')?.[1];
     if (!token || !validTokens.has(token)) return answer(400, 99991663, {});
+
+    const contact = call.method === 'GET' ? contactAnswer(directory, url.pathname, call.query) : null;
+    if (contact) return answer(contact.status, contact.code, contact.payload);
 
     if (call.method === 'GET' && url.pathname === '/open-apis/bot/v3/info') {
       return answer(200, 0, { bot: { open_id: options.botOpenId ?? 'ou_bot_standin', app_name: '同心' } });
@@ -270,6 +277,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
     faults,
     closedChats,
     chatMembers,
+    directory,
     expireTokens: () => validTokens.clear(),
     tokensIssued: () => issued,
     close: () =>

@@ -13,6 +13,7 @@ import { page } from '../../console/layout.ts';
 import { toCsv } from '../../http/csv.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { csvResponse } from '../items/csv.ts';
+import { directoryCard } from './console-directory.ts';
 import { roleLabels, text } from './console-text.ts';
 import { listPeople } from './directory.ts';
 
@@ -44,6 +45,7 @@ export async function listPage(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
   <button class="primary" type="submit">${t(lang, text.filter)}</button>
   <a href="/console/people.csv?${new URLSearchParams({ ...(parsed.q ? { q: parsed.q } : {}), ...(parsed.role ? { role: parsed.role } : {}) })}" download>${t(lang, text.csv)}</a>
 </form>
+${await directoryCard(deps, user, c.req.query('sync'))}
 <p class="muted">${t(lang, text.total(total))}</p>
 ${
   items.length === 0

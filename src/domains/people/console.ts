@@ -9,6 +9,7 @@
 import { Hono } from 'hono';
 import { gate } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
+import { askSync } from './console-directory.ts';
 import { makeInvite, makeSheet, showSheet } from './console-invite.ts';
 import { exportPeople, listPage } from './console-list.ts';
 import { assignFromConsole, showPerson } from './console-person.ts';
@@ -19,6 +20,7 @@ export function peoplePages(deps: ConsoleDeps) {
   return new Hono<ConsoleEnv>()
     .get('/console/people', gate(deps, 'people.list'), (c) => listPage(c, deps))
     .get('/console/people.csv', gate(deps, 'people.list'), (c) => exportPeople(c, deps))
+    .post('/console/people/directory-sync', gate(deps, 'people.assign'), (c) => askSync(c, deps))
     .get('/console/people/roster', gate(deps, 'people.assign'), (c) => showRoster(c))
     .post('/console/people/roster', gate(deps, 'people.assign'), (c) => uploadRoster(c, deps))
     .get('/console/people/roster.xlsx', gate(deps, 'people.list'), (c) => downloadRoster(c, deps, 'xlsx'))

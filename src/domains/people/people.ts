@@ -19,7 +19,11 @@ export async function resolvePerson(
   const given = inbound.sender.displayName?.trim();
   if (found) {
     // A messenger's display name (a WeChat contact's) follows its changes, until someone better knows it.
-    if (!given || given === found.displayName || (found.nameSource !== 'generated' && found.nameSource !== 'channel'))
+    if (
+      !given ||
+      given === found.displayName ||
+      (found.nameSource !== 'generated' && found.nameSource !== 'channel')
+    )
       return found;
     const [renamed] = await tx
       .update(people)

@@ -1,6 +1,7 @@
 /**
  * Schedules the server keeps for itself, created when missing: a daily digest for every officer
- * and admin, a weekly summary for every admin, and the reminders sweep. Each has a system key, so
+ * and admin, a weekly summary for every admin, the reminders sweep, and (with an enterprise
+ * directory configured) its daily sync. Each has a system key, so
  * however many instances run this at once, each schedule exists once. Officers change their own
  * digest's time afterwards; that is never overwritten here.
  *
@@ -16,6 +17,8 @@ import { nextFireTime, parseCron } from '../../kernel/cron.ts';
 export interface SystemScheduleSettings {
   digestCron: string;
   weeklyCron: string;
+  /** When an enterprise directory is configured: when it is read into the roster each day. */
+  directoryCron?: string;
   timeZone: string;
   now: Date;
 }
@@ -43,6 +46,12 @@ export async function ensureSystemSchedules(db: Db, settings: SystemScheduleSett
              '{}'::jsonb, ${next(remindersCron)}::timestamptz
       union all ${personal('digest', 'digest:', '每日摘要 Daily digest', settings.digestCron, 'digest.own')}
       union all ${personal('weekly_summary', 'weekly:', '每周汇总 Weekly summary', settings.weeklyCron, 'report.weekly')}
+      ${
+        settings.directoryCron
+          ? sql`union all select ${'通讯录同步 Directory sync'}::text, ${'directory_sync'}::text, ${settings.directoryCron}::text,
+                ${'directory_sync'}::text, '{}'::jsonb, ${next(settings.directoryCron)}::timestamptz`
+          : sql``
+      }
     ) as wanted (name, system_key, cron, kind, payload, next_fire_at)
     where not exists (select 1 from schedules s where s.system_key = wanted.system_key)
     on conflict (system_key) do nothing`);
