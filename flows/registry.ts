@@ -1,5 +1,6 @@
 /** Every flow and command the bot offers, in menu order. */
 import { bindCodeCommand, bindCommand, nameCommand } from './commands/binding.ts';
+import { caseReplyFlow } from './commands/case-reply.ts';
 import { consoleCommand } from './commands/console.ts';
 import { mineCommand } from './commands/mine.ts';
 import { handleCommand, viewCommand } from './commands/officer.ts';
@@ -14,7 +15,7 @@ import { newsCommand, subscribeCommand } from './news/news.ts';
 import { pollCommand } from './polls/command.ts';
 import { suggestionFlow } from './suggestion/flow.ts';
 
-export const flows = [suggestionFlow, motionFlow, helpFlow, itemReplyFlow];
+export const flows = [suggestionFlow, motionFlow, helpFlow, itemReplyFlow, caseReplyFlow];
 export const commands = [
   mineCommand,
   newsCommand,

@@ -31,6 +31,7 @@ export function effectAction(effect: Effect): Action {
     case 'case.view':
       return 'item.read';
     case 'case.move':
+    case 'case.check':
     case 'case.message':
       return 'item.move';
     case 'person.assign':

@@ -4,6 +4,8 @@
  * already bound); "绑定码" gives a one-time code for another channel; "绑定" alone says how.
  * "我叫 张三" (or 称呼 张三) tells the bot the person's name, unless the roster already gives one.
  */
+
+import type { Outbound } from '../../bots/core/messenger.ts';
 import { type L10n, t } from '../../kernel/l10n.ts';
 import { normalizeText } from '../../kernel/text.ts';
 import { encodeAction } from '../engine/actions.ts';
@@ -39,6 +41,10 @@ export const bindingText = {
     expired: {
       zh: '这个绑定码已过期。请向工会索取新的邀请，或在已绑定的渠道重新发送“绑定码”。',
       en: 'That code has expired. Ask the union for a new invitation, or send "binding code" again in a linked channel.',
+    },
+    wrong_way: {
+      zh: '不能这样绑定：请在这个已核实的账号里发送“绑定码”，再到要绑定的新渠道发送“绑定 码”。',
+      en: 'Not this way round: send "binding code" from this verified account, then "bind <code>" in the new channel.',
     },
     two_roster_entries: {
       zh: '不能绑定：这个账号和邀请码分别属于花名册上的两个人。如有误，请联系工会管理员核对花名册。',
@@ -131,7 +137,9 @@ export const bindCodeCommand: CommandDef = {
     ]),
 };
 
-const namePattern = /^(?:我叫|我是|称呼|我的名字是|叫我|my name is|call me)\s*[:：]?\s*(\S.{0,29})$/i;
+/** Only an unmistakable way of giving a name, and a name-like answer (no sentence is taken for one). */
+const namePattern =
+  /^(?:我叫|称呼|我的名字是|my name is|call me)\s*[:：]?\s*([^\s，。,.!！?？；;]{1,12}|[A-Za-z]+(?: [A-Za-z]+){0,3})$/i;
 
 export const nameCommand: CommandDef = {
   name: 'name',
@@ -150,3 +158,24 @@ export const nameCommand: CommandDef = {
     ]);
   },
 };
+
+const channelNames: Record<string, L10n> = {
+  web: { zh: '网页', en: 'the web chat' },
+  lark: { zh: '飞书', en: 'Lark' },
+  wechat: { zh: '微信', en: 'WeChat' },
+};
+
+/** What the person's earlier account is told when another one is bound to them. */
+export function newAccountNotice(channel: string, lang: 'zh' | 'en'): Outbound {
+  const where = t(lang, channelNames[channel] ?? { zh: channel, en: channel });
+  return {
+    type: 'summary',
+    tone: 'warning',
+    title: lang === 'zh' ? '您的身份绑定了新的账号' : 'A new account was linked to you',
+    fields: [{ label: lang === 'zh' ? '渠道' : 'Channel', value: where }],
+    text:
+      lang === 'zh'
+        ? '您提交的事项现在也能在那里查看。如非本人操作，请立即联系工会管理员。'
+        : 'Your items can now be seen there too. If this was not you, tell a union admin at once.',
+  };
+}

@@ -62,6 +62,11 @@ export type CaseMessageOutcome = { ok: true } | { ok: false; reason: 'not_found'
 export interface ItemEffects {
   /** The person writes on their own open item; it reaches the officers handling it. */
   'item.message': { effect: { referenceCode: string; text: string }; result: ItemMessageOutcome };
+  /** Whether this officer may move the item (before asking them for the reply). */
+  'case.check': {
+    effect: { referenceCode: string; status: string };
+    result: { ok: true } | Extract<CaseOutcome, { ok: false }>;
+  };
   /** An officer writes to an item's author without moving it: a reply, or a question. */
   'case.message': {
     effect: { referenceCode: string; text: string; question: boolean };

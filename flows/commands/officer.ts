@@ -9,9 +9,9 @@ import { normalizeText } from '../../kernel/text.ts';
 import { rolesFor } from '../access/rules.ts';
 import { encodeAction } from '../engine/actions.ts';
 import type { CommandDef, FlowContext } from '../engine/types.ts';
-import { finish, finishWith } from '../engine/types.ts';
+import { finish, finishThen, finishWith, startFlowWith } from '../engine/types.ts';
 import { type HelpKind, helpKindLabels, type Urgency, urgencyLabels } from '../help/kinds.ts';
-import { isItemKind, lifecycles, statusLabel } from '../lifecycles.ts';
+import { type allStatuses, type ItemKind, isItemKind, lifecycles, statusLabel } from '../lifecycles.ts';
 import { categoryLabels, type SuggestionCategory } from '../suggestion/categories.ts';
 import type { CaseOutcome } from './item-effects.ts';
 
@@ -145,6 +145,27 @@ export function caseMessage(outcome: CaseOutcome, referenceCode: string, ctx: Fl
   };
 }
 
+/** The kind of item a reference names, by its prefix. */
+export const kindOfPrefix: Record<string, ItemKind> = { JY: 'suggestion', TA: 'motion', BF: 'help_request' };
+
+/** Whether the reference's kind and the status are known, and whether the move needs a reason. */
+export function moveNeeds(
+  ref: string,
+  word: string,
+): { status: (typeof allStatuses)[number]; required: boolean } | null {
+  const kind = kindOfPrefix[ref.slice(0, 2)];
+  if (!kind) return null;
+  const lifecycle = lifecycles[kind];
+  const folded = word.trim().toLowerCase();
+  const status = lifecycle.statuses.find(
+    (s) =>
+      s === folded ||
+      lifecycle.labels[s]?.zh === word.trim() ||
+      lifecycle.labels[s]?.en.toLowerCase() === folded,
+  );
+  return status ? { status, required: lifecycle.replyRequired.has(status) } : null;
+}
+
 const say = (words: L10n) => finishWith((ctx) => [{ type: 'text', text: t(ctx.lang, words) }]);
 
 export const viewCommand: CommandDef = {
@@ -173,6 +194,22 @@ export const handleCommand: CommandDef = {
     const match = handlePattern.exec(normalizeText(said));
     if (!match?.[2]) return say(text.handleUsage);
     const referenceCode = match[1]!.toUpperCase();
+    // A status and no words (a tapped button): ask for the reply before anything moves.
+    const bare = /^\S+$/.test(match[2].trim()) ? moveNeeds(referenceCode, match[2]) : null;
+    if (bare) {
+      return finishThen(
+        { type: 'case.check', referenceCode, status: bare.status },
+        (outcome, ctx) => (outcome.ok ? [] : [caseMessage(outcome, referenceCode, ctx)]),
+        (outcome) =>
+          outcome.ok
+            ? startFlowWith(
+                'case_reply',
+                { ref: referenceCode, status: bare.status },
+                bare.required ? 'reason' : 'reply',
+              )
+            : null,
+      );
+    }
     return finish({ type: 'case.move', referenceCode, said: match[2] }, (outcome, ctx) => [
       caseMessage(outcome, referenceCode, ctx),
     ]);

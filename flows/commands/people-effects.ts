@@ -16,7 +16,7 @@ export interface PersonProfile {
 
 export type BindOutcome =
   | { ok: true; profile: PersonProfile; merged: boolean }
-  | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'two_roster_entries' };
+  | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'two_roster_entries' | 'wrong_way' };
 
 export type AssignOutcome =
   | { ok: true; person: PersonProfile }

@@ -68,7 +68,16 @@ async function handle(setup: EngineSetup, turn: Turn): Promise<TurnResult> {
   const toldAlready = out.length > 0;
   const flow = state !== null && state.flow !== MENU ? setup.flows.get(state.flow)! : null;
   const place: Place = { state, inFlow: flow && state ? { flow, state } : null };
-  const input = readInput(setup, turn.content, place.inFlow === null);
+  let input = readInput(setup, turn.content, place.inFlow === null);
+  // A flow the server opened (a reply waited for) gives way to anything the person starts.
+  if (place.inFlow?.flow.quiet) {
+    const fresh = readInput(setup, turn.content, true);
+    if (fresh.kind === 'word') {
+      place.inFlow = null;
+      place.state = null;
+      input = fresh;
+    }
+  }
 
   if (input.kind === 'word') {
     const handled = await handleWord(setup, place, input, turn, out);
@@ -158,7 +167,7 @@ async function handleWord(
   if (!inFlow) return launch(setup, word, turn, out, input.said);
   const command = word.startsWith('cmd:') ? setup.commands.get(word.slice(4))! : null;
   const run = command && allowed(command, ctx) ? command.run(ctx, input.said) : null;
-  if (run?.type === 'start') {
+  if (run?.type === 'start' || run?.then) {
     // A command that goes on as a flow of its own (回复) waits until this one is done.
     out.push(prompt(inFlow.flow, inFlow.state, ctx, m.finishFirst(inFlow.flow.title)));
     return stay(inFlow.state, out, ctx);

@@ -19,6 +19,7 @@ export async function complete(
   ctx: FlowContext,
   port: EffectPort,
   out: Outbound[],
+  setup?: EngineSetup,
 ): Promise<TurnResult> {
   const result = completion.effect ? await port.perform(completion.effect) : null;
   const lang =
@@ -29,6 +30,12 @@ export async function complete(
       ? (result.language as Lang)
       : ctx.lang;
   out.push(...completion.reply(result, { ...ctx, lang }));
+  const next = setup && completion.then ? completion.then(result) : null;
+  const flow = next ? setup?.flows.get(next.flow) : undefined;
+  const data = next && flow ? flow.data.safeParse(next.data) : undefined;
+  if (setup && next && flow && data?.success && allowed(flow, ctx)) {
+    return startFlow(setup, flow, { ...ctx, lang }, out, data.data, next.step);
+  }
   return { state: null, replies: out, lang };
 }
 
@@ -38,11 +45,12 @@ function startFlow(
   ctx: FlowContext,
   out: Outbound[],
   data: unknown = flow.initial(ctx),
+  step: string = flow.first,
 ): TurnResult {
   const state: ConversationState = {
     flow: flow.name,
     version: flow.version,
-    step: flow.first,
+    step: flow.steps[step] ? step : flow.first,
     data,
     history: [],
     expiresAt: expiresAt(setup, ctx),
@@ -89,10 +97,11 @@ export async function launch(
     if (command) {
       if (!allowed(command, ctx)) return refuse(command, ctx, out);
       const run = command.run(ctx, said);
-      if (run.type === 'complete') return complete(run, ctx, port, out);
+      if (run.type === 'complete') return complete(run, ctx, port, out, setup);
       const flow = setup.flows.get(run.flow);
       const data = flow?.data.safeParse(run.data);
-      if (flow && data?.success && allowed(flow, ctx)) return startFlow(setup, flow, ctx, out, data.data);
+      if (flow && data?.success && allowed(flow, ctx))
+        return startFlow(setup, flow, ctx, out, data.data, run.step);
     }
   }
   return showMenu(setup, ctx, out, m.badButton);

@@ -71,6 +71,8 @@ export interface Completion {
   type: 'complete';
   effect: Effect | null;
   reply: ReplyBuilder<unknown>;
+  /** A flow to go on with, given the effect's result (null: none); commands only. */
+  then?: (result: unknown) => FlowStart | null;
 }
 
 export type Transition<D> =
@@ -125,10 +127,12 @@ export interface FlowStart {
   type: 'start';
   flow: string;
   data: unknown;
+  /** The step to begin at (the flow's first when absent). */
+  step?: string;
 }
 
-export function startFlowWith<D>(flow: string, data: D): FlowStart {
-  return { type: 'start', flow, data };
+export function startFlowWith<D>(flow: string, data: D, step?: string): FlowStart {
+  return { type: 'start', flow, data, ...(step ? { step } : {}) };
 }
 
 /** Performs declared effects; implemented over the database in one transaction per message. */
@@ -157,6 +161,20 @@ export function finish<E extends Effect>(
   reply: ReplyBuilder<EffectResults[E['type']]>,
 ): Completion {
   return { type: 'complete', effect, reply: reply as ReplyBuilder<unknown> };
+}
+
+/** Completes with an effect, then goes on as a flow when `then` says so (a check, then a question). */
+export function finishThen<E extends Effect>(
+  effect: E,
+  reply: ReplyBuilder<EffectResults[E['type']]>,
+  then: (result: EffectResults[E['type']]) => FlowStart | null,
+): Completion {
+  return {
+    type: 'complete',
+    effect,
+    reply: reply as ReplyBuilder<unknown>,
+    then: then as (result: unknown) => FlowStart | null,
+  };
 }
 
 /** Completes without an effect. */

@@ -85,7 +85,17 @@ const rows: Row[] = [
   },
   { name: 'case', say: async (w) => `查看 ${await w.suggestion()}`, expect: owners('食堂增加夜班热餐') },
   { name: 'case', say: async (w) => `查看 ${await w.help()}`, expect: owners('医药费一时凑不齐') },
-  { name: 'handle', say: async (w) => `办理 ${await w.suggestion()} 审核中`, expect: owners('状态: 审核中') },
+  // A status alone: the officer is asked for the reply first (another unit's officer is refused at once).
+  {
+    name: 'case_reply',
+    say: async (w) => `办理 ${await w.suggestion()} 审核中`,
+    expect: owners('请输入给提出人的答复'),
+  },
+  {
+    name: 'handle',
+    say: async (w) => `办理 ${await w.suggestion()} 审核中 已转安全科`,
+    expect: owners('状态: 审核中'),
+  },
   {
     name: 'handle',
     say: async (w) => `办理 ${await w.help()} 已受理 已收到，正在核实`,

@@ -92,6 +92,7 @@ describe('the access rules', () => {
       case: 'item.read',
       handle: 'item.move',
       case_message: 'item.move',
+      case_reply: 'item.move',
       assign: 'people.assign',
       digest: 'digest.own',
       polls: 'poll.list',

@@ -160,6 +160,8 @@ export function createDialogue(
         };
       } else if (effect.type === 'item.message') {
         result = { ok: true, referenceCode: effect.referenceCode };
+      } else if (effect.type === 'case.check') {
+        result = { ok: true };
       } else if (effect.type === 'case.message') {
         result = { ok: true };
       } else if (effect.type === 'person.bind') {

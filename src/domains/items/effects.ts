@@ -2,11 +2,12 @@
 
 import type { Db } from '../../../db/handle.ts';
 import type { ItemEffects } from '../../../flows/commands/item-effects.ts';
+import { nextStatuses } from '../../../flows/lifecycles.ts';
 import type { SuggestionEffects } from '../../../flows/suggestion/effects.ts';
 import type { EffectHandlers, EffectScope } from '../../pipeline/effect-handlers.ts';
 import { actorWithRole } from '../people/actors.ts';
 import { giveName } from '../people/people.ts';
-import { moveCase, viewCase } from './cases.ts';
+import { findCase, moveCase, viewCase } from './cases.ts';
 import { listAwaitingRating, rateSubmission } from './ratings.ts';
 import { createSuggestion, getMine, listMine } from './store.ts';
 import { authorWrites, officerWrites } from './thread.ts';
@@ -51,6 +52,15 @@ export const itemEffects: EffectHandlers<SuggestionEffects & ItemEffects> = {
   'case.view': async (tx, effect, scope) => viewCase(tx, effect.referenceCode, await officerOf(tx, scope)),
   'case.move': async (tx, effect, scope) => moveCase(tx, effect, await officerOf(tx, scope)),
   'case.message': async (tx, effect, scope) => officerWrites(tx, await officerOf(tx, scope), effect),
+  'case.check': async (tx, effect, scope) => {
+    const found = await findCase(tx, effect.referenceCode, await officerOf(tx, scope), 'item.move');
+    if (!found.ok) return { ok: false, reason: found.reason === 'not_yours' ? 'not_yours' : 'not_found' };
+    const { kind, status } = found.row.submission;
+    const allowed = [...nextStatuses(kind, status)];
+    return allowed.some((s) => s === effect.status)
+      ? { ok: true }
+      : { ok: false, reason: 'not_allowed', kind, from: status, allowed };
+  },
   async 'item.message'(tx, effect, scope) {
     const outcome = await authorWrites(tx, scope.keyRing, {
       personId: scope.personId,

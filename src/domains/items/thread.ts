@@ -102,7 +102,10 @@ export async function officerWrites(
         message: officerMessageNotice(item, message, author.language),
       },
     ]);
-    await openReply(tx, officer.keyRing, author, item.referenceCode, officer.now);
+    // Only a question opens the reply, and never for an anonymous author: writing their
+    // conversation in the officer's transaction would tie the item to them.
+    if (message.question && !author.hidden)
+      await openReply(tx, officer.keyRing, author, item.referenceCode, officer.now);
   }
   return { ok: true };
 }

@@ -9,9 +9,11 @@ import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { ChannelName } from '../../../bots/core/messenger.ts';
 import type { Db } from '../../../db/handle.ts';
 import { bindingCodes, type PersonRow, people } from '../../../db/schema/index.ts';
+import { newAccountNotice } from '../../../flows/commands/binding.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { type AuditEntry, audit } from '../../pipeline/audit.ts';
 import { mergePeople } from './merge.ts';
+import { privateChatOf, tellContacts } from './officer-contacts.ts';
 
 const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const codeLength = 12;
@@ -115,7 +117,7 @@ export async function oneTimeCode(tx: Db, keys: KeyRing, personId: string, now: 
 
 export type RedeemOutcome =
   | { ok: true; person: PersonRow; merged: boolean }
-  | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'two_roster_entries' };
+  | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'two_roster_entries' | 'wrong_way' };
 
 /**
  * Binds the sender's account on `channel` (their person `personId`) to the code's person. The one
@@ -124,7 +126,7 @@ export type RedeemOutcome =
 export async function redeemCode(
   tx: Db,
   keys: KeyRing,
-  redeem: { typed: string; personId: string; channel: ChannelName; now: Date },
+  redeem: { typed: string; personId: string; channel: ChannelName; chatId: string; now: Date },
 ): Promise<RedeemOutcome> {
   const code = readCode(redeem.typed);
   if (!code) return { ok: false, reason: 'unknown' };
@@ -144,11 +146,23 @@ export async function redeemCode(
   } else {
     const [sender] = await tx.select().from(people).where(eq(people.id, redeem.personId));
     const [owner] = await tx.select().from(people).where(eq(people.id, row.personId));
-    // The roster entry stays: a code asked for by an unlisted account binds into a listed sender.
-    const senderStays = Boolean(sender?.employeeNo) && !owner?.employeeNo;
+    // The roster entry stays: an invitation's entry always; a one-time code never hands a listed
+    // or verified sender (an officer, say) to an account nobody vouched for, whoever asked for it.
+    if (
+      row.kind === 'code' &&
+      sender &&
+      owner &&
+      !owner.verifiedAt &&
+      !owner.employeeNo &&
+      (sender.employeeNo || sender.verifiedAt)
+    ) {
+      return { ok: false, reason: 'wrong_way' };
+    }
+    // Whoever used the person's accounts so far is told a new one joined (如非本人操作…).
+    const earlier = await privateChatOf(tx, row.personId);
     const result = await mergePeople(tx, keys, {
-      fromId: senderStays ? row.personId : redeem.personId,
-      intoId: senderStays ? redeem.personId : row.personId,
+      fromId: redeem.personId,
+      intoId: row.personId,
       way: row.kind === 'invite' ? 'invite' : 'code',
       actor,
       now: redeem.now,
@@ -167,6 +181,9 @@ export async function redeemCode(
     }
     person = result.person;
     merged = true;
+    if (earlier && (earlier.channel !== redeem.channel || earlier.chatId !== redeem.chatId)) {
+      await tellContacts(tx, keys, [earlier], (language) => newAccountNotice(redeem.channel, language));
+    }
   }
   if (!person) return { ok: false, reason: 'unknown' };
   if (row.kind === 'invite' && !person.verifiedAt) {
@@ -198,11 +215,17 @@ export async function previewCode(db: Db, keys: KeyRing, typed: string, now: Dat
   const code = readCode(typed);
   if (!code) return { ok: false, reason: 'unknown' };
   const [row] = await db
-    .select({ usedAt: bindingCodes.usedAt, expiresAt: bindingCodes.expiresAt, name: people.displayName })
+    .select({
+      kind: bindingCodes.kind,
+      usedAt: bindingCodes.usedAt,
+      expiresAt: bindingCodes.expiresAt,
+      name: people.displayName,
+    })
     .from(bindingCodes)
     .innerJoin(people, eq(people.id, bindingCodes.personId))
     .where(inArray(bindingCodes.codeHash, await hashesOf(keys, code)));
-  if (!row) return { ok: false, reason: 'unknown' };
+  // The page an invitation link opens takes invitations only: a one-time code is typed in chat.
+  if (!row || row.kind !== 'invite') return { ok: false, reason: 'unknown' };
   if (row.usedAt) return { ok: false, reason: 'used' };
   if (row.expiresAt <= now) return { ok: false, reason: 'expired' };
   return { ok: true, name: maskName(row.name) };

@@ -23,6 +23,7 @@ import type { Ctx } from '../../kernel/ctx.ts';
 import { errorFields } from '../../kernel/log.ts';
 import { audit } from '../../pipeline/audit.ts';
 import type { ScheduleHandler } from '../../pipeline/schedules/handler.ts';
+import { launderAnonymousItems } from '../items/launder.ts';
 import { mergePeople } from './merge.ts';
 import { normalizePhone } from './roster-rows.ts';
 
@@ -289,6 +290,8 @@ export function createDirectorySync(
         });
       });
       await finish({ status: 'done', result });
+      // Anonymous items a merge re-tagged are written again apart from it.
+      if (result.bound > 0) await launderAnonymousItems(ctx.db);
       ctx.log.info('directory.synced', { ...result });
     } catch (error) {
       await finish({

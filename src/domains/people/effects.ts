@@ -35,9 +35,12 @@ export const peopleEffects: EffectHandlers<PeopleEffects> = {
       typed: effect.code,
       personId: scope.personId,
       channel: scope.inbound.channel,
+      chatId: scope.inbound.chat.id,
       now: scope.now,
     });
     if (!outcome.ok) return outcome;
+    // Anonymous items re-tagged by a merge are written again apart from it, after it commits.
+    if (outcome.merged) scope.authorWrote();
     const profile = await profileOf(tx, { personId: outcome.person.id });
     if (!profile) throw new Error('the person just bound is gone');
     return { ok: true, profile: publicProfile(profile), merged: outcome.merged };

@@ -72,9 +72,11 @@ async function moveAnonymousItems(tx: Db, keys: KeyRing, fromId: string, intoId:
     if (!author) continue;
     const moved: Author = { ...author, personId: intoId };
     const columns = await authorColumns(keys, moved, true);
+    // Written again apart from this transaction (launderAnonymousItems), as a filing is: nothing
+    // left at rest ties the re-tagged row to the merge that names the person.
     await tx
       .update(submissions)
-      .set({ authorSeal: columns.authorSeal, authorTag: columns.authorTag })
+      .set({ authorSeal: columns.authorSeal, authorTag: columns.authorTag, launderDue: true })
       .where(eq(submissions.id, row.id));
   }
   return rows.length;
@@ -82,7 +84,9 @@ async function moveAnonymousItems(tx: Db, keys: KeyRing, fromId: string, intoId:
 
 /**
  * An open poll's vote of `from` becomes the vote of `into` (one vote a person); where both voted,
- * the vote of `into` stands. A closed poll's secret is gone: its votes are no one's.
+ * the vote of `into` stands. Every vote of such a poll is rewritten in the one statement, so the
+ * merge's transaction touches them all alike and singles none out. A closed poll's secret is gone:
+ * its votes are no one's.
  */
 async function moveVotes(tx: Db, keys: KeyRing, fromId: string, intoId: string): Promise<void> {
   const open = await tx.select().from(pollSecrets);
@@ -98,12 +102,9 @@ async function moveVotes(tx: Db, keys: KeyRing, fromId: string, intoId: string):
       await tx
         .delete(pollVotes)
         .where(and(eq(pollVotes.pollId, poll.pollId), eq(pollVotes.token, fromToken)));
-    } else {
-      await tx
-        .update(pollVotes)
-        .set({ token: intoToken })
-        .where(and(eq(pollVotes.pollId, poll.pollId), eq(pollVotes.token, fromToken)));
     }
+    await tx.execute(sql`update poll_votes set token = case when token = ${fromToken} then ${intoToken} else token end
+      where poll_id = ${poll.pollId}`);
   }
 }
 

@@ -55,15 +55,18 @@ describe(`officers in chat (${primaryKind})`, () => {
     expect(told).toContain('[查看]\n[审核中]');
     expect(bubbleText(await stranger.visitor.replies())).toBe('');
 
-    // A button moves it; the person is told; the officer sees the next steps.
-    const moved = bubbleText(await officer.visitor.press('审核中'));
+    // A button asks for the reply first (nothing moves on a tap alone); then it moves, and the
+    // person is told; the officer sees the next steps.
+    expect(bubbleText(await officer.visitor.press('审核中'))).toContain('请输入给提出人的答复');
+    const moved = bubbleText(await officer.visitor.say('已转后勤处研究'));
     expect(moved).toContain('状态: 审核中');
     expect(moved).toContain('[已采纳]\n[未采纳]');
     expect(bubbleText(await staff.visitor.replies())).toContain('已提交 → 审核中');
 
-    // Declining needs the reason; with it, the reply reaches the person.
-    expect(bubbleText(await officer.visitor.say(`办理 ${code} 未采纳`))).toContain('必须写明答复');
-    await officer.visitor.say(`办理 ${code} 未采纳 与林区防火规定冲突，改为增设警示牌`);
+    // Declining needs the reason: asked for next, not refused; with it, the reply reaches the person.
+    expect(bubbleText(await officer.visitor.say(`办理 ${code} 未采纳`))).toContain('需要说明原因');
+    expect(bubbleText(await officer.visitor.say('跳过'))).toContain('需要说明原因');
+    await officer.visitor.say('与林区防火规定冲突，改为增设警示牌');
     const notice = bubbleText(await staff.visitor.replies());
     expect(notice).toContain('审核中 → 未采纳');
     expect(notice).toContain('与林区防火规定冲突，改为增设警示牌');

@@ -8,7 +8,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { submissionEvents, submissions } from '../../../db/schema/index.ts';
+import { conversations, submissionEvents, submissions } from '../../../db/schema/index.ts';
 import { consoleClient, createUnit } from '../../support/console.ts';
 import { bubbleText, useStack, webPerson } from '../../support/stack.ts';
 
@@ -110,6 +110,13 @@ describe('a case as a conversation', () => {
     expect(bubbleText(await worker.visitor.press('回复'))).toContain(`请输入您对 ${ref} 的回复`);
     expect(bubbleText(await worker.visitor.say('收到，谢谢'))).toContain('已把您的话转给');
     expect((await eventsOf(ref)).filter((e) => e.type === 'message_in')).toHaveLength(2);
+
+    // Asked again, the worker may start something else instead: a start word is not an answer.
+    await officer.visitor.say(`提问 ${ref} 还需要什么帮助吗？`);
+    await fixture.stack.drain();
+    await worker.visitor.replies();
+    expect(bubbleText(await worker.visitor.say('我的'))).toContain(ref);
+    expect((await eventsOf(ref)).filter((e) => e.type === 'message_in')).toHaveLength(2);
   });
 
   it('takes 补充说明 on the author’s own open suggestion, and keeps a form in progress', async () => {
@@ -141,6 +148,28 @@ describe('a case as a conversation', () => {
     expect(bubbleText(await worker.visitor.say('更衣室加装暖气'))).toContain('属于哪一类');
     expect(bubbleText(await worker.visitor.press('回复'))).toContain('请先');
     await worker.visitor.say('取消');
+
+    // An anonymous author is asked too, but nothing of theirs is written in the officer's transaction.
+    await worker.visitor.say('建议');
+    await worker.visitor.say('更衣室加装暖气');
+    await worker.visitor.say('1');
+    await worker.visitor.say('冬天更衣室太冷，换衣服时容易感冒，建议加装暖气片。');
+    await worker.visitor.say('跳过');
+    await worker.visitor.say('匿名');
+    const hidden = /JY-\d{4}-\d{4}/.exec(bubbleText(await worker.visitor.say('提交')))![0];
+    await fixture.stack.drain();
+    await officer.visitor.replies();
+    expect(bubbleText(await officer.visitor.say(`提问 ${hidden} 是哪个更衣室？`))).toContain(
+      '已向提出人提问',
+    );
+    await fixture.stack.drain();
+    expect(bubbleText(await worker.visitor.replies())).toContain('是哪个更衣室？');
+    const open = await fixture.database.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.flow, 'item_reply'));
+    expect(open).toEqual([]);
+    expect(bubbleText(await worker.visitor.say(`回复 ${hidden} 二楼东侧`))).toContain('已把您的话转给');
 
     // A finished item takes no more.
     for (const json of [

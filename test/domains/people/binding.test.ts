@@ -9,7 +9,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLog, channelIdentities, people } from '../../../db/schema/index.ts';
+import { auditLog, channelIdentities, people, submissions } from '../../../db/schema/index.ts';
 import { consoleClient } from '../../support/console.ts';
 import { bubbleText, useStack, webVisitor } from '../../support/stack.ts';
 
@@ -118,8 +118,17 @@ describe('binding one person across channels', () => {
     expect(bubbleText(await second.say('我的'))).not.toContain(signed);
     const oneTime = codeIn(bubbleText(await first.say('绑定码')));
     expect(oneTime).toHaveLength(12);
+    // The page an invitation opens does not take a one-time code.
+    expect((await fixture.stack.request(`/chat/bind?code=${oneTime}`)).status).toBe(404);
     const joined = bubbleText(await second.say(`绑定 ${oneTime.toLowerCase().replace(/(.{4})/g, '$1 ')}`));
     expect(joined).toContain('绑定成功');
+    // The browser bound before is told a new account joined.
+    await fixture.stack.drain();
+    expect(bubbleText(await first.replies())).toContain('您的身份绑定了新的账号');
+    // The anonymous item moved with its author and was written again apart from the merge.
+    const [moved] = await db().select().from(submissions).where(eq(submissions.referenceCode, anonymous));
+    expect(moved!.launderDue).toBe(false);
+    expect(moved!.personId).toBeNull();
     const again = bubbleText(await second.say('我的'));
     expect(again).toContain(signed);
     expect(again).toContain(anonymous);
@@ -142,6 +151,13 @@ describe('binding one person across channels', () => {
     expect(bubbleText(await third.say(`绑定 ${late}`))).toContain('已过期');
     expect(bubbleText(await third.say('绑定 ABCD-EFGH-JKMZ'))).toContain('绑定码不对');
     expect(bubbleText(await third.say('我的'))).not.toContain(signed);
+
+    // A code from an account nobody vouched for never takes in someone on the roster.
+    const stranger = codeIn(bubbleText(await third.say('绑定码')));
+    expect(bubbleText(await first.say(`绑定 ${stranger}`))).toContain('不能这样绑定');
+    expect(
+      (await db().select().from(channelIdentities).where(eq(channelIdentities.personId, zhang.id))).length,
+    ).toBe(2);
   });
 
   it('will not join two roster entries, and refuses a binding posted from another site', async () => {
