@@ -7,7 +7,14 @@ import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } f
 import { createdAt } from './columns.ts';
 
 /** What a schedule can queue when it fires; each has a handler, composed in src/runtime/services-jobs.ts. */
-export const scheduleKinds = ['message', 'digest', 'weekly_summary', 'poll', 'reminders', 'directory_sync'] as const;
+export const scheduleKinds = [
+  'message',
+  'digest',
+  'weekly_summary',
+  'poll',
+  'reminders',
+  'directory_sync',
+] as const;
 export type ScheduleKind = (typeof scheduleKinds)[number];
 
 export const schedules = pgTable('schedules', {

@@ -167,7 +167,7 @@ async function handleWord(
   if (!inFlow) return launch(setup, word, turn, out, input.said);
   const command = word.startsWith('cmd:') ? setup.commands.get(word.slice(4))! : null;
   const run = command && allowed(command, ctx) ? command.run(ctx, input.said) : null;
-  if (run?.type === 'start' || run?.then) {
+  if (run?.type === 'start' || run?.andThen) {
     // A command that goes on as a flow of its own (回复) waits until this one is done.
     out.push(prompt(inFlow.flow, inFlow.state, ctx, m.finishFirst(inFlow.flow.title)));
     return stay(inFlow.state, out, ctx);

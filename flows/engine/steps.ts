@@ -30,7 +30,7 @@ export async function complete(
       ? (result.language as Lang)
       : ctx.lang;
   out.push(...completion.reply(result, { ...ctx, lang }));
-  const next = setup && completion.then ? completion.then(result) : null;
+  const next = setup && completion.andThen ? completion.andThen(result) : null;
   const flow = next ? setup?.flows.get(next.flow) : undefined;
   const data = next && flow ? flow.data.safeParse(next.data) : undefined;
   if (setup && next && flow && data?.success && allowed(flow, ctx)) {

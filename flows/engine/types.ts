@@ -72,7 +72,7 @@ export interface Completion {
   effect: Effect | null;
   reply: ReplyBuilder<unknown>;
   /** A flow to go on with, given the effect's result (null: none); commands only. */
-  then?: (result: unknown) => FlowStart | null;
+  andThen?: (result: unknown) => FlowStart | null;
 }
 
 export type Transition<D> =
@@ -173,7 +173,7 @@ export function finishThen<E extends Effect>(
     type: 'complete',
     effect,
     reply: reply as ReplyBuilder<unknown>,
-    then: then as (result: unknown) => FlowStart | null,
+    andThen: then as (result: unknown) => FlowStart | null,
   };
 }
 
