@@ -72,6 +72,14 @@ function fromThisSite(c: Context, publicUrl: string): boolean {
   return c.req.header('sec-fetch-site') === 'same-origin';
 }
 
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .slice(0, 32);
+}
+
 export function bindRoutes(deps: WebChatDeps, intake: Intake) {
   return new Hono()
     .get('/chat/bind', async (c) => {
@@ -111,7 +119,8 @@ export function bindRoutes(deps: WebChatDeps, intake: Intake) {
         await intake.take(
           {
             channel: 'web',
-            dedupeKey: `web:${visitor}:bind:${code}`,
+            // The code itself is kept nowhere in clear: a second post of it is known by its hash.
+            dedupeKey: `web:${visitor}:bind:${await sha256(code.toUpperCase().replace(/[^A-Z0-9]/g, ''))}`,
             sender: { externalId: visitor },
             chat: { id: visitor, type: 'private' },
             receivedAt: now.toISOString(),

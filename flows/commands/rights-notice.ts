@@ -38,8 +38,8 @@ const text = {
     en: 'You no longer handle items, and your console sign-in has ended. Your own items are not affected.',
   },
   unitMoved: {
-    zh: '尚未受理的事项已转到新单位办理。',
-    en: 'Your items not yet taken up have moved to the new unit.',
+    zh: '您署名提交、尚未受理的事项转到新单位办理。',
+    en: 'Your signed items not yet taken up go to the new unit.',
   },
 };
 

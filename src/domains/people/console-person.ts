@@ -49,7 +49,7 @@ ${identityCard(lang, person, { ...own, shownPhone: opts.phone })}
 <form method="post" action="/console/people/${person.memberNo}" class="card">
   ${csrfField(user)}
   <h2>${person.displayName} · ${t(lang, text.memberNo)} ${person.memberNo}</h2>
-  <label>${t(lang, text.name)}<input name="name" value="${person.displayName}" maxlength="30" required></label>
+  <label>${t(lang, text.name)}<input name="name" value="${person.displayName}" maxlength="50" required></label>
   <label>${t(lang, text.role)}<select name="role" required>${roles.map((r) => html`<option value="${r}" ${person.role === r ? 'selected' : ''}>${t(lang, roleLabels[r])}</option>`)}</select></label>
   <label>${t(lang, text.unit)}<select name="unit"><option value="">${t(lang, text.noUnit)}</option>${units.map((u) => html`<option value="${u.id}" ${own?.unitId === u.id ? 'selected' : ''}>${unitLabel(u, lang)}</option>`)}</select></label>
   <fieldset><legend>${t(lang, text.handles)}</legend>
@@ -140,7 +140,7 @@ export async function assignFromConsole(c: PersonContext, deps: ConsoleDeps) {
     const shown = await personPage(deps, user, memberNo, { notice: { ok: false, text: reason } });
     return shown ? c.html(shown, status) : c.html(await notFound(user), 404);
   };
-  if (name !== null && (name === '' || charCount(name) > 30)) return fail(text.badName);
+  if (name !== null && (name === '' || charCount(name) > 50)) return fail(text.badName);
   if (!role.success) return fail(text.badRole);
   if ((unitId && !unitId.success) || !handles.success) return fail(text.badUnit);
   const result = await assignPerson(deps.db, {

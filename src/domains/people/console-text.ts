@@ -55,8 +55,8 @@ export const text = {
   noParent: { zh: '上级单位不存在，没有修改。', en: 'The parent unit does not exist; nothing was changed.' },
   noSuchUnit: { zh: '找不到该单位，没有修改。', en: 'No such unit; nothing was changed.' },
   badName: {
-    zh: '姓名必填，最多 30 字，没有修改。',
-    en: 'A name of at most 30 characters is needed; nothing was changed.',
+    zh: '姓名必填，最多 50 字，没有修改。',
+    en: 'A name of at most 50 characters is needed; nothing was changed.',
   },
   employeeNo: { zh: '工号', en: 'Employee no.' },
   notOnRoster: { zh: '（不在花名册）', en: '(not on the roster)' },

@@ -31,6 +31,7 @@ import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { tokenSigner } from '../../kernel/crypto/voter-token.ts';
 import { type AuditEntry, audit } from '../../pipeline/audit.ts';
 import { type Author, authorColumns, authorOf, authorTags } from '../items/authors.ts';
+import { endConsoleAccess } from './rights-change.ts';
 
 /** How the binding that asked for the merge was proved. */
 export type BindingWay = 'invite' | 'code' | 'directory';
@@ -163,7 +164,9 @@ export async function mergePeople(
   await tx
     .update(submissionEvents)
     .set({ actorId: intoId })
-    .where(and(eq(submissionEvents.actorType, 'person'), eq(submissionEvents.actorId, fromId)));
+    .where(
+      and(inArray(submissionEvents.actorType, ['person', 'officer']), eq(submissionEvents.actorId, fromId)),
+    );
   await moveKeyed(tx, fromId, intoId);
   await moveVotes(tx, keys, fromId, intoId);
   await tx.update(pollPostings).set({ personId: intoId }).where(eq(pollPostings.personId, fromId));
@@ -181,6 +184,8 @@ export async function mergePeople(
     .set(joined(from, into, now, merge.way))
     .where(eq(people.id, intoId))
     .returning();
+  // Rights that came with the merge start a new console session, as any change of role does.
+  if (person && person.role !== into.role) await endConsoleAccess(tx, intoId);
   const moved = { identities: identities.length, items: signed.length + anonymous };
   // Signed items only: how many anonymous ones moved would say who wrote them.
   await audit(tx, {
@@ -194,6 +199,7 @@ export async function mergePeople(
       way: merge.way,
       identities: identities.length,
       signedItems: signed.length,
+      ...(person && person.role !== into.role ? { role: person.role } : {}),
     },
   });
   return { ok: true, person: person!, moved };

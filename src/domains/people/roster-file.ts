@@ -83,6 +83,61 @@ export function zipDirectory(bytes: Uint8Array): { names: string[]; unpacked: nu
   return null;
 }
 
+/**
+ * What the workbook's entries really unpack to, inflated here as a stream and counted, up to
+ * `limit` (past it, the count so far): a zip can claim small sizes in its directory and hold far
+ * more. Nothing is kept; the reader inflates again once this says the file is safe.
+ */
+export async function inflatedSize(bytes: Uint8Array, limit: number): Promise<number> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = findEnd(view, bytes.length);
+  if (end < 0) return Number.POSITIVE_INFINITY;
+  let offset = view.getUint32(end + 16, true);
+  let total = 0;
+  for (let i = 0; i < view.getUint16(end + 10, true); i++) {
+    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50)
+      return Number.POSITIVE_INFINITY;
+    const method = view.getUint16(offset + 10, true);
+    const packed = view.getUint32(offset + 20, true);
+    const local = view.getUint32(offset + 42, true);
+    offset +=
+      46 +
+      view.getUint16(offset + 28, true) +
+      view.getUint16(offset + 30, true) +
+      view.getUint16(offset + 32, true);
+    if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50)
+      return Number.POSITIVE_INFINITY;
+    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const data = bytes.subarray(start, start + packed);
+    if (method === 0) total += data.length;
+    else if (method !== 8) return Number.POSITIVE_INFINITY;
+    else {
+      const reader = new Blob([data.slice()])
+        .stream()
+        .pipeThrough(new DecompressionStream('deflate-raw'))
+        .getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.length;
+        if (total > limit) {
+          await reader.cancel();
+          return total;
+        }
+      }
+    }
+  }
+  return total;
+}
+
+/** Where the end-of-central-directory record is (in the last 64 KiB + 22 bytes), or -1. */
+function findEnd(view: DataView, length: number): number {
+  for (let at = length - 22; at >= Math.max(0, length - 65_557); at--) {
+    if (view.getUint32(at, true) === 0x06054b50) return at;
+  }
+  return -1;
+}
+
 /** The text of a CSV: UTF-8 (with or without its mark) when it is that, else GB18030. */
 export function decodeCsv(bytes: Uint8Array): string {
   try {
@@ -102,7 +157,7 @@ function firstSheet(book: XLSX.WorkBook): Cell[][] | null {
 }
 
 /** The cells of a roster file, the header row first. */
-export function readRosterFile(bytes: Uint8Array): ReadResult {
+export async function readRosterFile(bytes: Uint8Array): Promise<ReadResult> {
   if (bytes.length === 0) return { ok: false, reason: refusals.empty };
   if (bytes.length > rosterLimits.fileBytes) return { ok: false, reason: refusals.tooLarge };
   if (foreignMagic.some((m) => startsWith(bytes, m))) return { ok: false, reason: refusals.wrongType };
@@ -114,6 +169,10 @@ export function readRosterFile(bytes: Uint8Array): ReadResult {
       // A zip that is not an Excel workbook (.docx, .ods, a renamed archive) is not read at all.
       if (!zip.names.includes('xl/workbook.xml')) return { ok: false, reason: refusals.wrongType };
       if (zip.unpacked > rosterLimits.unpackedBytes) return { ok: false, reason: refusals.unpacksTooLarge };
+      // The directory's sizes are the zip's word only: what the entries really inflate to is counted.
+      if ((await inflatedSize(bytes, rosterLimits.unpackedBytes)) > rosterLimits.unpackedBytes) {
+        return { ok: false, reason: refusals.unpacksTooLarge };
+      }
       book = XLSX.read(bytes, {
         type: 'array',
         cellDates: true,

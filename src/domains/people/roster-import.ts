@@ -33,7 +33,7 @@ export async function holdRoster(
   file: { name: string; bytes: Uint8Array },
   at: { actor: Actor; now: Date; today: string },
 ): Promise<UploadResult> {
-  const read = readRosterFile(file.bytes);
+  const read = await readRosterFile(file.bytes);
   if (!read.ok) return read;
   const held: HeldRoster = readRows(read.rows, at.today);
   const [row] = await db

@@ -8,8 +8,8 @@ export const text = {
   another: { zh: '重新上传', en: 'Upload another file' },
   uploadTitle: { zh: '导入花名册', en: 'Import a roster' },
   columns: (list: string) => ({
-    zh: `第 1 行为表头，列为：${list}（姓名、工号、单位必填；单位写完整路径，如 林业局工会/太平林场工会）。按工号导入：已有的人更新，没有的新建，不会重复。`,
-    en: `Row 1 is the header, with the columns: ${list} (name, employee number and unit are required; give the unit's whole path, e.g. 林业局工会/太平林场工会). Rows are matched by employee number: people already known are updated, others are added, nobody is doubled.`,
+    zh: `第 1 行为表头，列为：${list}（须有姓名、工号、单位三列；姓名、工号必填，单位写完整路径，如 林业局工会/太平林场工会，留空即不属于任何单位）。按工号导入：已有的人更新，没有的新建，不会重复。`,
+    en: `Row 1 is the header, with the columns: ${list} (the name, employee number and unit columns must be there; name and number are required, the unit is its whole path, e.g. 林业局工会/太平林场工会, or empty for none). Rows are matched by employee number: people already known are updated, others are added, nobody is doubled.`,
   }),
   limits: (rows: number, mb: number) => ({
     zh: `Excel 工作簿（.xlsx，读第一个工作表）或 CSV（UTF-8 或 GBK），最多 ${rows} 人、${mb} MB。先检查，确认后才写入。`,

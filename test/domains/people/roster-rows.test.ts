@@ -5,6 +5,7 @@
  * limit, a zip that is not a workbook, too many rows). Every row problem names its row and column.
  */
 import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
 import { readRosterFile, rosterLimits, zipDirectory } from '../../../src/domains/people/roster-file.ts';
@@ -14,8 +15,8 @@ const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../fixtures/roster/${name}`, import.meta.url)));
 const today = '2026-12-03';
 
-function read(bytes: Uint8Array) {
-  const file = readRosterFile(bytes);
+async function read(bytes: Uint8Array) {
+  const file = await readRosterFile(bytes);
   if (!file.ok) throw new Error(file.reason.zh);
   return readRows(file.rows, today);
 }
@@ -26,14 +27,14 @@ const workbook = (rows: unknown[][]) => {
   return new Uint8Array(XLSX.write(book, { type: 'array', bookType: 'xlsx', compression: true }));
 };
 
-const refusal = (bytes: Uint8Array) => {
-  const file = readRosterFile(bytes);
+const refusal = async (bytes: Uint8Array) => {
+  const file = await readRosterFile(bytes);
   return file.ok ? null : file.reason.zh;
 };
 
 describe('roster files', () => {
-  it('reads a roster LibreOffice saved: leading zeros, date cells, paths, phones and roles', () => {
-    const { entries, problems } = read(fixture('libreoffice-roster.xlsx'));
+  it('reads a roster LibreOffice saved: leading zeros, date cells, paths, phones and roles', async () => {
+    const { entries, problems } = await read(fixture('libreoffice-roster.xlsx'));
     expect(problems).toEqual([]);
     expect(entries).toHaveLength(8);
     expect(entries[0]).toEqual({
@@ -65,15 +66,15 @@ describe('roster files', () => {
     ]);
   });
 
-  it('reads the same roster from a GBK CSV as Excel on a Chinese Windows writes it', () => {
-    const fromCsv = read(fixture('excel-gbk-roster.csv'));
-    const fromXlsx = read(fixture('libreoffice-roster.xlsx'));
+  it('reads the same roster from a GBK CSV as Excel on a Chinese Windows writes it', async () => {
+    const fromCsv = await read(fixture('excel-gbk-roster.csv'));
+    const fromXlsx = await read(fixture('libreoffice-roster.xlsx'));
     expect(fromCsv.problems).toEqual([]);
     expect(fromCsv.entries).toEqual(fromXlsx.entries);
   });
 
-  it('names the row, the column and why for every problem of the bad LibreOffice file', () => {
-    const { entries, problems } = read(fixture('libreoffice-bad-rows.xlsx'));
+  it('names the row, the column and why for every problem of the bad LibreOffice file', async () => {
+    const { entries, problems } = await read(fixture('libreoffice-bad-rows.xlsx'));
     expect(entries.map((e) => e.row)).toEqual([2]);
     expect(problems.map((p) => [p.row, p.column])).toEqual([
       [3, 'name'],
@@ -89,8 +90,8 @@ describe('roster files', () => {
     for (const p of problems) expect(p.reason.en.length).toBeGreaterThan(10);
   });
 
-  it('reads a workbook the library wrote, with English headers, numbers for 工号 and typed dates', () => {
-    const { entries, problems } = read(
+  it('reads a workbook the library wrote, with English headers, numbers for 工号 and typed dates', async () => {
+    const { entries, problems } = await read(
       workbook([
         ['Employee number', 'Name', 'Unit', 'Mobile', 'Role', 'Member since', '备注'],
         [
@@ -137,8 +138,8 @@ describe('roster files', () => {
     ]);
   });
 
-  it('refuses a file without the columns it needs, saying which', () => {
-    const { problems } = read(
+  it('refuses a file without the columns it needs, saying which', async () => {
+    const { problems } = await read(
       workbook([
         ['姓名', '手机'],
         ['张三', '13800000000'],
@@ -150,25 +151,25 @@ describe('roster files', () => {
     ]);
   });
 
-  it('refuses what is not a roster, with the limit where there is one', () => {
-    expect(refusal(new Uint8Array())).toBe('文件是空的。');
-    expect(refusal(new Uint8Array(rosterLimits.fileBytes + 1).fill(65))).toContain('5 MB');
+  it('refuses what is not a roster, with the limit where there is one', async () => {
+    expect(await refusal(new Uint8Array())).toBe('文件是空的。');
+    expect(await refusal(new Uint8Array(rosterLimits.fileBytes + 1).fill(65))).toContain('5 MB');
     const exe = new Uint8Array(4096);
     exe.set([0x4d, 0x5a, 0x90, 0x00]);
-    expect(refusal(exe)).toContain('只能导入 Excel 工作簿（.xlsx）或 CSV');
-    expect(refusal(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))).toContain(
+    expect(await refusal(exe)).toContain('只能导入 Excel 工作簿（.xlsx）或 CSV');
+    expect(await refusal(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))).toContain(
       '另存为 .xlsx',
     );
-    expect(refusal(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]))).toContain('只能导入');
-    expect(refusal(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]))).toContain('打不开');
+    expect(await refusal(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]))).toContain('只能导入');
+    expect(await refusal(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]))).toContain('打不开');
     const tooMany = workbook([
       ['姓名', '工号', '单位'],
       ...Array.from({ length: rosterLimits.rows + 1 }, (_, i) => ['张', `E${i}`, '机关']),
     ]);
-    expect(refusal(tooMany)).toContain(`最多导入 ${rosterLimits.rows} 人`);
+    expect(await refusal(tooMany)).toContain(`最多导入 ${rosterLimits.rows} 人`);
   });
 
-  it('refuses a workbook whose parts claim to unpack past the limit, before unpacking', () => {
+  it('refuses a workbook whose parts claim to unpack past the limit, before unpacking', async () => {
     const bytes = workbook([
       ['姓名', '工号', '单位'],
       ['张', '1', '机关'],
@@ -180,17 +181,59 @@ describe('roster files', () => {
     for (let at = 0; at < bomb.length - 4; at++) {
       if (view.getUint32(at, true) === 0x02014b50) view.setUint32(at + 24, 1 << 30, true);
     }
-    expect(refusal(bomb)).toContain('解压后超过 60 MB');
+    expect(await refusal(bomb)).toContain('解压后超过 60 MB');
   });
 
-  it('refuses a zip that is not a workbook', () => {
+  it('refuses a workbook whose parts lie about their size, by inflating them with a limit', async () => {
+    // A zip made by hand: its directory claims 1 KB for a part that inflates to 70 MB.
+    const entries = [
+      { name: 'xl/workbook.xml', data: new TextEncoder().encode('<workbook/>') },
+      { name: 'xl/worksheets/sheet1.xml', data: new Uint8Array(70 * 1024 * 1024) },
+    ];
+    const parts: Uint8Array[] = [];
+    const directory: Uint8Array[] = [];
+    let offset = 0;
+    for (const entry of entries) {
+      const name = new TextEncoder().encode(entry.name);
+      const packed = deflateRawSync(entry.data);
+      const local = new DataView(new ArrayBuffer(30));
+      local.setUint32(0, 0x04034b50, true);
+      local.setUint16(8, 8, true);
+      local.setUint32(18, packed.length, true);
+      local.setUint32(22, 1024, true);
+      local.setUint16(26, name.length, true);
+      const central = new DataView(new ArrayBuffer(46));
+      central.setUint32(0, 0x02014b50, true);
+      central.setUint16(10, 8, true);
+      central.setUint32(20, packed.length, true);
+      central.setUint32(24, 1024, true);
+      central.setUint16(28, name.length, true);
+      central.setUint32(42, offset, true);
+      parts.push(new Uint8Array(local.buffer), name, packed);
+      directory.push(new Uint8Array(central.buffer), name);
+      offset += 30 + name.length + packed.length;
+    }
+    const size = directory.reduce((n, d) => n + d.length, 0);
+    const end = new DataView(new ArrayBuffer(22));
+    end.setUint32(0, 0x06054b50, true);
+    end.setUint16(8, entries.length, true);
+    end.setUint16(10, entries.length, true);
+    end.setUint32(12, size, true);
+    end.setUint32(16, offset, true);
+    const bomb = new Uint8Array(Buffer.concat([...parts, ...directory, new Uint8Array(end.buffer)]));
+    expect(bomb.length).toBeLessThan(rosterLimits.fileBytes);
+    expect(zipDirectory(bomb)?.unpacked).toBe(2048);
+    expect(await refusal(bomb)).toContain('解压后超过 60 MB');
+  });
+
+  it('refuses a zip that is not a workbook', async () => {
     const book = XLSX.utils.book_new();
     XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['x']]), 'S');
     const ods = new Uint8Array(XLSX.write(book, { type: 'array', bookType: 'ods' }));
-    expect(refusal(ods)).toContain('只能导入 Excel 工作簿（.xlsx）或 CSV');
+    expect(await refusal(ods)).toContain('只能导入 Excel 工作簿（.xlsx）或 CSV');
   });
 
-  it('normalises phone numbers as people write them', () => {
+  it('normalises phone numbers as people write them', async () => {
     expect(normalizePhone('138 1234 5678')).toBe('13812345678');
     expect(normalizePhone('+86-138-1234-5678')).toBe('13812345678');
     expect(normalizePhone('１３８１２３４５６７８')).toBe('13812345678');
