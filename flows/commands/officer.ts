@@ -195,7 +195,11 @@ export const handleCommand: CommandDef = {
     if (!match?.[2]) return say(text.handleUsage);
     const referenceCode = match[1]!.toUpperCase();
     // A status and no words (a tapped button): ask for the reply before anything moves.
-    const bare = /^\S+$/.test(match[2].trim()) ? moveNeeds(referenceCode, match[2]) : null;
+    // (A motion's moves take more than a reply — co-signers, a grade, a department — and go as typed.)
+    const bare =
+      /^\S+$/.test(match[2].trim()) && kindOfPrefix[referenceCode.slice(0, 2)] !== 'motion'
+        ? moveNeeds(referenceCode, match[2])
+        : null;
     if (bare) {
       return finishThen(
         { type: 'case.check', referenceCode, status: bare.status },
