@@ -7,6 +7,7 @@
  * scope as a whole is code 99991672, told back with what it names.
  */
 import type { Directory, DirectoryPerson, DirectoryRead, DirectoryUnit } from '../core/directory.ts';
+import { call } from './sender.ts';
 import type { LarkTransport } from './transport.ts';
 
 interface Page<T> {
@@ -54,19 +55,12 @@ async function allPages<T>(
   let pageToken = '';
   // 1,000 pages of 50 is a company of 50,000: far past any union this serves.
   for (let page = 0; page < 1000; page++) {
-    let answer = await transport.call<Page<T>>({
+    // A token the platform calls invalid is dropped and the page asked for once more.
+    const answer = await call<Page<T>>(transport, {
       method: 'GET',
       path,
       query: { ...query, page_size: 50, ...(pageToken ? { page_token: pageToken } : {}) },
     });
-    if (answer.body?.code === 99991663 || answer.body?.code === 99991661) {
-      transport.dropToken();
-      answer = await transport.call<Page<T>>({
-        method: 'GET',
-        path,
-        query: { ...query, page_size: 50, ...(pageToken ? { page_token: pageToken } : {}) },
-      });
-    }
     const body = answer.body;
     if (body?.code !== 0) {
       const code = body?.code ?? answer.status;

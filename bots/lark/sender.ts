@@ -80,7 +80,10 @@ const second = (limit: number): RateLimit => ({ limit, windowMs: 1000 });
  * Calls the API; on an invalid-token answer, drops the token and tries once more. Resolves to
  * the body when the call succeeded at the HTTP level, or to the failure; throws when nothing answered.
  */
-async function call<B extends LarkBody>(transport: LarkTransport, request: LarkCall): Promise<LarkAnswer<B>> {
+export async function call<B extends LarkBody>(
+  transport: LarkTransport,
+  request: LarkCall,
+): Promise<LarkAnswer<B>> {
   for (let attempt = 0; ; attempt++) {
     const answer = await transport.call<B>(request);
     const code = typeof answer.body?.code === 'number' ? answer.body.code : undefined;

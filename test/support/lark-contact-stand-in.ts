@@ -28,11 +28,19 @@ export interface StandInDirectory {
 
 type Answer = { status: number; code: number; payload: Record<string, unknown> };
 
-function paged<T>(items: T[], query: Record<string, string>): { page: T[]; more: boolean; next: string } {
+/** One page of `items` as the platform answers it: page_size (at most 50) of them, and an opaque page_token. */
+function paged<T>(items: T[], query: Record<string, string>, shape: (item: T) => object): Answer {
   const size = Math.min(50, Math.max(1, Number(query.page_size ?? 50)));
   const start = query.page_token ? Number(query.page_token.replace(/^pt_/, '')) : 0;
   const more = start + size < items.length;
-  return { page: items.slice(start, start + size), more, next: more ? `pt_${start + size}` : '' };
+  const page = items.slice(start, start + size);
+  return {
+    status: 200,
+    code: 0,
+    payload: {
+      data: { has_more: more, page_token: more ? `pt_${start + size}` : '', items: page.map(shape) },
+    },
+  };
 }
 
 const below = (directory: StandInDirectory, parent: string): StandInDepartment[] =>
@@ -71,48 +79,26 @@ export function contactAnswer(
       query.fetch_child === 'true'
         ? below(directory, parent)
         : directory.departments.filter((d) => d.parent === parent);
-    const { page, more, next } = paged(all, query);
-    return {
-      status: 200,
-      code: 0,
-      payload: {
-        data: {
-          has_more: more,
-          page_token: next,
-          items: page.map((d) => ({
-            name: d.name,
-            i18n_name: { zh_cn: d.name, ja_jp: '', en_us: '' },
-            parent_department_id: d.parent,
-            open_department_id: d.openDepartmentId,
-            department_id: d.openDepartmentId.replace(/^od-/, 'D'),
-            status: { is_deleted: false },
-          })),
-        },
-      },
-    };
+    return paged(all, query, (d) => ({
+      name: d.name,
+      i18n_name: { zh_cn: d.name, ja_jp: '', en_us: '' },
+      parent_department_id: d.parent,
+      open_department_id: d.openDepartmentId,
+      department_id: d.openDepartmentId.replace(/^od-/, 'D'),
+      status: { is_deleted: false },
+    }));
   }
   const department = query.department_id ?? '';
   const direct = directory.users.filter((u) =>
     department === '0' ? u.departments.length === 0 : u.departments.includes(department),
   );
-  const { page, more, next } = paged(direct, query);
-  return {
-    status: 200,
-    code: 0,
-    payload: {
-      data: {
-        has_more: more,
-        page_token: next,
-        items: page.map((u) => ({
-          union_id: `on_${u.openId.slice(3)}`,
-          open_id: u.openId,
-          name: u.name,
-          ...(u.mobile ? { mobile: u.mobile } : {}),
-          department_ids: u.departments.length > 0 ? u.departments : ['0'],
-          status: { is_frozen: false, is_resigned: u.resigned === true, is_activated: true },
-          ...(u.employeeNo ? { employee_no: u.employeeNo } : {}),
-        })),
-      },
-    },
-  };
+  return paged(direct, query, (u) => ({
+    union_id: `on_${u.openId.slice(3)}`,
+    open_id: u.openId,
+    name: u.name,
+    ...(u.mobile ? { mobile: u.mobile } : {}),
+    department_ids: u.departments.length > 0 ? u.departments : ['0'],
+    status: { is_frozen: false, is_resigned: u.resigned === true, is_activated: true },
+    ...(u.employeeNo ? { employee_no: u.employeeNo } : {}),
+  }));
 }

@@ -18,6 +18,7 @@ const text = {
     en: 'Departments become units; people are matched to the roster by employee number and their Lark accounts bound (verified). It runs by itself once a day.',
   },
   now: { zh: '立即同步', en: 'Sync now' },
+  failed: { zh: '读取通讯录失败（飞书的原话）：', en: 'The directory could not be read (as Lark said): ' },
   never: { zh: '尚未同步过。', en: 'Not synced yet.' },
   asked: { zh: '已请求同步，一分钟内开始。', en: 'A sync was asked for; it starts within a minute.' },
   waiting: { zh: '已有一次同步在等待或进行中。', en: 'A sync is already waiting or running.' },
@@ -39,7 +40,9 @@ export async function directoryCard(deps: ConsoleDeps, user: ConsoleUser, asked?
       ? lang === 'zh'
         ? `新建单位 ${r.unitsCreated}，更新单位 ${r.unitsUpdated}，新增人员 ${r.peopleCreated}，更新人员 ${r.peopleUpdated}，绑定 ${r.bound}，冲突 ${r.conflicts}`
         : `units created ${r.unitsCreated}, updated ${r.unitsUpdated}; people added ${r.peopleCreated}, updated ${r.peopleUpdated}; bound ${r.bound}; conflicts ${r.conflicts}`
-      : (s.error ?? '');
+      : s.error
+        ? `${t(lang, text.failed)}${s.error}`
+        : '';
     return html`<li data-sync="${s.status}">${formatTime(s.createdAt, deps.timeZone)} · ${t(lang, text.status[s.status])}${what ? html` · ${what}` : ''}</li>`;
   };
   return html`<section class="card" data-directory><h2>${t(lang, text.title)}</h2><p class="muted">${t(lang, text.hint)}</p>

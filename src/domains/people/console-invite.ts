@@ -4,7 +4,7 @@
  * person on its roster who has not bound an account yet. Opening the link binds the browser it is
  * opened in; typing "绑定 <code>" binds a Lark or WeChat account.
  */
-import { and, asc, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
@@ -85,7 +85,7 @@ export async function makeInvite(c: Context<ConsoleEnv, '/console/people/:no/inv
   const [person] = await deps.db
     .select({ id: people.id, employeeNo: people.employeeNo })
     .from(people)
-    .where(sql`${people.memberNo} = ${memberNo}`);
+    .where(eq(people.memberNo, memberNo));
   if (!person?.employeeNo) return c.redirect(`/console/people/${memberNo}`, 303);
   const now = deps.now();
   await deps.db.transaction(async (tx) => {

@@ -12,6 +12,7 @@ import { actorOf, csrfField, type Notice, noticeBox, pageUser } from '../../cons
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { page } from '../../console/layout.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
+import { csvResponse } from '../items/csv.ts';
 import { roleLabels } from './console-text.ts';
 import { exportRoster } from './roster-export.ts';
 import { rosterLimits } from './roster-file.ts';
@@ -160,13 +161,10 @@ export async function applyRoster(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
 export async function downloadRoster(c: Context<ConsoleEnv>, deps: ConsoleDeps, format: 'xlsx' | 'csv') {
   const user = c.get('user');
   const body = await exportRoster(deps.db, deps.keys, format, { actor: actorOf(user), now: deps.now() });
-  const type =
-    format === 'xlsx'
-      ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-      : 'text/csv; charset=utf-8';
-  return c.body(typeof body === 'string' ? body : body.slice().buffer, 200, {
-    'content-type': type,
-    'content-disposition': `attachment; filename="tongxin-roster-${day(deps)}.${format}"`,
+  if (typeof body === 'string') return csvResponse(c, body, day(deps), 'roster');
+  return c.body(body.slice().buffer, 200, {
+    'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'content-disposition': `attachment; filename="tongxin-roster-${day(deps)}.xlsx"`,
     'cache-control': 'no-store',
   });
 }

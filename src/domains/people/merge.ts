@@ -31,7 +31,7 @@ import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { tokenSigner } from '../../kernel/crypto/voter-token.ts';
 import { type AuditEntry, audit } from '../../pipeline/audit.ts';
 import { type Author, authorColumns, authorOf, authorTags } from '../items/authors.ts';
-import { endConsoleAccess } from './rights-change.ts';
+import { followRightsChange } from './rights-change.ts';
 
 /** How the binding that asked for the merge was proved. */
 export type BindingWay = 'invite' | 'code' | 'directory';
@@ -125,6 +125,39 @@ async function moveKeyed(tx: Db, fromId: string, intoId: string): Promise<void> 
   await tx.execute(sql`update news_recipients set recipient = ${intoId} where recipient = ${fromId}`);
 }
 
+/**
+ * Writes what the joined person keeps; rights that came with the merge are followed up as any
+ * change of role is (sessions end, the person is told).
+ */
+async function keepJoined(
+  tx: Db,
+  keys: KeyRing,
+  merge: {
+    from: PersonRow;
+    into: PersonRow;
+    way: BindingWay;
+    actor: Pick<AuditEntry, 'actorType' | 'actorId'>;
+    now: Date;
+  },
+): Promise<PersonRow> {
+  const { from, into, now } = merge;
+  const [person] = await tx
+    .update(people)
+    .set(joined(from, into, now, merge.way))
+    .where(eq(people.id, into.id))
+    .returning();
+  if (person!.role !== into.role) {
+    await followRightsChange(tx, {
+      personId: into.id,
+      role: { from: into.role, to: person!.role },
+      actor: merge.actor,
+      now,
+      keyRing: keys,
+    });
+  }
+  return person!;
+}
+
 /** Joins `from` into `into` in the caller's transaction; refused for two roster entries. */
 export async function mergePeople(
   tx: Db,
@@ -179,13 +212,7 @@ export async function mergePeople(
     .where(eq(consoleSessions.personId, fromId));
   await tx.execute(sql`update binding_codes set person_id = ${intoId} where person_id = ${fromId}`);
   await tx.delete(people).where(eq(people.id, fromId));
-  const [person] = await tx
-    .update(people)
-    .set(joined(from, into, now, merge.way))
-    .where(eq(people.id, intoId))
-    .returning();
-  // Rights that came with the merge start a new console session, as any change of role does.
-  if (person && person.role !== into.role) await endConsoleAccess(tx, intoId);
+  const person = await keepJoined(tx, keys, { from, into, ...merge });
   const moved = { identities: identities.length, items: signed.length + anonymous };
   // Signed items only: how many anonymous ones moved would say who wrote them.
   await audit(tx, {
@@ -199,8 +226,8 @@ export async function mergePeople(
       way: merge.way,
       identities: identities.length,
       signedItems: signed.length,
-      ...(person && person.role !== into.role ? { role: person.role } : {}),
+      ...(person.role !== into.role ? { role: person.role } : {}),
     },
   });
-  return { ok: true, person: person!, moved };
+  return { ok: true, person, moved };
 }

@@ -63,24 +63,21 @@ const foreignMagic = [
  */
 export function zipDirectory(bytes: Uint8Array): { names: string[]; unpacked: number } | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
-  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 65_557); at--) {
-    if (view.getUint32(at, true) !== 0x06054b50) continue;
-    const entries = view.getUint16(at + 10, true);
-    let offset = view.getUint32(at + 16, true);
-    let unpacked = 0;
-    const names: string[] = [];
-    const decoder = new TextDecoder();
-    for (let i = 0; i < entries; i++) {
-      if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return null;
-      unpacked += view.getUint32(offset + 24, true);
-      const nameLength = view.getUint16(offset + 28, true);
-      names.push(decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)));
-      offset += 46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
-    }
-    return { names, unpacked };
+  const at = findEnd(view, bytes.length);
+  if (at < 0) return null;
+  const entries = view.getUint16(at + 10, true);
+  let offset = view.getUint32(at + 16, true);
+  let unpacked = 0;
+  const names: string[] = [];
+  const decoder = new TextDecoder();
+  for (let i = 0; i < entries; i++) {
+    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return null;
+    unpacked += view.getUint32(offset + 24, true);
+    const nameLength = view.getUint16(offset + 28, true);
+    names.push(decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)));
+    offset += 46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
   }
-  return null;
+  return { names, unpacked };
 }
 
 /**
