@@ -60,9 +60,12 @@ describe(`a help case as a thread in Chromium (${primaryKind})`, () => {
     await chat.say('爱人住院，家里孩子没人照看，想请工会帮忙想想办法。');
     await chat.say('一般');
     await chat.say('这里');
-    const askName = await chat.say('孙师傅');
-    expect(await askName.textContent()).toContain('请确认');
-    const receipt = await chat.press('提交');
+    // Each answer is waited for by what it says, not by counting bubbles (one step may send two).
+    await chat.say('孙师傅');
+    await workerPage.locator('.msg.out', { hasText: '请确认' }).waitFor();
+    await workerPage.locator('.msg.out').last().getByRole('button', { name: '提交', exact: true }).click();
+    const receipt = workerPage.locator('.msg.out', { hasText: /BF-\d{4}-\d{4}/ });
+    await receipt.waitFor();
     const ref = /BF-\d{4}-\d{4}/.exec((await receipt.textContent()) ?? '')![0];
 
     // The officer signs in with the bot's link and asks a question on the case's page.
