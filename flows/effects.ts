@@ -9,6 +9,7 @@ import type { ConsoleEffects } from './commands/console-effects.ts';
 import type { ItemEffects } from './commands/item-effects.ts';
 import type { PeopleEffects } from './commands/people-effects.ts';
 import type { ScheduleEffects } from './commands/schedule-effects.ts';
+import type { FileEffects } from './files/effects.ts';
 import type { HelpEffects } from './help/effects.ts';
 import type { MotionEffects } from './motion/effects.ts';
 import type { NewsEffects } from './news/effects.ts';
@@ -24,7 +25,8 @@ export type EffectSpecs = SuggestionEffects &
   NewsEffects &
   ScheduleEffects &
   PollEffects &
-  ConsoleEffects;
+  ConsoleEffects &
+  FileEffects;
 
 /** A set of declarations: effect types, each with what it carries and what it returns. */
 export type EffectSpecSet<S> = { [K in keyof S]: { effect: object; result: unknown } };

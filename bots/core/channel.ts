@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono';
 import type { Directory } from './directory.ts';
+import type { MessageFiles } from './files.ts';
 import type { Intake } from './intake.ts';
 import type { ChannelName, ChannelSender } from './messenger.ts';
 
@@ -25,4 +26,6 @@ export interface Channel {
   pending?(): number;
   /** The platform's own directory of departments and people, where it has one (Lark's contacts). */
   readonly directory?: Directory;
+  /** The photos and documents people send, fetched from the platform (Lark's message resources). */
+  readonly files?: MessageFiles;
 }

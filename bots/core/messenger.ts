@@ -19,7 +19,17 @@ export const inboundContentSchema = z.discriminatedUnion('type', [
     value: z.string().max(maxActionValueLength),
     label: z.string().optional(),
   }),
-  /** A message the bot cannot read (an image, a file, rich text): answered with a polite "text only". */
+  /**
+   * A photo or document: `ref` says where it is (a web upload's id, or a Lark message's resource),
+   * `name` is the file's name as sent. The server fetches and checks the file itself.
+   */
+  z.object({
+    type: z.literal('file'),
+    kind: z.enum(['image', 'file']),
+    name: z.string().max(200),
+    ref: z.string().min(1).max(500),
+  }),
+  /** A message the bot cannot read (a voice message, rich text, a sticker): answered with a polite "text only". */
   z.object({ type: z.literal('unsupported'), kind: z.string().max(40) }),
   /** The person opened a chat with the bot, or the bot joined a group: answered with a welcome. */
   z.object({ type: z.literal('welcome') }),

@@ -5,7 +5,8 @@
  * as plain data in `tokens`, which may outlive one request; a token request in flight is shared
  * only by the calls of this transport.
  */
-import type { LarkAnswer, LarkAppCredentials, LarkCall, LarkTransport } from './transport.ts';
+import { chunksOf, readLimited, refusalBody } from './read-limited.ts';
+import type { LarkAnswer, LarkAppCredentials, LarkCall, LarkDownload, LarkTransport } from './transport.ts';
 
 /** Where the tenant token is kept between calls (a module-level object on Workers). */
 export interface TokenStore {
@@ -22,6 +23,8 @@ interface TokenAnswer {
 /** Renewed this long before the platform's expiry, as the SDK does. */
 const renewBeforeMs = 3 * 60_000;
 const timeoutMs = 10_000;
+/** A file of up to the platform's 100 MB may take a while. */
+const downloadTimeoutMs = 120_000;
 
 export function fetchTransport(
   credentials: LarkAppCredentials,
@@ -30,9 +33,14 @@ export function fetchTransport(
 ): LarkTransport {
   const base = credentials.apiBase.replace(/\/+$/, '');
 
-  async function send<T>(request: LarkCall, token: string | null): Promise<LarkAnswer<T>> {
+  const urlOf = (request: Pick<LarkCall, 'path' | 'query'>) => {
     const url = new URL(`${base}${request.path}`);
     for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, String(value));
+    return url;
+  };
+
+  async function send<T>(request: LarkCall, token: string | null): Promise<LarkAnswer<T>> {
+    const url = urlOf(request);
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (token) headers.authorization = `Bearer ${token}`;
     const response = await fetcher(url, {
@@ -96,6 +104,29 @@ export function fetchTransport(
       const token = await tenantToken();
       used = token;
       return send<T>(request, token);
+    },
+    async download(request, maxBytes): Promise<LarkDownload> {
+      const token = await tenantToken();
+      used = token;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), downloadTimeoutMs);
+      try {
+        const response = await fetcher(urlOf(request), {
+          method: 'GET',
+          headers: { authorization: `Bearer ${token}` },
+          signal: controller.signal,
+        });
+        const contentType = response.headers.get('content-type') ?? undefined;
+        const read = await readLimited(chunksOf(response.body), maxBytes, () => controller.abort());
+        if ('tooLarge' in read) return { status: response.status, tooLarge: true };
+        if (response.status !== 200 || contentType?.startsWith('application/json')) {
+          const body = refusalBody(read.bytes);
+          return { status: response.status, ...(body ? { body } : {}) };
+        }
+        return { status: 200, bytes: read.bytes, ...(contentType ? { contentType } : {}) };
+      } finally {
+        clearTimeout(timer);
+      }
     },
     dropToken() {
       if (!tokens.token || tokens.token.value === used) tokens.token = undefined;

@@ -12,6 +12,7 @@ import type { LarkCrypto } from './crypto.ts';
 import { webLarkCrypto } from './crypto-web.ts';
 import { larkDirectory } from './directory.ts';
 import { fetchTransport } from './fetch-transport.ts';
+import { larkFiles } from './files.ts';
 import type { LarkIntakeDeps } from './intake.ts';
 import type { startLarkLongConnection } from './long-connection.ts';
 import { createLarkClient, type LarkClient, type LarkMemo } from './sender.ts';
@@ -95,6 +96,7 @@ export function createLarkChannel(settings: LarkSettings, deps: LarkChannelDeps)
     name: 'lark',
     sender: client.sender,
     directory: larkDirectory(transport),
+    files: larkFiles(transport),
     client,
     intakeDeps,
     connect,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { hasUnsafeCharacters } from '../../kernel/text.ts';
 import { type Inbound, maxActionValueLength } from '../core/messenger.ts';
+import { larkFileRef, readLarkFileRef } from './files.ts';
 
 const idSchema = z.object({ open_id: z.string().min(1).max(200), union_id: z.string().max(200).nullish() });
 
@@ -173,14 +174,53 @@ function readMessage(body: unknown, envelope: Envelope, ctx: LarkParseContext): 
     dedupeKey: `lark:msg:${message.message_id}`,
     sender: senderOf(event.data.sender.sender_id),
     chat: { id: message.chat_id, type: group ? 'group' : 'private' },
-    content:
-      message.message_type === 'text'
-        ? { type: 'text', text: textOf(message.content, mentions, botMention?.key) }
-        : { type: 'unsupported', kind: message.message_type },
+    content: contentOf(message, mentions, botMention?.key),
     receivedAt: envelope.receivedAt,
   };
   return { kind: 'inbound', ...base, inbound };
 }
+
+/** What a message says: its text, a photo or file to fetch, or a kind the bot does not read. */
+function contentOf(
+  message: z.infer<typeof messageEventSchema>['message'],
+  mentions: readonly { key: string; name?: string | null | undefined }[],
+  botKey: string | undefined,
+): Inbound['content'] {
+  const type = message.message_type;
+  if (type === 'text') return { type: 'text', text: textOf(message.content, mentions, botKey) };
+  if (type === 'image' || type === 'file') {
+    const body = fileContentSchema.safeParse(parseJson(message.content));
+    const key = body.success ? (type === 'image' ? body.data.image_key : body.data.file_key) : undefined;
+    if (key) {
+      const ref = larkFileRef({ messageId: message.message_id, key, type });
+      if (readLarkFileRef(ref)) {
+        const name = type === 'file' ? (body.data?.file_name ?? '') : '';
+        return {
+          type: 'file',
+          kind: type,
+          name: name.slice(0, 200) || (type === 'image' ? 'image' : 'file'),
+          ref,
+        };
+      }
+    }
+  }
+  return { type: 'unsupported', kind: type };
+}
+
+/** An image message's content (`image_key`) or a file message's (`file_key`, `file_name`). */
+const fileContentSchema = z.object({
+  image_key: z.string().max(200).optional(),
+  file_key: z.string().max(200).optional(),
+  file_name: z.string().max(1000).optional(),
+});
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
 
 /** A press on a card's button: a poll's answer (a vote), or the engine's action value. */
 function readCardAction(body: unknown, envelope: Envelope): LarkParsed {

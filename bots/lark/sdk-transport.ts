@@ -4,7 +4,8 @@
  * so a token the platform rejects can be dropped. Node only: the Worker build sends with fetch.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { LarkAnswer, LarkAppCredentials, LarkCall, LarkTransport } from './transport.ts';
+import { readLimited, refusalBody } from './read-limited.ts';
+import type { LarkAnswer, LarkAppCredentials, LarkCall, LarkDownload, LarkTransport } from './transport.ts';
 
 /** The SDK's cache contract, kept per transport so a token can be dropped when it is rejected. */
 class TokenCache {
@@ -61,6 +62,45 @@ export function sdkTransport(credentials: LarkAppCredentials): LarkTransport {
         };
       }
     },
+    download: (request, maxBytes) => download(client, request, maxBytes),
     dropToken: () => cache.clear(),
   };
+}
+
+type Readable = AsyncIterable<Uint8Array> & { destroy(): void };
+
+/**
+ * A message's resource through the SDK's own call (`im.messageResource.get`, a stream); the path
+ * is the one that call takes, `/open-apis/im/v1/messages/:message_id/resources/:file_key`.
+ */
+async function download(
+  client: lark.Client,
+  request: Omit<LarkCall, 'method' | 'body'>,
+  maxBytes: number,
+): Promise<LarkDownload> {
+  const match = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(request.path);
+  if (!match) throw new Error(`not a message resource: ${request.path}`);
+  const type = String(request.query?.type ?? 'file');
+  try {
+    const answer = await client.im.messageResource.get({
+      path: { message_id: decodeURIComponent(match[1]!), file_key: decodeURIComponent(match[2]!) },
+      params: { type },
+    });
+    const stream = answer.getReadableStream() as unknown as Readable;
+    const read = await readLimited(stream, maxBytes, () => stream.destroy());
+    if ('tooLarge' in read) return { status: 200, tooLarge: true };
+    const contentType = (answer.headers as Record<string, unknown> | undefined)?.['content-type'];
+    return { status: 200, bytes: read.bytes, ...(typeof contentType === 'string' ? { contentType } : {}) };
+  } catch (error) {
+    // The SDK rejects with an AxiosError on HTTP 4xx/5xx, the refusal's JSON as a stream.
+    const response = (error as { response?: { status?: number; data?: unknown } }).response;
+    if (!response?.status) throw error;
+    const data = response.data as Readable | undefined;
+    const read =
+      data && typeof data === 'object' && Symbol.asyncIterator in data
+        ? await readLimited(data, 64 * 1024, () => data.destroy())
+        : null;
+    const body = read && 'bytes' in read ? refusalBody(read.bytes) : undefined;
+    return { status: response.status, ...(body ? { body } : {}) };
+  }
 }

@@ -22,9 +22,23 @@ export interface LarkAnswer<T> {
   rateLimitReset: string | undefined;
 }
 
+/** A file downloaded from the Open API (a message's resource), or the JSON answer that refused it. */
+export interface LarkDownload {
+  status: number;
+  /** The content, when the platform sent it and it was within the limit. */
+  bytes?: Uint8Array;
+  /** The content ran past the limit; reading stopped there. */
+  tooLarge?: boolean;
+  contentType?: string;
+  /** The JSON body of a refusal (`code`, `msg`). */
+  body?: { code?: number; msg?: string };
+}
+
 export interface LarkTransport {
   /** Makes the call with the tenant token; throws only when no answer came (network, timeout). */
   call<T>(request: LarkCall): Promise<LarkAnswer<T>>;
+  /** Downloads a file with the tenant token, reading at most `maxBytes`; throws only when no answer came. */
+  download(request: Omit<LarkCall, 'method' | 'body'>, maxBytes: number): Promise<LarkDownload>;
   /** Forgets the tenant token, after the platform called it invalid or expired. */
   dropToken(): void;
 }

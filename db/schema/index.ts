@@ -1,4 +1,5 @@
 /** The whole schema, one table a file. */
+export * from './attachments.ts';
 export * from './audit-log.ts';
 export * from './binding-codes.ts';
 export * from './channel-identities.ts';

@@ -16,6 +16,7 @@ export function effectAction(effect: Effect): Action {
     case 'motion.cosign':
       return 'motion.cosign';
     case 'item.message':
+    case 'file.hold':
     case 'items.mine':
     case 'items.one':
     case 'items.awaiting_rating':

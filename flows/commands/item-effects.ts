@@ -1,4 +1,5 @@
 /** What the item commands (我的, a reference typed in, rating, officers' cases) ask of the server. */
+import type { FileRefusal } from '../files/rules.ts';
 
 /** One line of 我的/mine. */
 export interface MineItem {
@@ -54,14 +55,20 @@ export type CaseOutcome =
 /** The author's message on their own item (an answer, or 补充说明). */
 export type ItemMessageOutcome =
   | { ok: true; referenceCode: string }
-  | { ok: false; reason: 'not_found' | 'closed' };
+  | { ok: false; reason: 'not_found' | 'closed' }
+  /** A file sent as the message was not taken (see FileRefusal). */
+  | { ok: false; reason: 'file'; why: FileRefusal; maxBytes: number };
 
 /** An officer's message on an item they handle: 仅答复, or a question. */
 export type CaseMessageOutcome = { ok: true } | { ok: false; reason: 'not_found' | 'not_yours' };
 
 export interface ItemEffects {
   /** The person writes on their own open item; it reaches the officers handling it. */
-  'item.message': { effect: { referenceCode: string; text: string }; result: ItemMessageOutcome };
+  /** The author writes on their own item: words, or a photo or document (`file`, the server's id and name). */
+  'item.message': {
+    effect: { referenceCode: string; text: string; file?: { id: string; name: string } };
+    result: ItemMessageOutcome;
+  };
   /** Whether this officer may move the item (before asking them for the reply). */
   'case.check': {
     effect: { referenceCode: string; status: string };

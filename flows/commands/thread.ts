@@ -13,6 +13,7 @@ import { rolesFor } from '../access/rules.ts';
 import { encodeAction } from '../engine/actions.ts';
 import { textInput } from '../engine/inputs.ts';
 import { type CommandDef, defineFlow, finish, finishWith, startFlowWith } from '../engine/types.ts';
+import { refusalText } from '../files/rules.ts';
 import { isItemKind, lifecycles } from '../lifecycles.ts';
 import type { CaseMessageOutcome, ItemMessageOutcome } from './item-effects.ts';
 
@@ -30,8 +31,8 @@ const officerPattern = new RegExp(`^(答复|提问|answer|ask)\\s+${reference}(?
 const text = {
   replyTitle: { zh: '回复/补充说明', en: 'Reply / add to an item' },
   askText: (ref: string) => ({
-    zh: `请输入您对 ${ref} 的回复或补充说明（最多 ${threadLimits.text.max} 字；发送“取消”放弃）：`,
-    en: `Type your reply or addition to ${ref} (at most ${threadLimits.text.max} characters; "cancel" to stop):`,
+    zh: `请输入您对 ${ref} 的回复或补充说明（最多 ${threadLimits.text.max} 字），也可以发送照片或文件；发送“取消”放弃：`,
+    en: `Type your reply or addition to ${ref} (at most ${threadLimits.text.max} characters), or send a photo or file; "cancel" to stop:`,
   }),
   replyUsage: {
     zh: '请这样写：回复 编号 内容，如“回复 JY-2026-0001 我下午在家”；或“补充 编号 内容”补充说明。',
@@ -94,7 +95,9 @@ const sentReply = (ref: string) => (outcome: ItemMessageOutcome, ctx: { lang: La
         ? text.sent(outcome.referenceCode)
         : outcome.reason === 'closed'
           ? text.closed(ref)
-          : text.notFound(ref),
+          : outcome.reason === 'file'
+            ? refusalText(outcome.why, outcome)
+            : text.notFound(ref),
     ),
   },
 ];
@@ -110,6 +113,12 @@ export const itemReplyFlow = defineFlow<{ ref: string }>({
   // On a help case the whole thread is sealed; a reply's state is kept sealed like the request's.
   sensitive: true,
   data: z.object({ ref: z.string().regex(/^[A-Z]{2}-\d{4}-\d{4,6}$/) }),
+  // A photo or document sent now goes on the item as the reply (the server checks what the item takes).
+  files: {
+    accepts: 'any',
+    take: (data, file) =>
+      finish({ type: 'item.message', referenceCode: data.ref, text: '', file }, sentReply(data.ref)),
+  },
   initial: () => ({ ref: '' }),
   first: 'text',
   steps: {

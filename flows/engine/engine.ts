@@ -8,6 +8,7 @@
  */
 import type { Outbound } from '../../bots/core/messenger.ts';
 import { t } from '../../kernel/l10n.ts';
+import { answerFile } from './files.ts';
 import { type Input, readInput } from './input.ts';
 import { matchOption } from './matching.ts';
 import { menuOptions, showMenu } from './menu.ts';
@@ -84,6 +85,7 @@ async function handle(setup: EngineSetup, turn: Turn): Promise<TurnResult> {
     if (handled) return handled;
     // Another flow's start word typed inside a flow is an answer to the step: go on below.
   }
+  if (input.kind === 'file') return answerFile(setup, place.inFlow, input, turn, out);
   const notice = plainNotice(input);
   if (notice) return remindOrMenu(setup, place, ctx, out, notice);
   if (input.kind === 'welcome') {

@@ -17,6 +17,7 @@ export type Input =
   | { kind: 'bad_button' }
   | { kind: 'empty' }
   | { kind: 'unsupported' }
+  | { kind: 'file'; id: string; name: string }
   | { kind: 'welcome' };
 
 /** What can answer a step: typed text, a typed word, or a pressed step button. */
@@ -29,6 +30,8 @@ export const typedText = (input: Extract<Input, { kind: 'text' | 'word' }>) =>
 export function readInput(setup: EngineSetup, content: InboundContent, allowGreeting: boolean): Input {
   if (content.type === 'unsupported') return { kind: 'unsupported' };
   if (content.type === 'welcome') return { kind: 'welcome' };
+  // The server has put its own id for the file in `ref` by now.
+  if (content.type === 'file') return { kind: 'file', id: content.ref, name: content.name };
   if (content.type === 'action') return readAction(setup, content.value);
   const text = normalizeText(content.text);
   if (text === '') return { kind: 'empty' };

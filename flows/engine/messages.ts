@@ -23,6 +23,22 @@ export const engineText = {
     zh: '目前只能处理文字消息，请用文字回复。',
     en: 'I can only read text for now. Please reply in words.',
   },
+  fileOutsideFlow: {
+    zh: '照片和文件请在填写“提建议”或“求助”时发送，会附在该事项上；要补充到已提交的事项，请先发送“补充 编号”。',
+    en: 'Send photos and files while filling in a suggestion or a help request, and they go with it; to add one to an item already filed, send "add <ref>" first.',
+  },
+  fileNotHere: (flow: L10n): L10n => ({
+    zh: `“${flow.zh}”不能附照片或文件，请用文字回复。`,
+    en: `"${flow.en}" takes no photos or files; please reply in words.`,
+  }),
+  fileHeld: (name: string, count: number): L10n => ({
+    zh: `已收到“${name}”（共 ${count} 个附件），提交时一并附上。`,
+    en: `Got “${name}” (${count} attached so far); it goes with the item when you submit.`,
+  }),
+  hintFiles: (accepts: 'photo' | 'any'): L10n =>
+    accepts === 'photo'
+      ? { zh: '可发送照片', en: 'you may send photos' }
+      : { zh: '可发送照片或文件', en: 'you may send photos or files' },
   groupWelcome: {
     zh: '大家好，我是同心工会助手。在群里 @我 就能和我对话；提建议、查进度这类个人事务，欢迎私聊我。',
     en: 'Hello everyone, I am Tongxin, the union assistant. Mention me here to talk to me; for personal matters such as suggestions, message me privately.',

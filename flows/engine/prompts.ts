@@ -33,9 +33,11 @@ export function prompt(flow: AnyFlow, state: ConversationState, ctx: FlowContext
   const stepValue = (v: string) => encodeAction({ k: 'step', f: flow.name, s: state.step, v });
 
   if (step.kind === 'text') {
-    const hint = [t(lang, m.hintMax(step.maxLength)), ...(step.optional ? [t(lang, m.hintSkip)] : [])].join(
-      ' · ',
-    );
+    const hint = [
+      t(lang, m.hintMax(step.maxLength)),
+      ...(step.optional ? [t(lang, m.hintSkip)] : []),
+      ...(flow.files?.add ? [t(lang, m.hintFiles(flow.files.accepts))] : []),
+    ].join(' · ');
     return { type: 'text', text: t(lang, step.prompt(state.data, ctx)), hint, actions, ...noticeText };
   }
   if (step.kind === 'choice') {

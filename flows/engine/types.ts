@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Outbound } from '../../bots/core/messenger.ts';
 import type { L10n, Lang } from '../../kernel/l10n.ts';
 import type { Effect, EffectResults } from '../effects.ts';
+import type { FileAccepts } from '../files/rules.ts';
 import type { Role } from './roles.ts';
 
 /** Everything a step may know about the moment: time and ids come in here, never from globals. */
@@ -81,6 +82,23 @@ export type Transition<D> =
   | { type: 'invalid'; reason: L10n }
   | Completion;
 
+/** A photo or document sent to a flow: the server's id for it, and its name as sent. */
+export interface FileInput {
+  id: string;
+  name: string;
+}
+
+/**
+ * How a flow takes photos and documents. A draft keeps them until it completes (`held`, `add`);
+ * a reply completes with one (`take`).
+ */
+export interface FileRule<D> {
+  accepts: FileAccepts;
+  held?(data: D): readonly string[];
+  add?(data: D, id: string): D;
+  take?(data: D, file: FileInput): Completion;
+}
+
 export interface FlowDef<D> {
   name: string;
   /** Bump when steps or data change shape; stored state of another version is not misread. */
@@ -100,6 +118,8 @@ export interface FlowDef<D> {
    * between turns and the messages that carried them are not kept in clear once handled.
    */
   sensitive?: boolean;
+  /** Photos and documents sent while in it; without a rule they are refused with a word on where they go. */
+  files?: FileRule<D>;
   /** Validates stored data on load. */
   data: z.ZodType<D>;
   initial(ctx: FlowContext): D;

@@ -1,5 +1,6 @@
 /** A help request as the person fills it in, and the limits on each answer. */
 import { z } from 'zod';
+import { draftFilesSchema } from '../files/draft.ts';
 import { helpKinds, urgencies } from './kinds.ts';
 
 export const helpLimits = {
@@ -18,6 +19,8 @@ export const helpDraftSchema = z.object({
   ]),
   /** The name the person gave when nobody knew it. */
   authorName: z.string().optional(),
+  /** Photos and documents sent while filling it in. */
+  files: draftFilesSchema.optional(),
 });
 export type HelpDraft = z.infer<typeof helpDraftSchema>;
 

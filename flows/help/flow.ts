@@ -10,6 +10,7 @@ import { charCount } from '../../kernel/text.ts';
 import { authorNameField, authorNameStep, needsName } from '../author-name.ts';
 import { textInput } from '../engine/inputs.ts';
 import { defineFlow, finish, goto, invalid } from '../engine/types.ts';
+import { draftFileRule, filesField } from '../files/draft.ts';
 import { type HelpData, helpDataSchema, helpDraftSchema, helpLimits } from './draft.ts';
 import {
   type HelpKind,
@@ -40,6 +41,7 @@ export const helpFlow = defineFlow<HelpData>({
   words: ['求助', '帮扶', '救助', '维权', 'help', 'help-request', 'help request'],
   sensitive: true,
   data: helpDataSchema,
+  files: draftFileRule<HelpData>('any'),
   initial: () => ({}),
   first: 'kind',
   steps: {
@@ -110,6 +112,7 @@ export const helpFlow = defineFlow<HelpData>({
           value: data.contact?.way === 'phone' ? m.phone(maskPhone(data.contact.phone)) : m.byChat,
         },
         ...(data.authorName ? [{ label: authorNameField, value: data.authorName }] : []),
+        ...filesField(data.files),
       ],
       prompt: () => m.confirmPrompt,
       confirmLabel: m.submit,
@@ -129,6 +132,10 @@ export const helpFlow = defineFlow<HelpData>({
                 value: t(ctx.lang, helpStatusLabels[receipt.status as HelpStatus] ?? m.title),
               },
               { label: t(ctx.lang, m.fieldAckBy), value: formatTime(receipt.ackDueAt, ctx.timeZone) },
+              ...filesField(draft.files).map((f) => ({
+                label: t(ctx.lang, f.label),
+                value: t(ctx.lang, f.value),
+              })),
             ],
             text: t(ctx.lang, m.receiptText),
           },

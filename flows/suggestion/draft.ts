@@ -1,5 +1,6 @@
 /** A suggestion as the person fills it in, and the limits on each answer. */
 import { z } from 'zod';
+import { draftFilesSchema } from '../files/draft.ts';
 import { suggestionCategories } from './categories.ts';
 
 export const suggestionLimits = {
@@ -17,6 +18,8 @@ export const suggestionDraftSchema = z.object({
   anonymous: z.boolean(),
   /** The name the person gave when nobody knew it (signed items only). */
   authorName: z.string().optional(),
+  /** Photos sent while filling it in. */
+  files: draftFilesSchema.optional(),
 });
 export type SuggestionDraft = z.infer<typeof suggestionDraftSchema>;
 

@@ -8,6 +8,7 @@ import { clipText } from '../../kernel/text.ts';
 import { authorNameField, authorNameStep, needsName } from '../author-name.ts';
 import { textInput } from '../engine/inputs.ts';
 import { defineFlow, finish, goto } from '../engine/types.ts';
+import { draftFileRule, filesField } from '../files/draft.ts';
 import {
   categoryAliases,
   categoryLabels,
@@ -29,6 +30,7 @@ export const suggestionFlow = defineFlow<SuggestionData>({
   title: m.title,
   words: ['建议', '提建议', '合理化建议', 'suggest', 'suggestion'],
   data: suggestionDataSchema,
+  files: draftFileRule<SuggestionData>('photo'),
   initial: () => ({}),
   first: 'title',
   steps: {
@@ -93,6 +95,7 @@ export const suggestionFlow = defineFlow<SuggestionData>({
         { label: m.fieldBenefit, value: data.benefit || m.notGiven },
         { label: m.fieldAnonymous, value: data.anonymous ? m.anonymous : m.signed },
         ...(data.authorName && !data.anonymous ? [{ label: authorNameField, value: data.authorName }] : []),
+        ...filesField(data.files),
       ],
       prompt: () => m.confirmPrompt,
       confirmLabel: m.submit,
@@ -115,6 +118,10 @@ export const suggestionFlow = defineFlow<SuggestionData>({
                   : receipt.status,
               },
               { label: t(ctx.lang, m.fieldSubmittedAt), value: formatTime(receipt.createdAt, ctx.timeZone) },
+              ...filesField(draft.files).map((f) => ({
+                label: t(ctx.lang, f.label),
+                value: t(ctx.lang, f.value),
+              })),
             ],
             text: t(ctx.lang, m.receiptText),
           },

@@ -141,6 +141,10 @@ const fields = z.object({
   HELP_ACK_HOURS: positiveInt('a whole number of hours').default(24),
   /** The same for a help request its author called 紧急 (very urgent): it escalates sooner. */
   HELP_ACK_HOURS_URGENT: positiveInt('a whole number of hours').default(4),
+  /** Largest photo or document a person may attach, in MB (each file; Lark serves up to 100). */
+  ATTACHMENT_MAX_MB: positiveInt('a whole number of megabytes, at most 100')
+    .max(100, { error: 'expected a whole number of megabytes, at most 100' })
+    .default(10),
   /** Delegates who must co-sign a motion, and the days they have to do it. */
   MOTION_COSIGNERS: positiveInt('a whole number of delegates').default(2),
   MOTION_COSIGN_DAYS: positiveInt('a whole number of days').default(7),

@@ -25,6 +25,8 @@ export interface EffectScope {
   /** What each kind adds to a move beyond its lifecycle (src/domains/items/kind-rules.ts). */
   kindRules: KindRules;
   publicUrl: string;
+  /** The largest photo or document taken (ATTACHMENT_MAX_MB). */
+  fileMaxBytes: number;
   /** Says the person wrote an item as its author (filed or rated it), which may be anonymous. */
   authorWrote(): void;
 }

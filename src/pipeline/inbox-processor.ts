@@ -12,6 +12,7 @@ import type { Db } from '../../db/handle.ts';
 import { type InboxRow, inbox } from '../../db/schema/index.ts';
 import type { EffectSpecs } from '../../flows/effects.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
+import { receiveFile } from '../domains/items/files.ts';
 import type { KindRules } from '../domains/items/kind-rules.ts';
 import { launderAnonymousItems } from '../domains/items/launder.ts';
 import { personVerified, resolvePerson } from '../domains/people/people.ts';
@@ -42,6 +43,8 @@ interface ProcessorOptions {
   kindRules: KindRules;
   /** Attempts before an event is given up on and the person is told. */
   maxAttempts?: number;
+  /** The largest photo or document taken (ATTACHMENT_MAX_MB; 10 MB unless given). */
+  fileMaxBytes?: number;
   /** Every capability's effect handlers (src/runtime/effects.ts). */
   effects: EffectHandlers<EffectSpecs>;
 }
@@ -176,10 +179,13 @@ async function processEvent(
       motionRules: options.motionRules ?? { cosigners: 2, cosignDays: 7, answerDays: 90 },
       kindRules: options.kindRules,
       publicUrl: ctx.publicUrl,
+      fileMaxBytes: options.fileMaxBytes ?? 10 * 1_048_576,
     },
     options.effects,
   );
-  const result = await engine.handle({ state, content: inbound.content, ctx: turn, port });
+  // A photo or file reaches the flows as the server's own id for it.
+  const content = await receiveFile(tx, keys, person, inbound);
+  const result = await engine.handle({ state, content, ctx: turn, port });
   // A flow's answers are sealed between turns, whatever the flow.
   await saveConversation(
     tx,

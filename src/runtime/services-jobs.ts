@@ -9,6 +9,8 @@ import type { ScheduleKind } from '../../db/schema/index.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
 import { digestScheduleHandler, weeklyScheduleHandler } from '../domains/digest/schedule-handlers.ts';
 import { createHelpEscalation } from '../domains/help/escalation.ts';
+import { createFileFetch } from '../domains/items/file-fetch.ts';
+import { sweepLooseFiles } from '../domains/items/files.ts';
 import type { KindRules } from '../domains/items/kind-rules.ts';
 import { launderAnonymousItems, sealAllLegacyAuthors } from '../domains/items/launder.ts';
 import { convertUnsupportedMotions } from '../domains/motions/conversion.ts';
@@ -72,6 +74,7 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
     helpAck: { normal: config.HELP_ACK_HOURS, urgent: config.HELP_ACK_HOURS_URGENT },
     motionRules,
     kindRules: parts.kindRules,
+    fileMaxBytes: config.ATTACHMENT_MAX_MB * 1_048_576,
     redactors: new Map([['web', (tx, inbound) => redactIncoming(tx, inbound.chat.id, inbound.dedupeKey)]]),
   });
   const dispatch = createOutboxDispatcher(ctx, {
@@ -83,6 +86,10 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
   const expire = createExpirySweep(ctx, { engine });
   const directories = parts.channels.flatMap((c) => (c.directory ? [c.directory] : []));
   const syncDirectory = createDirectorySync(ctx, directories);
+  const fetchFiles = createFileFetch(ctx, {
+    sources: new Map(parts.channels.flatMap((c) => (c.files ? [[c.name, c.files] as const] : []))),
+    maxBytes: config.ATTACHMENT_MAX_MB * 1_048_576,
+  });
   let legacyAuthorsSealed = false;
   /** Ends abandoned forms; and launders anonymous items a crash left waiting (and, once, seals older ones). */
   const sweep = async () => {
@@ -91,6 +98,7 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
       legacyAuthorsSealed = true;
     }
     await launderAnonymousItems(db);
+    await sweepLooseFiles(db, now());
     return expire();
   };
   const escalate = createHelpEscalation(ctx);
@@ -130,6 +138,7 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
     runSchedule,
     polls,
     syncDirectory,
+    fetchFiles,
   };
 }
 
@@ -178,6 +187,14 @@ export function jobTable(ctx: Ctx, deps: ServiceDeps, jobs: JobSteps): JobRow[] 
       step: async () => Number(await jobs.syncDirectory()),
       drains: false,
       cadence: { idleMs: 60_000 },
+      feedsOutbox: true,
+    },
+    // Photos and files people sent in a channel, fetched once a draft or item took them.
+    {
+      name: 'files',
+      step: jobs.fetchFiles,
+      drains: true,
+      cadence: { idleMs: 2000 },
       feedsOutbox: true,
     },
     // Sent items are checked for every few seconds: a scheduled one goes out on time, and a

@@ -47,6 +47,7 @@ export type ServiceConfig = LarkConfig &
     | 'INBOX_WORKERS'
     | 'HELP_ACK_HOURS'
     | 'HELP_ACK_HOURS_URGENT'
+    | 'ATTACHMENT_MAX_MB'
     | 'DIRECTORY_SYNC_CRON'
     | 'MOTION_COSIGNERS'
     | 'MOTION_COSIGN_DAYS'

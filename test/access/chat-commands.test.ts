@@ -246,6 +246,7 @@ describe(`every chat flow and command, by everyone (${primaryKind})`, () => {
             helpAck: { normal: 24, urgent: 4 },
             motionRules: { cosigners: 2, cosignDays: 7, answerDays: 90 },
             publicUrl: 'http://localhost:8787',
+            fileMaxBytes: 10 * 1_048_576,
           },
           effectHandlers,
         ).perform(effect),

@@ -213,6 +213,12 @@ export function createDialogue(
         result = { ok: false, reason: 'never' };
       } else if (isPollEffect(effect)) {
         result = polls.perform(effect);
+      } else if (effect.type === 'file.hold') {
+        // A fake held file: ids starting "doc" are documents, which a photo-only draft refuses.
+        result =
+          effect.accepts === 'photo' && effect.id.startsWith('doc')
+            ? { ok: false, why: 'photo_only', maxBytes: 10 * 1_048_576 }
+            : { ok: true, name: `${effect.id}.jpg` };
       } else if (effect.type === 'console.link') {
         result = { ok: true, url: 'https://union.example.org/console/signin/link?t=dialogue' };
       } else {

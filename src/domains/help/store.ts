@@ -12,6 +12,7 @@ import type { HelpStatus } from '../../../flows/help/lifecycle.ts';
 import { yearIn } from '../../../kernel/l10n.ts';
 import type { HelpAckHours } from '../../kernel/config.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import { fileOntoItem } from '../items/files.ts';
 import { recordFiling } from '../items/filing.ts';
 import { nextReferenceCode, referencePrefixes } from '../items/reference-codes.ts';
 
@@ -62,6 +63,12 @@ export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFiling
       updatedAt: at.now,
     })
     .returning();
+  await fileOntoItem(tx, at.keyRing, {
+    ids: draft.files ?? [],
+    personId: at.personId,
+    submissionId: row!.id,
+    anonymous: false,
+  });
   await recordFiling(tx, row!, at.keyRing, {
     now: at.now,
     category: draft.kind,

@@ -2,12 +2,14 @@
 
 import type { Db } from '../../../db/handle.ts';
 import type { ItemEffects } from '../../../flows/commands/item-effects.ts';
+import type { FileEffects } from '../../../flows/files/effects.ts';
 import { nextStatuses } from '../../../flows/lifecycles.ts';
 import type { SuggestionEffects } from '../../../flows/suggestion/effects.ts';
 import type { EffectHandlers, EffectScope } from '../../pipeline/effect-handlers.ts';
 import { actorWithRole } from '../people/actors.ts';
 import { giveName } from '../people/people.ts';
 import { findCase, moveCase, viewCase } from './cases.ts';
+import { holdFile } from './files.ts';
 import { listAwaitingRating, rateSubmission } from './ratings.ts';
 import { createSuggestion, getMine, listMine } from './store.ts';
 import { authorWrites, officerWrites } from './thread.ts';
@@ -21,7 +23,11 @@ const officerOf = async (tx: Db, scope: EffectScope) => ({
   timeZone: scope.timeZone,
 });
 
-export const itemEffects: EffectHandlers<SuggestionEffects & ItemEffects> = {
+export const itemEffects: EffectHandlers<SuggestionEffects & ItemEffects & FileEffects> = {
+  async 'file.hold'(tx, effect, scope) {
+    const held = await holdFile(tx, scope.keyRing, { ...effect, personId: scope.personId });
+    return held.ok ? held : { ...held, maxBytes: scope.fileMaxBytes };
+  },
   async 'suggestion.create'(tx, effect, scope) {
     if (effect.draft.anonymous) scope.authorWrote();
     else if (effect.draft.authorName) await giveName(tx, scope.personId, effect.draft.authorName, scope.now);
@@ -65,10 +71,12 @@ export const itemEffects: EffectHandlers<SuggestionEffects & ItemEffects> = {
     const outcome = await authorWrites(tx, scope.keyRing, {
       personId: scope.personId,
       ...effect,
+      maxBytes: scope.fileMaxBytes,
       now: scope.now,
     });
     // The author's own words on an anonymous item are written apart from them, as its filing is.
     if (outcome.ok && outcome.anonymous) scope.authorWrote();
-    return outcome.ok ? { ok: true, referenceCode: outcome.referenceCode } : outcome;
+    if (outcome.ok) return { ok: true, referenceCode: outcome.referenceCode };
+    return outcome;
   },
 };

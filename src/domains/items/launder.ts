@@ -9,7 +9,13 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
-import { auditLog, referenceCounters, submissionEvents, submissions } from '../../../db/schema/index.ts';
+import {
+  attachments,
+  auditLog,
+  referenceCounters,
+  submissionEvents,
+  submissions,
+} from '../../../db/schema/index.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { authorColumns, authorOf, authorTime } from './authors.ts';
 
@@ -30,6 +36,11 @@ export async function launderAnonymousItems(db: Db, batch = 50): Promise<number>
       .update(submissionEvents)
       .set({ note: sql`${submissionEvents.note}` })
       .where(inArray(submissionEvents.submissionId, ids));
+    // Files the author's transaction put on the item.
+    await tx
+      .update(attachments)
+      .set({ submissionId: sql`${attachments.submissionId}` })
+      .where(inArray(attachments.submissionId, ids));
     await tx
       .update(auditLog)
       .set({ detail: sql`${auditLog.detail}` })

@@ -20,6 +20,7 @@ import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { personVerifiedSql } from '../people/audience.ts';
 import { authorColumns, authoredBy, authorTime } from './authors.ts';
+import { fileOntoItem } from './files.ts';
 import { recordFiling } from './filing.ts';
 import type { KindMoveCheck, KindRules } from './kind-rules.ts';
 import { containsPattern } from './like.ts';
@@ -73,6 +74,12 @@ export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: Filin
       updatedAt: when,
     })
     .returning();
+  await fileOntoItem(tx, at.keyRing, {
+    ids: draft.files ?? [],
+    personId: at.personId,
+    submissionId: row!.id,
+    anonymous,
+  });
   await recordFiling(tx, row!, at.keyRing, {
     now: when,
     category: draft.category,

@@ -18,6 +18,7 @@ import type { CaseMessageOutcome, ItemMessageOutcome } from '../../../flows/comm
 import { authorMessageNotice, officerMessageNotice } from '../../../flows/commands/thread.ts';
 import { MENU } from '../../../flows/engine/setup.ts';
 import type { ConversationState } from '../../../flows/engine/types.ts';
+import { type FileRefusal, filesPerItem } from '../../../flows/files/rules.ts';
 import { nextStatuses } from '../../../flows/lifecycles.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { audit } from '../../pipeline/audit.ts';
@@ -28,6 +29,7 @@ import { auditActor } from '../people/actors.ts';
 import { itemReaders, tellContacts } from '../people/officer-contacts.ts';
 import { type Author, authorContact, authoredBy, authorTime } from './authors.ts';
 import { findCase, type OfficerScope } from './cases.ts';
+import { fileOntoItem, filesOnItem, holdFile } from './files.ts';
 
 /** How long the author's chat waits for their answer to an officer's message. */
 const answerHours = 24;
@@ -114,7 +116,15 @@ export async function officerWrites(
 export async function authorWrites(
   tx: Db,
   keys: KeyRing,
-  message: { personId: string; referenceCode: string; text: string; now: Date },
+  message: {
+    personId: string;
+    referenceCode: string;
+    text: string;
+    /** A photo or document sent as the message, and the largest file taken. */
+    file?: { id: string; name: string } | undefined;
+    maxBytes: number;
+    now: Date;
+  },
 ): Promise<ItemMessageOutcome & { anonymous?: boolean }> {
   const [item] = await tx
     .select()
@@ -128,6 +138,11 @@ export async function authorWrites(
   if (nextStatuses(item.kind, item.status).length === 0) {
     return { ok: false, reason: 'closed' };
   }
+  const refused = message.file ? await takeFile(tx, keys, item, { ...message, file: message.file }) : null;
+  if (refused) return { ok: false, reason: 'file', why: refused, maxBytes: message.maxBytes };
+  const said = message.file
+    ? [`📎 ${message.file.name}`, message.text].filter(Boolean).join('\n')
+    : message.text;
   const at = authorTime(message.now, item.anonymous);
   const actor = item.anonymous
     ? ({ actorType: 'author', actorId: null } as const)
@@ -137,7 +152,7 @@ export async function authorWrites(
     at,
     ...actor,
     type: 'message_in',
-    note: await noteOf(keys, item, message.text),
+    note: await noteOf(keys, item, said),
   });
   await tx.update(submissions).set({ updatedAt: at }).where(eq(submissions.id, item.id));
   await audit(tx, {
@@ -148,7 +163,7 @@ export async function authorWrites(
     subjectId: item.referenceCode,
   });
   const readers = await itemReaders(tx, item.orgUnitId);
-  const shown = item.kind === 'help_request' ? null : { text: message.text };
+  const shown = item.kind === 'help_request' ? null : { text: said };
   await tellContacts(
     tx,
     keys,
@@ -156,4 +171,27 @@ export async function authorWrites(
     (language) => authorMessageNotice(item, shown, language),
   );
   return { ok: true, referenceCode: item.referenceCode, anonymous: item.anonymous };
+}
+
+/**
+ * The author's file goes on their item: a photo on any item, a document on a help request only, up
+ * to the files an item holds. Null when it went on; else why not.
+ */
+async function takeFile(
+  tx: Db,
+  keys: KeyRing,
+  item: SubmissionRow,
+  message: { personId: string; file: { id: string } },
+): Promise<FileRefusal | null> {
+  if ((await filesOnItem(tx, item.id)) >= filesPerItem) return 'too_many';
+  const accepts = item.kind === 'help_request' ? 'any' : 'photo';
+  const held = await holdFile(tx, keys, { id: message.file.id, personId: message.personId, accepts });
+  if (!held.ok) return held.why;
+  await fileOntoItem(tx, keys, {
+    ids: [message.file.id],
+    personId: message.personId,
+    submissionId: item.id,
+    anonymous: item.anonymous,
+  });
+  return null;
 }

@@ -33,6 +33,7 @@ const fixtureTransport = (answers: Record<string, unknown>): LarkTransport => ({
     body: answers[request.path] as T,
     rateLimitReset: undefined,
   }),
+  download: async () => ({ status: 404 }),
   dropToken: () => undefined,
 });
 

@@ -174,6 +174,7 @@ describe(`投票 in the web chat (${primaryKind})`, () => {
       motionRules: { cosigners: 2, cosignDays: 7, answerDays: 90 },
       kindRules: kindRulesOf({ cosigners: 2, answerDays: 90 }),
       publicUrl: 'http://localhost:8787',
+      fileMaxBytes: 10 * 1_048_576,
     };
     const made = await db().transaction(async (tx) => {
       const port = createEffectPort(tx, scope, effectHandlers);
