@@ -94,6 +94,17 @@ export interface Intake {
   vote(request: VoteRequest): Promise<VoteAnswer>;
   /** The short note on what is kept of an answer, for a channel that answers before the vote is cast. */
   anonymityNote(): L10n;
+  /**
+   * Keeps a file uploaded to the channel's own page (the web chat), checked by its content and
+   * sealed, before the message naming it is taken: the `ref` to put in that message's file content,
+   * or why the file was refused (the limit stated).
+   */
+  keepFile(
+    from: Pick<Inbound, 'channel' | 'sender'>,
+    file: { name: string; bytes: Uint8Array },
+  ): Promise<{ ok: true; ref: string; kind: 'image' | 'file' } | { ok: false; text: L10n }>;
+  /** The largest file taken, in bytes (a channel refuses a bigger upload before reading it all). */
+  readonly fileMaxBytes: number;
   /** A message this server sent on a channel, by the platform's id for it (a pressed card, say). */
   sent(
     channel: Inbound['channel'],

@@ -193,6 +193,39 @@ export const chatScript = `
     }
   }
 
+  // A photo or file goes as the body of its own request; its name rides in a header, URI-encoded.
+  // Its id is kept until the server answers, so sending it again cannot make two messages of it.
+  async function deliverFile(file) {
+    const key = 'file:' + file.name + ':' + file.size + ':' + file.lastModified;
+    const id = unconfirmed.get(key) || newId();
+    try {
+      const res = await fetch('/chat/files', {
+        method: 'POST',
+        headers: {
+          'content-type': file.type || 'application/octet-stream',
+          'x-file-name': encodeURIComponent(file.name),
+          'x-message-id': id,
+        },
+        body: file,
+        credentials: 'same-origin',
+      });
+      unconfirmed.delete(key);
+      if (res.ok) return true;
+      const data = await res.json().catch(() => null);
+      const e = data && data.error;
+      showError(e ? e.message_zh + '\n' + e.message_en : '文件发送失败，请重试。 / The file was not sent, please try again.');
+      return false;
+    } catch {
+      unconfirmed.set(key, id);
+      showError('网络连接失败，请重试。 / Network error, please try again.');
+      return false;
+    }
+  }
+  function sendFile(file) {
+    queue = queue.then(() => deliverFile(file), () => deliverFile(file));
+    return queue;
+  }
+
   async function poll(wait) {
     const res = await fetch('/chat/messages?after=' + lastId + '&wait=' + wait, { credentials: 'same-origin' });
     if (!res.ok) throw new Error('poll ' + res.status);
@@ -231,6 +264,13 @@ export const chatScript = `
       event.preventDefault();
       form.requestSubmit();
     }
+  });
+  const picker = document.getElementById('file');
+  document.getElementById('attach').addEventListener('click', () => picker.click());
+  picker.addEventListener('change', async () => {
+    const files = Array.from(picker.files || []);
+    picker.value = '';
+    for (const file of files) await sendFile(file);
   });
   for (const chip of document.querySelectorAll('[data-action]')) {
     chip.addEventListener('click', () =>

@@ -4,11 +4,13 @@
  * ("绑定 <code>") taken in through the intake like any other, so it is processed once and answered
  * in the chat; opening the link binds nothing, and a post from another site is refused.
  */
+
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Intake } from '../core/intake.ts';
 import { ensureVisitor, readVisitor, secureSite } from './identity.ts';
 import type { WebChatDeps } from './routes.ts';
+import { fromThisSite } from './upload.ts';
 
 /** Whose code it is, or why it cannot be used: the server's answer, as the page shows it. */
 export type BindingPreview =
@@ -62,14 +64,6 @@ function headers(c: Context) {
   );
   c.header('referrer-policy', 'no-referrer');
   c.header('x-content-type-options', 'nosniff');
-}
-
-/** A post from this site only: a page elsewhere must not bind a visitor's browser to someone. */
-function fromThisSite(c: Context, publicUrl: string): boolean {
-  const origin = c.req.header('origin');
-  if (origin && origin !== 'null')
-    return origin === new URL(c.req.url).origin || origin === new URL(publicUrl).origin;
-  return c.req.header('sec-fetch-site') === 'same-origin';
 }
 
 async function sha256(text: string): Promise<string> {

@@ -49,6 +49,7 @@ form { display:flex; gap:8px; max-width:720px; margin:0 auto; padding:8px 12px 1
 textarea { flex:1; font:inherit; resize:none; border:1px solid var(--line); border-radius:12px; padding:8px 10px;
   min-height:44px; max-height:140px; background:#fff; color:var(--ink); }
 form button { border-radius:12px; min-width:72px; }
+form button.attach { min-width:44px; padding:6px 10px; font-size:18px; }
 .poll-form form.comment { display:flex; gap:6px; margin:8px 0 0; padding:0; max-width:none; }
 .poll-form input { flex:1; font:inherit; border:1px solid var(--line); border-radius:10px; padding:6px 8px; min-width:0; }
 .vote-note { font-size:14px; margin-top:6px; white-space:pre-wrap; }
@@ -101,6 +102,8 @@ export function chatPage(opts: { shortcuts: readonly Shortcut[]; timeZone: strin
   </div>
   <form id="composer">
     <label class="sr" for="text">输入消息 Message</label>
+    <input id="file" class="sr" type="file" multiple accept="image/jpeg,image/png,image/webp,image/*,application/pdf,.pdf,.docx,.xlsx,.pptx">
+    <button id="attach" type="button" class="attach" aria-label="发送照片或文件 Send a photo or file" title="发送照片或文件 Send a photo or file">📎</button>
     <textarea id="text" rows="1" placeholder="输入消息… Type a message…" autocomplete="off" enterkeyhint="send"></textarea>
     <button class="primary" type="submit">发送<span class="sr"> Send</span></button>
   </form>

@@ -17,6 +17,7 @@ import { ensureVisitor, readVisitor, secureSite, type VisitorSigner } from './id
 import { chatPage, faviconSvg, type Shortcut } from './page.ts';
 import { parseWebMessage } from './parse.ts';
 import { renderBubble } from './render.ts';
+import { postFile } from './upload.ts';
 
 export interface WebChatDeps {
   history: WebHistory;
@@ -92,6 +93,7 @@ export function webChatRoutes(deps: WebChatDeps, intake: Intake) {
     .get('/chat', (c) => openChat(c, deps, page))
     .get('/chat/app.js', appScript)
     .post('/chat/messages', (c) => postMessage(c, deps, intake))
+    .post('/chat/files', (c) => postFile(c, deps, intake))
     .post('/chat/polls/:id/vote', (c) => postVote(c, deps, intake))
     .get('/chat/messages', (c) => readMessages(c, deps))
     .route('/', bindRoutes(deps, intake));

@@ -27,6 +27,8 @@ export type ConsoleDeps = Ctx & {
   runSchedule?: (id: string) => Promise<boolean>;
   /** The channels whose enterprise directory can be read into the roster (Lark's contacts). */
   directories?: readonly string[];
+  /** The largest photo or document taken, in bytes (10 MB unless given). */
+  fileMaxBytes?: number;
 };
 
 export type ConsoleEnv = { Variables: { user: ConsoleUser } };

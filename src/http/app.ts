@@ -37,6 +37,8 @@ export interface AppParts {
   wechatQr?: () => string | null;
   /** The channels whose enterprise directory can be read into the roster. */
   directories?: readonly string[];
+  /** The largest photo or document taken, in bytes (what a refusal on an item's page states). */
+  fileMaxBytes?: number;
   /** Where a request comes from, for the limit on guessing ADMIN_TOKEN and sign-in links (unset: all alike). */
   sourceOf?: SourceOf;
 }
@@ -62,7 +64,10 @@ export function createApp(ctx: Ctx, parts: AppParts) {
       throw new AppError('payload_too_large', errorText.tooLarge(maxBodyBytes));
     },
   });
-  app.use('/chat/*', limit);
+  // An upload is read within the file limit by its own route (bots/web/upload.ts).
+  app.use('/chat/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/chat/files' ? next() : limit(c, next),
+  );
   app.use('/api/*', limit);
   // A roster upload may be larger than a form; it is read within its own limit.
   const uploadLimit = bodyLimit({
@@ -95,6 +100,7 @@ export function createApp(ctx: Ctx, parts: AppParts) {
       wechatQr: parts.wechatQr ?? (() => null),
       runSchedule: parts.runSchedule,
       directories: parts.directories ?? [],
+      ...(parts.fileMaxBytes ? { fileMaxBytes: parts.fileMaxBytes } : {}),
     }),
   );
   app.get('/api/openapi.json', (c) => c.json(openApi));

@@ -43,11 +43,13 @@ interface IntakeOptions {
   recentTextVotes?: DeliveryMemory;
   /** Per channel, how the sender's own message is kept with the inbox row (the web chat's history). */
   keepShown?: Partial<Record<Inbound['channel'], KeepShown>>;
+  /** Keeps an uploaded file (src/domains/items/files.ts); the largest taken. */
+  files: { keep: Intake['keepFile']; maxBytes: number };
 }
 
 export function createIntake(
   ctx: Pick<Ctx, 'db' | 'keys' | 'metrics' | 'wake'>,
-  { accept, polls, floodGuard, recentTextVotes, keepShown }: IntakeOptions,
+  { accept, polls, floodGuard, recentTextVotes, keepShown, files }: IntakeOptions,
 ): Intake {
   const { db, keys } = ctx;
   const countVote = (channel: string, cast: boolean) =>
@@ -103,6 +105,9 @@ export function createIntake(
     },
 
     anonymityNote: () => polls.anonymityNote(),
+
+    keepFile: files.keep,
+    fileMaxBytes: files.maxBytes,
 
     async sent(channel, platformMessageId) {
       const row = await findSent(db, keys, channel, platformMessageId);

@@ -173,6 +173,7 @@ export function createServices(deps: ServiceDeps) {
     chartScript: deps.chartScript,
     wechatQr: deps.wechatQr ?? (() => null),
     directories: channels.flatMap((c) => (c.directory ? [c.directory.channel] : [])),
+    fileMaxBytes: config.ATTACHMENT_MAX_MB * 1_048_576,
     sourceOf: clientSource(deps.peerAddress ?? (() => undefined), config.TRUST_PROXY),
   });
 

@@ -15,6 +15,7 @@ import type { ConsoleUser } from '../../console/sessions.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { itemAccess } from '../items/access.ts';
 import { maxReplyLength } from '../items/api-schemas.ts';
+import { filesSection } from '../items/console-files.ts';
 import { messageForm, messageNotice, postMessage } from '../items/console-message.ts';
 import { eventLabel, moveFromConsole } from '../items/status-move.ts';
 import { openCase } from './console-cases.ts';
@@ -48,6 +49,7 @@ ${noticeBox(lang, notice)}
   </dl>
   <p class="muted">${t(lang, text.sealedNote)}</p>
 </div>
+${await filesSection(deps, s, lang)}
 <h2 style="margin-top:16px">${t(lang, text.timeline)}</h2>
 <ol class="timeline">${opened.timeline.map(
     (e) =>

@@ -19,6 +19,7 @@ import { type Html, page } from '../../console/layout.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
 import { maxReplyLength } from './api-schemas.ts';
 import { consoleAccess, itemNotFound, itemNotYours, readableItem } from './console-access.ts';
+import { filesSection, serveFile } from './console-files.ts';
 import { exportItems, listPage } from './console-list.ts';
 import { messageForm, messageNotice, postMessage } from './console-message.ts';
 import { kindName, proposerLabel, text } from './console-text.ts';
@@ -32,6 +33,7 @@ export function itemPages(deps: ConsoleDeps) {
     .get('/console/items', gate(deps, 'item.list'), (c) => listPage(c, deps))
     .get('/console/items.csv', gate(deps, 'item.list'), (c) => exportItems(c, deps))
     .get('/console/items/:ref', gate(deps, 'item.read'), (c) => showItem(c, deps))
+    .get('/console/items/:ref/files/:id', gate(deps, 'item.read'), (c) => serveFile(c, deps))
     .post('/console/items/:ref/status', gate(deps, 'item.move'), (c) => moveItem(c, deps))
     .post('/console/items/:ref/message', gate(deps, 'item.move'), async (c) => {
       const ref = c.req.param('ref').slice(0, 40);
@@ -70,6 +72,7 @@ ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'}" role="status">${
   }
   <dl>${Object.entries(item.details).map(([key, value]) => html`<dt class="muted">${key}</dt><dd>${String(value)}</dd>`)}</dl>
 </div>
+${await filesSection(deps, item, lang)}
 <h2 style="margin-top:16px">${t(lang, text.timeline)}</h2>
 <ol class="timeline">${item.timeline.map(
     (e) =>

@@ -6,10 +6,16 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { ChannelName, Inbound, InboundContent } from '../../../bots/core/messenger.ts';
 import type { Db } from '../../../db/handle.ts';
-import { type AttachmentAccepts, type AttachmentState, attachments } from '../../../db/schema/index.ts';
-import { type FileRefusal, filesPerItem } from '../../../flows/files/rules.ts';
-import type { Lang } from '../../../kernel/l10n.ts';
+import {
+  type AttachmentAccepts,
+  type AttachmentState,
+  attachments,
+  submissions,
+} from '../../../db/schema/index.ts';
+import { type FileRefusal, filesPerItem, refusalText } from '../../../flows/files/rules.ts';
+import type { L10n, Lang } from '../../../kernel/l10n.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
+import { resolvePerson } from '../people/people.ts';
 import { checkFile } from './file-rules.ts';
 
 export const ownerTag = (keys: KeyRing, personId: string) => keys.mac('attachment-owner', personId);
@@ -167,8 +173,8 @@ export interface ListedFile {
   refusal: FileRefusal | null;
 }
 
-/** An item's files, oldest first, their names opened. */
-export async function listFiles(db: Db, keys: KeyRing, submissionId: string): Promise<ListedFile[]> {
+/** An item's files (by its reference), oldest first, their names opened. */
+export async function listFiles(db: Db, keys: KeyRing, referenceCode: string): Promise<ListedFile[]> {
   const rows = await db
     .select({
       id: attachments.id,
@@ -179,7 +185,8 @@ export async function listFiles(db: Db, keys: KeyRing, submissionId: string): Pr
       refusal: attachments.refusal,
     })
     .from(attachments)
-    .where(eq(attachments.submissionId, submissionId))
+    .innerJoin(submissions, eq(submissions.id, attachments.submissionId))
+    .where(eq(submissions.referenceCode, referenceCode))
     .orderBy(asc(attachments.createdAt), asc(attachments.id));
   return Promise.all(
     rows.map(async ({ nameSealed, refusal, ...row }) => ({
@@ -247,4 +254,20 @@ export async function receiveFile(
     return { ...content, ref: id };
   }
   return unreadable;
+}
+
+/**
+ * An upload from the web chat's page: the sender is found (or made, for a new visitor) in a
+ * transaction of its own, then the file is checked and kept in another, so its row shares no
+ * transaction with anything naming them.
+ */
+export async function keepUpload(
+  ctx: { db: Db; keys: KeyRing },
+  from: Pick<Inbound, 'channel' | 'sender'>,
+  file: { name: string; bytes: Uint8Array; maxBytes: number },
+): Promise<{ ok: true; ref: string; kind: 'image' | 'file' } | { ok: false; text: L10n }> {
+  const person = await ctx.db.transaction((tx) => resolvePerson(tx, from));
+  const kept = await storeUpload(ctx.db, ctx.keys, { personId: person.id, ...file });
+  if (kept.ok) return { ok: true, ref: `${from.channel}:${kept.id}`, kind: kept.kind };
+  return { ok: false, text: refusalText(kept.why, { maxBytes: file.maxBytes, size: file.bytes.byteLength }) };
 }
