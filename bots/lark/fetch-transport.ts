@@ -33,35 +33,9 @@ export function fetchTransport(
 ): LarkTransport {
   const base = credentials.apiBase.replace(/\/+$/, '');
 
-  const urlOf = (request: Pick<LarkCall, 'path' | 'query'>) => {
-    const url = new URL(`${base}${request.path}`);
-    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, String(value));
-    return url;
-  };
-
-  async function send<T>(request: LarkCall, token: string | null): Promise<LarkAnswer<T>> {
-    const url = urlOf(request);
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetcher(url, {
-      method: request.method,
-      headers,
-      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    let body: T | undefined;
-    try {
-      body = text ? (JSON.parse(text) as T) : undefined;
-    } catch {
-      body = undefined;
-    }
-    return {
-      status: response.status,
-      body,
-      rateLimitReset: response.headers.get('x-ogw-ratelimit-reset') ?? undefined,
-    };
-  }
+  const urlOf = (request: Pick<LarkCall, 'path' | 'query'>) => urlWith(base, request);
+  const send = <T>(request: LarkCall, token: string | null) =>
+    sendWith<T>(fetcher, urlOf(request), request, token);
 
   let fetching: Promise<string> | null = null;
   /** The token the last call went with, so that dropping it never drops a newer one. */
@@ -108,28 +82,73 @@ export function fetchTransport(
     async download(request, maxBytes): Promise<LarkDownload> {
       const token = await tenantToken();
       used = token;
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), downloadTimeoutMs);
-      try {
-        const response = await fetcher(urlOf(request), {
-          method: 'GET',
-          headers: { authorization: `Bearer ${token}` },
-          signal: controller.signal,
-        });
-        const contentType = response.headers.get('content-type') ?? undefined;
-        const read = await readLimited(chunksOf(response.body), maxBytes, () => controller.abort());
-        if ('tooLarge' in read) return { status: response.status, tooLarge: true };
-        if (response.status !== 200 || contentType?.startsWith('application/json')) {
-          const body = refusalBody(read.bytes);
-          return { status: response.status, ...(body ? { body } : {}) };
-        }
-        return { status: 200, bytes: read.bytes, ...(contentType ? { contentType } : {}) };
-      } finally {
-        clearTimeout(timer);
-      }
+      return downloadWith(fetcher, urlOf(request), token, maxBytes);
     },
     dropToken() {
       if (!tokens.token || tokens.token.value === used) tokens.token = undefined;
     },
+  };
+}
+
+/** A file fetched with the token, read up to `maxBytes`; a JSON answer is the platform's refusal. */
+async function downloadWith(
+  fetcher: typeof fetch,
+  url: URL,
+  token: string,
+  maxBytes: number,
+): Promise<LarkDownload> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), downloadTimeoutMs);
+  try {
+    const response = await fetcher(url, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    const contentType = response.headers.get('content-type') ?? undefined;
+    const read = await readLimited(chunksOf(response.body), maxBytes, () => controller.abort());
+    if ('tooLarge' in read) return { status: response.status, tooLarge: true };
+    if (response.status !== 200 || contentType?.startsWith('application/json')) {
+      const body = refusalBody(read.bytes);
+      return { status: response.status, ...(body ? { body } : {}) };
+    }
+    return { status: 200, bytes: read.bytes, ...(contentType ? { contentType } : {}) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function urlWith(base: string, request: Pick<LarkCall, 'path' | 'query'>): URL {
+  const url = new URL(`${base}${request.path}`);
+  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, String(value));
+  return url;
+}
+
+/** One JSON call, with the token when there is one; the body as JSON when it parses. */
+async function sendWith<T>(
+  fetcher: typeof fetch,
+  url: URL,
+  request: LarkCall,
+  token: string | null,
+): Promise<LarkAnswer<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetcher(url, {
+    method: request.method,
+    headers,
+    ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  let body: T | undefined;
+  try {
+    body = text ? (JSON.parse(text) as T) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return {
+    status: response.status,
+    body,
+    rateLimitReset: response.headers.get('x-ogw-ratelimit-reset') ?? undefined,
   };
 }

@@ -64,6 +64,15 @@ const rows: Row[] = [
     expect: ownersAndAdmins(200),
   },
   {
+    // A help case's photo: read by those who may read the case (its unit's officers, admins), audited.
+    route: 'GET /console/items/:ref/files/:id',
+    make: async (w) => {
+      const { ref, fileId } = await w.helpWithPhoto();
+      return { url: `/console/items/${ref}/files/${fileId}` };
+    },
+    expect: ownersAndAdmins(200),
+  },
+  {
     route: 'POST /console/items/:ref/status',
     make: async (w) => ({
       url: `/console/items/${await w.suggestion()}/status`,

@@ -17,6 +17,8 @@ import { createMotion } from '../../src/domains/motions/store.ts';
 import { holdRoster } from '../../src/domains/people/roster-import.ts';
 import { pollBody, startPoll } from '../../src/domains/polls/admin.ts';
 import { type Stack, webPerson } from './stack.ts';
+import { storeUpload } from '../../src/domains/items/files.ts';
+import { pngPhoto } from './files.ts';
 
 export type Visitor = Awaited<ReturnType<typeof webPerson>>['visitor'];
 export interface Member {
@@ -112,6 +114,28 @@ export async function createWorld(stack: Stack, db: Db, now: () => Date) {
         anonymous,
       };
       return (await createSuggestion(db, draft, filing(authorId))).referenceCode;
+    },
+    /** A help request by the staff member with a photo on it: its reference and the photo's id. */
+    async helpWithPhoto(): Promise<{ ref: string; fileId: string }> {
+      const kept = await storeUpload(db, stack.keyRing, {
+        personId: staff.id,
+        name: '病历.png',
+        bytes: pngPhoto(),
+        maxBytes: 10 * 1_048_576,
+      });
+      if (!kept.ok) throw new Error(kept.why);
+      const made = await createHelpRequest(
+        db,
+        {
+          kind: 'daily' as const,
+          situation: '家中老人住院，医药费一时凑不齐。',
+          urgency: 'urgent' as const,
+          contact: { way: 'chat' as const },
+          files: [kept.id],
+        },
+        { ...filing(staff.id), ackHours: { normal: 24, urgent: 4 } },
+      );
+      return { ref: made.referenceCode, fileId: kept.id };
     },
     /** A help request by the staff member, new. */
     async help(authorId = staff.id): Promise<string> {

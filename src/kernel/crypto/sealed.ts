@@ -204,25 +204,41 @@ export function createKeyRing(dataKeys: string, aes: AesGcm = webAesGcm()): KeyR
       return decoder.decode(await aes.decrypt(key, data.slice(0, 12), encoder.encode(id), data.slice(12)));
     },
     isSealed: (value) => value.startsWith(`${prefix}.`),
-    async sealBytes(plain) {
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const head = encoder.encode(`${currentId}.`);
-      const cipher = await aes.encrypt(raws.get(currentId)!, iv, encoder.encode(currentId), plain);
-      const joined = new Uint8Array(head.length + iv.length + cipher.length);
-      joined.set(head);
-      joined.set(iv, head.length);
-      joined.set(cipher, head.length + iv.length);
-      return joined;
-    },
-    async openBytes(sealed) {
-      // A key id is at most 32 characters of [A-Za-z0-9_-], then a dot.
-      const dot = sealed.subarray(0, 34).indexOf(0x2e);
-      const id = dot > 0 ? new TextDecoder().decode(sealed.subarray(0, dot)) : '';
-      if (!keyIdPattern.test(id)) throw new KeyRingError('not sealed bytes');
-      const key = raws.get(id);
-      if (!key) throw new UnknownKeyError(`no key "${id}" in DATA_KEY to open these bytes`);
-      const body = sealed.subarray(dot + 1);
-      return aes.decrypt(key, body.slice(0, 12), encoder.encode(id), body.slice(12));
-    },
+    sealBytes: (plain) => sealBytes(aes, raws, currentId, plain),
+    openBytes: (sealed) => openBytes(aes, raws, sealed),
   };
+}
+
+/** Bytes sealed under the current key: `<key id>.`, then the IV, cipher text and tag. */
+async function sealBytes(
+  aes: AesGcm,
+  raws: ReadonlyMap<string, Uint8Array>,
+  currentId: string,
+  plain: Uint8Array,
+): Promise<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const head = encoder.encode(`${currentId}.`);
+  const cipher = await aes.encrypt(raws.get(currentId)!, iv, encoder.encode(currentId), plain);
+  const joined = new Uint8Array(head.length + iv.length + cipher.length);
+  joined.set(head);
+  joined.set(iv, head.length);
+  joined.set(cipher, head.length + iv.length);
+  return joined;
+}
+
+/** Opens bytes from `sealBytes` with the key they name. */
+async function openBytes(
+  aes: AesGcm,
+  raws: ReadonlyMap<string, Uint8Array>,
+  sealed: Uint8Array,
+): Promise<Uint8Array> {
+  // A key id is at most 32 characters of [A-Za-z0-9_-], then a dot.
+  const dot = sealed.subarray(0, 34).indexOf(0x2e);
+  const id = dot > 0 ? new TextDecoder().decode(sealed.subarray(0, dot)) : '';
+  if (!keyIdPattern.test(id)) throw new KeyRingError('not sealed bytes');
+  const key = raws.get(id);
+  if (!key) throw new UnknownKeyError(`no key "${id}" in DATA_KEY to open these bytes`);
+  const body = sealed.subarray(dot + 1);
+  return aes.decrypt(key, body.slice(0, 12), new TextEncoder().encode(id), body.slice(12));
 }

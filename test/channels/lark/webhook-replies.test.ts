@@ -174,11 +174,15 @@ describe(`Lark webhook (${primaryKind})`, () => {
     }
   });
 
-  it('answers images and rich text politely, asking for text', async () => {
+  it('answers rich text politely, asking for text; a photo outside a form is told where photos go', async () => {
     const chatId = nextId('oc');
-    await post(textMessage({ openId: nextId('ou'), chatId, text: '', type: 'image' }));
+    await post(textMessage({ openId: nextId('ou'), chatId, text: '', type: 'post' }));
     await settle();
     expect(textOfSent(sentTo(chatId)[0]!)).toContain('只能处理文字');
+    const photoChat = nextId('oc');
+    await post(textMessage({ openId: nextId('ou'), chatId: photoChat, text: '', type: 'image' }));
+    await settle();
+    expect(textOfSent(sentTo(photoChat)[0]!)).toContain('照片和文件请在填写“提建议”或“求助”时发送');
   });
 
   it('delivers every reply exactly once while the platform refuses 30% of sends', async () => {
