@@ -1,5 +1,6 @@
 CREATE TABLE "attachments" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"submission_id" uuid,
 	"owner_tag" text,
 	"source" text NOT NULL,

@@ -6,7 +6,17 @@
  * sealed until it is fetched.
  */
 import { sql } from 'drizzle-orm';
-import { customType, index, integer, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  customType,
+  index,
+  integer,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { FileAccepts } from '../../flows/files/rules.ts';
 import { submissions } from './submissions.ts';
 
@@ -27,6 +37,8 @@ export const attachments = pgTable(
   'attachments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** The order files came in, for listing them as they came (the time is kept only to the hour). */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     /** The item it belongs to, once filed (null while a draft holds it). */
     submissionId: uuid('submission_id').references(() => submissions.id, { onDelete: 'cascade' }),
     /** HMAC of the person who sent it (purpose attachment-owner); null once on an anonymous item. */

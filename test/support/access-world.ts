@@ -12,13 +12,13 @@ import { expect } from 'vitest';
 import { type Db, queryRows } from '../../db/handle.ts';
 import { people, submissions } from '../../db/schema/index.ts';
 import { createHelpRequest } from '../../src/domains/help/store.ts';
+import { storeUpload } from '../../src/domains/items/files.ts';
 import { createSuggestion } from '../../src/domains/items/store.ts';
 import { createMotion } from '../../src/domains/motions/store.ts';
 import { holdRoster } from '../../src/domains/people/roster-import.ts';
 import { pollBody, startPoll } from '../../src/domains/polls/admin.ts';
-import { type Stack, webPerson } from './stack.ts';
-import { storeUpload } from '../../src/domains/items/files.ts';
 import { pngPhoto } from './files.ts';
+import { type Stack, webPerson } from './stack.ts';
 
 export type Visitor = Awaited<ReturnType<typeof webPerson>>['visitor'];
 export interface Member {

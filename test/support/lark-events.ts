@@ -116,3 +116,28 @@ export function cardButtonValue(
   if (!found) throw new Error(`no button "${label}" in ${JSON.stringify(card?.content ?? {})}`);
   return JSON.parse(found[1]!);
 }
+
+/** An image or file message sent to the bot, its content as the documentation shapes it. */
+export function fileMessage(opts: {
+  openId: string;
+  chatId: string;
+  kind: 'image' | 'file';
+  key: string;
+  name?: string;
+  messageId?: string;
+}) {
+  return envelope('im.message.receive_v1', {
+    sender: { sender_id: { open_id: opts.openId, union_id: `on_${opts.openId}` }, sender_type: 'user' },
+    message: {
+      message_id: opts.messageId ?? nextId('om'),
+      chat_id: opts.chatId,
+      chat_type: 'p2p',
+      message_type: opts.kind,
+      content: JSON.stringify(
+        opts.kind === 'image'
+          ? { image_key: opts.key }
+          : { file_key: opts.key, file_name: opts.name ?? 'file' },
+      ),
+    },
+  });
+}

@@ -1,12 +1,13 @@
 /**
  * A local stand-in for the Lark Open API, speaking its wire format over real HTTP: tenant token,
- * send, reply, update card, bot info, chat members and the contact directory. It records every call, deduplicates sends on `uuid` as the
+ * send, reply, update card, bot info, chat members, the contact directory and message files. It records every call, deduplicates sends on `uuid` as the
  * platform does, and can refuse a share of calls with 429 (code 99991400) or 5xx, or expire the
  * token it issued (code 99991663), so senders are tested against the faults they will meet.
  * It also serves the long connection (see lark-ws-gateway.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { contactAnswer, type StandInDirectory } from './lark-contact-stand-in.ts';
+import { resourceAnswer, type StandInFiles } from './lark-resource-stand-in.ts';
 import { createLongConnectionGateway, type LongConnectionGateway } from './lark-ws-gateway.ts';
 
 export interface StandInCall {
@@ -78,6 +79,8 @@ export interface StandIn {
   chatMembers: Map<string, string[]>;
   /** The tenant's contact directory (departments and users), read by the contact API. */
   directory: StandInDirectory;
+  /** The files of messages sent to the bot, served by the message resource API. */
+  files: StandInFiles;
   /** Invalidates every issued token, as when it expires. */
   expireTokens(): void;
   tokensIssued(): number;
@@ -98,6 +101,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
   const closedChats = new Set<string>();
   const chatMembers = new Map<string, string[]>();
   const directory: StandInDirectory = { departments: [], users: [] };
+  const files: StandInFiles = new Map();
   /** Accepted send times in the last second: '' for the app, else per receiver. */
   const windows = new Map<string, number[]>();
   let baseUrl = '';
@@ -173,6 +177,17 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
 
     const contact = call.method === 'GET' ? contactAnswer(directory, url.pathname, call.query) : null;
     if (contact) return answer(contact.status, contact.code, contact.payload);
+
+    const resource = call.method === 'GET' ? resourceAnswer(files, url.pathname, call.query) : null;
+    if (resource && 'bytes' in resource) {
+      res.writeHead(200, {
+        'content-type': resource.contentType,
+        'content-length': String(resource.bytes.length),
+      });
+      res.end(resource.bytes);
+      return;
+    }
+    if (resource) return answer(400, resource.code, {});
 
     if (call.method === 'GET' && url.pathname === '/open-apis/bot/v3/info') {
       return answer(200, 0, { bot: { open_id: options.botOpenId ?? 'ou_bot_standin', app_name: '同心' } });
@@ -278,6 +293,7 @@ export async function startLarkStandIn(options: StandInOptions): Promise<StandIn
     closedChats,
     chatMembers,
     directory,
+    files,
     expireTokens: () => validTokens.clear(),
     tokensIssued: () => issued,
     close: () =>

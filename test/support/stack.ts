@@ -68,6 +68,7 @@ export function createStack(
       let busy = false;
       while (await services.jobs.processNext()) busy = true;
       while ((await services.jobs.broadcast()) > 0) busy = true;
+      while ((await services.jobs.fetchFiles()) > 0) busy = true;
       while ((await services.jobs.dispatch()) > 0) busy = true;
       if (!busy) return;
     }

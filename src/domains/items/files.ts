@@ -187,7 +187,7 @@ export async function listFiles(db: Db, keys: KeyRing, referenceCode: string): P
     .from(attachments)
     .innerJoin(submissions, eq(submissions.id, attachments.submissionId))
     .where(eq(submissions.referenceCode, referenceCode))
-    .orderBy(asc(attachments.createdAt), asc(attachments.id));
+    .orderBy(asc(attachments.seq));
   return Promise.all(
     rows.map(async ({ nameSealed, refusal, ...row }) => ({
       ...row,
