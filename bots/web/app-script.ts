@@ -213,7 +213,7 @@ export const chatScript = `
       if (res.ok) return true;
       const data = await res.json().catch(() => null);
       const e = data && data.error;
-      showError(e ? e.message_zh + '\n' + e.message_en : '文件发送失败，请重试。 / The file was not sent, please try again.');
+      showError(e ? e.message_zh + '\\n' + e.message_en : '文件发送失败，请重试。 / The file was not sent, please try again.');
       return false;
     } catch {
       unconfirmed.set(key, id);

@@ -1,8 +1,10 @@
 /**
- * A help case as a two-way thread in Chromium: the worker files it in the web chat on a phone, the
- * officer (signed in with the link the bot sends) asks a question from the case's page without
- * changing its status, the worker just types the answer, and the officer, reloading, reads it on
- * the case's timeline; reloading after sending sends nothing twice.
+ * A help case as a two-way thread in Chromium: the worker files it in the web chat on a phone with
+ * a photo picked through 📎 (a program renamed as one refused on the page), the officer (signed in with the link the bot sends) asks a question
+ * from the case's page without changing its status, the worker just types the answer and then adds
+ * another photo with 补充, and the officer, reloading, reads it all on the case's page: both photos
+ * shown (decoded by the browser) and the answers on the timeline; reloading after sending sends
+ * nothing twice.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,7 @@ import {
   watchPage,
 } from '../support/browser.ts';
 import { openTestDatabase, primaryKind, type TestDatabase } from '../support/databases.ts';
+import { pngPhoto, renamedProgram } from '../support/files.ts';
 import { createStack, type Stack, webPerson } from '../support/stack.ts';
 
 let database: TestDatabase;
@@ -58,6 +61,18 @@ describe(`a help case as a thread in Chromium (${primaryKind})`, () => {
     await chat.say('求助');
     await chat.say('日常');
     await chat.say('爱人住院，家里孩子没人照看，想请工会帮忙想想办法。');
+    // A program renamed as a photo is refused on the page, the limit stated.
+    await workerPage
+      .locator('#file')
+      .setInputFiles({ name: '照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(renamedProgram) });
+    await workerPage.locator('.msg.error', { hasText: '不接收程序、脚本或含宏的文件' }).waitFor();
+    await workerPage.locator('#file').setInputFiles({
+      name: '住院证明.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(pngPhoto({ width: 8, height: 6 })),
+    });
+    await workerPage.locator('.msg.in', { hasText: '📎 住院证明.png' }).waitFor();
+    await workerPage.locator('.msg.out', { hasText: '已收到“住院证明.png”（共 1 个附件）' }).waitFor();
     await chat.say('一般');
     await chat.say('这里');
     // Each answer is waited for by what it says, not by counting bubbles (one step may send two).
@@ -91,12 +106,37 @@ describe(`a help case as a thread in Chromium (${primaryKind})`, () => {
     const thanked = await chat.say('方便，谢谢！我在市二院三楼');
     expect(await thanked.textContent()).toContain(`已把您的话转给负责 ${ref} 的工会干部`);
 
+    // Then adds a photo to the case with 补充.
+    await chat.say(`补充 ${ref}`);
+    await workerPage.locator('#file').setInputFiles({
+      name: '病房.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(pngPhoto({ width: 4, height: 4 })),
+    });
+    await workerPage
+      .locator('.msg.out', { hasText: `已把您的话转给负责 ${ref}` })
+      .nth(1)
+      .waitFor();
+
     await page.reload();
     const answer = page.locator('ol.timeline li', { hasText: '提出人回复' });
-    await answer.waitFor();
-    expect(await answer.textContent()).toContain('我在市二院三楼');
+    await answer.first().waitFor();
+    expect(await answer.first().textContent()).toContain('我在市二院三楼');
+    expect(await answer.nth(1).textContent()).toContain('📎 病房.png');
+    // Both photos are on the page, served to the officer and decoded by the browser.
+    const photos = page.locator('[data-files] img');
+    expect(await photos.count()).toBe(2);
+    for (const img of await photos.all()) {
+      await img.scrollIntoViewIfNeeded();
+      await expect
+        .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+        .toBeGreaterThan(0);
+    }
+    expect(await photos.first().evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(8);
     expect(await page.locator('p.muted').first().textContent()).toContain('待受理');
-    expect(problems).toEqual([]);
+    // The refused upload's 415 is the browser's only complaint.
+    expect(problems.filter((p) => !/status of 415 .*\/chat\/files$/.test(p))).toEqual([]);
+    expect(problems).toHaveLength(1);
     await worker.close();
     await desk.close();
   });
