@@ -14,6 +14,7 @@ import {
   hex,
   KeyRingError,
   parseDataKeys,
+  UnknownKeyError,
   webAesGcm,
 } from '../../src/kernel/crypto/sealed.ts';
 
@@ -128,6 +129,23 @@ describe.each(ciphers)('sealing and opening with %s', (_, aes) => {
     expect(parts(again).iv).not.toEqual(iv);
     expect(again).not.toBe(sealed);
     expect(ring.currentId).toBe('k1');
+  });
+
+  it('seals bytes as <key id>. then IV, cipher text and tag, opens them only unchanged, and under a rotated ring', async () => {
+    const ring = ringOf();
+    const plain = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7) % 256);
+    const sealed = await ring.sealBytes(plain);
+    expect(new TextDecoder().decode(sealed.subarray(0, 3))).toBe('k1.');
+    expect(sealed).toHaveLength(3 + 12 + plain.length + 16);
+    expect(await ring.openBytes(sealed)).toEqual(plain);
+    expect((await ring.sealBytes(plain)).subarray(3, 15)).not.toEqual(sealed.subarray(3, 15));
+    const changed = sealed.slice();
+    changed[40] = changed[40]! ^ 1;
+    await expect(ring.openBytes(changed)).rejects.toThrow();
+    await expect(ring.openBytes(new TextEncoder().encode('no key here'))).rejects.toThrow(KeyRingError);
+    const rotated = createKeyRing(`k2:${key(32, 9)},k1:${key()}`, aes());
+    expect(await rotated.openBytes(sealed)).toEqual(plain);
+    await expect(createKeyRing(`k3:${key(32, 5)}`, aes()).openBytes(sealed)).rejects.toThrow(UnknownKeyError);
   });
 
   it('opens a value it sealed only unchanged: a changed IV, cipher text or tag is refused', async () => {

@@ -2,7 +2,7 @@
  * Dialogue scripts for flows: say something, read the replies, press a button. State passes
  * through JSON between turns to prove it survives storage. Effects go to an in-memory port.
  */
-import type { Choice, Outbound } from '../../bots/core/messenger.ts';
+import type { Choice, InboundContent, Outbound } from '../../bots/core/messenger.ts';
 import type { MineItem } from '../../flows/commands/item-effects.ts';
 import type { Effect, EffectResults } from '../../flows/effects.ts';
 import { createEngine } from '../../flows/engine/engine.ts';
@@ -239,7 +239,7 @@ export function createDialogue(
     },
   };
 
-  async function turn(content: { type: 'text'; text: string } | { type: 'action'; value: string }) {
+  async function turn(content: InboundContent) {
     const stored = state === null ? null : (JSON.parse(JSON.stringify(state)) as ConversationState);
     const result = await engine.handle({
       state: stored,
@@ -263,6 +263,8 @@ export function createDialogue(
       return turn({ type: 'action', value: button.value });
     },
     action: (value: string) => turn({ type: 'action', value }),
+    /** Sends a photo or file the server has already kept as `id` (ids starting "doc" are documents). */
+    file: (id: string, name = `${id}.jpg`) => turn({ type: 'file', kind: 'image', name, ref: id }),
     /** Replaces the stored state, as if another version of the server had written it. */
     restore(next: ConversationState) {
       state = next;

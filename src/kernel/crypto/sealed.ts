@@ -240,5 +240,7 @@ async function openBytes(
   const key = raws.get(id);
   if (!key) throw new UnknownKeyError(`no key "${id}" in DATA_KEY to open these bytes`);
   const body = sealed.subarray(dot + 1);
-  return aes.decrypt(key, body.slice(0, 12), new TextEncoder().encode(id), body.slice(12));
+  const plain = await aes.decrypt(key, body.slice(0, 12), new TextEncoder().encode(id), body.slice(12));
+  // A plain view of the bytes, whichever runtime's array the cipher handed back.
+  return new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
 }
