@@ -47,3 +47,13 @@ export function clipText(text: string, max: number): string {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
 }
+
+/**
+ * A file's name as a person sent it, made safe to show and to save: normalised (no controls, no
+ * invisible or direction-changing characters), slashes replaced, spaces tidied, its last 100
+ * characters kept (where the extension is); `fallback` when nothing is left.
+ */
+export function fileNameOf(raw: string, fallback = 'file'): string {
+  const name = normalizeText(raw.replace(/[\\/]/g, '_')).replace(/\s+/g, ' ');
+  return [...name].slice(-100).join('') || fallback;
+}

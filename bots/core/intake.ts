@@ -96,13 +96,14 @@ export interface Intake {
   anonymityNote(): L10n;
   /**
    * Keeps a file uploaded to the channel's own page (the web chat), checked by its content and
-   * sealed, before the message naming it is taken: the `ref` to put in that message's file content,
-   * or why the file was refused (the limit stated).
+   * sealed, before the message naming it is taken (`key`: that message's dedupe key, so an upload
+   * sent again is kept once): the `ref` to put in that message's file content, or why the file was
+   * refused, the limit stated (`busy`: the sender has too many files waiting, not a bad file).
    */
   keepFile(
     from: Pick<Inbound, 'channel' | 'sender'>,
-    file: { name: string; bytes: Uint8Array },
-  ): Promise<{ ok: true; ref: string; kind: 'image' | 'file' } | { ok: false; text: L10n }>;
+    file: { name: string; bytes: Uint8Array; key: string },
+  ): Promise<{ ok: true; ref: string; kind: 'image' | 'file' } | { ok: false; text: L10n; busy: boolean }>;
   /** The largest file taken, in bytes (a channel refuses a bigger upload before reading it all). */
   readonly fileMaxBytes: number;
   /** A message this server sent on a channel, by the platform's id for it (a pressed card, say). */

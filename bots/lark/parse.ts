@@ -4,7 +4,7 @@
  * time; the verification token and app id are compared by the caller with `sameSecret`.
  */
 import { z } from 'zod';
-import { hasUnsafeCharacters } from '../../kernel/text.ts';
+import { fileNameOf, hasUnsafeCharacters } from '../../kernel/text.ts';
 import { type Inbound, maxActionValueLength } from '../core/messenger.ts';
 import { larkFileRef, readLarkFileRef } from './files.ts';
 
@@ -194,13 +194,8 @@ function contentOf(
     if (key) {
       const ref = larkFileRef({ messageId: message.message_id, key, type });
       if (readLarkFileRef(ref)) {
-        const name = type === 'file' ? (body.data?.file_name ?? '') : '';
-        return {
-          type: 'file',
-          kind: type,
-          name: name.slice(0, 200) || (type === 'image' ? 'image' : 'file'),
-          ref,
-        };
+        const name = type === 'file' ? fileNameOf(body.data?.file_name ?? '') : 'image';
+        return { type: 'file', kind: type, name, ref };
       }
     }
   }

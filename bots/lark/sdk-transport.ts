@@ -67,7 +67,10 @@ export function sdkTransport(credentials: LarkAppCredentials): LarkTransport {
   };
 }
 
-type Readable = AsyncIterable<Uint8Array> & { destroy(): void };
+type Readable = AsyncIterable<Uint8Array> & { destroy(error?: Error): void };
+
+/** How long a file may take to arrive (the fetch job's claim is longer). */
+const downloadTimeoutMs = 120_000;
 
 /**
  * A message's resource through the SDK's own call (`im.messageResource.get`, a stream); the path
@@ -82,12 +85,18 @@ async function download(
   if (!match) throw new Error(`not a message resource: ${request.path}`);
   const type = String(request.query?.type ?? 'file');
   try {
-    const answer = await client.im.messageResource.get({
-      path: { message_id: decodeURIComponent(match[1]!), file_key: decodeURIComponent(match[2]!) },
-      params: { type },
-    });
+    const answer = await withTimeout(
+      client.im.messageResource.get({
+        path: { message_id: decodeURIComponent(match[1]!), file_key: decodeURIComponent(match[2]!) },
+        params: { type },
+      }),
+    );
     const stream = answer.getReadableStream() as unknown as Readable;
-    const read = await readLimited(stream, maxBytes, () => stream.destroy());
+    // A stalled download ends, as the fetch transport's does, well within the fetch job's claim.
+    const timer = setTimeout(() => stream.destroy(new Error('download timed out')), downloadTimeoutMs);
+    const read = await readLimited(stream, maxBytes, () => stream.destroy()).finally(() =>
+      clearTimeout(timer),
+    );
     if ('tooLarge' in read) return { status: 200, tooLarge: true };
     const contentType = (answer.headers as Record<string, unknown> | undefined)?.['content-type'];
     return { status: 200, bytes: read.bytes, ...(typeof contentType === 'string' ? { contentType } : {}) };
@@ -103,4 +112,13 @@ async function download(
     const body = read && 'bytes' in read ? refusalBody(read.bytes) : undefined;
     return { status: response.status, ...(body ? { body } : {}) };
   }
+}
+
+/** The SDK's call, or a failure once the download's time is up (the SDK takes no timeout of its own). */
+function withTimeout<T>(call: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('download timed out')), downloadTimeoutMs);
+  });
+  return Promise.race([call, late]).finally(() => clearTimeout(timer));
 }

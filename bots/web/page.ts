@@ -103,7 +103,7 @@ export function chatPage(opts: { shortcuts: readonly Shortcut[]; timeZone: strin
   <form id="composer">
     <label class="sr" for="text">输入消息 Message</label>
     <input id="file" class="sr" type="file" multiple accept="image/jpeg,image/png,image/webp,image/*,application/pdf,.pdf,.docx,.xlsx,.pptx">
-    <button id="attach" type="button" class="attach" aria-label="发送照片或文件 Send a photo or file" title="发送照片或文件 Send a photo or file">📎</button>
+    <button id="attach" type="button" class="attach" aria-label="附件：照片或文件 Attach a photo or file" title="附件：照片或文件 Attach a photo or file">📎</button>
     <textarea id="text" rows="1" placeholder="输入消息… Type a message…" autocomplete="off" enterkeyhint="send"></textarea>
     <button class="primary" type="submit">发送<span class="sr"> Send</span></button>
   </form>

@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import { AppError, floodText } from '../../kernel/errors.ts';
 import { readRawBody } from '../../kernel/http/raw-body.ts';
-import { hasUnsafeCharacters, normalizeText } from '../../kernel/text.ts';
+import { fileNameOf } from '../../kernel/text.ts';
 import type { Intake } from '../core/intake.ts';
 import type { Inbound } from '../core/messenger.ts';
 import { readVisitor, secureSite } from './identity.ts';
@@ -42,17 +42,13 @@ export function fromThisSite(c: Context, publicUrl: string): boolean {
   return c.req.header('sec-fetch-site') === 'same-origin';
 }
 
-/** The file's name as sent: decoded, tidied, at most 100 characters; `file` when there is none. */
+/** The file's name as sent, decoded and made safe; `file` when there is none. */
 function fileName(raw: string | undefined): string {
-  let name = '';
   try {
-    name = decodeURIComponent(raw ?? '');
+    return fileNameOf(decodeURIComponent(raw ?? ''));
   } catch {
-    name = '';
+    return 'file';
   }
-  name = normalizeText(name.replace(/[\\/]/g, '_')).replace(/\s+/g, ' ');
-  if (hasUnsafeCharacters(name)) name = '';
-  return [...name].slice(-100).join('') || 'file';
 }
 
 export async function postFile(c: Context, deps: WebChatDeps, intake: Intake) {
@@ -72,11 +68,12 @@ export async function postFile(c: Context, deps: WebChatDeps, intake: Intake) {
     throw new AppError('payload_too_large', text.tooLarge(Math.round(intake.fileMaxBytes / 1_048_576)));
   if (bytes.byteLength === 0) throw new AppError('validation_failed', text.empty);
   const name = fileName(c.req.header('x-file-name'));
-  const kept = await intake.keepFile(from, { name, bytes });
-  if (!kept.ok) throw new AppError('unsupported_media_type', kept.text);
+  const dedupeKey = `web:${visitor}:${id}`;
+  const kept = await intake.keepFile(from, { name, bytes, key: dedupeKey });
+  if (!kept.ok) throw new AppError(kept.busy ? 'too_many_requests' : 'unsupported_media_type', kept.text);
   const inbound: Inbound = {
     ...from,
-    dedupeKey: `web:${visitor}:${id}`,
+    dedupeKey,
     chat: { id: visitor, type: 'private' },
     content: { type: 'file', kind: kept.kind, name, ref: kept.ref },
     receivedAt: deps.now().toISOString(),

@@ -1,6 +1,6 @@
 CREATE TABLE "attachments" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"seq" bigserial NOT NULL,
+	"position" smallint,
 	"submission_id" uuid,
 	"owner_tag" text,
 	"source" text NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE "attachments" (
 	"content" "bytea",
 	"refusal" text,
 	"attempts" smallint DEFAULT 0 NOT NULL,
-	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"next_attempt_at" timestamp with time zone DEFAULT date_trunc('hour', now()) NOT NULL,
 	"created_at" timestamp with time zone DEFAULT date_trunc('hour', now()) NOT NULL
 );
 --> statement-breakpoint

@@ -6,17 +6,7 @@
  * sealed until it is fetched.
  */
 import { sql } from 'drizzle-orm';
-import {
-  bigserial,
-  customType,
-  index,
-  integer,
-  pgTable,
-  smallint,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { customType, index, integer, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { FileAccepts } from '../../flows/files/rules.ts';
 import { submissions } from './submissions.ts';
 
@@ -37,8 +27,11 @@ export const attachments = pgTable(
   'attachments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    /** The order files came in, for listing them as they came (the time is kept only to the hour). */
-    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /**
+     * Its place among the item's files, given when it goes on the item (null before): the order
+     * they came in, without a count across items that would line it up with other tables.
+     */
+    position: smallint('position'),
     /** The item it belongs to, once filed (null while a draft holds it). */
     submissionId: uuid('submission_id').references(() => submissions.id, { onDelete: 'cascade' }),
     /** HMAC of the person who sent it (purpose attachment-owner); null once on an anonymous item. */
@@ -64,7 +57,10 @@ export const attachments = pgTable(
     /** Why it was refused: too_large, type, executable, gone, photo_only, … */
     refusal: text('refusal'),
     attempts: smallint('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the fetch job may take it next; to the hour while it waits, and once done. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true })
+      .notNull()
+      .default(sql`date_trunc('hour', now())`),
     /** To the hour: only clearing old drafts' files reads it, and a finer time would point at the sender. */
     createdAt: timestamp('created_at', { withTimezone: true })
       .notNull()

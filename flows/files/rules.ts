@@ -21,7 +21,8 @@ export type FileRefusal =
   | 'too_many'
   | 'gone'
   | 'unreadable'
-  | 'failed';
+  | 'failed'
+  | 'loose';
 
 const accepted = {
   zh: '可以发送 JPEG、PNG、WebP 照片；求助还可以发送 PDF、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）文件',
@@ -68,6 +69,11 @@ export function refusalText(why: FileRefusal, limits: { maxBytes: number; size?:
       return {
         zh: '这个文件已无法取得，请重新发送。',
         en: 'This file can no longer be fetched; please send it again.',
+      };
+    case 'loose':
+      return {
+        zh: '您已发送的照片和文件还没有附到任何事项上，太多了：请先提交正在填写的事项，或稍后再发。',
+        en: 'Too many of your photos and files are not on any item yet: submit what you are filling in first, or send them later.',
       };
     case 'failed':
       return {

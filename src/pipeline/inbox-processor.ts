@@ -12,7 +12,7 @@ import type { Db } from '../../db/handle.ts';
 import { type InboxRow, inbox } from '../../db/schema/index.ts';
 import type { EffectSpecs } from '../../flows/effects.ts';
 import type { Engine } from '../../flows/engine/engine.ts';
-import { receiveFile } from '../domains/items/files.ts';
+import { receiveFile } from '../domains/items/file-intake.ts';
 import type { KindRules } from '../domains/items/kind-rules.ts';
 import { launderAnonymousItems } from '../domains/items/launder.ts';
 import { personVerified, resolvePerson } from '../domains/people/people.ts';

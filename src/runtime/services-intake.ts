@@ -2,7 +2,7 @@
  * Where every channel's messages come in: the flood guard, poll answers typed by code (through
  * the polls capability's hook), the inbox write and the wake-up, with the web chat's history kept.
  */
-import { keepUpload } from '../domains/items/files.ts';
+import { keepUpload } from '../domains/items/file-intake.ts';
 import { createGroupMember } from '../domains/polls/group-member.ts';
 import { createPollHook } from '../domains/polls/intake-hook.ts';
 import type { ChatMembers } from '../domains/polls/store.ts';

@@ -98,7 +98,7 @@ export function buildJobSteps(ctx: Ctx, deps: ServiceDeps, parts: JobParts) {
       legacyAuthorsSealed = true;
     }
     await launderAnonymousItems(db);
-    await sweepLooseFiles(db, now());
+    await sweepLooseFiles(db, now(), config.CONVERSATION_TIMEOUT_MINUTES);
     return expire();
   };
   const escalate = createHelpEscalation(ctx);

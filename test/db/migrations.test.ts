@@ -15,6 +15,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     expect(rows.map((r) => r.table_name)).toEqual([
+      'attachments',
       'audit_log',
       'binding_codes',
       'channel_identities',

@@ -122,6 +122,7 @@ export async function createWorld(stack: Stack, db: Db, now: () => Date) {
         name: '病历.png',
         bytes: pngPhoto(),
         maxBytes: 10 * 1_048_576,
+        key: `access:${crypto.randomUUID()}`,
       });
       if (!kept.ok) throw new Error(kept.why);
       const made = await createHelpRequest(

@@ -14,6 +14,7 @@ import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { audit } from '../../pipeline/audit.ts';
 import { itemAccess } from './access.ts';
 import { itemNotFound, itemNotYours } from './console-access.ts';
+import { extensionOf } from './file-check.ts';
 import { type ListedFile, listFiles, readFile } from './files.ts';
 
 const text = {
@@ -23,6 +24,13 @@ const text = {
   refused: { zh: '未能附上：', en: 'Not attached: ' },
   open: { zh: '打开', en: 'Open' },
 } satisfies Record<string, L10n>;
+
+/** The name a file is saved under: as sent, but with the extension its content has (never the sender's). */
+function savedName(name: string, mime: string): string {
+  const ext = extensionOf(mime);
+  const base = name.replace(/\.[A-Za-z0-9]{1,8}$/, '') || 'file';
+  return ext ? `${base}.${ext}` : base;
+}
 
 const sizeOf = (bytes: number | null) =>
   bytes === null
@@ -42,7 +50,7 @@ function fileLine(ref: string, file: ListedFile, lang: Lang, maxBytes: number) {
     )}</span></li>`;
   if (file.mime?.startsWith('image/'))
     return html`<li data-file="photo"><a href="${url}" target="_blank" rel="noopener"><img src="${url}" alt="${file.name}" loading="lazy" style="max-width:240px;max-height:240px;display:block;border-radius:6px"></a><span class="muted">${file.name} · ${sizeOf(file.size)}</span></li>`;
-  return html`<li data-file="document"><a href="${url}" download="${file.name}">📄 ${file.name}</a> <span class="muted">${sizeOf(file.size)}</span></li>`;
+  return html`<li data-file="document"><a href="${url}" download="${savedName(file.name, file.mime ?? '')}">📄 ${file.name}</a> <span class="muted">${sizeOf(file.size)}</span></li>`;
 }
 
 /** The files section of an item's page. */
@@ -88,7 +96,7 @@ export async function serveFile(c: Context<ConsoleEnv, '/console/items/:ref/file
       subjectId: ref,
     });
   const photo = file.mime.startsWith('image/');
-  const name = encodeURIComponent(file.name);
+  const name = encodeURIComponent(savedName(file.name, file.mime));
   return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
     'content-type': file.mime,
     'content-disposition': `${photo ? 'inline' : 'attachment'}; filename*=UTF-8''${name}`,

@@ -86,6 +86,11 @@ const officeParts = [
 const startsWith = (bytes: Uint8Array, expected: readonly number[], at = 0) =>
   bytes.length >= at + expected.length && expected.every((b, i) => bytes[at + i] === b);
 
+/** The extension a type's files are saved with (jpg, pdf, …); empty for a type not taken. */
+export function extensionOf(mime: string): string {
+  return Object.values(fileTypes as Record<string, FileType>).find((t) => t.mime === mime)?.ext ?? '';
+}
+
 const hasText = (bytes: Uint8Array, at: number, text: string) =>
   startsWith(
     bytes,

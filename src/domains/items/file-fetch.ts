@@ -2,8 +2,9 @@
  * Fetches the files people sent in a channel (Lark's image and file messages) once a draft or an
  * item has taken them: outside the message's transaction, one at a time, claimed in the database
  * so any number of instances share the work. A fetched file is checked like an upload and sealed;
- * a refused one is marked with why, and its sender told. A fault is tried again later, up to five
- * times. The file's reference and where to tell its sender are dropped once it is done with.
+ * a refused one is marked with why, and its sender told. A fault (or an app not allowed to read
+ * files) is tried again later, up to five times. The file's reference and where to tell its sender
+ * are dropped once it is done with, and its times kept to the hour.
  */
 import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { MessageFiles } from '../../../bots/core/files.ts';
@@ -37,6 +38,8 @@ export function createFileFetch(
         return 1;
       }
       const fetched = await source.fetch(await ctx.keys.open(row.sourceSeal), options.maxBytes);
+      // An app without the scope to read files is a setting to mend, not a bad file: tried again.
+      if (!fetched.ok && fetched.why === 'no_permission') throw new Error(`no permission: ${fetched.detail}`);
       if (!fetched.ok) {
         ctx.log.warn('file.refused', { id: row.id, why: fetched.why, detail: fetched.detail.slice(0, 200) });
         await finish(ctx, row, {
@@ -119,12 +122,13 @@ async function finish(ctx: FetchCtx, row: AttachmentRow, outcome: Outcome): Prom
       { channel: notify.channel, chatId: notify.chatId, message: { type: 'text', text: said } },
     ]);
   };
-  await db.transaction(async (tx) => {
-    await tx
+  const done = await db.transaction(async (tx) => {
+    const [updated] = await tx
       .update(attachments)
       .set({
         sourceSeal: null,
         notifySeal: null,
+        nextAttemptAt: sql`date_trunc('hour', now())`,
         ...('refused' in outcome
           ? { state: 'refused' as const, refusal: outcome.refused, size: outcome.size ?? null }
           : {
@@ -134,10 +138,13 @@ async function finish(ctx: FetchCtx, row: AttachmentRow, outcome: Outcome): Prom
               content: await keys.sealBytes(outcome.bytes),
             }),
       })
-      .where(and(eq(attachments.id, row.id), eq(attachments.state, 'pending')));
-    if (!anonymous) await tell(tx);
+      .where(and(eq(attachments.id, row.id), eq(attachments.state, 'pending')))
+      .returning({ id: attachments.id });
+    // Another instance that took it over after the lease ran out finished it first: told once.
+    if (updated && !anonymous) await tell(tx);
+    return Boolean(updated);
   });
-  if (anonymous) await db.transaction(tell);
+  if (done && anonymous) await db.transaction(tell);
 }
 
 async function isAnonymous(db: Db, submissionId: string): Promise<boolean> {

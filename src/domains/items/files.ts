@@ -3,8 +3,8 @@
  * to fetch later, a draft taking one, an item taking a draft's files when filed, and reading them
  * back for the console. Who sent a file is only a keyed tag, which an anonymous item's files lose.
  */
-import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { ChannelName, Inbound, InboundContent } from '../../../bots/core/messenger.ts';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { ChannelName } from '../../../bots/core/messenger.ts';
 import type { Db } from '../../../db/handle.ts';
 import {
   type AttachmentAccepts,
@@ -12,10 +12,9 @@ import {
   attachments,
   submissions,
 } from '../../../db/schema/index.ts';
-import { type FileRefusal, filesPerItem, refusalText } from '../../../flows/files/rules.ts';
-import type { L10n, Lang } from '../../../kernel/l10n.ts';
+import { type FileRefusal, filesPerItem } from '../../../flows/files/rules.ts';
+import type { Lang } from '../../../kernel/l10n.ts';
 import type { KeyRing } from '../../kernel/crypto/sealed.ts';
-import { resolvePerson } from '../people/people.ts';
 import { checkFile } from './file-rules.ts';
 
 export const ownerTag = (keys: KeyRing, personId: string) => keys.mac('attachment-owner', personId);
@@ -27,18 +26,45 @@ export interface FileInfo {
   kind: 'image' | 'file';
 }
 
-/** Keeps a file uploaded in the web chat, checked and sealed; or says why not. */
+/** Files one person may have uploaded and not yet put on any draft or item. */
+const looseFilesPerPerson = 20;
+
+/** The id an upload gets from its message's key, so the same upload sent again is the same row. */
+async function uploadId(keys: KeyRing, key: string): Promise<string> {
+  const h = await keys.mac('attachment-upload', key);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Keeps a file uploaded in the web chat, checked and sealed; or says why not. `key` is the
+ * message's own (the same upload sent again is kept once); past twenty files not yet on anything,
+ * the sender is asked to file what they have first.
+ */
 export async function storeUpload(
   db: Db,
   keys: KeyRing,
-  upload: { personId: string; name: string; bytes: Uint8Array; maxBytes: number },
+  upload: { personId: string; name: string; bytes: Uint8Array; maxBytes: number; key: string },
 ): Promise<({ ok: true } & FileInfo) | { ok: false; why: FileRefusal }> {
+  const tag = await ownerTag(keys, upload.personId);
+  const id = await uploadId(keys, upload.key);
+  const [kept] = await db
+    .select({ mime: attachments.mime, ownerTag: attachments.ownerTag })
+    .from(attachments)
+    .where(eq(attachments.id, id));
+  if (kept)
+    return { ok: true, id, name: upload.name, kind: kept.mime?.startsWith('image/') ? 'image' : 'file' };
   const checked = checkFile(upload.bytes, upload.maxBytes);
   if (!checked.ok) return checked;
-  const [row] = await db
+  const [loose] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(attachments)
+    .where(and(eq(attachments.ownerTag, tag), isNull(attachments.submissionId)));
+  if ((loose?.n ?? 0) >= looseFilesPerPerson) return { ok: false, why: 'loose' };
+  await db
     .insert(attachments)
     .values({
-      ownerTag: await ownerTag(keys, upload.personId),
+      id,
+      ownerTag: tag,
       source: 'web',
       state: 'ready',
       nameSealed: await keys.seal(upload.name),
@@ -46,9 +72,9 @@ export async function storeUpload(
       size: checked.bytes.byteLength,
       content: await keys.sealBytes(checked.bytes),
     })
-    .returning({ id: attachments.id });
+    .onConflictDoNothing();
   const kind = checked.type.class === 'photo' ? 'image' : 'file';
-  return { ok: true, id: row!.id, name: upload.name, kind };
+  return { ok: true, id, name: upload.name, kind };
 }
 
 /** Notes a file a channel holds (a Lark message's), to fetch once a draft or item takes it. */
@@ -80,7 +106,7 @@ export async function noteChannelFile(
 }
 
 /** The sender's own file, not yet on an item: what a draft may take. */
-async function ownLooseFile(tx: Db, keys: KeyRing, id: string, personId: string) {
+export async function ownLooseFile(tx: Db, keys: KeyRing, id: string, personId: string) {
   if (!/^[0-9a-f-]{36}$/.test(id)) return null;
   const [row] = await tx
     .select({
@@ -127,39 +153,58 @@ export async function holdFile(
 }
 
 /**
- * The files a draft held go onto the item filed from it. On an anonymous item they lose the
- * sender's tag. Files the sender no longer holds (or never did) are passed over.
+ * The files a draft held go onto the item filed from it, in the order they came, each given its
+ * place among the item's files. On an anonymous item they lose the sender's tag, their names
+ * (which may name the sender, or the moment a photo was taken) become 附件1, 附件2…, and the time
+ * the fetch job keeps is cut to the hour. Files the sender no longer holds are passed over.
  */
 export async function fileOntoItem(
   tx: Db,
   keys: KeyRing,
   link: { ids: readonly string[]; personId: string; submissionId: string; anonymous: boolean },
-): Promise<number> {
+): Promise<{ id: string; name: string }[]> {
   const ids = link.ids.filter((id) => /^[0-9a-f-]{36}$/.test(id)).slice(0, filesPerItem);
-  if (ids.length === 0) return 0;
-  const rows = await tx
-    .update(attachments)
-    .set({
-      submissionId: link.submissionId,
-      ...(link.anonymous ? { ownerTag: null } : {}),
-    })
-    .where(
-      and(
-        inArray(attachments.id, ids),
-        eq(attachments.ownerTag, await ownerTag(keys, link.personId)),
-        isNull(attachments.submissionId),
-      ),
-    )
-    .returning({ id: attachments.id });
-  return rows.length;
+  const tag = await ownerTag(keys, link.personId);
+  const placed: { id: string; name: string }[] = [];
+  let position = await lastPosition(tx, link.submissionId);
+  for (const id of ids) {
+    const name = `附件${position + 1}`;
+    const [row] = await tx
+      .update(attachments)
+      .set({
+        submissionId: link.submissionId,
+        position: position + 1,
+        ...(link.anonymous
+          ? {
+              ownerTag: null,
+              nameSealed: await keys.seal(name),
+              nextAttemptAt: sql`date_trunc('hour', ${attachments.nextAttemptAt})`,
+            }
+          : {}),
+      })
+      .where(and(eq(attachments.id, id), eq(attachments.ownerTag, tag), isNull(attachments.submissionId)))
+      .returning({ nameSealed: attachments.nameSealed });
+    if (!row) continue;
+    position++;
+    placed.push({ id, name: link.anonymous ? name : await keys.open(row.nameSealed) });
+  }
+  return placed;
 }
 
-/** How many files an item holds already. */
+async function lastPosition(tx: Db, submissionId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`coalesce(max(${attachments.position}), 0)::int` })
+    .from(attachments)
+    .where(eq(attachments.submissionId, submissionId));
+  return row?.n ?? 0;
+}
+
+/** How many files an item holds already (those refused or lost not counted). */
 export async function filesOnItem(tx: Db, submissionId: string): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(attachments)
-    .where(eq(attachments.submissionId, submissionId));
+    .where(and(eq(attachments.submissionId, submissionId), inArray(attachments.state, ['pending', 'ready'])));
   return row?.n ?? 0;
 }
 
@@ -187,7 +232,7 @@ export async function listFiles(db: Db, keys: KeyRing, referenceCode: string): P
     .from(attachments)
     .innerJoin(submissions, eq(submissions.id, attachments.submissionId))
     .where(eq(submissions.referenceCode, referenceCode))
-    .orderBy(asc(attachments.seq));
+    .orderBy(asc(attachments.position), asc(attachments.id));
   return Promise.all(
     rows.map(async ({ nameSealed, refusal, ...row }) => ({
       ...row,
@@ -214,60 +259,24 @@ export async function readFile(
   };
 }
 
-/** Clears files no item took within two days (a draft abandoned, a photo sent outside a form). */
-export async function sweepLooseFiles(db: Db, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - 2 * 86_400_000);
+/**
+ * Clears files no item took: after two days one no draft took (a photo sent outside a form), and
+ * one a draft took once that draft has surely ended (its conversation's time out, and a day more).
+ */
+export async function sweepLooseFiles(db: Db, now: Date, conversationMinutes: number): Promise<number> {
+  const unheld = new Date(now.getTime() - 2 * 86_400_000);
+  const held = new Date(now.getTime() - conversationMinutes * 60_000 - 2 * 86_400_000);
   const rows = await db
     .delete(attachments)
-    .where(and(isNull(attachments.submissionId), lt(attachments.createdAt, cutoff)))
+    .where(
+      and(
+        isNull(attachments.submissionId),
+        or(
+          and(isNull(attachments.accepts), lt(attachments.createdAt, unheld)),
+          lt(attachments.createdAt, held),
+        ),
+      ),
+    )
     .returning({ id: attachments.id });
   return rows.length;
-}
-
-/**
- * A file message as the flows see it: a web upload already kept is named by its id (when it is the
- * sender's own and on no item yet); a channel's file is noted, to fetch once a draft takes it.
- * Anything else is a message the bot cannot read.
- */
-export async function receiveFile(
-  tx: Db,
-  keys: KeyRing,
-  person: { id: string; language: Lang },
-  inbound: Pick<Inbound, 'channel' | 'chat' | 'content'>,
-): Promise<InboundContent> {
-  const { content } = inbound;
-  if (content.type !== 'file') return content;
-  const unreadable: InboundContent = { type: 'unsupported', kind: 'file' };
-  if (inbound.channel === 'web' && content.ref.startsWith('web:')) {
-    const id = content.ref.slice(4);
-    return (await ownLooseFile(tx, keys, id, person.id)) ? { ...content, ref: id } : unreadable;
-  }
-  if (inbound.channel === 'lark' && content.ref.startsWith('lark:')) {
-    const id = await noteChannelFile(tx, keys, {
-      personId: person.id,
-      source: 'lark',
-      kind: content.kind,
-      ref: content.ref,
-      name: content.name,
-      notify: { channel: inbound.channel, chatId: inbound.chat.id, lang: person.language },
-    });
-    return { ...content, ref: id };
-  }
-  return unreadable;
-}
-
-/**
- * An upload from the web chat's page: the sender is found (or made, for a new visitor) in a
- * transaction of its own, then the file is checked and kept in another, so its row shares no
- * transaction with anything naming them.
- */
-export async function keepUpload(
-  ctx: { db: Db; keys: KeyRing },
-  from: Pick<Inbound, 'channel' | 'sender'>,
-  file: { name: string; bytes: Uint8Array; maxBytes: number },
-): Promise<{ ok: true; ref: string; kind: 'image' | 'file' } | { ok: false; text: L10n }> {
-  const person = await ctx.db.transaction((tx) => resolvePerson(tx, from));
-  const kept = await storeUpload(ctx.db, ctx.keys, { personId: person.id, ...file });
-  if (kept.ok) return { ok: true, ref: `${from.channel}:${kept.id}`, kind: kept.kind };
-  return { ok: false, text: refusalText(kept.why, { maxBytes: file.maxBytes, size: file.bytes.byteLength }) };
 }

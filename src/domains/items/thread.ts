@@ -138,11 +138,10 @@ export async function authorWrites(
   if (nextStatuses(item.kind, item.status).length === 0) {
     return { ok: false, reason: 'closed' };
   }
-  const refused = message.file ? await takeFile(tx, keys, item, { ...message, file: message.file }) : null;
-  if (refused) return { ok: false, reason: 'file', why: refused, maxBytes: message.maxBytes };
-  const said = message.file
-    ? [`📎 ${message.file.name}`, message.text].filter(Boolean).join('\n')
-    : message.text;
+  const taken = message.file ? await takeFile(tx, keys, item, { ...message, file: message.file }) : null;
+  if (taken && !taken.ok) return { ok: false, reason: 'file', why: taken.why, maxBytes: message.maxBytes };
+  // The name as kept: an anonymous author's file is 附件N, its own name never shown.
+  const said = taken?.ok ? [`📎 ${taken.name}`, message.text].filter(Boolean).join('\n') : message.text;
   const at = authorTime(message.now, item.anonymous);
   const actor = item.anonymous
     ? ({ actorType: 'author', actorId: null } as const)
@@ -175,23 +174,23 @@ export async function authorWrites(
 
 /**
  * The author's file goes on their item: a photo on any item, a document on a help request only, up
- * to the files an item holds. Null when it went on; else why not.
+ * to the files an item holds. Its name as kept when it went on; else why not.
  */
 async function takeFile(
   tx: Db,
   keys: KeyRing,
   item: SubmissionRow,
   message: { personId: string; file: { id: string } },
-): Promise<FileRefusal | null> {
-  if ((await filesOnItem(tx, item.id)) >= filesPerItem) return 'too_many';
+): Promise<{ ok: true; name: string } | { ok: false; why: FileRefusal }> {
+  if ((await filesOnItem(tx, item.id)) >= filesPerItem) return { ok: false, why: 'too_many' };
   const accepts = item.kind === 'help_request' ? 'any' : 'photo';
   const held = await holdFile(tx, keys, { id: message.file.id, personId: message.personId, accepts });
-  if (!held.ok) return held.why;
-  await fileOntoItem(tx, keys, {
+  if (!held.ok) return held;
+  const [placed] = await fileOntoItem(tx, keys, {
     ids: [message.file.id],
     personId: message.personId,
     submissionId: item.id,
     anonymous: item.anonymous,
   });
-  return null;
+  return placed ? { ok: true, name: placed.name } : { ok: false, why: 'gone' };
 }

@@ -154,13 +154,10 @@ describe('photos and files in the web chat', () => {
 
   it('reads a file named in a message only when it is the sender’s own', async () => {
     const owner = await webVisitor(fixture.stack);
+    const ids = async () => (await db().select({ id: attachments.id }).from(attachments)).map((r) => r.id);
+    const before = new Set(await ids());
     await upload(owner, pngPhoto(), 'mine.png');
-    const [mine] = await db()
-      .select({ id: attachments.id })
-      .from(attachments)
-      .orderBy(attachments.seq)
-      .limit(1)
-      .offset((await counts()).files - 1);
+    const mine = { id: (await ids()).find((id) => !before.has(id))! };
     const thief = await webVisitor(fixture.stack);
     await thief.say('求助');
     const visitorId = /=(v_[A-Za-z0-9_-]{22})\./.exec(thief.cookie)![1]!;
@@ -169,13 +166,13 @@ describe('photos and files in the web chat', () => {
       dedupeKey: `web:${visitorId}:forged-1`,
       sender: { externalId: visitorId },
       chat: { id: visitorId, type: 'private' },
-      content: { type: 'file', kind: 'image', name: 'mine.png', ref: `web:${mine!.id}` },
+      content: { type: 'file', kind: 'image', name: 'mine.png', ref: `web:${mine.id}` },
       receivedAt: new Date().toISOString(),
     });
     expect(taken.outcome).toBe('accepted');
     await fixture.stack.drain();
     expect(bubbleText(await thief.replies())).toContain('目前只能处理文字消息');
-    const [row] = await db().select().from(attachments).where(eq(attachments.id, mine!.id));
+    const [row] = await db().select().from(attachments).where(eq(attachments.id, mine.id));
     expect(row!.accepts).toBeNull();
   });
 });
