@@ -15,7 +15,8 @@ import type { ChannelSender, Inbound, OutboundEnvelope } from '../../bots/core/m
 import { queryRows } from '../../db/handle.ts';
 import { consoleClient } from '../support/console.ts';
 import { postgresUrl } from '../support/databases.ts';
-import { delivery, nextId, textMessage } from '../support/lark-events.ts';
+import { pngPhoto } from '../support/files.ts';
+import { delivery, fileMessage, nextId, textMessage } from '../support/lark-events.ts';
 import { type LarkServer, startLarkServer } from '../support/lark-server.ts';
 import { openedOutbox } from '../support/outbox.ts';
 import { bubbleText, webPerson } from '../support/stack.ts';
@@ -88,6 +89,45 @@ async function wechatSay(externalId: string, displayName: string, text: string) 
   await stack().drain();
 }
 
+/** The web chat's person behind a cookie. */
+async function personOfCookie(cookie: string) {
+  return personOf('web', decodeURIComponent(cookie.split('=')[1] ?? '').split('.')[0]!);
+}
+
+/** A photo uploaded in the web chat, as the page sends it. */
+async function webUpload(cookie: string, bytes: Uint8Array, name: string) {
+  const res = await stack().request('/chat/files', {
+    method: 'POST',
+    headers: {
+      cookie,
+      origin: 'http://localhost',
+      'x-file-name': encodeURIComponent(name),
+      'x-message-id': nextId('upload'),
+    },
+    body: bytes as Uint8Array<ArrayBuffer>,
+  });
+  expect(res.status).toBe(202);
+  await stack().drain();
+}
+
+/** A photo sent in Lark, which the stand-in serves when the server fetches it. */
+async function larkPhoto(openId: string, chatId: string) {
+  const messageId = nextId('om');
+  const key = `img_v2_${nextId('k')}`;
+  lark.standIn.files.set(`${messageId}/${key}`, {
+    type: 'image',
+    bytes: pngPhoto(),
+    contentType: 'image/png',
+  });
+  const { body, headers } = await delivery(fileMessage({ openId, chatId, kind: 'image', key, messageId }), {
+    encrypt: true,
+  });
+  expect((await fetch(`${lark.server.url}/webhooks/lark`, { method: 'POST', body, headers })).status).toBe(
+    200,
+  );
+  await stack().drain();
+}
+
 beforeAll(async () => {
   lark = await startLarkServer({
     channels: [{ name: 'wechat', sender: wechatSender }],
@@ -104,9 +144,13 @@ beforeAll(async () => {
     )
   )[0]!.id;
 
-  // The web chat.
+  // The web chat, with a photo whose file name is the author's own.
   const web = await webPerson(stack());
-  for (const said of answers('网页匿名建议 照明')) await web.visitor.say(said);
+  const webName = (await personOfCookie(web.visitor.cookie)).name;
+  for (const [i, said] of answers('网页匿名建议 照明').entries()) {
+    await web.visitor.say(said);
+    if (i === 3) await webUpload(web.visitor.cookie, pngPhoto({ author: webName }), `${webName}的照片.png`);
+  }
   const webCode = /JY-\d{4}-\d{4}/.exec(bubbleText(await web.visitor.say('提交')))?.[0] ?? '';
   const webId = decodeURIComponent(web.visitor.cookie.split('=')[1] ?? '').split('.')[0]!;
   authors.push({
@@ -120,7 +164,10 @@ beforeAll(async () => {
   // Lark, signed and encrypted deliveries to the webhook.
   const openId = 'ou_anon_author_lark';
   const chatId = 'oc_anon_author_p2p';
-  for (const said of answers('飞书匿名建议 照明')) await larkSay(openId, chatId, said);
+  for (const [i, said] of answers('飞书匿名建议 照明').entries()) {
+    await larkSay(openId, chatId, said);
+    if (i === 3) await larkPhoto(openId, chatId);
+  }
   await larkSay(openId, chatId, '提交');
   const larkCode = /JY-\d{4}-\d{4}/.exec(JSON.stringify(lark.standIn.sent.map((m) => m.content)))?.[0];
   authors.push({
@@ -291,6 +338,48 @@ describe('an anonymous suggestion, through every channel', () => {
 
   it('leaves no row in a copy of the database that sets an author beside their item, by content or by transaction', async () => {
     await expectCopyUnlinked();
+  });
+
+  it('keeps its photos unnamed, in no order across items, and timed only to the hour', async () => {
+    const files = await queryRows<{ code: string; name_sealed: string; position: number; times: string }>(
+      lark.database.db,
+      sql`select s.reference_code as code, a.name_sealed, a.position,
+            to_char(a.created_at, 'MI:SS.US') || ' ' || to_char(a.next_attempt_at, 'MI:SS.US') as times
+          from attachments a join submissions s on s.id = a.submission_id where s.anonymous`,
+    );
+    expect(files.map((f) => f.code).sort()).toEqual([authors[0]!.code, authors[1]!.code].sort());
+    for (const file of files) {
+      expect(await stack().keyRing.open(file.name_sealed)).toBe('附件1');
+      expect(file.position).toBe(1);
+      expect(file.times).toBe('00:00.000000 00:00.000000');
+    }
+    const columns = await queryRows<{ column_name: string }>(
+      lark.database.db,
+      sql`select column_name from information_schema.columns where table_name = 'attachments'`,
+    );
+    // Nothing but the hour says when a file came: no count across items, no finer time.
+    expect(columns.map((c) => c.column_name).sort()).toEqual(
+      [
+        'accepts',
+        'attempts',
+        'content',
+        'created_at',
+        'id',
+        'mime',
+        'name_sealed',
+        'next_attempt_at',
+        'notify_seal',
+        'owner_tag',
+        'position',
+        'refusal',
+        'size',
+        'source',
+        'source_kind',
+        'source_seal',
+        'state',
+        'submission_id',
+      ].sort(),
+    );
   });
 
   it('keeps that so while an answer to the author waits to be sent', async () => {

@@ -93,7 +93,9 @@ describe('photos and files in the web chat', () => {
     const staffSession = await fixture.stack.request(`/console/items/${ref}/files/${ids[0]}`, {
       headers: { cookie: staff.visitor.cookie },
     });
-    expect(staffSession.status).not.toBe(200);
+    // Without a console session the page sends them to sign in; nothing of the file is served.
+    expect(staffSession.status).toBe(303);
+    expect(staffSession.headers.get('location')).toContain('/console/signin');
   });
 
   it('takes photos only on a suggestion, and an anonymous one’s photo keeps nobody’s name', async () => {
@@ -150,6 +152,46 @@ describe('photos and files in the web chat', () => {
     expect(zipError).toContain('不支持这种文件');
     expect(zipError).toContain('每个最多 1 MB');
     expect(await counts()).toEqual(before);
+  });
+
+  it('keeps an upload sent again once, and holds a person to twenty files not yet on anything', async () => {
+    const worker = await webVisitor(fixture.stack);
+    const before = await counts();
+    const again = { 'x-message-id': 'upload-twice-0001' };
+    expect((await upload(worker, pngPhoto(), 'a.png', again)).status).toBe(202);
+    const second = await upload(worker, pngPhoto(), 'a.png', again);
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual({ accepted: false, duplicate: true });
+    expect(await counts()).toEqual({ files: before.files + 1, messages: before.messages + 1 });
+    for (let n = 1; n < 20; n++)
+      expect((await upload(worker, pngPhoto({ width: n }), `p${n}.png`)).status).toBe(202);
+    const past = await upload(worker, pngPhoto({ width: 21 }), 'p21.png');
+    expect(past.status).toBe(429);
+    expect((await errorOf(past)).message_zh).toContain('还没有附到任何事项上，太多了');
+  });
+
+  it('saves a file under the extension its content has, not the one it was sent with', async () => {
+    const worker = await webVisitor(fixture.stack);
+    await worker.say('求助');
+    await worker.say('日常');
+    await worker.say('想咨询住房困难补助怎么申请。');
+    await upload(worker, pdfDocument, '申请表.html');
+    await worker.say('一般');
+    await worker.say('这里');
+    const ref = /BF-\d{4}-\d{4}/.exec(bubbleText(await worker.say('提交')))![0];
+    const admin = await webPerson(fixture.stack);
+    await fixture.stack.api(`/people/${admin.memberNo}`, { method: 'PATCH', json: { role: 'admin' } });
+    const client = consoleClient(() => fixture.stack, publicUrl);
+    const { cookie } = await client.officerSession(admin.visitor);
+    const page = await (await client.get(`/console/help/${ref}`, cookie)).text();
+    expect(page).toContain('download="申请表.pdf"');
+    const id = /\/files\/([0-9a-f-]{36})/.exec(page)![1]!;
+    const res = await client.get(`/console/items/${ref}/files/${id}`, cookie);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename*=UTF-8''${encodeURIComponent('申请表.pdf')}`,
+    );
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
   });
 
   it('reads a file named in a message only when it is the sender’s own', async () => {
