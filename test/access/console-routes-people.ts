@@ -76,6 +76,11 @@ export function peopleRows(h: {
       expect: admins(303),
     },
     {
+      route: 'POST /console/people/:no{[0-9]{1,12}}/invite/send',
+      make: async (w) => ({ url: `/console/people/${await w.rosterEntry()}/invite/send`, form: {} }),
+      expect: admins(303),
+    },
+    {
       route: 'POST /console/people/units',
       make: post('/console/people/units', { nameZh: '西区', nameEn: 'West', parentId: '' }),
       expect: admins(200),

@@ -1,20 +1,22 @@
 /**
  * Personal invitations (邀请绑定) in 人员与单位: a roster entry's link, code and QR code on their
  * page, made or made again by an admin; and a sheet to print for a unit, one invitation for each
- * person on its roster who has not bound an account yet. Opening the link binds the browser it is
- * opened in; typing "绑定 <code>" binds a Lark or WeChat account.
+ * person on its roster who has not bound an account yet; or sent to the admin's own chat with the
+ * bot, written to be forwarded to the person. Opening the link binds the browser it is opened in;
+ * typing "绑定 <code>" binds a Lark or WeChat account.
  */
-import { and, asc, eq, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { z } from 'zod';
-import { channelIdentities, people } from '../../../db/schema/index.ts';
+import { channelIdentities, conversations, people } from '../../../db/schema/index.ts';
 import { formatTime, type Lang, t } from '../../../kernel/l10n.ts';
 import { actorOf, csrfField, pageUser } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { page } from '../../console/layout.ts';
 import { audit } from '../../pipeline/audit.ts';
+import { enqueue } from '../../pipeline/outbox.ts';
 import { currentInvite, inviteDays, invitesFor, renewInvite, showCode } from './binding.ts';
 import { listUnits, unitAndDescendants } from './directory.ts';
 
@@ -41,6 +43,15 @@ const text = {
   makeMissing: { zh: '生成缺少的邀请', en: 'Make the missing invitations' },
   print: { zh: '打印本页', en: 'Print this page' },
   nobody: { zh: '没有尚未绑定的人员。', en: 'Everyone here has linked an account.' },
+  send: { zh: '发到我的聊天（转发给本人）', en: 'Send to my chat (to forward to them)' },
+  sent: {
+    zh: '邀请已发到您与同心的私聊，请转发给本人。',
+    en: 'The invitation is in your private chat with Tongxin; forward it to them.',
+  },
+  noChat: {
+    zh: '没有发送：您还没有在飞书、微信或网页里和同心私聊过。请先给同心发一条消息，或复制上面的链接。',
+    en: 'Not sent: you have no private chat with Tongxin yet (Lark, WeChat or the web chat). Message it first, or copy the link above.',
+  },
   scan: {
     zh: '微信或手机相机扫码，打开后点“绑定”',
     en: 'Scan with WeChat or a phone camera, then press Link',
@@ -76,6 +87,7 @@ export async function inviteSection(
   const invite = await currentInvite(deps.db, deps.keys, person.id, deps.now());
   return html`<section class="card" id="invite"><h2>${t(lang, text.invite)}</h2><p class="muted">${t(lang, text.inviteHint)}</p>
 ${invite ? await inviteCard(deps, lang, invite) : html`<p>${t(lang, text.noInvite)}</p>`}
+${invite ? html`<form method="post" action="/console/people/${person.memberNo}/invite/send" style="margin-bottom:8px"><input type="hidden" name="csrf" value="${user.csrf}"><button class="primary" type="submit">${t(lang, text.send)}</button></form>` : ''}
 <form method="post" action="/console/people/${person.memberNo}/invite"><input type="hidden" name="csrf" value="${user.csrf}"><button type="submit"${invite ? '' : ' class="primary"'}>${t(lang, invite ? text.remake : text.make)}</button></form></section>`;
 }
 
@@ -169,4 +181,63 @@ export async function makeSheet(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
     });
   });
   return c.redirect(`/console/people/invitations${unit ? `?unit=${unit}` : ''}`, 303);
+}
+
+/** The notice on a person's page after sending their invitation (`?invite=sent|no_chat`). */
+export function inviteNotice(value: string | undefined) {
+  if (value === 'sent') return { ok: true, text: text.sent };
+  if (value === 'no_chat') return { ok: false, text: text.noChat };
+  return undefined;
+}
+
+/** The officer's latest private chat with the bot, where a message to forward is sent. */
+async function ownChat(deps: ConsoleDeps, personId: string) {
+  const [row] = await deps.db
+    .select({ channel: conversations.channel, chatId: conversations.chatId })
+    .from(conversations)
+    .where(and(eq(conversations.personId, personId), eq(conversations.chatType, 'private')))
+    .orderBy(desc(conversations.updatedAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Sends the person's current invitation to the officer's own private chat with the bot, written
+ * to be forwarded as it is (to the person's WeChat, say). Audited; the code is not in the audit.
+ */
+export async function sendInvite(c: Context<ConsoleEnv, '/console/people/:no/invite/send'>, deps: ConsoleDeps) {
+  const user = c.get('user');
+  const memberNo = Number(c.req.param('no'));
+  const back = (result: string) => c.redirect(`/console/people/${memberNo}?invite=${result}#invite`, 303);
+  const [person] = await deps.db
+    .select({ id: people.id, name: people.displayName })
+    .from(people)
+    .where(eq(people.memberNo, memberNo));
+  const now = deps.now();
+  const invite = person ? await currentInvite(deps.db, deps.keys, person.id, now) : null;
+  if (!person || !invite) return c.redirect(`/console/people/${memberNo}#invite`, 303);
+  const chat = user.person ? await ownChat(deps, user.person.id) : null;
+  if (!chat) return back('no_chat');
+  const url = inviteUrl(deps.publicUrl, invite.code);
+  const until = formatTime(invite.expiresAt, deps.timeZone);
+  const message = {
+    type: 'text' as const,
+    text:
+      `${person.name}，您好！工会邀请您绑定“同心”工会助手，绑定后在网页、飞书、微信里都能查到自己的事项。\n` +
+      `打开链接并点“绑定”：${url}\n或在飞书、微信里发送：绑定 ${showCode(invite.code)}\n（${until} 前有效，只能使用一次）\n\n` +
+      `Hello ${person.name}, the union invites you to link the Tongxin union assistant, so your items follow you on the web, Lark and WeChat.\n` +
+      `Open the link and press Link: ${url}\nOr send in Lark or WeChat: bind ${showCode(invite.code)}\n(valid until ${until}, once)`,
+  };
+  await deps.db.transaction(async (tx) => {
+    await enqueue(tx, deps.keys, [{ channel: chat.channel, chatId: chat.chatId, message }]);
+    await audit(tx, {
+      at: now,
+      ...actorOf(user),
+      action: 'person.invite_sent',
+      subjectType: 'person',
+      subjectId: String(memberNo),
+    });
+  });
+  deps.wake.outbox();
+  return back('sent');
 }

@@ -18,7 +18,7 @@ import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { page } from '../../console/layout.ts';
 import type { ConsoleUser } from '../../console/sessions.ts';
 import { audit } from '../../pipeline/audit.ts';
-import { inviteSection } from './console-invite.ts';
+import { inviteNotice, inviteSection } from './console-invite.ts';
 import { roleLabels, text, unitLabel } from './console-text.ts';
 import { assignPerson, listUnits, profileOf } from './directory.ts';
 import { renamePerson } from './people.ts';
@@ -118,7 +118,8 @@ export async function showPerson(c: PersonContext, deps: ConsoleDeps) {
       });
     }
   }
-  const notice = c.req.query('saved') === '1' ? { ok: true, text: text.saved } : undefined;
+  const notice =
+    c.req.query('saved') === '1' ? { ok: true, text: text.saved } : inviteNotice(c.req.query('invite'));
   const shown = await personPage(deps, user, memberNo, { phone, ...(notice ? { notice } : {}) });
   return shown ? c.html(shown) : c.html(await notFound(user), 404);
 }

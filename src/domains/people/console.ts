@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { gate } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { askSync } from './console-directory.ts';
-import { makeInvite, makeSheet, showSheet } from './console-invite.ts';
+import { makeInvite, makeSheet, sendInvite, showSheet } from './console-invite.ts';
 import { exportPeople, listPage } from './console-list.ts';
 import { assignFromConsole, showPerson } from './console-person.ts';
 import { applyRoster, downloadRoster, showPreview, showRoster, uploadRoster } from './console-roster.ts';
@@ -33,6 +33,9 @@ export function peoplePages(deps: ConsoleDeps) {
     .get('/console/people/invitations', gate(deps, 'people.assign'), (c) => showSheet(c, deps))
     .post('/console/people/invitations', gate(deps, 'people.assign'), (c) => makeSheet(c, deps))
     .post('/console/people/:no{[0-9]{1,12}}/invite', gate(deps, 'people.assign'), (c) => makeInvite(c, deps))
+    .post('/console/people/:no{[0-9]{1,12}}/invite/send', gate(deps, 'people.assign'), (c) =>
+      sendInvite(c, deps),
+    )
     .get('/console/people/:no{[0-9]{1,12}}', gate(deps, 'people.list'), (c) => showPerson(c, deps))
     .post('/console/people/:no{[0-9]{1,12}}', gate(deps, 'people.assign'), (c) => assignFromConsole(c, deps));
 }

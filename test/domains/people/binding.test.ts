@@ -11,12 +11,12 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, channelIdentities, people, submissions } from '../../../db/schema/index.ts';
 import { consoleClient } from '../../support/console.ts';
-import { bubbleText, useStack, webVisitor } from '../../support/stack.ts';
+import { bubbleText, useStack, webPerson, webVisitor } from '../../support/stack.ts';
 
 const publicUrl = 'https://union.example.org';
 let clock = new Date('2026-12-03T02:00:00Z');
 const fixture = useStack({ now: () => clock, env: { PUBLIC_URL: publicUrl } });
-const { form, get, adminSession } = consoleClient(() => fixture.stack, publicUrl);
+const { form, get, adminSession, officerSession } = consoleClient(() => fixture.stack, publicUrl);
 const db = () => fixture.database.db;
 
 async function rosterEntry(name: string, employeeNo: string) {
@@ -158,6 +158,48 @@ describe('binding one person across channels', () => {
     expect(
       (await db().select().from(channelIdentities).where(eq(channelIdentities.personId, zhang.id))).length,
     ).toBe(2);
+  });
+
+  it('sends an invitation to the admin’s own chat, to forward, and the forwarded code binds', async () => {
+    const li = await rosterEntry('李秀兰', '00456');
+    const admin = await webPerson(fixture.stack);
+    await fixture.stack.api(`/people/${admin.memberNo}`, { method: 'PATCH', json: { role: 'admin' } });
+    const session = await officerSession(admin.visitor);
+    // Without an invitation there is nothing to send.
+    const none = await fixture.stack.request(
+      `/console/people/${li.memberNo}/invite/send`,
+      form({ csrf: session.csrf }, session.cookie),
+    );
+    expect(none.headers.get('location')).toBe(`/console/people/${li.memberNo}#invite`);
+    await fixture.stack.request(
+      `/console/people/${li.memberNo}/invite`,
+      form({ csrf: session.csrf }, session.cookie),
+    );
+    const sent = await fixture.stack.request(
+      `/console/people/${li.memberNo}/invite/send`,
+      form({ csrf: session.csrf }, session.cookie),
+    );
+    expect(sent.status).toBe(303);
+    const page = await (await get(sent.headers.get('location')!, session.cookie)).text();
+    expect(page).toContain('邀请已发到您与同心的私聊，请转发给本人');
+    await fixture.stack.drain();
+    const forwarded = bubbleText(await admin.visitor.replies());
+    expect(forwarded).toContain('李秀兰，您好！工会邀请您绑定');
+    expect(forwarded).toContain(`${publicUrl}/chat/bind?code=`);
+    const code = /发送：绑定 ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(forwarded)![1]!;
+    const [audited] = await db().select().from(auditLog).where(eq(auditLog.action, 'person.invite_sent'));
+    expect(audited!.subjectId).toBe(String(li.memberNo));
+    expect(JSON.stringify(audited)).not.toContain(code);
+    // An admin signed in with the token has no chat of their own: told so, nothing sent.
+    const token = await adminSession();
+    const noChat = await fixture.stack.request(
+      `/console/people/${li.memberNo}/invite/send`,
+      form({ csrf: token.csrf }, token.cookie),
+    );
+    expect(noChat.headers.get('location')).toBe(`/console/people/${li.memberNo}?invite=no_chat#invite`);
+    // The worker types what was forwarded, and is the roster's 李秀兰.
+    const worker = await webVisitor(fixture.stack, { named: false });
+    expect(bubbleText(await worker.say(`绑定 ${code}`))).toContain('李秀兰');
   });
 
   it('will not join two roster entries, and refuses a binding posted from another site', async () => {
