@@ -205,7 +205,10 @@ async function ownChat(deps: ConsoleDeps, personId: string) {
  * Sends the person's current invitation to the officer's own private chat with the bot, written
  * to be forwarded as it is (to the person's WeChat, say). Audited; the code is not in the audit.
  */
-export async function sendInvite(c: Context<ConsoleEnv, '/console/people/:no/invite/send'>, deps: ConsoleDeps) {
+export async function sendInvite(
+  c: Context<ConsoleEnv, '/console/people/:no/invite/send'>,
+  deps: ConsoleDeps,
+) {
   const user = c.get('user');
   const memberNo = Number(c.req.param('no'));
   const back = (result: string) => c.redirect(`/console/people/${memberNo}?invite=${result}#invite`, 303);
