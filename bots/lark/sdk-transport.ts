@@ -69,7 +69,7 @@ export function sdkTransport(credentials: LarkAppCredentials): LarkTransport {
 
 type Readable = AsyncIterable<Uint8Array> & { destroy(error?: Error): void };
 
-/** How long a file may take to arrive (the fetch job's claim is longer). */
+/** How long a file may take to arrive, answer and body together (the fetch job's claim is longer). */
 const downloadTimeoutMs = 120_000;
 
 /**
@@ -84,16 +84,26 @@ async function download(
   const match = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(request.path);
   if (!match) throw new Error(`not a message resource: ${request.path}`);
   const type = String(request.query?.type ?? 'file');
+  // One deadline for the whole download (the answer and its body), well within the fetch job's claim.
+  const deadline = Date.now() + downloadTimeoutMs;
   try {
-    const answer = await withTimeout(
-      client.im.messageResource.get({
-        path: { message_id: decodeURIComponent(match[1]!), file_key: decodeURIComponent(match[2]!) },
-        params: { type },
-      }),
-    );
+    const call = client.im.messageResource.get({
+      path: { message_id: decodeURIComponent(match[1]!), file_key: decodeURIComponent(match[2]!) },
+      params: { type },
+    });
+    const answer = await withTimeout(call, downloadTimeoutMs).catch((error: unknown) => {
+      // An answer that comes after the deadline is closed, not left holding its connection.
+      call.then(
+        (late) => (late.getReadableStream() as unknown as Readable).destroy(),
+        () => {},
+      );
+      throw error;
+    });
     const stream = answer.getReadableStream() as unknown as Readable;
-    // A stalled download ends, as the fetch transport's does, well within the fetch job's claim.
-    const timer = setTimeout(() => stream.destroy(new Error('download timed out')), downloadTimeoutMs);
+    const timer = setTimeout(
+      () => stream.destroy(new Error('download timed out')),
+      Math.max(0, deadline - Date.now()),
+    );
     const read = await readLimited(stream, maxBytes, () => stream.destroy()).finally(() =>
       clearTimeout(timer),
     );
@@ -115,10 +125,10 @@ async function download(
 }
 
 /** The SDK's call, or a failure once the download's time is up (the SDK takes no timeout of its own). */
-function withTimeout<T>(call: Promise<T>): Promise<T> {
+function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('download timed out')), downloadTimeoutMs);
+    timer = setTimeout(() => reject(new Error('download timed out')), ms);
   });
   return Promise.race([call, late]).finally(() => clearTimeout(timer));
 }

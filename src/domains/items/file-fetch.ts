@@ -20,7 +20,7 @@ import { checkFile } from './file-rules.ts';
 
 const maxAttempts = 5;
 /** How long a claimed file is left to the instance fetching it. */
-const claimSeconds = 180;
+const claimSeconds = 240;
 
 type FetchCtx = Pick<Ctx, 'db' | 'keys' | 'log'>;
 
@@ -63,8 +63,10 @@ export function createFileFetch(
       else
         await ctx.db
           .update(attachments)
-          .set({ nextAttemptAt: sql`now() + make_interval(secs => ${30 * 2 ** row.attempts})` })
-          .where(eq(attachments.id, row.id));
+          .set({
+            nextAttemptAt: sql`date_trunc('minute', now()) + make_interval(secs => ${30 * 2 ** row.attempts})`,
+          })
+          .where(and(eq(attachments.id, row.id), eq(attachments.state, 'pending')));
     }
     return 1;
   };
@@ -90,7 +92,11 @@ async function claim(db: Db): Promise<AttachmentRow | null> {
     const attempts = row.attempts + 1;
     await tx
       .update(attachments)
-      .set({ attempts, nextAttemptAt: sql`now() + make_interval(secs => ${claimSeconds})` })
+      // To the minute, as an anonymous item's own times are: nothing finer says when it came.
+      .set({
+        attempts,
+        nextAttemptAt: sql`date_trunc('minute', now()) + make_interval(secs => ${claimSeconds})`,
+      })
       .where(eq(attachments.id, row.id));
     return { ...row, attempts };
   });
@@ -107,12 +113,18 @@ type Outcome =
 async function finish(ctx: FetchCtx, row: AttachmentRow, outcome: Outcome): Promise<void> {
   const { db, keys } = ctx;
   const notify = row.notifySeal
-    ? (JSON.parse(await keys.open(row.notifySeal)) as { channel: ChannelName; chatId: string; lang: Lang })
+    ? (JSON.parse(await keys.open(row.notifySeal)) as {
+        channel: ChannelName;
+        chatId: string;
+        lang: Lang;
+        name?: string;
+      })
     : null;
   const anonymous = row.submissionId ? await isAnonymous(db, row.submissionId) : false;
   const tell = async (tx: Db) => {
     if (!notify || !('refused' in outcome)) return;
-    const name = await keys.open(row.nameSealed);
+    // The name the sender gave it (an anonymous item's file is 附件N on the item by now).
+    const name = notify.name ?? (await keys.open(row.nameSealed));
     const why = t(notify.lang, refusalText(outcome.refused, outcome));
     const said =
       notify.lang === 'zh'

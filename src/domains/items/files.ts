@@ -97,7 +97,7 @@ export async function noteChannelFile(
       source: file.source,
       sourceSeal: await keys.seal(file.ref),
       sourceKind: file.kind,
-      notifySeal: await keys.seal(JSON.stringify(file.notify)),
+      notifySeal: await keys.seal(JSON.stringify({ ...file.notify, name: file.name })),
       state: 'pending',
       nameSealed: await keys.seal(file.name),
     })
