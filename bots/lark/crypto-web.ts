@@ -1,17 +1,8 @@
 /** Lark's request crypto on Web Crypto, for runtimes without node:crypto (Workers). */
+import { concatBytes } from '../../kernel/bytes.ts';
 import { isBase64, type LarkCrypto, plausibleCipherLength, remember, sameHex } from './crypto.ts';
 
 const encoder = new TextEncoder();
-
-function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 function toHex(bytes: Uint8Array): string {
   let out = '';
@@ -36,7 +27,7 @@ const secretDigests = new Map<string, Promise<string>>();
 
 export const webLarkCrypto: LarkCrypto = {
   signature: (timestamp, nonce, encryptKey, rawBody) =>
-    hexDigest(concat(encoder.encode(timestamp + nonce + encryptKey), rawBody)),
+    hexDigest(concatBytes([encoder.encode(timestamp + nonce + encryptKey), rawBody])),
 
   async decrypt(encryptKey, encrypted) {
     if (!isBase64(encrypted)) return null;
@@ -64,7 +55,7 @@ export const webLarkCrypto: LarkCrypto = {
       ),
     );
     let binary = '';
-    for (const b of concat(iv, cipher)) binary += String.fromCharCode(b);
+    for (const b of concatBytes([iv, cipher])) binary += String.fromCharCode(b);
     return btoa(binary);
   },
 

@@ -4,6 +4,7 @@
  * web's ReadableStream or Node's readable stream (what the SDK hands back), as both are async
  * iterables of byte chunks.
  */
+import { concatBytes } from '../../kernel/bytes.ts';
 export async function readLimited(
   stream: AsyncIterable<Uint8Array> | null | undefined,
   maxBytes: number,
@@ -19,13 +20,7 @@ export async function readLimited(
     }
     chunks.push(chunk);
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return { bytes };
+  return { bytes: concatBytes(chunks) };
 }
 
 /** A refusal's JSON body, when the platform answered one instead of the file. */

@@ -4,6 +4,7 @@ import type { HelpDraft } from './draft.ts';
 export interface HelpEffects {
   'help.create': {
     effect: { draft: HelpDraft };
-    result: { referenceCode: string; status: string; createdAt: string; ackDueAt: string };
+    /** `files`: how many of the draft's files went on the item. */
+    result: { referenceCode: string; status: string; createdAt: string; ackDueAt: string; files: number };
   };
 }

@@ -10,7 +10,7 @@ import { charCount } from '../../kernel/text.ts';
 import { authorNameField, authorNameStep, needsName } from '../author-name.ts';
 import { textInput } from '../engine/inputs.ts';
 import { defineFlow, finish, goto, invalid } from '../engine/types.ts';
-import { draftFileRule, filesField } from '../files/draft.ts';
+import { draftFileRule, filedFilesField, filesField } from '../files/draft.ts';
 import { type HelpData, helpDataSchema, helpDraftSchema, helpLimits } from './draft.ts';
 import {
   type HelpKind,
@@ -132,10 +132,7 @@ export const helpFlow = defineFlow<HelpData>({
                 value: t(ctx.lang, helpStatusLabels[receipt.status as HelpStatus] ?? m.title),
               },
               { label: t(ctx.lang, m.fieldAckBy), value: formatTime(receipt.ackDueAt, ctx.timeZone) },
-              ...filesField(draft.files).map((f) => ({
-                label: t(ctx.lang, f.label),
-                value: t(ctx.lang, f.value),
-              })),
+              ...filedFilesField(receipt.files, ctx.lang),
             ],
             text: t(ctx.lang, m.receiptText),
           },

@@ -4,6 +4,7 @@ import type { SuggestionDraft } from './draft.ts';
 export interface SuggestionEffects {
   'suggestion.create': {
     effect: { draft: SuggestionDraft };
-    result: { referenceCode: string; status: string; createdAt: string };
+    /** `files`: how many of the draft's files went on the item. */
+    result: { referenceCode: string; status: string; createdAt: string; files: number };
   };
 }

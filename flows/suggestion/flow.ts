@@ -8,7 +8,7 @@ import { clipText } from '../../kernel/text.ts';
 import { authorNameField, authorNameStep, needsName } from '../author-name.ts';
 import { textInput } from '../engine/inputs.ts';
 import { defineFlow, finish, goto } from '../engine/types.ts';
-import { draftFileRule, filesField } from '../files/draft.ts';
+import { draftFileRule, filedFilesField, filesField } from '../files/draft.ts';
 import {
   categoryAliases,
   categoryLabels,
@@ -118,10 +118,7 @@ export const suggestionFlow = defineFlow<SuggestionData>({
                   : receipt.status,
               },
               { label: t(ctx.lang, m.fieldSubmittedAt), value: formatTime(receipt.createdAt, ctx.timeZone) },
-              ...filesField(draft.files).map((f) => ({
-                label: t(ctx.lang, f.label),
-                value: t(ctx.lang, f.value),
-              })),
+              ...filedFilesField(receipt.files, ctx.lang),
             ],
             text: t(ctx.lang, m.receiptText),
           },

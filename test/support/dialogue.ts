@@ -125,7 +125,12 @@ export function createDialogue(
           status: 'submitted',
           updatedAt: now.toISOString(),
         });
-        result = { referenceCode, status: 'submitted', createdAt: now.toISOString() };
+        result = {
+          referenceCode,
+          status: 'submitted',
+          createdAt: now.toISOString(),
+          files: effect.draft.files?.length ?? 0,
+        };
       } else if (effect.type === 'help.create') {
         const referenceCode = `BF-2026-${String(items.length + 1).padStart(4, '0')}`;
         items.unshift({
@@ -136,7 +141,13 @@ export function createDialogue(
           updatedAt: now.toISOString(),
         });
         const ackDueAt = new Date(now.getTime() + 24 * 3_600_000).toISOString();
-        result = { referenceCode, status: 'new', createdAt: now.toISOString(), ackDueAt };
+        result = {
+          referenceCode,
+          status: 'new',
+          createdAt: now.toISOString(),
+          ackDueAt,
+          files: effect.draft.files?.length ?? 0,
+        };
       } else if (effect.type === 'items.mine') {
         result = { items: items.slice(0, effect.limit), total: items.length };
       } else if (effect.type === 'items.one') {

@@ -1,7 +1,7 @@
 /**
- * Small real files for the attachment tests: a 1×1 PNG (as any encoder writes it) with a text chunk
- * naming its author, a JPEG built segment by segment with an Exif block holding a GPS position, a
- * Windows program renamed .jpg, and a PDF.
+ * Small real files for the attachment tests: a PNG of any size (as any encoder writes it), with a
+ * text chunk naming its author when asked; a Windows program's first bytes, as a file renamed
+ * .jpg carries them; and a one-page PDF.
  */
 import { deflateSync } from 'node:zlib';
 

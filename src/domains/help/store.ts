@@ -63,7 +63,7 @@ export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFiling
       updatedAt: at.now,
     })
     .returning();
-  await fileOntoItem(tx, at.keyRing, {
+  const files = await fileOntoItem(tx, at.keyRing, {
     ids: draft.files ?? [],
     personId: at.personId,
     submissionId: row!.id,
@@ -75,7 +75,13 @@ export async function createHelpRequest(tx: Db, draft: HelpDraft, at: HelpFiling
     urgency: draft.urgency,
     detail: { helpKind: draft.kind, urgency: draft.urgency },
   });
-  return { referenceCode, status, createdAt: at.now.toISOString(), ackDueAt: ackDueAt.toISOString() };
+  return {
+    referenceCode,
+    status,
+    createdAt: at.now.toISOString(),
+    ackDueAt: ackDueAt.toISOString(),
+    files: files.length,
+  };
 }
 
 /** Help requests nobody acknowledged in time and not yet escalated, oldest first. */

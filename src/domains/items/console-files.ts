@@ -12,17 +12,15 @@ import { type L10n, type Lang, t } from '../../../kernel/l10n.ts';
 import { actorOf } from '../../console/access.ts';
 import type { ConsoleDeps, ConsoleEnv } from '../../console/context.ts';
 import { audit } from '../../pipeline/audit.ts';
-import { itemAccess } from './access.ts';
-import { itemNotFound, itemNotYours } from './console-access.ts';
+import { consoleAccess, itemNotFound, itemNotYours } from './console-access.ts';
 import { extensionOf } from './file-check.ts';
-import { type ListedFile, listFiles, readFile } from './files.ts';
+import { fileOfItem, type ListedFile, listFiles } from './files.ts';
 
 const text = {
   title: { zh: '附件', en: 'Attachments' },
   none: { zh: '没有附件。', en: 'No attachments.' },
   pending: { zh: '正在取得…', en: 'Being fetched…' },
   refused: { zh: '未能附上：', en: 'Not attached: ' },
-  open: { zh: '打开', en: 'Open' },
 } satisfies Record<string, L10n>;
 
 /** The name a file is saved under: as sent, but with the extension its content has (never the sender's). */
@@ -73,21 +71,12 @@ ${
 export async function serveFile(c: Context<ConsoleEnv, '/console/items/:ref/files/:id'>, deps: ConsoleDeps) {
   const user = c.get('user');
   const ref = c.req.param('ref').slice(0, 40);
-  const access = await itemAccess(deps.db, user.actor, 'item.read', ref);
-  if (!access.ok && access.reason === 'not_found') return c.html(itemNotFound(user.language), 404);
-  if (!access.ok) {
-    await audit(deps.db, {
-      at: deps.now(),
-      ...actorOf(user),
-      action: 'console.item_refused',
-      subjectType: 'submission',
-      subjectId: ref,
-    });
-    return c.html(itemNotYours(user.language), 403);
-  }
-  const file = await readFile(deps.db, deps.keys, c.req.param('id'));
-  if (!file || file.submissionId !== access.item.id) return c.html(itemNotFound(user.language), 404);
-  if (access.item.kind === 'help_request')
+  const allowed = await consoleAccess(deps, user, 'item.read', ref);
+  if (allowed === 'not_found') return c.html(itemNotFound(user.language), 404);
+  if (allowed === 'not_yours') return c.html(itemNotYours(user.language), 403);
+  const file = await fileOfItem(deps.db, deps.keys, ref, c.req.param('id'));
+  if (!file) return c.html(itemNotFound(user.language), 404);
+  if (file.kind === 'help_request')
     await audit(deps.db, {
       at: deps.now(),
       ...actorOf(user),

@@ -6,6 +6,7 @@
  * are not. A photo keeps its pixels but loses what could tell who took it or where: EXIF (GPS
  * included), XMP, IPTC, comments, text chunks and any data appended after the image.
  */
+import { concatBytes } from '../../../kernel/bytes.ts';
 import type { L10n } from '../../../kernel/l10n.ts';
 import { zipDirectory } from '../people/roster-file.ts';
 
@@ -101,16 +102,6 @@ const hasText = (bytes: Uint8Array, at: number, text: string) =>
 const textAt = (bytes: Uint8Array, at: number, length: number) =>
   String.fromCharCode(...bytes.subarray(at, at + length));
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /** Decides a file's type by its content (magic bytes) alone, never by its name or declared type. */
 export function sniffFile(bytes: Uint8Array): Sniffed {
   if (bytes.length === 0) return { ok: false, why: 'empty' };
@@ -166,7 +157,7 @@ function stripJpeg(bytes: Uint8Array): Uint8Array | null {
     if (marker === 0xd9) {
       if (scans === 0) return null;
       kept.push(bytes.subarray(at, at + 2));
-      return concat(kept);
+      return concatBytes(kept);
     }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
       kept.push(bytes.subarray(at, at + 2)); // markers without a length
@@ -249,7 +240,7 @@ function stripPng(bytes: Uint8Array): Uint8Array | null {
     if (at === 8 && type !== 'IHDR') return null;
     const critical = type.charCodeAt(0) < 0x61;
     if (critical || pngKept.has(type)) kept.push(bytes.subarray(at, end));
-    if (type === 'IEND') return concat(kept);
+    if (type === 'IEND') return concatBytes(kept);
     at = end;
   }
   return null;
@@ -287,7 +278,7 @@ function stripWebp(bytes: Uint8Array): Uint8Array | null {
     at = end;
   }
   if (kept.length < 2) return null;
-  const out = concat(kept);
+  const out = concatBytes(kept);
   new DataView(out.buffer).setUint32(4, out.length - 8, true);
   return out;
 }

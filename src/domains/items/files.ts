@@ -77,6 +77,14 @@ export async function storeUpload(
   return { ok: true, id, name: upload.name, kind };
 }
 
+/** A person's files not yet on an item become another's (two people joined into one). */
+export async function moveLooseFiles(tx: Db, keys: KeyRing, fromId: string, intoId: string): Promise<void> {
+  await tx
+    .update(attachments)
+    .set({ ownerTag: await ownerTag(keys, intoId) })
+    .where(and(eq(attachments.ownerTag, await ownerTag(keys, fromId)), isNull(attachments.submissionId)));
+}
+
 /** Notes a file a channel holds (a Lark message's), to fetch once a draft or item takes it. */
 export async function noteChannelFile(
   tx: Db,
@@ -242,17 +250,28 @@ export async function listFiles(db: Db, keys: KeyRing, referenceCode: string): P
   );
 }
 
-/** One file's item and content, for serving it to someone who may read the item; null when it has none. */
-export async function readFile(
+/** One ready file of the item with this reference, opened; null when that item has no such file. */
+export async function fileOfItem(
   db: Db,
   keys: KeyRing,
+  referenceCode: string,
   id: string,
-): Promise<{ submissionId: string; name: string; mime: string; bytes: Uint8Array } | null> {
+): Promise<{ kind: string; name: string; mime: string; bytes: Uint8Array } | null> {
   if (!/^[0-9a-f-]{36}$/.test(id)) return null;
-  const [row] = await db.select().from(attachments).where(eq(attachments.id, id));
-  if (!row?.submissionId || row.state !== 'ready' || !row.content || !row.mime) return null;
+  const [row] = await db
+    .select({
+      kind: submissions.kind,
+      state: attachments.state,
+      nameSealed: attachments.nameSealed,
+      mime: attachments.mime,
+      content: attachments.content,
+    })
+    .from(attachments)
+    .innerJoin(submissions, eq(submissions.id, attachments.submissionId))
+    .where(and(eq(attachments.id, id), eq(submissions.referenceCode, referenceCode)));
+  if (row?.state !== 'ready' || !row.content || !row.mime) return null;
   return {
-    submissionId: row.submissionId,
+    kind: row.kind,
     name: await keys.open(row.nameSealed),
     mime: row.mime,
     bytes: await keys.openBytes(row.content),

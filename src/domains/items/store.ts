@@ -74,7 +74,7 @@ export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: Filin
       updatedAt: when,
     })
     .returning();
-  await fileOntoItem(tx, at.keyRing, {
+  const files = await fileOntoItem(tx, at.keyRing, {
     ids: draft.files ?? [],
     personId: at.personId,
     submissionId: row!.id,
@@ -86,7 +86,7 @@ export async function createSuggestion(tx: Db, draft: SuggestionDraft, at: Filin
     detail: { category: draft.category, anonymous },
   });
   // The author's own receipt shows when they filed it.
-  return { referenceCode, status, createdAt: at.now.toISOString() };
+  return { referenceCode, status, createdAt: at.now.toISOString(), files: files.length };
 }
 
 export async function listMine(

@@ -1,7 +1,7 @@
 /**
  * Joining two people into one (绑定): everything of the one bound (`from`, for example a web chat
  * visitor) moves to the person it is bound to (`into`, for example a roster entry): channel
- * accounts, conversations, items signed and anonymous, co-signatures, news opt-outs, handled
+ * accounts, conversations (and the files a form in one holds), items signed and anonymous, co-signatures, news opt-outs, handled
  * units, an open poll's vote; the better-known name, the higher role, the unit, the phone and the
  * 工号 are kept; then `from` is deleted. Two roster entries (two 工号) are never joined. Nothing
  * here names an anonymous item's author to anyone: its sealed author and tag are re-made for the
@@ -31,6 +31,7 @@ import type { KeyRing } from '../../kernel/crypto/sealed.ts';
 import { tokenSigner } from '../../kernel/crypto/voter-token.ts';
 import { type AuditEntry, audit } from '../../pipeline/audit.ts';
 import { type Author, authorColumns, authorOf, authorTags } from '../items/authors.ts';
+import { moveLooseFiles } from '../items/files.ts';
 import { followRightsChange } from './rights-change.ts';
 
 /** How the binding that asked for the merge was proved. */
@@ -194,6 +195,8 @@ export async function mergePeople(
     .where(eq(submissions.personId, fromId))
     .returning({ id: submissions.id });
   const anonymous = await moveAnonymousItems(tx, keys, fromId, intoId);
+  // Photos sent for a form still being filled in go with the conversation that holds them.
+  await moveLooseFiles(tx, keys, fromId, intoId);
   await tx
     .update(submissionEvents)
     .set({ actorId: intoId })

@@ -7,6 +7,8 @@
  *   tx1.<key id>.<base64 of 12-byte IV + cipher text + 16-byte tag>
  */
 
+import { concatBytes } from '../../../kernel/bytes.ts';
+
 export interface DataKey {
   id: string;
   key: CryptoKey;
@@ -188,9 +190,7 @@ export function createKeyRing(dataKeys: string, aes: AesGcm = webAesGcm()): KeyR
         encoder.encode(currentId),
         encoder.encode(plain),
       );
-      const joined = new Uint8Array(iv.length + cipher.length);
-      joined.set(iv);
-      joined.set(cipher, iv.length);
+      const joined = concatBytes([iv, cipher]);
       let binary = '';
       for (const b of joined) binary += String.fromCharCode(b);
       return `${prefix}.${currentId}.${btoa(binary)}`;
@@ -220,11 +220,7 @@ async function sealBytes(
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const head = encoder.encode(`${currentId}.`);
   const cipher = await aes.encrypt(raws.get(currentId)!, iv, encoder.encode(currentId), plain);
-  const joined = new Uint8Array(head.length + iv.length + cipher.length);
-  joined.set(head);
-  joined.set(iv, head.length);
-  joined.set(cipher, head.length + iv.length);
-  return joined;
+  return concatBytes([head, iv, cipher]);
 }
 
 /** Opens bytes from `sealBytes` with the key they name. */

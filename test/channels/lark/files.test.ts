@@ -118,6 +118,39 @@ describe.each(transports)('fetching a file through %s', (_name, transport) => {
   });
 });
 
+describe('the stand-in’s resource API, held to the documented answers', () => {
+  it('answers a file as the documentation shows, and a card’s resource with its documented refusal', async () => {
+    const token = await fetch(`${standIn.url}/open-apis/auth/v3/tenant_access_token/internal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app_id: larkApp.appId, app_secret: larkApp.appSecret }),
+    }).then(async (r) => ((await r.json()) as { tenant_access_token: string }).tenant_access_token);
+    const get = (path: string) =>
+      fetch(`${standIn.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    standIn.files.set('om_doc1/img_doc1', { type: 'image', bytes: pngPhoto(), contentType: 'image/png' });
+    const image = await get('/open-apis/im/v1/messages/om_doc1/resources/img_doc1?type=image');
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe(imageAnswerHeaders['content-type']);
+    standIn.files.set('om_doc2/img_doc2', {
+      type: 'image',
+      bytes: pngPhoto(),
+      contentType: 'image/png',
+      card: true,
+    });
+    const card = await get('/open-apis/im/v1/messages/om_doc2/resources/img_doc2?type=image');
+    expect(card.status).toBe(cardResourceRefusal.status);
+    expect(((await card.json()) as { code: number }).code).toBe(cardResourceRefusal.body.code);
+    const stale = await fetch(
+      `${standIn.url}/open-apis/im/v1/messages/om_doc1/resources/img_doc1?type=image`,
+      {
+        headers: { authorization: 'Bearer t-stale' },
+      },
+    );
+    expect(stale.status).toBe(invalidTokenRefusal.status);
+    expect(((await stale.json()) as { code: number }).code).toBe(invalidTokenRefusal.body.code);
+  });
+});
+
 describe('the fetcher, read against the documented refusals', () => {
   /** A transport answering downloads from a list, as the platform would. */
   const scripted = (answers: LarkDownload[]) => {

@@ -7,10 +7,11 @@
  * items. Refused, changing nothing: a code used again, one expired, one mistyped, one that would
  * join two roster entries, and a binding posted from another site.
  */
-import { eq } from 'drizzle-orm';
+import { count, eq, isNotNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLog, channelIdentities, people, submissions } from '../../../db/schema/index.ts';
+import { attachments, auditLog, channelIdentities, people, submissions } from '../../../db/schema/index.ts';
 import { consoleClient } from '../../support/console.ts';
+import { pngPhoto } from '../../support/files.ts';
 import { bubbleText, useStack, webPerson, webVisitor } from '../../support/stack.ts';
 
 const publicUrl = 'https://union.example.org';
@@ -78,6 +79,23 @@ describe('binding one person across channels', () => {
     };
     expect(proposer.proposer.name).toBe('小张');
 
+    // A help request half filled in, with a photo, when the visitor binds: it goes on with them.
+    await first.say('求助');
+    await first.say('日常');
+    await first.say('家里老人住院，想申请困难补助。');
+    const photo = await fixture.stack.request('/chat/files', {
+      method: 'POST',
+      headers: {
+        cookie: first.cookie,
+        origin: 'http://localhost',
+        'x-file-name': encodeURIComponent('病历.png'),
+        'x-message-id': 'binding-photo-01',
+      },
+      body: pngPhoto() as Uint8Array<ArrayBuffer>,
+    });
+    expect(photo.status).toBe(202);
+    await fixture.stack.drain();
+
     // The invitation link: a page saying whose it is, and a button that binds this browser.
     const code = await invitationOf(zhang.memberNo);
     const opened = await fixture.stack.request(`/chat/bind?code=${code}`, {
@@ -103,6 +121,15 @@ describe('binding one person across channels', () => {
     expect(told).toContain('绑定成功');
     expect(told).toContain('张建国');
     expect(told).toContain('00123');
+    await first.say('一般');
+    const help = bubbleText(await first.say('这里'));
+    expect(help).toContain('附件: 1 个');
+    expect(bubbleText(await first.say('提交'))).toContain('附件: 1 个');
+    const [onItem] = await db()
+      .select({ n: count() })
+      .from(attachments)
+      .where(isNotNull(attachments.submissionId));
+    expect(onItem!.n).toBe(1);
     const mine = bubbleText(await first.say('我的'));
     expect(mine).toContain(signed);
     expect(mine).toContain(anonymous);
